@@ -1,0 +1,340 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* confinectl: the admin CLI (root, never setuid): run a command confined, check the config. */
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+
+#include "cgroup.h"
+#include "config.h"
+#include "home.h"
+#include "log.h"
+#include "sandbox.h"
+#include "units.h"
+#include "util.h"
+
+#define EXIT_USAGE 2
+#define SANDBOX_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage:\n"
+		   "  confinectl run [--config FILE] --profile NAME --user USER [--] CMD [ARG...]\n"
+		   "  confinectl check [--config FILE]\n"
+		   "See confinectl(8).\n");
+}
+
+/* fds 0-2 open (else later opens could land there), nothing else inherited, sane umask. */
+static void sanitize_process(void)
+{
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
+			_exit(EXIT_USAGE);
+	(void)syscall(SYS_close_range, 3, ~0U, 0);
+	umask(022);
+}
+
+static struct confine_config *load_config(const char *path)
+{
+	struct confine_config *c = NULL;
+	char err[512];
+
+	if (config_load(path, CONFIG_CHECK_OWNER, &c, err, sizeof(err)) < 0) {
+		fprintf(stderr, "confinectl: %s\n", err);
+		return NULL;
+	}
+	return c;
+}
+
+/* Finds cmd on the sandbox's PATH (the same root filesystem is visible inside). */
+static char *find_program(const char *cmd)
+{
+	char buf[4096];
+
+	if (strchr(cmd, '/'))
+		return strdup(cmd);
+	for (const char *p = SANDBOX_PATH; *p;) {
+		size_t n = strcspn(p, ":");
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, p, cmd);
+		if (access(buf, X_OK) == 0)
+			return strdup(buf);
+		p += n + (p[n] == ':');
+	}
+	return NULL;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+					     {"profile", required_argument, NULL, 'p'},
+					     {"user", required_argument, NULL, 'u'},
+					     {"help", no_argument, NULL, 'h'},
+					     {}};
+	const char *conf = CONFINE_CONF_DEFAULT, *pname = NULL, *uname = NULL;
+	struct confine_config *c = NULL;
+	const struct confine_profile *p;
+	_cleanup_free_ char *prog = NULL;
+	_cleanup_free_ gid_t *groups = NULL;
+	_cleanup_close_ int leaf = -1, home = -1, lock = -1;
+	char name[64], err[512], home_env[4200], user_env[300], logname_env[300],
+		shell_env[4200], term_env[256];
+	char *envp[8];
+	int ngroups = 64, o, r, status = SANDBOX_EXIT_SETUP, envn = 0;
+	struct passwd *pw;
+	uint32_t rnd;
+
+	while ((o = getopt_long(argc, argv, "+c:p:u:h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'c': conf = optarg; break;
+		case 'p': pname = optarg; break;
+		case 'u': uname = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return EXIT_USAGE;
+		}
+	}
+	if (!pname || !uname || optind >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!(c = load_config(conf)))
+		return EXIT_USAGE;
+	if (!(p = config_find_profile(c, pname))) {
+		fprintf(stderr, "confinectl: %s: no profile named '%s'\n", conf, pname);
+		goto out_usage;
+	}
+	errno = 0;
+	if (!(pw = getpwnam(uname))) {
+		fprintf(stderr, "confinectl: no such user '%s'\n", uname);
+		goto out_usage;
+	}
+	if (pw->pw_uid == 0 || pw->pw_gid == 0) {
+		fprintf(stderr, "confinectl: refusing to confine '%s': uid or gid is 0\n", uname);
+		goto out_usage;
+	}
+	if (!(prog = find_program(argv[optind]))) {
+		fprintf(stderr, "confinectl: %s: command not found\n", argv[optind]);
+		config_free(c);
+		return SANDBOX_EXIT_NOENT;
+	}
+	groups = calloc(ngroups, sizeof(gid_t));
+	if (!groups || getgrouplist(pw->pw_name, pw->pw_gid, groups, &ngroups) < 0) {
+		free(groups);
+		groups = calloc(ngroups, sizeof(gid_t));
+		if (!groups || getgrouplist(pw->pw_name, pw->pw_gid, groups, &ngroups) < 0) {
+			fprintf(stderr, "confinectl: cannot read the groups of '%s'\n", uname);
+			goto out_setup;
+		}
+	}
+	if ((r = cgroup_check(c->cgroup_root, p, err, sizeof(err))) < 0) {
+		fprintf(stderr, "confinectl: refusing to run profile '%s' unconfined: %s\n", pname,
+			err);
+		goto out_setup;
+	}
+
+	if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
+		rnd = (uint32_t)getpid() ^ (uint32_t)time(NULL);
+	snprintf(name, sizeof(name), "run-%d-%08x", (int)getpid(), rnd);
+	leaf = cgroup_create(c->cgroup_root, name, p);
+	if (leaf < 0) {
+		fprintf(stderr, "confinectl: cannot create cgroup %s/%s: %s\n", c->cgroup_root,
+			name, strerror(-leaf));
+		goto out_setup;
+	}
+	struct home_owner ho = {pw->pw_name, pw->pw_uid, pw->pw_gid, pw->pw_dir};
+	home = home_prepare(c, p, &ho, &lock);
+	if (home < 0) {
+		fprintf(stderr, "confinectl: cannot prepare the home of '%s' (%s): %s\n", uname,
+			pw->pw_dir,
+			home == -EBUSY ? "the persistent home is in use by another session"
+				       : strerror(-home));
+		goto out_cgroup;
+	}
+
+	snprintf(home_env, sizeof(home_env), "HOME=%s", pw->pw_dir);
+	snprintf(user_env, sizeof(user_env), "USER=%s", pw->pw_name);
+	snprintf(logname_env, sizeof(logname_env), "LOGNAME=%s", pw->pw_name);
+	snprintf(shell_env, sizeof(shell_env), "SHELL=%s", p->shell);
+	envp[envn++] = home_env;
+	envp[envn++] = user_env;
+	envp[envn++] = logname_env;
+	envp[envn++] = shell_env;
+	envp[envn++] = "PATH=" SANDBOX_PATH;
+	if (getenv("TERM")) {
+		snprintf(term_env, sizeof(term_env), "TERM=%s", getenv("TERM"));
+		envp[envn++] = term_env;
+	}
+	envp[envn] = NULL;
+
+	struct sandbox_spec spec = {
+		.profile = p,
+		.creds = {pw->pw_uid, pw->pw_gid, groups, ngroups},
+		.home = pw->pw_dir,
+		.home_fd = home,
+		.cgroup_fd = leaf,
+		.path = prog,
+		.argv = argv + optind,
+		.envp = envp,
+		.grace_ms = 2000,
+	};
+	r = sandbox_run(&spec, &status, err, sizeof(err));
+	if (r < 0)
+		fprintf(stderr, "confinectl: %s\n", err);
+out_cgroup:
+	/* Teardown: whatever happened, nothing of the session may outlive this point. */
+	r = cgroup_destroy(c->cgroup_root, name);
+	if (r < 0) {
+		fprintf(stderr, "confinectl: cannot remove cgroup %s/%s: %s\n", c->cgroup_root,
+			name, strerror(-r));
+		if (status == 0)
+			status = SANDBOX_EXIT_SETUP;
+	}
+	config_free(c);
+	return status;
+out_setup:
+	config_free(c);
+	return SANDBOX_EXIT_SETUP;
+out_usage:
+	config_free(c);
+	return EXIT_USAGE;
+}
+
+/* Where cgroup2 is mounted on this host (first match in mountinfo), or "". */
+static void find_cgroup2(char *buf, size_t len)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096];
+
+	buf[0] = '\0';
+	while (f && fgets(line, sizeof(line), f)) {
+		char mnt[2048], *dash = strstr(line, " - ");
+		if (dash && strncmp(dash + 3, "cgroup2 ", 8) == 0 &&
+		    sscanf(line, "%*s %*s %*s %*s %2047s", mnt) == 1) {
+			snprintf(buf, len, "%s", mnt);
+			return;
+		}
+	}
+}
+
+static bool file_has(const char *path, const char *needle)
+{
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	char line[512];
+
+	while (f && fgets(line, sizeof(line), f))
+		if (strstr(line, needle))
+			return true;
+	return false;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+					     {"help", no_argument, NULL, 'h'},
+					     {}};
+	const char *conf = CONFINE_CONF_DEFAULT;
+	struct confine_config *c;
+	char mnt[2048], ctl[512] = "", path[2100], msg[512];
+	int o, bad = 0;
+
+	while ((o = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'c': conf = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!(c = load_config(conf)))
+		return 1;
+	printf("# %s: valid\n", conf);
+	printf("cgroup_root = \"%s\";\nstate_dir = \"%s\";\n", c->cgroup_root, c->state_dir);
+	for (unsigned i = 0; i < c->n_profiles; i++)
+		config_print_profile(&c->profiles[i], stdout);
+	for (unsigned i = 0; i < c->n_rules; i++) {
+		const struct confine_rule *r = &c->rules[i];
+		printf("# rule %u (line %d):", i + 1, r->line);
+		if (r->user)
+			printf(" user=%s", r->user);
+		if (r->group)
+			printf(" group=%s", r->group);
+		if (r->has_uid)
+			printf(" uid=%u-%u", (unsigned)r->uid_min, (unsigned)r->uid_max);
+		if (r->service)
+			printf(" service=%s", r->service);
+		if (r->rhost)
+			printf(" rhost=%s", r->rhost);
+		if (r->tty)
+			printf(" tty=%s", r->tty);
+		printf(" -> %s\n", r->profile->name);
+	}
+
+	find_cgroup2(mnt, sizeof(mnt));
+	if (mnt[0]) {
+		_cleanup_fclose_ FILE *f = NULL;
+		snprintf(path, sizeof(path), "%s/cgroup.controllers", mnt);
+		if ((f = fopen(path, "re")) && fgets(ctl, sizeof(ctl), f))
+			ctl[strcspn(ctl, "\n")] = '\0';
+		printf("# kernel: cgroup2 mounted at %s, controllers: %s\n", mnt,
+		       ctl[0] ? ctl : "(none)");
+	} else {
+		printf("# kernel: cgroup2 is not mounted\n");
+	}
+	printf("# kernel: overlayfs %s\n", file_has("/proc/filesystems", "\toverlay")
+						   ? "available"
+						   : "not loaded (loads on first use if built as a module)");
+	{
+		_cleanup_fclose_ FILE *f = fopen("/proc/sys/user/max_user_namespaces", "re");
+		long n = -1;
+		if (!f || fscanf(f, "%ld", &n) != 1)
+			n = -1;
+		printf("# kernel: user namespaces %s\n",
+		       n > 0 ? "available" : n == 0 ? "disabled (user.max_user_namespaces = 0)"
+						: "unknown");
+	}
+	for (unsigned i = 0; i < c->n_profiles; i++) {
+		const struct confine_profile *p = &c->profiles[i];
+		if (cgroup_check(c->cgroup_root, p, msg, sizeof(msg)) < 0) {
+			printf("# profile %s: NOT usable on this host: %s\n", p->name, msg);
+			bad = 1;
+		} else {
+			printf("# profile %s: usable\n", p->name);
+		}
+	}
+	config_free(c);
+	return bad ? 3 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	sanitize_process();
+	log_open("confinectl", 1);
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (streq(argv[1], "--help") || streq(argv[1], "-h")) {
+		usage(stdout);
+		return 0;
+	}
+	if (streq(argv[1], "check"))
+		return cmd_check(argc - 1, argv + 1);
+	if (geteuid() != 0 || getuid() != 0) {
+		fprintf(stderr, "confinectl: %s needs root\n", argv[1]);
+		return EXIT_USAGE;
+	}
+	if (streq(argv[1], "run"))
+		return cmd_run(argc - 1, argv + 1);
+	fprintf(stderr, "confinectl: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <grp.h>
+#include <linux/securebits.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "privs.h"
+#include "util.h"
+
+/* Every capability set of this process is empty, bounding set included. */
+static int caps_all_empty(void)
+{
+	cap_t now = cap_get_proc(), none = cap_init();
+	int r = 0;
+
+	if (!now || !none)
+		r = -ENOMEM;
+	else if (cap_compare(now, none) != 0)
+		r = -EPERM;
+	cap_free(now);
+	cap_free(none);
+	if (r < 0)
+		return r;
+	for (cap_value_t c = 0; c <= CAP_LAST_CAP; c++) {
+		if (cap_get_bound(c) > 0)
+			return -EPERM;
+		if (cap_get_ambient(c) > 0)
+			return -EPERM;
+	}
+	return 0;
+}
+
+int privs_drop(const struct user_creds *u)
+{
+	uid_t ru, eu, su;
+	gid_t rg, eg, sg;
+	cap_t empty;
+
+	if (u->uid == 0 || u->gid == 0)
+		return -EPERM; /* never "confine" as root: the drop would be a no-op */
+
+	/* Caps must not survive the uid change below. */
+	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+		return negerrno();
+	/* Empty the bounding set while we still hold CAP_SETPCAP: exec can never regain a cap. */
+	for (cap_value_t c = 0; c <= CAP_LAST_CAP; c++)
+		if (cap_drop_bound(c) < 0 && errno != EINVAL)
+			return negerrno();
+	if (cap_reset_ambient() < 0)
+		return negerrno();
+	/* Lock root's special treatment off, so a uid-0 exec or setuid fixup grants nothing. */
+	if (prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
+					     SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED,
+		  0, 0, 0) < 0)
+		return negerrno();
+
+	/* Groups first, while we may still change them; then gid, then uid (order matters). */
+	if (setgroups(u->ngroups, u->groups) < 0)
+		return negerrno();
+	if (setresgid(u->gid, u->gid, u->gid) < 0)
+		return negerrno();
+	if (setresuid(u->uid, u->uid, u->uid) < 0)
+		return negerrno();
+
+	/* The uid change cleared the permitted/effective sets; clear inheritable too. */
+	empty = cap_init();
+	if (!empty)
+		return -ENOMEM;
+	if (cap_set_proc(empty) < 0) {
+		cap_free(empty);
+		return negerrno();
+	}
+	cap_free(empty);
+
+	/* Setuid/setgid bits and file caps are ignored on every later exec. */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return negerrno();
+
+	/* Prove it: root cannot come back and every id is the user's. */
+	if (setuid(0) == 0 || seteuid(0) == 0 || setgid(0) == 0 || setegid(0) == 0)
+		return -EPERM;
+	if (getresuid(&ru, &eu, &su) < 0 || getresgid(&rg, &eg, &sg) < 0)
+		return negerrno();
+	if (ru != u->uid || eu != u->uid || su != u->uid || rg != u->gid || eg != u->gid ||
+	    sg != u->gid)
+		return -EPERM;
+	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
+		return -EPERM;
+	return caps_all_empty();
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Irreversible, verified privilege drop to a user. */
+#pragma once
+
+#include <sys/types.h>
+
+struct user_creds {
+	uid_t uid;
+	gid_t gid;
+	const gid_t *groups; /* supplementary groups of the user (from the group database) */
+	int ngroups;
+};
+
+/*
+ * Drops every privilege of a root process for good: bounding and ambient capability
+ * sets, locked securebits, supplementary groups, gid, uid, all capability sets,
+ * no_new_privs. Then proves root cannot be regained. Refuses uid or gid 0.
+ * Returns 0 or a negative errno; the caller must not run user code on failure.
+ */
+int privs_drop(const struct user_creds *u);

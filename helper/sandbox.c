@@ -1,0 +1,404 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Why two forks: unshare(CLONE_NEWPID) only puts the *children* of the caller into the new
+ * PID namespace, and the process that holds the outside view must stay outside, as root,
+ * where the confined user can neither ptrace nor signal it. So:
+ *
+ *   outer parent      root, host namespaces: waits, relays signals, reports errors. The
+ *                     caller (confinectl, confine-shell) tears the session down after.
+ *   namespaced parent root: joins the session cgroup, unshares mount/UTS/IPC/net/cgroup/PID,
+ *                     sets the hostname, brings up lo, forks, reaps, relays signals.
+ *   inner child       PID 1 of the new PID namespace: mounts /proc, /dev, /tmp, the home,
+ *                     drops every privilege for good and execs the program.
+ *
+ * Setup errors travel to the outer parent over a SOCK_SEQPACKET pair as one message
+ * {errno, text}; the inner child's end is close-on-exec, so EOF with no message means
+ * the exec happened.
+ */
+#include <fcntl.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "cgroup.h"
+#include "home.h"
+#include "mountapi.h"
+#include "sandbox.h"
+#include "units.h"
+#include "util.h"
+
+struct sync_msg {
+	int err;	/* negative errno */
+	int exit_code;	/* what the sandbox should exit with */
+	char text[240];
+};
+
+static void report(int sock, int err, int code, const char *fmt, ...)
+{
+	struct sync_msg m = {.err = err, .exit_code = code};
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(m.text, sizeof(m.text), fmt, ap);
+	va_end(ap);
+	(void)!write(sock, &m, sizeof(m));
+}
+
+static const int relayed[] = {SIGHUP, SIGTERM, SIGINT, SIGQUIT};
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int status_code(int st)
+{
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return SANDBOX_EXIT_SETUP;
+}
+
+/*
+ * Waits for child pid while relaying signals from sfd to it; SIGKILLs it grace_ms after
+ * the first relayed signal (PID 1 ignores signals it has no handler for).
+ */
+static int wait_relaying(pid_t pid, int sfd, int msg_sock, struct sync_msg *msg, bool *got_msg,
+			 unsigned grace_ms)
+{
+	int64_t kill_at = -1;
+	int st;
+
+	for (;;) {
+		pid_t w = waitpid(pid, &st, WNOHANG);
+		if (w == pid)
+			return st;
+		if (w < 0 && errno != EINTR)
+			return -1;
+
+		struct pollfd p[2] = {{.fd = sfd, .events = POLLIN}, {.fd = msg_sock, .events = POLLIN}};
+		int timeout = -1;
+		if (kill_at >= 0) {
+			int64_t left = kill_at - now_ms();
+			timeout = left > 0 ? (int)left : 0;
+		}
+		int n = poll(p, msg_sock >= 0 ? 2 : 1, timeout);
+		if (n < 0 && errno != EINTR)
+			return -1;
+		if (kill_at >= 0 && now_ms() >= kill_at) {
+			(void)kill(pid, SIGKILL);
+			kill_at = -1;
+		}
+		if (n > 0 && (p[0].revents & POLLIN)) {
+			struct signalfd_siginfo si;
+			if (read(sfd, &si, sizeof(si)) == sizeof(si) && si.ssi_signo != SIGCHLD) {
+				(void)kill(pid, (int)si.ssi_signo);
+				if (kill_at < 0)
+					kill_at = now_ms() + grace_ms;
+			}
+		}
+		if (msg_sock >= 0 && n > 0 && p[1].revents) {
+			ssize_t r = read(msg_sock, msg, sizeof(*msg));
+			if (r == sizeof(*msg))
+				*got_msg = true;
+			if (r <= 0 || *got_msg)
+				msg_sock = -1; /* EOF: the program was exec'd (or setup died) */
+		}
+	}
+}
+
+/* Brings up lo in the new network namespace, so 127.0.0.1 works inside. */
+static int loopback_up(void)
+{
+	_cleanup_close_ int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct ifreq ifr = {.ifr_name = "lo"};
+
+	if (s < 0)
+		return negerrno();
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+		return negerrno();
+	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+		return negerrno();
+	return 0;
+}
+
+static int mount_tmpfs(const char *where, uint64_t size, const char *mode, unsigned long flags)
+{
+	char opts[96];
+
+	snprintf(opts, sizeof(opts), "size=%llu,nr_inodes=%llu,mode=%s", (unsigned long long)size,
+		 (unsigned long long)(size / 4096 > 1024 ? size / 4096 : 1024), mode);
+	return mount("tmpfs", where, "tmpfs", flags, opts) < 0 ? negerrno() : 0;
+}
+
+/* A minimal /dev: a few harmless nodes, a private devpts, /dev/shm; then read-only. */
+static int setup_dev(const struct confine_profile *p, const char **what)
+{
+	static const struct {
+		const char *name;
+		unsigned maj, min;
+	} nodes[] = {{"null", 1, 3}, {"zero", 1, 5},	{"full", 1, 7},
+		     {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0}};
+	static const char *links[][2] = {{"fd", "/proc/self/fd"},   {"stdin", "/proc/self/fd/0"},
+					 {"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"},
+					 {"ptmx", "pts/ptmx"}};
+	int r;
+
+	*what = "mount tmpfs on /dev";
+	if ((r = mount_tmpfs("/dev", 1 << 20, "0755", MS_NOSUID | MS_NOEXEC)) < 0)
+		return r;
+	*what = "create /dev nodes";
+	/* Root may mknod here; the user never can (no CAP_MKNOD, and /dev ends up read-only). */
+	for (size_t i = 0; i < ELEMENTSOF(nodes); i++) {
+		char path[32];
+		snprintf(path, sizeof(path), "/dev/%s", nodes[i].name);
+		if (mknod(path, S_IFCHR | 0666, makedev(nodes[i].maj, nodes[i].min)) < 0)
+			return negerrno();
+		if (chmod(path, 0666) < 0) /* the umask must not narrow it */
+			return negerrno();
+	}
+	for (size_t i = 0; i < ELEMENTSOF(links); i++) {
+		char path[32];
+		snprintf(path, sizeof(path), "/dev/%s", links[i][0]);
+		if (symlink(links[i][1], path) < 0)
+			return negerrno();
+	}
+	if (mkdir("/dev/pts", 0755) < 0 || mkdir("/dev/shm", 01777) < 0)
+		return negerrno();
+	*what = "mount devpts";
+	/* A new devpts instance: the sandbox sees only its own ptys, never the host's. */
+	if (mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+		  "newinstance,ptmxmode=0666,mode=0620") < 0)
+		return negerrno();
+	*what = "mount /dev/shm";
+	if ((r = mount_tmpfs("/dev/shm", p->tmp_size, "1777", MS_NOSUID | MS_NODEV)) < 0)
+		return r;
+	*what = "remount /dev read-only";
+	if (mount(NULL, "/dev", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NOEXEC,
+		  NULL) < 0)
+		return negerrno();
+	return 0;
+}
+
+/* Everything the inner child does before exec; returns 0 or -errno with *what set. */
+static int inner_setup(const struct sandbox_spec *s, const char **what)
+{
+	_cleanup_close_ int target = -1;
+	char run_user[64];
+	int r;
+
+	/* A /proc of this PID namespace: the user sees only sandbox processes. */
+	*what = "mount /proc";
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		return negerrno();
+	/* A fresh read-only sysfs for this network namespace, cgroupfs rooted at the session. */
+	*what = "mount /sys";
+	if (mount("sysfs", "/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		return negerrno();
+	*what = "mount /sys/fs/cgroup";
+	if (mount("cgroup2", "/sys/fs/cgroup", "cgroup2",
+		  MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		return negerrno();
+	if ((r = setup_dev(s->profile, what)) < 0)
+		return r;
+	*what = "mount /tmp";
+	if ((r = mount_tmpfs("/tmp", s->profile->tmp_size, "1777", MS_NOSUID | MS_NODEV)) < 0)
+		return r;
+	/* Hide the host's /run (its sockets: D-Bus, systemd, ...) and give the user a runtime dir. */
+	*what = "mount /run";
+	if ((r = mount_tmpfs("/run", 1 << 20, "0755", MS_NOSUID | MS_NODEV | MS_NOEXEC)) < 0)
+		return r;
+	snprintf(run_user, sizeof(run_user), "/run/user/%u", (unsigned)s->creds.uid);
+	if (mkdir("/run/user", 0755) < 0 || mkdir(run_user, 0700) < 0 ||
+	    chown(run_user, s->creds.uid, s->creds.gid) < 0)
+		return negerrno();
+
+	if (s->home_fd >= 0) {
+		/* Place the prepared home by fd onto a target opened without following links. */
+		*what = "open the home directory";
+		target = open_dir_nofollow(AT_FDCWD, s->home);
+		if (target < 0)
+			return target;
+		*what = "mount the home";
+		if (sys_move_mount(s->home_fd, "", target, "",
+				   MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+			return negerrno();
+	}
+	*what = "enter the home directory";
+	if (chdir(s->home) < 0)
+		return negerrno();
+	umask(022);
+	*what = "drop privileges";
+	if ((r = privs_drop(&s->creds)) < 0)
+		return r;
+	return 0;
+}
+
+static _Noreturn void inner_child(const struct sandbox_spec *s, int sock)
+{
+	const char *what = "set up";
+	int r;
+
+	(void)prctl(PR_SET_NAME, "confine:[init]");
+	/* If the namespaced parent dies, so does PID 1 and with it the whole namespace. */
+	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+	r = inner_setup(s, &what);
+	if (r < 0) {
+		report(sock, r, SANDBOX_EXIT_SETUP, "cannot %s: %s", what, strerror(-r));
+		_exit(SANDBOX_EXIT_SETUP);
+	}
+	/* Nothing of ours leaks into the program: only 0-2 stay open across exec. */
+	(void)syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+	execve(s->path, s->argv, s->envp);
+	r = errno;
+	report(sock, -r, r == ENOENT ? SANDBOX_EXIT_NOENT : SANDBOX_EXIT_NOEXEC, "cannot run %s: %s",
+	       s->path, strerror(r));
+	_exit(r == ENOENT ? SANDBOX_EXIT_NOENT : SANDBOX_EXIT_NOEXEC);
+}
+
+static _Noreturn void ns_parent(const struct sandbox_spec *s, int sock, int sfd)
+{
+	const struct confine_profile *p = s->profile;
+	int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP | CLONE_NEWPID;
+	struct sync_msg unused;
+	bool got = false;
+	pid_t child;
+	int r, st;
+
+	(void)prctl(PR_SET_NAME, "confine:[ns]");
+	/* Dies with the outer parent, so a killed supervisor never leaves a live sandbox. */
+	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() == 1)
+		_exit(SANDBOX_EXIT_SETUP);
+
+	/* Join the session cgroup first: the cgroup namespace is rooted where we are. */
+	if ((r = cgroup_attach(s->cgroup_fd, 0)) < 0) {
+		report(sock, r, SANDBOX_EXIT_SETUP, "cannot join the session cgroup: %s",
+		       strerror(-r));
+		_exit(SANDBOX_EXIT_SETUP);
+	}
+	if (p->net == NET_NONE)
+		flags |= CLONE_NEWNET;
+	/* New namespaces for everything but users (see config user_ns). */
+	if (unshare(flags) < 0) {
+		r = negerrno();
+		report(sock, r, SANDBOX_EXIT_SETUP, "cannot unshare namespaces: %s", strerror(-r));
+		_exit(SANDBOX_EXIT_SETUP);
+	}
+	/* Our mounts must never propagate back to the host; host unmounts still reach us. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0) {
+		r = negerrno();
+		report(sock, r, SANDBOX_EXIT_SETUP, "cannot make / a slave mount: %s", strerror(-r));
+		_exit(SANDBOX_EXIT_SETUP);
+	}
+	if (sethostname(p->hostname, strlen(p->hostname)) < 0) {
+		r = negerrno();
+		report(sock, r, SANDBOX_EXIT_SETUP, "cannot set the hostname: %s", strerror(-r));
+		_exit(SANDBOX_EXIT_SETUP);
+	}
+	if (p->net == NET_NONE && (r = loopback_up()) < 0) {
+		report(sock, r, SANDBOX_EXIT_SETUP, "cannot bring up lo: %s", strerror(-r));
+		_exit(SANDBOX_EXIT_SETUP);
+	}
+
+	child = fork();
+	if (child < 0) {
+		r = negerrno();
+		report(sock, r, SANDBOX_EXIT_SETUP, "cannot fork PID 1: %s", strerror(-r));
+		_exit(SANDBOX_EXIT_SETUP);
+	}
+	if (child == 0) {
+		sigset_t none;
+		close(sfd);
+		/* The program starts with default dispositions and nothing blocked. */
+		for (int sig = 1; sig < NSIG; sig++)
+			if (sig != SIGKILL && sig != SIGSTOP)
+				(void)signal(sig, SIG_DFL);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		inner_child(s, sock);
+	}
+	close(sock); /* from now on only PID 1 reports */
+	st = wait_relaying(child, sfd, -1, &unused, &got, s->grace_ms);
+	_exit(st < 0 ? SANDBOX_EXIT_SETUP : status_code(st));
+}
+
+int sandbox_run(const struct sandbox_spec *s, int *ret_status, char *err, size_t errlen)
+{
+	struct sigaction old_act[ELEMENTSOF(relayed)], dfl = {.sa_handler = SIG_DFL};
+	sigset_t mask, old_mask;
+	struct sync_msg msg = {0};
+	bool got = false;
+	int sp[2], sfd, st, r = 0;
+	pid_t pid;
+
+	sigemptyset(&mask);
+	for (size_t i = 0; i < ELEMENTSOF(relayed); i++)
+		sigaddset(&mask, relayed[i]);
+	sigaddset(&mask, SIGCHLD);
+	/* Handlers must be default for signalfd to see them (a caller may ignore SIGHUP). */
+	for (size_t i = 0; i < ELEMENTSOF(relayed); i++)
+		sigaction(relayed[i], &dfl, &old_act[i]);
+	sigprocmask(SIG_BLOCK, &mask, &old_mask);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	if (sfd < 0) {
+		r = negerrno();
+		goto out_sig;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
+		r = negerrno();
+		goto out_sfd;
+	}
+	pid = fork();
+	if (pid < 0) {
+		r = negerrno();
+		close(sp[1]);
+		goto out_sock;
+	}
+	if (pid == 0) {
+		close(sp[0]);
+		ns_parent(s, sp[1], sfd);
+	}
+	close(sp[1]);
+	st = wait_relaying(pid, sfd, sp[0], &msg, &got, s->grace_ms + 1000);
+	/* The sandbox may have exited before its message was read. */
+	if (!got && recv(sp[0], &msg, sizeof(msg), MSG_DONTWAIT) == sizeof(msg))
+		got = true;
+	if (st < 0) {
+		r = negerrno();
+	} else if (got) {
+		r = msg.err < 0 ? msg.err : -EIO;
+		snprintf(err, errlen, "%s", msg.text);
+		*ret_status = msg.exit_code;
+	} else {
+		*ret_status = status_code(st);
+		if (WIFEXITED(st) && WEXITSTATUS(st) == SANDBOX_EXIT_SETUP && !got)
+			snprintf(err, errlen, "sandbox setup failed");
+	}
+out_sock:
+	close(sp[0]);
+out_sfd:
+	close(sfd);
+out_sig:
+	sigprocmask(SIG_SETMASK, &old_mask, NULL);
+	for (size_t i = 0; i < ELEMENTSOF(relayed); i++)
+		sigaction(relayed[i], &old_act[i], NULL);
+	return r;
+}

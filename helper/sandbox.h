@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The double fork: outer parent (root, outside) → namespaced parent → inner child (PID 1). */
+#pragma once
+
+#include <sys/types.h>
+
+#include "config.h"
+#include "privs.h"
+
+/* Exit statuses of a sandboxed run when the program itself never ran (as env(1), podman). */
+#define SANDBOX_EXIT_SETUP  125 /* the sandbox could not be set up */
+#define SANDBOX_EXIT_NOEXEC 126 /* the program exists but could not be executed */
+#define SANDBOX_EXIT_NOENT  127 /* the program was not found */
+
+struct sandbox_spec {
+	const struct confine_profile *profile;
+	struct user_creds creds;
+	const char *home;   /* where the home goes inside (pw_dir); also the working directory */
+	int home_fd;	    /* detached mount to place at home, or -1 to keep the real home */
+	int cgroup_fd;	    /* the session's leaf cgroup; joined before any user code runs */
+	const char *path;   /* program to exec (absolute) */
+	char *const *argv;  /* its argv (argv[0] may differ from path, e.g. "-bash") */
+	char *const *envp;  /* its whole environment */
+	unsigned grace_ms;  /* after relaying SIGHUP/SIGTERM/SIGINT, SIGKILL after this long */
+};
+
+/*
+ * Runs spec->path confined and waits for it. Returns 0 and the exit status in shell
+ * form (N, or 128+signal) in *ret_status, or a negative errno when the sandbox could
+ * not be set up, with a message in err. Signals SIGHUP, SIGTERM, SIGINT and SIGQUIT
+ * received meanwhile are relayed; the caller's signal mask and handlers are restored.
+ */
+int sandbox_run(const struct sandbox_spec *spec, int *ret_status, char *err, size_t errlen);
