@@ -82,7 +82,7 @@ static int cmd_run(int argc, char **argv)
 	const struct confine_profile *p;
 	_cleanup_free_ char *prog = NULL;
 	_cleanup_free_ gid_t *groups = NULL;
-	_cleanup_close_ int leaf = -1, home = -1, lock = -1;
+	_cleanup_close_ int leaf = -1;
 	char name[64], err[512], home_env[4200], user_env[300], logname_env[300],
 		shell_env[4200], term_env[256];
 	char *envp[8];
@@ -148,15 +148,6 @@ static int cmd_run(int argc, char **argv)
 		goto out_setup;
 	}
 	struct home_owner ho = {pw->pw_name, pw->pw_uid, pw->pw_gid, pw->pw_dir};
-	home = home_prepare(c, p, &ho, &lock);
-	if (home < 0) {
-		fprintf(stderr, "confinectl: cannot prepare the home of '%s' (%s): %s\n", uname,
-			pw->pw_dir,
-			home == -EBUSY ? "the persistent home is in use by another session"
-				       : strerror(-home));
-		goto out_cgroup;
-	}
-
 	snprintf(home_env, sizeof(home_env), "HOME=%s", pw->pw_dir);
 	snprintf(user_env, sizeof(user_env), "USER=%s", pw->pw_name);
 	snprintf(logname_env, sizeof(logname_env), "LOGNAME=%s", pw->pw_name);
@@ -176,7 +167,9 @@ static int cmd_run(int argc, char **argv)
 		.profile = p,
 		.creds = {pw->pw_uid, pw->pw_gid, groups, ngroups},
 		.home = pw->pw_dir,
-		.home_fd = home,
+		.home_fd = -1,
+		.config = c,
+		.home_owner = &ho,
 		.cgroup_fd = leaf,
 		.path = prog,
 		.argv = argv + optind,
@@ -186,7 +179,7 @@ static int cmd_run(int argc, char **argv)
 	r = sandbox_run(&spec, &status, err, sizeof(err));
 	if (r < 0)
 		fprintf(stderr, "confinectl: %s\n", err);
-out_cgroup:
+
 	/* Teardown: whatever happened, nothing of the session may outlive this point. */
 	r = cgroup_destroy(c->cgroup_root, name);
 	if (r < 0) {

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 
 #include "home.h"
@@ -125,10 +126,12 @@ static int open_real_home(const struct home_owner *o, mode_t *ret_mode)
 	return TAKE_FD(fd);
 }
 
-static int home_ephemeral(const struct confine_profile *p, const struct home_owner *o)
+static int home_ephemeral(const struct confine_profile *p, const struct home_owner *o,
+			  const char *staging)
 {
 	_cleanup_close_ int lower = -1, tmp = -1, upper = -1, work = -1;
 	mode_t mode;
+	int r;
 
 	lower = open_real_home(o, &mode);
 	if (lower < 0)
@@ -143,7 +146,16 @@ static int home_ephemeral(const struct confine_profile *p, const struct home_own
 	work = mkdir_owned(tmp, "work", 0700, 0, 0);
 	if (work < 0)
 		return work;
-	return overlay_new(lower, upper, work);
+	/* overlayfs clones its upper mount, which must be attached in our mount namespace. */
+	if (sys_move_mount(tmp, "", AT_FDCWD, staging, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return negerrno();
+	r = overlay_new(lower, upper, work);
+	/* The overlay holds its own clone; the staging attachment is not needed any more. */
+	if (umount2(staging, MNT_DETACH) < 0 && r >= 0) {
+		close(r);
+		return negerrno();
+	}
+	return r;
 }
 
 static int home_persistent(const struct confine_config *c, const struct home_owner *o,
@@ -269,12 +281,12 @@ static int home_tmpfs(const struct confine_profile *p, const struct home_owner *
 }
 
 int home_prepare(const struct confine_config *c, const struct confine_profile *p,
-		 const struct home_owner *o, int *ret_lock_fd)
+		 const struct home_owner *o, const char *staging, int *ret_lock_fd)
 {
 	*ret_lock_fd = -1;
 	switch (p->home) {
 	case HOME_EPHEMERAL:
-		return home_ephemeral(p, o);
+		return home_ephemeral(p, o, staging);
 	case HOME_PERSISTENT:
 		return home_persistent(c, o, ret_lock_fd);
 	case HOME_TMPFS:

@@ -22,9 +22,14 @@ struct home_owner {
  * Nothing is attached to any mount tree, so nothing needs unmounting on the host:
  * closing the fd and the end of the sandbox's mount namespace free it all.
  * *ret_lock_fd receives an fd holding the persistent upper's lock (or -1).
+ *
+ * staging: a root-owned directory where the ephemeral upper's tmpfs is attached while the
+ * overlay is created (kernels before 6.x refuse an upper on a detached mount); it is
+ * detached again right after, the overlay keeps its own private clone. Call this in the
+ * sandbox's private mount namespace, or pass a path below /run/confine on the host.
  */
 int home_prepare(const struct confine_config *c, const struct confine_profile *p,
-		 const struct home_owner *o, int *ret_lock_fd);
+		 const struct home_owner *o, const char *staging, int *ret_lock_fd);
 
 /* Opens an existing directory without following any symlink (O_PATH fd) or -errno. */
 int open_dir_nofollow(int dirfd, const char *path);

@@ -273,9 +273,11 @@ static _Noreturn void inner_child(const struct sandbox_spec *s, int sock)
 	_exit(r == ENOENT ? SANDBOX_EXIT_NOENT : SANDBOX_EXIT_NOEXEC);
 }
 
-static _Noreturn void ns_parent(const struct sandbox_spec *s, int sock, int sfd)
+static _Noreturn void ns_parent(const struct sandbox_spec *spec, int sock, int sfd)
 {
+	struct sandbox_spec copy = *spec, *s = &copy;
 	const struct confine_profile *p = s->profile;
+	int lock = -1;
 	int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP | CLONE_NEWPID;
 	struct sync_msg unused;
 	bool got = false;
@@ -318,6 +320,19 @@ static _Noreturn void ns_parent(const struct sandbox_spec *s, int sock, int sfd)
 		_exit(SANDBOX_EXIT_SETUP);
 	}
 
+	if (s->home_fd < 0 && s->home_owner) {
+		/* Build the home here, in the private mount namespace: it dies with the session. */
+		r = home_prepare(s->config, p, s->home_owner, "/tmp", &lock);
+		if (r < 0) {
+			report(sock, r, SANDBOX_EXIT_SETUP, "cannot prepare the home %s: %s",
+			       s->home_owner->path,
+			       r == -EBUSY ? "the persistent home is in use by another session"
+					   : strerror(-r));
+			_exit(SANDBOX_EXIT_SETUP);
+		}
+		s->home_fd = r;
+	}
+
 	child = fork();
 	if (child < 0) {
 		r = negerrno();
@@ -336,6 +351,8 @@ static _Noreturn void ns_parent(const struct sandbox_spec *s, int sock, int sfd)
 		inner_child(s, sock);
 	}
 	close(sock); /* from now on only PID 1 reports */
+	if (s->home_fd >= 0)
+		close(s->home_fd); /* PID 1 holds the home now; the lock stays with us */
 	st = wait_relaying(child, sfd, -1, &unused, &got, s->grace_ms);
 	_exit(st < 0 ? SANDBOX_EXIT_SETUP : status_code(st));
 }

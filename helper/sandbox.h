@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include "config.h"
+#include "home.h"
 #include "privs.h"
 
 /* Exit statuses of a sandboxed run when the program itself never ran (as env(1), podman). */
@@ -16,7 +17,11 @@ struct sandbox_spec {
 	const struct confine_profile *profile;
 	struct user_creds creds;
 	const char *home;   /* where the home goes inside (pw_dir); also the working directory */
-	int home_fd;	    /* detached mount to place at home, or -1 to keep the real home */
+	int home_fd;	    /* detached mount to place at home, or -1: see home_owner */
+	/* With home_fd -1 and home_owner set, the namespaced parent builds the home itself
+	 * (home_prepare) inside the sandbox's mount namespace, so nothing appears on the host. */
+	const struct confine_config *config;
+	const struct home_owner *home_owner;
 	int cgroup_fd;	    /* the session's leaf cgroup; joined before any user code runs */
 	const char *path;   /* program to exec (absolute) */
 	char *const *argv;  /* its argv (argv[0] may differ from path, e.g. "-bash") */

@@ -1,0 +1,136 @@
+#!/bin/bash
+# confinectl run: the engine end to end on a real cgroup v2 kernel (issue 2).
+. "$(dirname "$0")/lib.sh"
+require_vm
+
+CTL=$CONFINE_REPO/build/confinectl
+[ -x "$CTL" ] || die "build first: $CTL missing"
+make_user ctest
+echo "from the real home" >/home/ctest/existing
+chown ctest: /home/ctest/existing
+sha_before=$(cd /home/ctest && find . -printf '%p %s %m %U\n' | sort | sha256sum)
+
+mkdir -p /etc/confine
+cat >/etc/confine/confine.conf <<'CONF'
+profiles = {
+  t = {
+    home = "ephemeral";
+    home_size = "16M";
+    tmp_size = "8M";
+    memory_max = "64M";
+    memory_swap_max = "0";
+    pids_max = 32;
+    cpu_quota = "20%";
+    hostname = "sandbox";
+  };
+};
+rules = ( { group = "confine"; profile = "t"; } );
+CONF
+chmod 0644 /etc/confine/confine.conf
+
+snapshot() { # what the host has of sessions: mounts (no ids), cgroups, ctest's processes
+	sed 's/^[0-9]* [0-9]* //' /proc/self/mountinfo | sort
+	find /sys/fs/cgroup/confine -mindepth 1 -type d 2>/dev/null
+	pgrep -u ctest -a
+}
+run() { "$CTL" run --profile t --user ctest -- "$@"; }
+
+# First run creates the delegated root; snapshot after it so the root itself is baseline.
+check "a trivial command runs" run true
+before=$(snapshot)
+
+out=$(run sh -c 'echo $$; cat /proc/1/cmdline | tr "\0" " "; echo; ls /proc | grep -c "^[0-9]"')
+assert_eq "$(echo "$out" | sed -n 1p)" 1 "the program is PID 1"
+assert_eq "$(echo "$out" | sed -n 2p)" "sh -c echo \$\$; cat /proc/1/cmdline | tr \"\\0\" \" \"; echo; ls /proc | grep -c \"^[0-9]\" " "/proc/1/cmdline is the program"
+n=$(echo "$out" | sed -n 3p)
+[ "$n" -le 6 ] && ok "/proc shows only sandbox processes ($n)" || not_ok "/proc shows $n processes"
+
+sleep 300 & hostpid=$!
+assert_eq "$(run sh -c "test -e /proc/$hostpid && echo visible || echo hidden")" hidden "a host process is invisible inside"
+kill $hostpid
+
+assert_eq "$(run hostname)" sandbox "hostname is the profile's"
+assert_eq "$(hostname)" confine-vm "host hostname unchanged"
+assert_eq "$(run ls /sys/class/net | tr '\n' ' ')" "lo " "only lo exists"
+assert_eq "$(run cat /sys/class/net/lo/operstate)" unknown "lo is up (operstate unknown means up for lo)"
+assert_eq "$(run id -un)" ctest "runs as the user"
+st=$(run cat /proc/self/status)
+assert_contains "$st" "NoNewPrivs:	1" "no_new_privs is set"
+assert_contains "$st" "CapEff:	0000000000000000" "no effective capabilities"
+assert_contains "$st" "CapBnd:	0000000000000000" "empty bounding set"
+assert_contains "$st" "CapAmb:	0000000000000000" "empty ambient set"
+uid=$(id -u ctest)
+assert_contains "$st" "Uid:	$uid	$uid	$uid	$uid" "all uids are the user's"
+assert_eq "$(run ls /proc/self/fd | tr '\n' ' ')" "0 1 2 3 " "only fds 0-2 (and ls's own dir fd) are open"
+assert_eq "$(run sh -c 'cat /proc/self/cgroup')" "0::/" "the cgroup namespace is rooted at the session"
+assert_eq "$(run cat /sys/fs/cgroup/memory.max)" 67108864 "memory.max is the profile's"
+assert_eq "$(run cat /sys/fs/cgroup/pids.max)" 32 "pids.max is the profile's"
+assert_eq "$(run cat /sys/fs/cgroup/cpu.max)" "20000 100000" "cpu.max is 20% of one CPU"
+check_fails "the user cannot raise memory.max" run sh -c 'echo max > /sys/fs/cgroup/memory.max'
+
+# Exit status is the program's.
+run sh -c 'exit 7'; assert_eq $? 7 "exit status is the program's"
+run /nonexistent 2>/dev/null; assert_eq $? 127 "a missing program gives 127"
+
+# Memory: twice memory.max gets the program OOM-killed, the VM lives on.
+out=$(run perl -e '$x = "a" x (128 << 20); print "survived\n"' 2>&1); rc=$?
+assert_eq "$rc" 137 "allocating twice memory.max is OOM-killed (SIGKILL)"
+assert_not_contains "$out" survived "the hog never finished"
+check "the VM is fine after the OOM kill" true
+
+# Fork bomb capped by pids.max.
+out=$(run sh -c 'for i in $(seq 100); do sleep 2 & done 2>/dev/null; wait; cat /sys/fs/cgroup/pids.events')
+ev=$(echo "$out" | awk '/^max/ {print $2}')
+[ "${ev:-0}" -gt 0 ] && ok "fork bomb hit pids.max ($ev refusals)" || not_ok "pids.max never hit: $out"
+
+# CPU: a busy loop is throttled.
+out=$(run sh -c 'timeout 3 sh -c "while :; do :; done"; cat /sys/fs/cgroup/cpu.stat')
+thr=$(echo "$out" | awk '/^nr_throttled/ {print $2}')
+[ "${thr:-0}" -gt 0 ] && ok "busy loop throttled (nr_throttled=$thr)" || not_ok "not throttled: $out"
+
+# Home: ephemeral overlay over the real home.
+out=$(run sh -c 'cat ~/existing; echo new > ~/newfile; cat ~/newfile; rm ~/existing; ls ~; findmnt -no FSTYPE ~')
+assert_contains "$out" "from the real home" "the real home is visible inside"
+assert_contains "$out" "new" "a file written to the home is readable inside"
+assert_contains "$out" "overlay" "the home is an overlay"
+check_fails "the file written inside is absent from the real home" test -e /home/ctest/newfile
+check "a file deleted inside still exists in the real home" test -e /home/ctest/existing
+sha_after=$(cd /home/ctest && find . -printf '%p %s %m %U\n' | sort | sha256sum)
+assert_eq "$sha_after" "$sha_before" "the real home is unchanged"
+out=$(run sh -c 'findmnt -no FSTYPE,OPTIONS /tmp')
+assert_contains "$out" "tmpfs" "/tmp is a private tmpfs"
+echo host-secret >/tmp/host-file
+check_fails "the host's /tmp is invisible" run test -e /tmp/host-file
+
+# Teardown: nothing of the sessions above remains.
+after=$(snapshot)
+assert_eq "$after" "$before" "no mount, cgroup or process of any session is left"
+
+# A bad config changes nothing and names file:line.
+cat >/etc/confine/bad.conf <<'CONF'
+profiles = {
+  t = {
+    memory_max = "lots";
+  };
+};
+CONF
+chmod 0644 /etc/confine/bad.conf
+err=$("$CTL" run --config /etc/confine/bad.conf --profile t --user ctest -- true 2>&1); rc=$?
+assert_eq "$rc" 2 "bad config: exit status 2"
+assert_contains "$err" "/etc/confine/bad.conf:3:" "bad config: message names file and line"
+assert_contains "$err" "memory_max" "bad config: message names the key"
+assert_eq "$(snapshot)" "$before" "bad config: nothing was created"
+
+# Controllers missing (cgroup_root not on cgroup v2): refused, not run unconfined.
+mkdir -p /mnt/fakecg && mount -t tmpfs tmpfs /mnt/fakecg
+sed 's|^profiles|cgroup_root = "/mnt/fakecg/confine";\nprofiles|' /etc/confine/confine.conf >/etc/confine/v1.conf
+err=$("$CTL" run --config /etc/confine/v1.conf --profile t --user ctest -- touch /tmp/ran 2>&1); rc=$?
+assert_eq "$rc" 125 "no cgroup v2 controllers: refused (125)"
+assert_contains "$err" "memory" "refusal names the missing controller"
+out=$("$CTL" check --config /etc/confine/v1.conf 2>&1); rc=$?
+assert_eq "$rc" 3 "check reports the profile unusable (exit 3)"
+assert_contains "$out" "NOT usable" "check says why"
+umount /mnt/fakecg
+out=$("$CTL" check 2>&1); rc=$?
+assert_eq "$rc" 0 "check passes on a cgroup v2 host"
+assert_contains "$out" "profile t: usable" "check reports the profile usable"
