@@ -23,10 +23,10 @@ LDHARDEN    := -pie -Wl,-z,relro,-z,now -Wl,--as-needed
 B           := build
 # Engine library shared by confinectl, confine-helper and confine-shell.
 LIB_SRCS    := helper/log.c helper/units.c helper/config.c helper/privs.c helper/cgroup.c \
-               helper/home.c helper/sandbox.c
+               helper/home.c helper/sandbox.c helper/session.c
 LIB_OBJS    := $(LIB_SRCS:%.c=$(B)/%.o)
 
-PROGS       := $(B)/confinectl
+PROGS       := $(B)/confinectl $(B)/confine-helper $(B)/confine-shell
 UNIT_TESTS  := $(B)/tests/test_units $(B)/tests/test_config
 
 .PHONY: all clean check check-unit check-vm install deps try
@@ -54,5 +54,38 @@ check-vm: all
 
 check: check-unit check-vm
 
+# Owners and modes are explicit: the helper is root-only, confine-shell is setuid root but
+# executable only by group confine (4750 root:confine), the config is root's and not writable
+# by others, and an admin's edited config is never overwritten.
+install: all
+	install -d -m 0755 $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(PAMDIR) \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSCONFDIR)/confine
+	install -m 0755 -o root -g root $(B)/confinectl $(DESTDIR)$(SBINDIR)/confinectl
+	install -m 0700 -o root -g root $(B)/confine-helper $(DESTDIR)$(LIBEXECDIR)/confine-helper
+	getent group confine >/dev/null || groupadd --system confine
+	install -m 4750 -o root -g confine $(B)/confine-shell $(DESTDIR)$(LIBEXECDIR)/confine-shell
+	install -m 0644 -o root -g root $(B)/pam_confine.so $(DESTDIR)$(PAMDIR)/pam_confine.so
+	[ -e $(DESTDIR)$(SYSCONFDIR)/confine/confine.conf ] || \
+		install -m 0644 -o root -g root conf/confine.conf $(DESTDIR)$(SYSCONFDIR)/confine/confine.conf
+	install -m 0644 conf/confine.conf $(DESTDIR)$(SYSCONFDIR)/confine/confine.conf.default
+	install -m 0644 man/confine.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	for m in man/*.8; do install -m 0644 $$m $(DESTDIR)$(MANDIR)/man8/; done
+
+# Build and test dependencies (Debian/Ubuntu). Fedora: dnf install gcc make pkgconf-pkg-config
+# pam-devel libcap-devel libconfig-devel pamtester qemu-system-x86 busybox cpio kmod
+# openssh-server openssh-clients strace (the VM tests expect Debian's kernel package).
+deps:
+	apt-get update -q
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+		gcc make pkg-config libc6-dev libpam0g-dev libcap-dev libconfig-dev pamtester \
+		qemu-system-x86 busybox-static cpio kmod xz-utils openssh-server openssh-client \
+		iproute2 procps psmisc strace perl login passwd util-linux
+
 clean:
 	rm -rf $(B)
+
+$(B)/confine-helper: $(B)/helper/confine-helper.o $(B)/libconfine.a
+	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $^ $(PKG_LIBS)
+
+$(B)/confine-shell: $(B)/helper/confine-shell.o $(B)/libconfine.a
+	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $^ $(PKG_LIBS)

@@ -1,0 +1,379 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * confine-helper: root-only worker behind pam_confine.so (never setuid). See protocol.h.
+ *
+ *   open:  match the user → session cgroup with limits → the user's shared home mount
+ *          (reference-counted) → session record. Prints the session id.
+ *   close: kill and remove the session cgroup, drop the home reference (unmounting with
+ *          the last one), remove the record. Idempotent.
+ *   gc:    close every session whose login process is gone (also run for the user at open).
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "cgroup.h"
+#include "config.h"
+#include "home.h"
+#include "log.h"
+#include "mountapi.h"
+#include "protocol.h"
+#include "session.h"
+#include "util.h"
+
+static bool name_ok(const char *s)
+{
+	return s[0] && s[0] != '.' && !strchr(s, '/') && strlen(s) < 64;
+}
+
+/* /run/confine/users/<user>: root-only; holds the lock, the staging dir and the refs. */
+static int user_dir(const char *user)
+{
+	_cleanup_close_ int base = -1;
+	int fd;
+
+	(void)mkdir(CONFINE_RUN_DIR, 0755);
+	if (mkdir(CONFINE_USERS_DIR, 0700) < 0 && errno != EEXIST)
+		return negerrno();
+	base = open(CONFINE_USERS_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (base < 0)
+		return negerrno();
+	if (mkdirat(base, user, 0700) < 0 && errno != EEXIST)
+		return negerrno();
+	fd = openat(base, user, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return negerrno();
+	if (mkdirat(fd, "sessions", 0700) < 0 && errno != EEXIST)
+		goto fail;
+	if (mkdirat(fd, "stage", 0700) < 0 && errno != EEXIST)
+		goto fail;
+	return fd;
+fail:
+	close(fd);
+	return negerrno();
+}
+
+static bool is_mountpoint(const char *path)
+{
+	struct stat a, b;
+	char parent[600];
+
+	snprintf(parent, sizeof(parent), "%s/..", path);
+	return lstat(path, &a) == 0 && lstat(parent, &b) == 0 &&
+	       (a.st_dev != b.st_dev || a.st_ino == b.st_ino);
+}
+
+static int refs_left(int udir)
+{
+	_cleanup_close_ int fd = openat(udir, "sessions", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d;
+	struct dirent *de;
+	int n = 0;
+
+	if (fd < 0)
+		return negerrno();
+	d = fdopendir(TAKE_FD(fd));
+	if (!d)
+		return negerrno();
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* Drops sid's reference on the user's home; unmounts it with the last one. Lock held. */
+static int home_release(const char *user, int udir, const char *sid)
+{
+	char home[128], ref[128];
+
+	snprintf(ref, sizeof(ref), "sessions/%s", sid);
+	if (unlinkat(udir, ref, 0) < 0 && errno != ENOENT)
+		return negerrno();
+	if (refs_left(udir) != 0)
+		return 0;
+	snprintf(home, sizeof(home), CONFINE_HOMES_DIR "/%s", user);
+	/* Sandboxes hold their own clones; the host copy goes now. Lazy: never blocks. */
+	while (is_mountpoint(home))
+		if (umount2(home, MNT_DETACH | UMOUNT_NOFOLLOW) < 0)
+			return negerrno();
+	if (rmdir(home) < 0 && errno != ENOENT)
+		return negerrno();
+	return 0;
+}
+
+static int session_close(const char *sid)
+{
+	struct session_record r;
+	_cleanup_close_ int udir = -1;
+	int ret = 0, q;
+
+	q = session_read(sid, &r);
+	if (q == -ENOENT)
+		return 0; /* already closed: idempotent */
+	if (q < 0)
+		return log_errno(q, "session %s: unreadable record", sid);
+	q = cgroup_destroy(r.cgroup_root, r.sid);
+	if (q < 0)
+		ret = log_errno(q, "session %s: cannot remove cgroup %s/%s", sid, r.cgroup_root, sid);
+	if (name_ok(r.user) && (udir = user_dir(r.user)) >= 0) {
+		(void)flock(udir, LOCK_EX);
+		q = home_release(r.user, udir, sid);
+		if (q < 0)
+			ret = log_errno(q, "session %s: cannot release the home of %s", sid, r.user);
+	}
+	/* Keep the record while something failed, so gc can retry. */
+	if (ret == 0 && (q = session_remove(sid)) < 0)
+		ret = log_errno(q, "session %s: cannot remove the record", sid);
+	if (ret == 0)
+		log_msg(LOG_INFO, "session %s of %s closed", sid, r.user);
+	return ret;
+}
+
+/* Closes every session (of user, or of all users when NULL) whose login process died. */
+static int gc(const char *user)
+{
+	DIR *d = opendir(CONFINE_SESSIONS_DIR);
+	struct dirent *de;
+	int ret = 0;
+
+	if (!d)
+		return errno == ENOENT ? 0 : negerrno();
+	while ((de = readdir(d))) {
+		struct session_record r;
+		if (de->d_name[0] == '.' || session_read(de->d_name, &r) < 0)
+			continue;
+		if (user && !streq(r.user, user))
+			continue;
+		if (session_caller_alive(&r))
+			continue;
+		log_msg(LOG_NOTICE, "session %s of %s: login process gone, collecting", r.sid,
+			r.user);
+		if (session_close(r.sid) < 0)
+			ret = -EIO;
+	}
+	closedir(d);
+	return ret;
+}
+
+/* Names of all the user's groups, NULL-terminated, for rule matching. */
+static char **group_names(const struct passwd *pw)
+{
+	int n = 64;
+	_cleanup_free_ gid_t *g = calloc(n, sizeof(gid_t));
+
+	if (!g)
+		return NULL;
+	if (getgrouplist(pw->pw_name, pw->pw_gid, g, &n) < 0) {
+		free(g);
+		g = calloc(n, sizeof(gid_t));
+		if (!g || getgrouplist(pw->pw_name, pw->pw_gid, g, &n) < 0)
+			return NULL;
+	}
+	char **names = calloc(n + 1, sizeof(char *));
+	if (!names)
+		return NULL;
+	for (int i = 0, j = 0; i < n; i++) {
+		struct group *gr = getgrgid(g[i]);
+		if (gr && (names[j] = strdup(gr->gr_name)))
+			j++;
+	}
+	return names;
+}
+
+static void free_names(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Takes a reference on the user's shared home, mounting it first if needed. Lock held. */
+static int home_acquire(const struct confine_config *c, const struct confine_profile *p,
+			const struct passwd *pw, int udir, const char *sid, char *home, size_t len)
+{
+	_cleanup_close_ int m = -1, lock = -1, ref = -1;
+	char stage[160], refname[128];
+
+	snprintf(home, len, CONFINE_HOMES_DIR "/%s", pw->pw_name);
+	if (!is_mountpoint(home)) {
+		struct home_owner o = {pw->pw_name, pw->pw_uid, pw->pw_gid, pw->pw_dir};
+		/* Root-only parent: the host-side copy is reachable only through sandboxes. */
+		if (mkdir(CONFINE_HOMES_DIR, 0700) < 0 && errno != EEXIST)
+			return negerrno();
+		if (mkdir(home, 0700) < 0 && errno != EEXIST)
+			return negerrno();
+		snprintf(stage, sizeof(stage), CONFINE_USERS_DIR "/%s/stage", pw->pw_name);
+		m = home_prepare(c, p, &o, stage, &lock);
+		if (m < 0)
+			return m;
+		/* Attach it once for all of the user's sessions; each sandbox clones it. */
+		if (sys_move_mount(m, "", AT_FDCWD, home, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+			return negerrno();
+		if (mount(NULL, home, NULL, MS_PRIVATE, NULL) < 0)
+			return negerrno();
+	}
+	snprintf(refname, sizeof(refname), "sessions/%s", sid);
+	ref = openat(udir, refname, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	return ref < 0 ? negerrno() : 0;
+}
+
+static int do_open(const char *user, const char *service, const char *tty, const char *rhost,
+		   const char *conf)
+{
+	struct confine_config *c = NULL;
+	const struct confine_rule *rule;
+	const struct confine_profile *p;
+	struct session_record rec = {0};
+	char err[512], home[160] = "";
+	_cleanup_close_ int leaf = -1, udir = -1;
+	struct passwd *pw;
+	char **groups = NULL;
+	int r, ret = CONFINE_HELPER_ERROR;
+
+	if (config_load(conf, CONFIG_CHECK_OWNER, &c, err, sizeof(err)) < 0) {
+		log_msg(LOG_ERR, "refusing the session of '%s': %s", user, err);
+		return CONFINE_HELPER_ERROR;
+	}
+	if (!(pw = getpwnam(user)) || !name_ok(pw->pw_name)) {
+		log_msg(LOG_ERR, "refusing the session of '%s': unknown user", user);
+		goto out;
+	}
+	if (!(groups = group_names(pw))) {
+		log_msg(LOG_ERR, "refusing the session of '%s': cannot read its groups", user);
+		goto out;
+	}
+	struct match_input in = {pw->pw_name, pw->pw_uid, (const char *const *)groups,
+				 service[0] ? service : NULL, rhost[0] ? rhost : NULL,
+				 tty[0] ? tty : NULL};
+	rule = config_match(c, &in);
+	if (!rule) {
+		ret = CONFINE_HELPER_IGNORE;
+		goto out;
+	}
+	p = rule->profile;
+	if (pw->pw_uid == 0) {
+		log_msg(LOG_ERR, "refusing the session of '%s': uid 0 cannot be confined", user);
+		ret = CONFINE_HELPER_DENIED;
+		goto out;
+	}
+	/* Without confine-shell as login shell the login would run unconfined: refuse it. */
+	if (!streq(pw->pw_shell, CONFINE_SHELL_PATH)) {
+		log_msg(LOG_ERR,
+			"refusing the session of '%s' (rule at %s:%d, profile %s): its login "
+			"shell is '%s', not " CONFINE_SHELL_PATH,
+			user, c->path, rule->line, p->name, pw->pw_shell);
+		ret = CONFINE_HELPER_DENIED;
+		goto out;
+	}
+	if ((r = cgroup_check(c->cgroup_root, p, err, sizeof(err))) < 0) {
+		log_msg(LOG_ERR, "refusing the session of '%s' (profile %s): %s", user, p->name,
+			err);
+		goto out;
+	}
+	/* The session is named after our parent, the process that called pam_open_session. */
+	rec.caller_pid = getppid();
+	if ((r = proc_start_time(rec.caller_pid, &rec.caller_start)) < 0 ||
+	    (r = session_id(rec.caller_pid, rec.sid, sizeof(rec.sid))) < 0) {
+		log_errno(r, "refusing the session of '%s': cannot identify the login process",
+			  user);
+		goto out;
+	}
+	(void)gc(pw->pw_name);
+	if (session_read(rec.sid, &(struct session_record){0}) == 0) {
+		log_msg(LOG_ERR, "refusing the session of '%s': process %d already has session %s",
+			user, (int)rec.caller_pid, rec.sid);
+		goto out;
+	}
+	snprintf(rec.user, sizeof(rec.user), "%s", pw->pw_name);
+	rec.uid = pw->pw_uid;
+	snprintf(rec.profile, sizeof(rec.profile), "%s", p->name);
+	snprintf(rec.cgroup_root, sizeof(rec.cgroup_root), "%s", c->cgroup_root);
+
+	leaf = cgroup_create(c->cgroup_root, rec.sid, p);
+	if (leaf < 0) {
+		log_errno(leaf, "refusing the session of '%s': cannot create cgroup %s/%s", user,
+			  c->cgroup_root, rec.sid);
+		goto out;
+	}
+	if ((udir = user_dir(pw->pw_name)) < 0) {
+		log_errno(udir, "refusing the session of '%s': cannot create its state", user);
+		goto rollback_cgroup;
+	}
+	(void)flock(udir, LOCK_EX); /* serialises this user's opens and closes */
+	r = home_acquire(c, p, pw, udir, rec.sid, home, sizeof(home));
+	if (r < 0) {
+		log_errno(r, "refusing the session of '%s': cannot mount its home %s", user,
+			  pw->pw_dir);
+		(void)home_release(pw->pw_name, udir, rec.sid);
+		goto rollback_cgroup;
+	}
+	snprintf(rec.home, sizeof(rec.home), "%s", home);
+	if ((r = session_write(&rec)) < 0) {
+		log_errno(r, "refusing the session of '%s': cannot write its record", user);
+		(void)home_release(pw->pw_name, udir, rec.sid);
+		goto rollback_cgroup;
+	}
+	log_msg(LOG_INFO, "session %s opened for %s (profile %s, service %s)", rec.sid, user,
+		p->name, service);
+	printf("%s\n", rec.sid);
+	ret = CONFINE_HELPER_OK;
+	goto out;
+
+rollback_cgroup:
+	(void)cgroup_destroy(c->cgroup_root, rec.sid);
+out:
+	free_names(groups);
+	config_free(c);
+	return ret;
+}
+
+static int do_close(const char *user)
+{
+	char sid[CONFINE_SID_MAX];
+	struct session_record r;
+	int q;
+
+	if ((q = session_id(getppid(), sid, sizeof(sid))) < 0)
+		return CONFINE_HELPER_ERROR;
+	if (session_read(sid, &r) == 0 && !streq(r.user, user)) {
+		log_msg(LOG_ERR, "close for '%s' names session %s of '%s'; refusing", user, sid,
+			r.user);
+		return CONFINE_HELPER_ERROR;
+	}
+	return session_close(sid) < 0 ? CONFINE_HELPER_ERROR : CONFINE_HELPER_OK;
+}
+
+int main(int argc, char **argv)
+{
+	/* Root only, and not through a setuid bit: the module runs us after setresuid(0,0,0). */
+	if (getuid() != 0 || geteuid() != 0) {
+		fprintf(stderr, "confine-helper: only root may run this\n");
+		return CONFINE_HELPER_ERROR;
+	}
+	/* A clean process whatever the caller left: no env, fds 0-2 only, fixed umask. */
+	clearenv();
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
+			return CONFINE_HELPER_ERROR;
+	(void)syscall(SYS_close_range, 3, ~0U, 0);
+	umask(022);
+	log_open("confine-helper", 0);
+
+	if (argc >= 6 && argc <= 7 && streq(argv[1], "open"))
+		return do_open(argv[2], argv[3], argv[4], argv[5],
+			       argc == 7 ? argv[6] : CONFINE_CONF_DEFAULT);
+	if (argc >= 3 && argc <= 4 && streq(argv[1], "close"))
+		return do_close(argv[2]);
+	if (argc == 2 && streq(argv[1], "gc"))
+		return gc(NULL) < 0 ? CONFINE_HELPER_ERROR : CONFINE_HELPER_OK;
+	fprintf(stderr, "usage: confine-helper open USER SERVICE TTY RHOST [CONF] | close USER "
+			"[CONF] | gc\n");
+	return CONFINE_HELPER_ERROR;
+}

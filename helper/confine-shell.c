@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * confine-shell: the confined accounts' login shell, setuid root, the minimal setuid core.
+ *
+ * It trusts nothing from its caller: the session is found from kernel facts (an ancestor
+ * process whose pid and start time name a root-written session record of this uid),
+ * never from the environment or argv. It then becomes root in all its ids, so the user
+ * can neither signal nor ptrace it, and runs the engine's double fork with the session's
+ * cgroup, home and profile, staying the login program's direct child until the real
+ * shell exits (su and login close the PAM session as soon as their child exits).
+ */
+#include <fcntl.h>
+#include <libgen.h>
+#include <pwd.h>
+#include <grp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+
+#include "config.h"
+#include "log.h"
+#include "mountapi.h"
+#include "sandbox.h"
+#include "session.h"
+#include "util.h"
+
+#define ANCESTOR_DEPTH 4 /* sshd: shell → sshd child → monitor; su/login: shell → parent */
+#define ARGS_MAX       4096
+#define ENV_MAX	       512
+
+extern char **environ;
+
+static _Noreturn void refuse(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static _Noreturn void refuse(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	log_msg(LOG_ERR, "%s", buf);
+	_exit(1);
+}
+
+/* Finds the session opened by one of our ancestors for this uid. */
+static int find_session(uid_t uid, struct session_record *r)
+{
+	pid_t pid = getppid();
+
+	for (int depth = 0; depth < ANCESTOR_DEPTH && pid > 1; depth++) {
+		char sid[CONFINE_SID_MAX];
+		if (session_id(pid, sid, sizeof(sid)) == 0 && session_read(sid, r) == 0 &&
+		    r->uid == uid && session_caller_alive(r))
+			return 0;
+		if (proc_parent(pid, &pid) < 0)
+			break;
+	}
+	return -ENOENT;
+}
+
+/* The user's environment, copied before we clear ours; SHELL is set to the real shell. */
+static char **copy_env(char **env, const char *shell)
+{
+	size_t n = 0, j = 0;
+	char **v;
+
+	while (env && env[n] && n < ENV_MAX)
+		n++;
+	v = calloc(n + 2, sizeof(char *));
+	if (!v)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(env[i], "SHELL=", 6) != 0 && !(v[j++] = strdup(env[i])))
+			return NULL;
+	if (asprintf(&v[j], "SHELL=%s", shell) < 0)
+		return NULL;
+	return v;
+}
+
+int main(int argc, char **argv)
+{
+	struct confine_config *c = NULL;
+	const struct confine_profile *p;
+	struct session_record rec;
+	struct passwd *pw;
+	char err[512], path[600], **env, **args, *real0;
+	size_t total = 0;
+	int leaf, home, status, r, ngroups = 64;
+	uid_t uid = getuid();
+	gid_t *groups;
+	char **saved_env = environ;
+
+	/* Before anything else: no user-controlled environment reaches libc from here on. */
+	environ = NULL;
+	/* fds 0-2 must be open, or our own opens would land there; nothing else is inherited. */
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
+			_exit(1);
+	umask(022);
+	/* No core dumps of a privileged process, and keep it undumpable (no ptrace, no mem). */
+	(void)setrlimit(RLIMIT_CORE, &(struct rlimit){0, 0});
+	(void)prctl(PR_SET_DUMPABLE, 0);
+	log_open("confine-shell", 1);
+
+	if (argc < 1 || !argv[0])
+		refuse("refusing: started without argv[0]");
+	for (int i = 0; i < argc; i++)
+		total += strlen(argv[i]) + 1;
+	if (argc > ARGS_MAX || total > (1 << 20))
+		refuse("refusing: too many or too long arguments");
+	if (geteuid() != 0)
+		refuse("refusing: not installed setuid root");
+	if (uid == 0)
+		refuse("refusing: root is never confined");
+	if (chdir("/") < 0)
+		refuse("refusing: cannot chdir to /");
+
+	if (find_session(uid, &rec) < 0)
+		refuse("no confined session for uid %u: confine-shell runs only as the login "
+		       "shell of a session opened by pam_confine",
+		       (unsigned)uid);
+	(void)syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+
+	/* All ids root: the user may no longer signal or trace this supervising process. */
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		refuse("refusing: cannot become root: %m");
+	(void)prctl(PR_SET_DUMPABLE, 0);
+
+	if (config_load(CONFINE_CONF_DEFAULT, CONFIG_CHECK_OWNER, &c, err, sizeof(err)) < 0)
+		refuse("refusing the session of %s: %s", rec.user, err);
+	if (!(p = config_find_profile(c, rec.profile)))
+		refuse("refusing the session of %s: profile '%s' no longer exists", rec.user,
+		       rec.profile);
+	if (!(pw = getpwuid(uid)) || !streq(pw->pw_name, rec.user))
+		refuse("refusing: uid %u is not '%s'", (unsigned)uid, rec.user);
+	groups = calloc(ngroups, sizeof(gid_t));
+	if (!groups || getgrouplist(pw->pw_name, pw->pw_gid, groups, &ngroups) < 0) {
+		free(groups);
+		groups = calloc(ngroups, sizeof(gid_t));
+		if (!groups || getgrouplist(pw->pw_name, pw->pw_gid, groups, &ngroups) < 0)
+			refuse("refusing the session of %s: cannot read its groups", rec.user);
+	}
+
+	snprintf(path, sizeof(path), "%s/%s", rec.cgroup_root, rec.sid);
+	leaf = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (leaf < 0)
+		refuse("refusing the session of %s: its cgroup %s is gone: %m", rec.user, path);
+	/* A private copy of the user's shared home, to be moved into this sandbox. */
+	home = sys_open_tree(AT_FDCWD, rec.home,
+			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_SYMLINK_NOFOLLOW);
+	if (home < 0)
+		refuse("refusing the session of %s: its home %s is gone: %m", rec.user, rec.home);
+
+	/* How login programs call a shell: "-name" for login shells, else pass args on. */
+	char *base = strrchr(p->shell, '/') ? strrchr(p->shell, '/') + 1 : p->shell;
+	if (argv[0][0] == '-') {
+		if (asprintf(&real0, "-%s", base) < 0)
+			refuse("out of memory");
+	} else {
+		real0 = base;
+	}
+	args = calloc(argc + 1, sizeof(char *));
+	env = copy_env(saved_env, p->shell);
+	if (!args || !env)
+		refuse("out of memory");
+	args[0] = real0;
+	for (int i = 1; i < argc; i++)
+		args[i] = argv[i];
+
+	struct sandbox_spec spec = {
+		.profile = p,
+		.creds = {pw->pw_uid, pw->pw_gid, groups, ngroups},
+		.home = pw->pw_dir,
+		.home_fd = home,
+		.cgroup_fd = leaf,
+		.path = p->shell,
+		.argv = args,
+		.envp = env,
+		.grace_ms = 2000,
+	};
+	r = sandbox_run(&spec, &status, err, sizeof(err));
+	if (r < 0)
+		refuse("session %s of %s: %s", rec.sid, rec.user, err);
+	return status;
+}

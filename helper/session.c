@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "session.h"
+#include "util.h"
+
+static int read_stat(pid_t pid, pid_t *ppid, unsigned long long *start)
+{
+	char path[64], buf[1024], *p;
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return negerrno();
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return n < 0 ? negerrno() : -EIO;
+	buf[n] = '\0';
+	/* comm may contain anything, even ") "; the fields start after the last ')'. */
+	p = strrchr(buf, ')');
+	if (!p)
+		return -EIO;
+	if (sscanf(p + 2, "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d "
+			  "%*d %*d %llu",
+		   ppid, start) != 2)
+		return -EIO;
+	return 0;
+}
+
+int proc_start_time(pid_t pid, unsigned long long *ret)
+{
+	pid_t pp;
+
+	return read_stat(pid, &pp, ret);
+}
+
+int proc_parent(pid_t pid, pid_t *ret)
+{
+	unsigned long long st;
+
+	return read_stat(pid, ret, &st);
+}
+
+int session_id(pid_t pid, char *buf, size_t len)
+{
+	unsigned long long start;
+	int r = proc_start_time(pid, &start);
+
+	if (r < 0)
+		return r;
+	snprintf(buf, len, "%d-%llu", (int)pid, start);
+	return 0;
+}
+
+static bool sid_valid(const char *sid)
+{
+	size_t n = strspn(sid, "0123456789-");
+
+	return n > 0 && sid[n] == '\0' && n < CONFINE_SID_MAX;
+}
+
+int session_write(const struct session_record *r)
+{
+	char tmp[128], path[128];
+	_cleanup_fclose_ FILE *f = NULL;
+	int fd;
+
+	if (!sid_valid(r->sid))
+		return -EINVAL;
+	(void)mkdir(CONFINE_RUN_DIR, 0755);
+	if (mkdir(CONFINE_SESSIONS_DIR, 0755) < 0 && errno != EEXIST)
+		return negerrno();
+	snprintf(path, sizeof(path), CONFINE_SESSIONS_DIR "/%s", r->sid);
+	snprintf(tmp, sizeof(tmp), CONFINE_SESSIONS_DIR "/.%s.tmp", r->sid);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return negerrno();
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		return negerrno();
+	}
+	fprintf(f, "sid=%s\nuser=%s\nuid=%u\nprofile=%s\ncgroup_root=%s\nhome=%s\ncaller_pid=%d\n"
+		   "caller_start=%llu\n",
+		r->sid, r->user, (unsigned)r->uid, r->profile, r->cgroup_root, r->home,
+		(int)r->caller_pid, r->caller_start);
+	if (fflush(f) != 0 || fsync(fileno(f)) < 0)
+		return negerrno();
+	/* Readers see the whole record or none. */
+	if (rename(tmp, path) < 0)
+		return negerrno();
+	return 0;
+}
+
+static void copy_field(char *dst, size_t len, const char *v)
+{
+	snprintf(dst, len, "%s", v);
+}
+
+int session_read(const char *sid, struct session_record *r)
+{
+	char path[128], line[1024];
+	_cleanup_fclose_ FILE *f = NULL;
+	struct stat st;
+	unsigned seen = 0;
+
+	if (!sid_valid(sid))
+		return -EINVAL;
+	snprintf(path, sizeof(path), CONFINE_SESSIONS_DIR "/%s", sid);
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return negerrno();
+	/* Only records root wrote count. */
+	if (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 022) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EPERM;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
+		return negerrno();
+	}
+	memset(r, 0, sizeof(*r));
+	while (fgets(line, sizeof(line), f)) {
+		char *eq = strchr(line, '=');
+		if (!eq)
+			return -EINVAL;
+		*eq = '\0';
+		char *v = eq + 1;
+		v[strcspn(v, "\n")] = '\0';
+		if (streq(line, "sid"))
+			copy_field(r->sid, sizeof(r->sid), v), seen |= 1;
+		else if (streq(line, "user"))
+			copy_field(r->user, sizeof(r->user), v), seen |= 2;
+		else if (streq(line, "uid"))
+			r->uid = (uid_t)strtoul(v, NULL, 10), seen |= 4;
+		else if (streq(line, "profile"))
+			copy_field(r->profile, sizeof(r->profile), v), seen |= 8;
+		else if (streq(line, "cgroup_root"))
+			copy_field(r->cgroup_root, sizeof(r->cgroup_root), v), seen |= 16;
+		else if (streq(line, "home"))
+			copy_field(r->home, sizeof(r->home), v), seen |= 32;
+		else if (streq(line, "caller_pid"))
+			r->caller_pid = (pid_t)strtol(v, NULL, 10), seen |= 64;
+		else if (streq(line, "caller_start"))
+			r->caller_start = strtoull(v, NULL, 10), seen |= 128;
+	}
+	if (seen != 255 || !streq(r->sid, sid) || r->cgroup_root[0] != '/')
+		return -EINVAL;
+	return 0;
+}
+
+int session_remove(const char *sid)
+{
+	char path[128];
+
+	if (!sid_valid(sid))
+		return -EINVAL;
+	snprintf(path, sizeof(path), CONFINE_SESSIONS_DIR "/%s", sid);
+	if (unlink(path) < 0 && errno != ENOENT)
+		return negerrno();
+	return 0;
+}
+
+bool session_caller_alive(const struct session_record *r)
+{
+	unsigned long long start;
+
+	return proc_start_time(r->caller_pid, &start) == 0 && start == r->caller_start;
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Session records under /run/confine (root-owned, written only by confine-helper).
+ *
+ * A PAM session is named after the process that opened it, the login program's process
+ * that called pam_open_session: "<pid>-<start time>". Both are kernel facts (a pid
+ * alone could be reused; with its start time it cannot), so confine-shell finds its
+ * session by looking up its own ancestors, never by anything the user can set.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "protocol.h"
+
+struct session_record {
+	char sid[CONFINE_SID_MAX];
+	char user[64];
+	uid_t uid;
+	char profile[64];
+	char cgroup_root[512];
+	char home[512]; /* the user's shared home mount on the host, or "" for the real home */
+	pid_t caller_pid;
+	unsigned long long caller_start;
+};
+
+/* Start time (clock ticks since boot) of pid, from /proc/PID/stat field 22. */
+int proc_start_time(pid_t pid, unsigned long long *ret);
+/* Parent pid of pid, from /proc/PID/stat field 4. */
+int proc_parent(pid_t pid, pid_t *ret);
+/* Formats the session id of a caller process. */
+int session_id(pid_t pid, char *buf, size_t len);
+
+/* Writes (atomically) / reads / removes a record by sid. read: -ENOENT if none. */
+int session_write(const struct session_record *r);
+int session_read(const char *sid, struct session_record *r);
+int session_remove(const char *sid);
+
+/* True while the process that opened the session still exists (same pid, same start). */
+bool session_caller_alive(const struct session_record *r);
