@@ -26,7 +26,9 @@ LIB_SRCS    := helper/log.c helper/units.c helper/config.c helper/privs.c helper
                helper/home.c helper/sandbox.c helper/session.c
 LIB_OBJS    := $(LIB_SRCS:%.c=$(B)/%.o)
 
-PROGS       := $(B)/confinectl $(B)/confine-helper $(B)/confine-shell
+PROGS       := $(B)/confinectl $(B)/confine-helper $(B)/confine-shell $(B)/pam_confine.so
+PAM_SRCS    := pam_module/pam_confine.c pam_module/args.c pam_module/spawn.c
+PAM_LDFLAGS := -shared -Wl,-z,defs -Wl,--version-script=pam_module/pam_confine.map -Wl,-z,relro,-z,now
 UNIT_TESTS  := $(B)/tests/test_units $(B)/tests/test_config
 
 .PHONY: all clean check check-unit check-vm install deps try
@@ -46,8 +48,25 @@ $(B)/tests/%: $(B)/tests/unit/%.o $(B)/libconfine.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $^ $(PKG_LIBS)
 
-check-unit: $(UNIT_TESTS)
+PAM_TEST_BINS := $(B)/tests/test_pam $(B)/tests/pam_fake_helper $(B)/tests/pam_confine_probe.so
+
+$(B)/tests/test_pam: tests/pam/test_pam.c tests/unit/tap.h helper/protocol.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $< -lpam
+
+$(B)/tests/pam_fake_helper: tests/pam/fake_helper.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $<
+
+$(B)/tests/pam_confine_probe.so: tests/pam/probe.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fPIC -shared -Wl,-z,relro,-z,now -o $@ $< -lpam
+
+# Unprivileged tests on the host: config, units, the PAM module's contract (fake helper).
+check-unit: $(UNIT_TESTS) $(B)/pam_confine.so $(B)/pam_confine_test.so $(PAM_TEST_BINS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; ./$$t; done
+	@echo "== $(B)/tests/test_pam"; ./$(B)/tests/test_pam
+	@echo "== tests/pam/test_symbols.sh"; sh tests/pam/test_symbols.sh $(B)/pam_confine.so $(B)/pam_confine_test.so
 
 check-vm: all
 	bash tests/vm/run-vm.sh tests/vm/t*.sh
@@ -69,7 +88,7 @@ install: all
 		install -m 0644 -o root -g root conf/confine.conf $(DESTDIR)$(SYSCONFDIR)/confine/confine.conf
 	install -m 0644 conf/confine.conf $(DESTDIR)$(SYSCONFDIR)/confine/confine.conf.default
 	install -m 0644 man/confine.conf.5 $(DESTDIR)$(MANDIR)/man5/
-	for m in man/*.8; do install -m 0644 $$m $(DESTDIR)$(MANDIR)/man8/; done
+	install -m 0644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
 
 # Build and test dependencies (Debian/Ubuntu). Fedora: dnf install gcc make pkgconf-pkg-config
 # pam-devel libcap-devel libconfig-devel pamtester qemu-system-x86 busybox cpio kmod
@@ -83,6 +102,14 @@ deps:
 
 clean:
 	rm -rf $(B)
+
+# The module: position-independent, exporting only pam_sm_* (version script).
+$(B)/pam_confine.so: $(PAM_SRCS) $(wildcard pam_module/*.h) helper/protocol.h helper/util.h pam_module/pam_confine.map
+	$(CC) $(ALL_CFLAGS) -fPIC $(PAM_LDFLAGS) -o $@ $(PAM_SRCS) -lpam
+
+# Test build: additionally accepts helper=PATH so tests can point it at a fake helper.
+$(B)/pam_confine_test.so: $(PAM_SRCS) $(wildcard pam_module/*.h) helper/protocol.h helper/util.h pam_module/pam_confine.map
+	$(CC) $(ALL_CFLAGS) -DCONFINE_TESTING -fPIC $(PAM_LDFLAGS) -o $@ $(PAM_SRCS) -lpam
 
 $(B)/confine-helper: $(B)/helper/confine-helper.o $(B)/libconfine.a
 	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $^ $(PKG_LIBS)

@@ -9,6 +9,7 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <sys/sysmacros.h>
 #include <time.h>
 
@@ -28,6 +29,9 @@ static void usage(FILE *f)
 	fprintf(f, "Usage:\n"
 		   "  confinectl run [--config FILE] --profile NAME --user USER [--] CMD [ARG...]\n"
 		   "  confinectl check [--config FILE]\n"
+		   "  confinectl gc\n"
+		   "  confinectl enroll USER\n"
+		   "  confinectl unenroll USER [SHELL]\n"
 		   "See confinectl(8).\n");
 }
 
@@ -307,6 +311,51 @@ static int cmd_check(int argc, char **argv)
 	return bad ? 3 : 0;
 }
 
+/* Runs a fixed program with a fixed, empty environment and waits for it. */
+static int run_fixed(const char *path, char *const argv[])
+{
+	char *const envp[] = {NULL};
+	int st;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		execve(path, argv, envp);
+		fprintf(stderr, "confinectl: cannot run %s: %s\n", path, strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* enroll: the account joins group confine and gets confine-shell as its login shell. */
+static int cmd_enroll(int argc, char **argv, bool enroll)
+{
+	struct passwd *pw;
+
+	if (argc < 2 || argc > (enroll ? 2 : 3)) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!(pw = getpwnam(argv[1])) || pw->pw_uid == 0) {
+		fprintf(stderr, "confinectl: '%s' is not a user that can be confined\n", argv[1]);
+		return EXIT_USAGE;
+	}
+	if (enroll) {
+		char *const add[] = {"usermod", "-a", "-G", "confine", "-s", CONFINE_SHELL_PATH,
+				     argv[1], NULL};
+		return run_fixed("/usr/sbin/usermod", add) == 0 ? 0 : 1;
+	}
+	char *const del[] = {"gpasswd", "-d", argv[1], "confine", NULL};
+	char *const sh[] = {"usermod", "-s", argc == 3 ? argv[2] : "/bin/bash", argv[1], NULL};
+	if (run_fixed("/usr/bin/gpasswd", del) != 0)
+		return 1;
+	return run_fixed("/usr/sbin/usermod", sh) == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	sanitize_process();
@@ -327,6 +376,12 @@ int main(int argc, char **argv)
 	}
 	if (streq(argv[1], "run"))
 		return cmd_run(argc - 1, argv + 1);
+	if (streq(argv[1], "gc")) {
+		char *const gc[] = {"confine-helper", "gc", NULL};
+		return run_fixed(CONFINE_HELPER_PATH, gc);
+	}
+	if (streq(argv[1], "enroll") || streq(argv[1], "unenroll"))
+		return cmd_enroll(argc - 1, argv + 1, streq(argv[1], "enroll"));
 	fprintf(stderr, "confinectl: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return EXIT_USAGE;

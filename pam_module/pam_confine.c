@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * pam_confine.so: a thin session module. All the work (matching the user against the policy,
+ * preparing and tearing down the sandbox state) happens in confine-helper, run as root with a
+ * clean environment; this file only maps PAM items to its argv and its exit status to PAM codes.
+ *
+ * Failures are fatal by design: opening returns PAM_SYSTEM_ERR or PAM_PERM_DENIED, never
+ * PAM_SESSION_ERR, which sudo treats as non-fatal.
+ */
+#include <pwd.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include <security/pam_ext.h>
+#include <security/pam_modules.h>
+#include <security/pam_modutil.h>
+
+#include "../helper/protocol.h"
+#include "../helper/util.h"
+#include "args.h"
+#include "spawn.h"
+
+#define SESSION_DATA "confine_session"
+
+/*
+ * Frees the session id and does nothing else, whatever the flags: login and su call pam_end()
+ * with PAM_DATA_SILENT in the forked child that execs the shell, and the session belongs to the
+ * parent, which closes it with pam_close_session().
+ */
+static void session_data_free(pam_handle_t *pamh, void *data, int error_status)
+{
+	(void)pamh;
+	(void)error_status;
+	free(data);
+}
+
+/* A PAM item as a string, "" when unset (the protocol's spelling of "none"). */
+static const char *item_or_empty(pam_handle_t *pamh, int type)
+{
+	const void *item = NULL;
+
+	if (pam_get_item(pamh, type, &item) != PAM_SUCCESS || item == NULL)
+		return "";
+	return item;
+}
+
+static const char *get_user(pam_handle_t *pamh)
+{
+	const char *user = item_or_empty(pamh, PAM_USER);
+
+	if (user[0] == '\0') {
+		pam_syslog(pamh, LOG_ERR, "no user name set");
+		return NULL;
+	}
+	return user;
+}
+
+/* The helper's stdout holds the session id and at most one newline: [A-Za-z0-9._-]{1,MAX}. */
+static bool parse_sid(char *out, size_t len)
+{
+	if (len > 0 && out[len - 1] == '\n')
+		len--;
+	if (len == 0 || len > CONFINE_SID_MAX)
+		return false;
+	out[len] = '\0';
+	return strspn(out, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") ==
+	       len;
+}
+
+/* "close" for a session the helper prepared but we cannot hand to the application. */
+static void rollback(pam_handle_t *pamh, const struct confine_args *args, const char *user)
+{
+	const char *const hargv[] = {args->helper, "close", user, args->conf, NULL};
+	char out[1];
+	size_t len;
+	int r;
+
+	r = confine_spawn(pamh, args->helper, hargv, out, sizeof(out), &len);
+	if (r > 0)
+		pam_syslog(pamh, LOG_ERR, "rollback for %s failed: helper exit status %d", user, r);
+}
+
+PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	struct confine_args args;
+	const struct passwd *pw;
+	const char *user, *service, *tty, *rhost;
+	char out[CONFINE_SID_MAX + 2]; /* id, newline, NUL */
+	_cleanup_free_ char *sid = NULL;
+	size_t len = 0;
+	int r;
+
+	(void)flags;
+	if (confine_parse_args(pamh, argc, argv, &args) < 0)
+		return PAM_SYSTEM_ERR;
+	user = get_user(pamh);
+	if (!user)
+		return PAM_SYSTEM_ERR;
+	pw = pam_modutil_getpwnam(pamh, user);
+	if (!pw) {
+		pam_syslog(pamh, LOG_ERR, "unknown user %s", user);
+		return PAM_USER_UNKNOWN;
+	}
+	/* Lockout guard: root is never confined, whatever the policy says. */
+	if (pw->pw_uid == 0) {
+		if (args.debug)
+			pam_syslog(pamh, LOG_DEBUG, "%s has uid 0: never confined", user);
+		return PAM_IGNORE;
+	}
+	service = item_or_empty(pamh, PAM_SERVICE);
+	tty = item_or_empty(pamh, PAM_TTY);
+	rhost = item_or_empty(pamh, PAM_RHOST);
+
+	/* args.conf == NULL ends argv early: the helper then uses its default configuration. */
+	const char *const hargv[] = {
+	    args.helper, "open", user, service, tty, rhost, args.conf, NULL,
+	};
+
+	r = confine_spawn(pamh, args.helper, hargv, out, sizeof(out) - 1, &len);
+	if (args.debug && r >= 0)
+		pam_syslog(pamh, LOG_DEBUG, "%s open %s: exit status %d", args.helper, user, r);
+	switch (r) {
+	case CONFINE_HELPER_OK:
+		break;
+	case CONFINE_HELPER_IGNORE:
+		return PAM_IGNORE;
+	case CONFINE_HELPER_DENIED:
+		pam_syslog(pamh, LOG_ERR, "session for %s refused by confine policy", user);
+		return PAM_PERM_DENIED;
+	case -1: /* logged */
+		return PAM_SYSTEM_ERR;
+	default:
+		pam_syslog(pamh, LOG_ERR,
+			   "cannot open confined session for %s: helper exit status %d", user, r);
+		return PAM_SYSTEM_ERR;
+	}
+
+	if (len > sizeof(out) - 1 || !parse_sid(out, len)) {
+		pam_syslog(pamh, LOG_ERR,
+			   "helper returned no valid session id for %s, rolling back", user);
+		rollback(pamh, &args, user);
+		return PAM_SYSTEM_ERR;
+	}
+	sid = strdup(out);
+	if (!sid || pam_set_data(pamh, SESSION_DATA, sid, session_data_free) != PAM_SUCCESS) {
+		pam_syslog(pamh, LOG_ERR, "cannot record session of %s, rolling back", user);
+		rollback(pamh, &args, user);
+		return PAM_SYSTEM_ERR;
+	}
+	pam_syslog(pamh, LOG_INFO, "confined session %s opened for %s", out, user);
+	TAKE_PTR(sid); /* owned by the PAM handle now */
+	return PAM_SUCCESS;
+}
+
+/*
+ * Failures here return PAM_SESSION_ERR, the code pam_close_session(3) documents: the session is
+ * over and nothing is granted by closing it, so there is nothing left to fail closed on.
+ */
+PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	struct confine_args args;
+	const void *data = NULL;
+	const char *user;
+	char out[1];
+	size_t len;
+	int r;
+
+	(void)flags;
+	/* Nothing opened by us on this handle (not confined, root, open failed, already closed). */
+	if (pam_get_data(pamh, SESSION_DATA, &data) != PAM_SUCCESS || data == NULL)
+		return PAM_IGNORE;
+	if (confine_parse_args(pamh, argc, argv, &args) < 0)
+		return PAM_SESSION_ERR;
+	user = get_user(pamh);
+	if (!user)
+		return PAM_SESSION_ERR;
+
+	const char *const hargv[] = {args.helper, "close", user, args.conf, NULL};
+
+	r = confine_spawn(pamh, args.helper, hargv, out, sizeof(out), &len);
+	if (args.debug && r >= 0)
+		pam_syslog(pamh, LOG_DEBUG, "%s close %s: exit status %d", args.helper, user, r);
+	if (r == CONFINE_HELPER_OK) {
+		pam_syslog(pamh, LOG_INFO, "confined session %s closed for %s", (const char *)data,
+			   user);
+		/* Forget it, so a second close is a no-op; frees the id through the cleanup. */
+		(void)pam_set_data(pamh, SESSION_DATA, NULL, NULL);
+		return PAM_SUCCESS;
+	}
+	if (r > 0)
+		pam_syslog(pamh, LOG_ERR,
+			   "cannot close confined session %s for %s: helper exit status %d",
+			   (const char *)data, user, r);
+	return PAM_SESSION_ERR;
+}
+
+/*
+ * This module establishes no credentials. PAM_IGNORE rather than PAM_SUCCESS: pam_setcred walks
+ * the auth stack, where this module has no business; if an administrator puts it there anyway,
+ * it must never be the module that makes a stack succeed.
+ */
+PAM_EXTERN int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	(void)pamh;
+	(void)flags;
+	(void)argc;
+	(void)argv;
+	return PAM_IGNORE;
+}

@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <security/pam_ext.h>
+
+#include "../helper/util.h"
+#include "spawn.h"
+
+/* The descriptor the child reports a failed setup or execve on; close-on-exec. */
+#define CHILD_ERR_FD 3
+
+static void close_from(int first)
+{
+	struct rlimit rl;
+
+	if (close_range(first, ~0U, 0) == 0)
+		return;
+	/* Kernels before 5.9. getrlimit and close are async-signal-safe; /proc may be absent. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur > 65536)
+		rl.rlim_cur = 65536;
+	for (int fd = first; fd < (int)rl.rlim_cur; fd++)
+		(void)close(fd);
+}
+
+/*
+ * In the forked child, which may be a copy of a multi-threaded process: only async-signal-safe
+ * calls until execve. Never returns: on failure the errno goes to the parent over errfd.
+ */
+static void __attribute__((noreturn))
+child_exec(int devnull, int out_w, int errfd, const char *path, const char *const argv[])
+{
+	static char *const empty_env[] = {NULL};
+	struct sigaction dfl = {.sa_handler = SIG_DFL};
+	sigset_t none;
+	int e;
+
+	/* Own session, no controlling tty: signals aimed at the login's terminal don't reach it. */
+	(void)setsid();
+	/* The caller's cwd (a user's home, maybe on NFS) and umask stay out of root's work. */
+	if (chdir("/") < 0)
+		goto fail;
+	umask(022);
+
+	/* Ignored dispositions and the blocked mask survive execve; hand the helper clean ones. */
+	sigemptyset(&dfl.sa_mask);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			(void)sigaction(sig, &dfl, NULL); /* EINVAL for libc's own (32, 33): fine */
+	sigemptyset(&none);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
+		goto fail;
+
+	/*
+	 * The helper needs real root, not just euid 0: setuid-root callers such as su run this
+	 * with the invoking user's real uid (and gid), which the helper must not inherit.
+	 * The parent checked euid == 0, so these cannot be refused for lack of privilege.
+	 */
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		goto fail;
+
+	/*
+	 * Move our descriptors above 2 first: the caller may have 0-2 closed, so pipe2/open can
+	 * have returned them, and dup2(fd, fd) would leave O_CLOEXEC set (the helper would then
+	 * start with that fd closed).
+	 */
+	if ((e = fcntl(errfd, F_DUPFD_CLOEXEC, CHILD_ERR_FD + 1)) < 0)
+		goto fail;
+	errfd = e;
+	if ((devnull = fcntl(devnull, F_DUPFD_CLOEXEC, CHILD_ERR_FD + 1)) < 0 ||
+	    (out_w = fcntl(out_w, F_DUPFD_CLOEXEC, CHILD_ERR_FD + 1)) < 0)
+		goto fail;
+	if (dup2(devnull, STDIN_FILENO) < 0 || dup2(out_w, STDOUT_FILENO) < 0 ||
+	    dup2(devnull, STDERR_FILENO) < 0 || dup3(errfd, CHILD_ERR_FD, O_CLOEXEC) < 0)
+		goto fail;
+	errfd = CHILD_ERR_FD;
+	/* Nothing else of the login process (sockets, pty masters, PAM files) reaches it. */
+	close_from(CHILD_ERR_FD + 1);
+
+	/* A fixed path, never a PATH search, and an empty environment. */
+	execve(path, (char *const *)argv, empty_env);
+fail:
+	e = errno;
+	(void)!write(errfd, &e, sizeof(e));
+	_exit(127);
+}
+
+/* Read fd to EOF, keeping the first outsz bytes; returns the total read, or -1 with errno. */
+static ssize_t read_to_eof(int fd, char *out, size_t outsz)
+{
+	size_t total = 0;
+	char buf[256];
+
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			return (ssize_t)total;
+		if (total < outsz)
+			memcpy(out + total, buf,
+			       (size_t)n < outsz - total ? (size_t)n : outsz - total);
+		total += (size_t)n;
+	}
+}
+
+/* Fork, exec and wait, with SIGCHLD already at SIG_DFL. */
+static int run(pam_handle_t *pamh, const char *path, const char *const argv[], char *out,
+	       size_t outsz, size_t *ret_outlen)
+{
+	_cleanup_close_ int devnull = -1, out_r = -1, out_w = -1, err_r = -1, err_w = -1;
+	int pipe_out[2], pipe_err[2], child_errno = 0, status;
+	ssize_t n;
+	pid_t pid;
+
+	devnull = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOCTTY);
+	if (devnull < 0) {
+		pam_syslog(pamh, LOG_ERR, "cannot open /dev/null: %m");
+		return -1;
+	}
+	if (pipe2(pipe_out, O_CLOEXEC) < 0) {
+		pam_syslog(pamh, LOG_ERR, "cannot create pipe: %m");
+		return -1;
+	}
+	out_r = pipe_out[0];
+	out_w = pipe_out[1];
+	if (pipe2(pipe_err, O_CLOEXEC) < 0) {
+		pam_syslog(pamh, LOG_ERR, "cannot create pipe: %m");
+		return -1;
+	}
+	err_r = pipe_err[0];
+	err_w = pipe_err[1];
+
+	pid = fork();
+	if (pid < 0) {
+		pam_syslog(pamh, LOG_ERR, "cannot fork: %m");
+		return -1;
+	}
+	if (pid == 0)
+		child_exec(devnull, out_w, err_w, path, argv);
+
+	/* Our copies of the write ends must go, or the reads below would never see EOF. */
+	close(TAKE_FD(out_w));
+	close(TAKE_FD(err_w));
+
+	n = read_to_eof(out_r, out, outsz);
+	if (n < 0)
+		pam_syslog(pamh, LOG_ERR, "cannot read from %s: %m", path);
+	/* Empty if execve worked (the write end is close-on-exec), else the child's errno. */
+	while (read(err_r, &child_errno, sizeof(child_errno)) < 0 && errno == EINTR)
+		;
+
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			pam_syslog(pamh, LOG_ERR, "cannot wait for %s: %m", path);
+			return -1;
+		}
+	}
+	if (n < 0)
+		return -1;
+	if (child_errno != 0) {
+		errno = child_errno;
+		pam_syslog(pamh, LOG_ERR, "cannot run %s: %m", path);
+		return -1;
+	}
+	if (WIFSIGNALED(status)) {
+		pam_syslog(pamh, LOG_ERR, "%s %s killed by signal %d", path, argv[1],
+			   WTERMSIG(status));
+		return -1;
+	}
+	if (!WIFEXITED(status)) {
+		pam_syslog(pamh, LOG_ERR, "%s %s: unexpected wait status %#x", path, argv[1],
+			   status);
+		return -1;
+	}
+	*ret_outlen = (size_t)n;
+	return WEXITSTATUS(status);
+}
+
+int confine_spawn(pam_handle_t *pamh, const char *path, const char *const argv[], char *out,
+		  size_t outsz, size_t *ret_outlen)
+{
+	struct sigaction dfl = {.sa_handler = SIG_DFL}, saved;
+	int r;
+
+	/* Fail closed: without root the helper cannot set anything up (nor should it try). */
+	if (geteuid() != 0) {
+		pam_syslog(pamh, LOG_ERR, "cannot run %s: not running as root (euid %u)", path,
+			   (unsigned)geteuid());
+		return -1;
+	}
+
+	/*
+	 * The application may ignore SIGCHLD (the kernel would reap our child and waitpid fail
+	 * with ECHILD) or have a handler that reaps it first. Default it while the helper runs and
+	 * put the exact old disposition back afterwards.
+	 */
+	sigemptyset(&dfl.sa_mask);
+	if (sigaction(SIGCHLD, &dfl, &saved) < 0) {
+		pam_syslog(pamh, LOG_ERR, "cannot reset SIGCHLD: %m");
+		return -1;
+	}
+	r = run(pamh, path, argv, out, outsz, ret_outlen);
+	if (sigaction(SIGCHLD, &saved, NULL) < 0) {
+		pam_syslog(pamh, LOG_ERR, "cannot restore SIGCHLD: %m");
+		r = -1;
+	}
+	return r;
+}

@@ -1,0 +1,83 @@
+#!/bin/bash
+# Stage 2 init: runs as PID 1 inside the VM (root = host root, read-only 9p
+# with a tmpfs overlay). Sets up a minimal system, runs the test scripts
+# listed in /mnt/results/scripts and powers off.
+set +e
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root TERM=${TERM:-linux} LANG=C.UTF-8
+umask 022
+
+R=/mnt/results
+
+log() { echo "confine-vm: $*" >/dev/console 2>/dev/null || echo "confine-vm: $*"; }
+
+poweroff_now() {
+	sync
+	echo o >/proc/sysrq-trigger
+	sleep 10
+	exit 1 # PID 1 exiting panics the kernel; panic=-1 + -no-reboot ends qemu
+}
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mkdir -p /dev/pts /dev/shm
+mount -t devpts -o newinstance,ptmxmode=0666,mode=0620,gid=5 devpts /dev/pts
+rm -f /dev/ptmx && ln -s pts/ptmx /dev/ptmx
+mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+# pure cgroup v2: a fresh sysfs has nothing under /sys/fs/cgroup
+mount -t cgroup2 -o nsdelegate cgroup2 /sys/fs/cgroup
+mount -t tmpfs -o mode=1777 tmpfs /tmp
+mount -t tmpfs -o mode=0755 tmpfs /run
+mkdir -p /run/lock /run/user
+[ -d /sys/kernel/debug ] && mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+
+ln -sf /proc/self/fd /dev/fd 2>/dev/null
+ln -sf /proc/self/fd/0 /dev/stdin 2>/dev/null
+ln -sf /proc/self/fd/1 /dev/stdout 2>/dev/null
+ln -sf /proc/self/fd/2 /dev/stderr 2>/dev/null
+
+hostname confine-vm
+echo confine-vm >/etc/hostname
+ip link set lo up
+
+# shellcheck source=/dev/null
+. "$R/config"
+
+# make modprobe work: the guest kernel's modules live in the host cache dir,
+# which is visible through the host root.
+if [ -n "$CONFINE_VM_KVER" ] && [ -d "$CONFINE_VM_MODDIR" ]; then
+	mkdir -p "/lib/modules/$CONFINE_VM_KVER"
+	mount --bind "$CONFINE_VM_MODDIR" "/lib/modules/$CONFINE_VM_KVER"
+fi
+
+export CONFINE_VM=1 CONFINE_REPO CONFINE_VM_TIMEOUT
+cd "$CONFINE_REPO" 2>/dev/null || cd /
+
+if [ "${CONFINE_VM_SHELL:-0}" = 1 ]; then
+	log "interactive shell (repo: $CONFINE_REPO); exit or Ctrl-D powers off"
+	stty -F /dev/ttyS0 sane 2>/dev/null
+	setsid -c bash -l </dev/ttyS0 >/dev/ttyS0 2>&1
+	poweroff_now
+fi
+
+i=0
+while IFS= read -r script; do
+	[ -n "$script" ] || continue
+	i=$((i + 1))
+	log "[$i] running $script"
+	start=$(date +%s)
+	(
+		cd "$CONFINE_REPO" 2>/dev/null || cd /
+		exec timeout -k 10 "$CONFINE_VM_TIMEOUT" bash "$script"
+	) </dev/null >"$R/$i.log" 2>&1
+	rc=$?
+	[ $rc = 124 ] && echo "*** confine-vm: timed out after ${CONFINE_VM_TIMEOUT}s" >>"$R/$i.log"
+	echo $(( $(date +%s) - start )) >"$R/$i.time"
+	echo $rc >"$R/$i.status"
+	log "[$i] exit status $rc"
+	sync
+done <"$R/scripts"
+
+echo done >"$R/done"
+poweroff_now

@@ -1,0 +1,15 @@
+#!/bin/bash
+# Sourced by VM tests and `make try`: installs the build into the throwaway VM, puts
+# pam_confine into the session stacks and creates a confined account `guest`.
+# Never run on a real host: it edits /etc (refused outside the VM).
+[ "${CONFINE_VM:-0}" = 1 ] || { echo "install-in-vm.sh: refusing outside the VM" >&2; exit 1; }
+make -s -C "$CONFINE_REPO" install PREFIX=/usr/local >/tmp/install.log 2>&1 ||
+	{ cat /tmp/install.log; echo "install failed" >&2; exit 1; }
+CONFINE_SHELL=/usr/local/libexec/confine/confine-shell
+grep -q pam_confine /etc/pam.d/common-session ||
+	echo "session required pam_confine.so" >>/etc/pam.d/common-session
+id guest >/dev/null 2>&1 ||
+	useradd --create-home --shell "$CONFINE_SHELL" --groups confine --user-group guest
+echo 'guest:guest' | chpasswd
+echo "a file of the real home" >/home/guest/real.txt
+chown guest: /home/guest/real.txt

@@ -1,0 +1,95 @@
+# shellcheck shell=bash
+# Helpers for VM test scripts. Source it at the top of a test:
+#
+#   . "$(dirname "$0")/lib.sh"
+#   assert_eq "$(id -u)" 0 "running as root"
+#   ...
+#   finish            # optional; also runs automatically at exit
+#
+# Each assertion prints a TAP line ("ok N - msg" / "not ok N - msg").
+# The script exits non-zero if any assertion failed; skip_all REASON exits 77.
+
+CONFINE_REPO=${CONFINE_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+_t_n=0
+_t_failed=0
+
+ok()     { _t_n=$((_t_n + 1)); echo "ok $_t_n - $*"; }
+not_ok() { _t_n=$((_t_n + 1)); _t_failed=$((_t_failed + 1)); echo "not ok $_t_n - $*"; }
+skip()   { _t_n=$((_t_n + 1)); echo "ok $_t_n - # SKIP $*"; }
+diag()   { printf '# %s\n' "$@"; }
+
+# die MSG: abort the whole script as failed
+die() { echo "not ok - FATAL: $*"; _t_failed=$((_t_failed + 1)); exit 1; }
+
+# skip_all REASON: skip the whole script (exit 77)
+skip_all() { echo "# SKIP $*"; trap - EXIT; exit 77; }
+
+# check MSG CMD...: pass if CMD succeeds (its output is shown on failure)
+check() {
+	local msg=$1 out rc; shift
+	out=$("$@" 2>&1); rc=$?
+	if [ $rc = 0 ]; then ok "$msg"; else not_ok "$msg"; diag "command: $*" "exit status: $rc"; [ -n "$out" ] && printf '#   %s\n' "$out"; fi
+	return $rc
+}
+
+# check_fails MSG CMD...: pass if CMD fails
+check_fails() {
+	local msg=$1; shift
+	if "$@" >/dev/null 2>&1; then not_ok "$msg"; diag "command unexpectedly succeeded: $*"; return 1; fi
+	ok "$msg"
+}
+
+assert_eq() { # ACTUAL EXPECTED [MSG]
+	local msg=${3:-"'$1' = '$2'"}
+	if [ "$1" = "$2" ]; then ok "$msg"; return 0; fi
+	not_ok "$msg"; diag "expected: '$2'" "     got: '$1'"; return 1
+}
+
+assert_ne() { # ACTUAL UNEXPECTED [MSG]
+	local msg=${3:-"'$1' != '$2'"}
+	if [ "$1" != "$2" ]; then ok "$msg"; return 0; fi
+	not_ok "$msg"; diag "got unexpected: '$1'"; return 1
+}
+
+assert_contains() { # HAYSTACK NEEDLE [MSG]
+	local msg=${3:-"contains '$2'"}
+	case "$1" in *"$2"*) ok "$msg"; return 0 ;; esac
+	not_ok "$msg"; diag "'$2' not found in:"; printf '#   %s\n' "$1"; return 1
+}
+
+assert_not_contains() { # HAYSTACK NEEDLE [MSG]
+	local msg=${3:-"does not contain '$2'"}
+	case "$1" in *"$2"*) not_ok "$msg"; diag "'$2' found in:"; printf '#   %s\n' "$1"; return 1 ;; esac
+	ok "$msg"
+}
+
+# make_user NAME: create a throwaway user with a home dir (VM only: /etc
+# lives in the tmpfs overlay and vanishes at power-off). Prints nothing.
+make_user() {
+	local name=$1
+	[ "${CONFINE_VM:-0}" = 1 ] || die "make_user refuses to run outside the VM"
+	id "$name" >/dev/null 2>&1 && return 0
+	useradd --create-home --shell /bin/bash --user-group "$name" || die "useradd $name failed"
+}
+
+# require_vm: skip unless running inside the confine test VM
+require_vm() { [ "${CONFINE_VM:-0}" = 1 ] || skip_all "not running inside the confine VM"; }
+
+finish() {
+	trap - EXIT
+	echo "1..$_t_n"
+	if [ $_t_failed -gt 0 ]; then
+		echo "# $_t_failed of $_t_n assertion(s) failed"
+		exit 1
+	fi
+	exit 0
+}
+
+_t_exit() {
+	local rc=$?
+	trap - EXIT
+	echo "1..$_t_n"
+	[ $_t_failed -gt 0 ] && { echo "# $_t_failed of $_t_n assertion(s) failed"; exit 1; }
+	exit $rc
+}
+trap _t_exit EXIT

@@ -1,0 +1,231 @@
+#!/bin/bash
+# Run test scripts inside a throwaway qemu VM whose root filesystem is the
+# host root (read-only 9p + tmpfs overlay). See tests/vm/README.md.
+#
+# usage: run-vm.sh [--keep-log DIR] SCRIPT...
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+CACHE=${CONFINE_VM_CACHE:-/var/cache/confine-vm}
+TIMEOUT=${CONFINE_VM_TIMEOUT:-600}
+TOTAL_TIMEOUT=${CONFINE_VM_TOTAL_TIMEOUT:-2400}
+MEM=${CONFINE_VM_MEM:-2G}
+SMP=${CONFINE_VM_SMP:-2}
+SHELL_MODE=${CONFINE_VM_SHELL:-0}
+VERBOSE=${CONFINE_VM_VERBOSE:-0}
+NINEP_CACHE=${CONFINE_VM_9P_CACHE:-none}
+MODULES="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci 9pnet 9pnet_virtio netfs fscache 9p overlay"
+
+die() { echo "run-vm: error: $*" >&2; exit 2; }
+note() { echo "# $*"; }
+
+usage() { echo "usage: $0 [--keep-log DIR] SCRIPT..." >&2; exit 2; }
+
+KEEP=
+SCRIPTS=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--keep-log) [ $# -ge 2 ] || usage; KEEP=$2; shift 2 ;;
+	--keep-log=*) KEEP=${1#*=}; shift ;;
+	-h|--help) usage ;;
+	--) shift; SCRIPTS+=("$@"); break ;;
+	-*) usage ;;
+	*) SCRIPTS+=("$1"); shift ;;
+	esac
+done
+if [ "$SHELL_MODE" != 1 ] && [ ${#SCRIPTS[@]} -eq 0 ]; then usage; fi
+
+[ "$(id -u)" = 0 ] || die "must run as root (the VM exports the host root filesystem)"
+QEMU=$(command -v qemu-system-x86_64) || die "qemu-system-x86_64 not found (apt-get install qemu-system-x86)"
+[ -x /bin/busybox ] || die "/bin/busybox not found (apt-get install busybox-static)"
+command -v cpio >/dev/null || die "cpio not found (apt-get install cpio)"
+command -v depmod >/dev/null || die "depmod not found (apt-get install kmod)"
+
+# Resolve script paths: the host root is the guest root, so absolute host
+# paths work unchanged inside the VM -- except below /tmp, /run, /dev and
+# /proc, /sys which the guest mounts fresh; such scripts are copied into the
+# results export and run from there.
+ABS=()   # host path (for reporting)
+GPATH=() # path as seen by the guest
+for s in "${SCRIPTS[@]}"; do
+	[ -f "$s" ] || die "no such script: $s"
+	ABS+=("$(cd "$(dirname "$s")" && pwd -P)/$(basename "$s")")
+done
+
+# --- kernel ------------------------------------------------------------
+find_cached_kver() {
+	local d
+	for d in "$CACHE"/*/boot/vmlinuz-*; do
+		[ -f "$d" ] && { basename "$d" | sed 's/^vmlinuz-//'; return 0; }
+	done
+	return 1
+}
+
+KVER=${CONFINE_VM_KVER:-}
+if [ -z "$KVER" ]; then
+	PKG=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*\)$/\1/p' | head -n1 || true)
+	if [ -n "$PKG" ]; then
+		KVER=${PKG#linux-image-}
+	else
+		KVER=$(find_cached_kver) || die "cannot determine kernel version (apt-cache depends linux-image-amd64 failed, nothing cached in $CACHE)"
+	fi
+fi
+KDIR=$CACHE/$KVER
+VMLINUZ=$KDIR/boot/vmlinuz-$KVER
+MODDIR=$KDIR/lib/modules/$KVER
+
+if [ ! -f "$VMLINUZ" ] || [ ! -f "$MODDIR/modules.dep" ]; then
+	note "fetching kernel linux-image-$KVER into $KDIR"
+	mkdir -p "$CACHE"
+	dl=$(mktemp -d "$CACHE/.dl.XXXXXX")
+	chmod 0755 "$dl" # lets apt's _apt user write there (no sandbox warning)
+	( cd "$dl" && apt-get download "linux-image-$KVER" >/dev/null ) \
+		|| { rm -rf "$dl"; die "apt-get download linux-image-$KVER failed (try apt-get update)"; }
+	mkdir "$dl/x"
+	dpkg-deb -x "$dl"/linux-image-"$KVER"_*.deb "$dl/x"
+	depmod -b "$dl/x" "$KVER"
+	rm -rf "$KDIR"
+	mv "$dl/x" "$KDIR"
+	rm -rf "$dl"
+fi
+[ -f "$VMLINUZ" ] || die "kernel image $VMLINUZ missing"
+
+# --- work dir, initramfs ---------------------------------------------------
+WORK=$(mktemp -d /tmp/confine-vm.XXXXXX)
+QEMU_PID=
+cleanup() {
+	[ -n "$QEMU_PID" ] && kill "$QEMU_PID" 2>/dev/null || true
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+RES=$WORK/results
+mkdir -p "$RES" "$WORK/initrd/bin" "$WORK/initrd/modules"
+chmod 0777 "$RES"
+n=0
+for s in "${ABS[@]}"; do
+	n=$((n + 1))
+	case "$s" in
+	/tmp/*|/run/*|/dev/*|/proc/*|/sys/*|/mnt/results/*)
+		mkdir -p "$RES/scripts.d"
+		cp "$s" "$RES/scripts.d/$n-$(basename "$s")"
+		GPATH+=("/mnt/results/scripts.d/$n-$(basename "$s")") ;;
+	*) GPATH+=("$s") ;;
+	esac
+done
+cp /bin/busybox "$WORK/initrd/bin/busybox"
+cp "$HERE/initramfs-init" "$WORK/initrd/init"
+chmod 0755 "$WORK/initrd/init"
+: >"$WORK/initrd/modules/load-order"
+for m in $MODULES; do
+	f=$(find "$MODDIR/kernel" -name "$m.ko" -o -name "$m.ko.xz" -o -name "$m.ko.zst" -o -name "$m.ko.gz" | head -n1)
+	[ -n "$f" ] || continue # built in
+	case "$f" in
+	*.xz) xz -dc "$f" >"$WORK/initrd/modules/$m.ko" ;;
+	*.zst) zstd -dcq "$f" >"$WORK/initrd/modules/$m.ko" ;;
+	*.gz) gzip -dc "$f" >"$WORK/initrd/modules/$m.ko" ;;
+	*) cp "$f" "$WORK/initrd/modules/$m.ko" ;;
+	esac
+	echo "$m" >>"$WORK/initrd/modules/load-order"
+done
+( cd "$WORK/initrd" && find . | cpio -o -H newc --quiet | gzip -1 ) >"$WORK/initrd.gz"
+
+# --- guest configuration ------------------------------------------------
+[ ${#GPATH[@]} -eq 0 ] || printf '%s\n' "${GPATH[@]}" >"$RES/scripts"
+{
+	printf 'CONFINE_REPO=%q\n' "$REPO"
+	printf 'CONFINE_VM_TIMEOUT=%q\n' "$TIMEOUT"
+	printf 'CONFINE_VM_KVER=%q\n' "$KVER"
+	printf 'CONFINE_VM_MODDIR=%q\n' "$MODDIR"
+	printf 'CONFINE_VM_SHELL=%q\n' "$SHELL_MODE"
+} >"$RES/config"
+
+GUEST_INIT=$HERE/guest-init.sh
+case "$GUEST_INIT" in *[[:space:]]*) die "path $GUEST_INIT contains whitespace";; esac
+
+QARGS=(
+	-accel tcg,thread=multi -cpu max -m "$MEM" -smp "$SMP"
+	-nographic -no-reboot -nodefaults
+	-kernel "$VMLINUZ" -initrd "$WORK/initrd.gz"
+	-append "console=ttyS0 panic=-1 loglevel=4 quiet confine_init=$GUEST_INIT confine_9pcache=$NINEP_CACHE ${CONFINE_VM_APPEND:-}"
+	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
+	-virtfs "local,path=$RES,mount_tag=results,security_model=none,multidevs=remap"
+)
+
+if [ "$SHELL_MODE" = 1 ]; then
+	"$QEMU" "${QARGS[@]}" -serial mon:stdio
+	exit $?
+fi
+
+# --- run ------------------------------------------------------------------
+note "booting $KVER under qemu (TCG), ${#ABS[@]} script(s), per-script timeout ${TIMEOUT}s"
+t0=$(date +%s)
+# the guest enforces per-script timeouts; this is the backstop for hangs
+if [ "$VERBOSE" = 1 ]; then
+	timeout -k 10 "$TOTAL_TIMEOUT" "$QEMU" "${QARGS[@]}" -serial stdio </dev/null > >(tee "$WORK/console.log") 2>&1 &
+else
+	timeout -k 10 "$TOTAL_TIMEOUT" "$QEMU" "${QARGS[@]}" -serial stdio </dev/null >"$WORK/console.log" 2>&1 &
+fi
+QEMU_PID=$!
+qrc=0
+wait "$QEMU_PID" || qrc=$?
+QEMU_PID=
+timed_out=0
+[ $qrc = 124 ] || [ $qrc = 137 ] && timed_out=1
+t1=$(date +%s)
+note "VM ran for $((t1 - t0))s (qemu exit status $qrc)"
+
+# --- report ---------------------------------------------------------------
+pass=0 fail=0 skip=0 n=0
+echo "1..${#ABS[@]}"
+for s in "${ABS[@]}"; do
+	n=$((n + 1))
+	name=${s#"$REPO"/}
+	log=$RES/$n.log
+	secs=$(cat "$RES/$n.time" 2>/dev/null || echo "?")
+	if [ ! -f "$RES/$n.status" ]; then
+		fail=$((fail + 1))
+		echo "not ok $n - $name # did not complete (VM crashed or timed out)"
+		[ -f "$log" ] && tail -n 40 "$log" | sed 's/^/#   /'
+		continue
+	fi
+	rc=$(cat "$RES/$n.status")
+	case "$rc" in
+	0)
+		pass=$((pass + 1))
+		echo "ok $n - $name (${secs}s)" ;;
+	77)
+		skip=$((skip + 1))
+		reason=$(grep -m1 -i '^# *skip' "$log" 2>/dev/null | sed 's/^# *[Ss][Kk][Ii][Pp][: ]*//' || true)
+		echo "ok $n - $name # SKIP ${reason:-exit status 77}" ;;
+	*)
+		fail=$((fail + 1))
+		echo "not ok $n - $name # exit status $rc (${secs}s)"
+		echo "#   --- last 60 lines of $name log ---"
+		tail -n 60 "$log" | sed 's/^/#   /' ;;
+	esac
+done
+
+bad=0
+if [ ! -f "$RES/done" ] || [ "$timed_out" = 1 ]; then
+	bad=1
+	[ "$timed_out" = 1 ] && echo "# VM killed after overall timeout of ${TOTAL_TIMEOUT}s"
+	echo "#   --- last 40 lines of VM console ---"
+	tail -n 40 "$WORK/console.log" | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g; s/\r//g; s/^/#   /'
+fi
+
+if [ -n "$KEEP" ]; then
+	mkdir -p "$KEEP"
+	cp -a "$RES/." "$KEEP/"
+	cp "$WORK/console.log" "$KEEP/console.log"
+	note "logs kept in $KEEP"
+fi
+
+if [ $skip -gt 0 ]; then
+	echo "$pass passed, $fail failed, $skip skipped"
+else
+	echo "$pass passed, $fail failed"
+fi
+[ $fail = 0 ] && [ $bad = 0 ]

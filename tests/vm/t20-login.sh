@@ -1,0 +1,134 @@
+#!/bin/bash
+# Confined logins through PAM (issue 3): pamtester, su, login on a pty, sshd.
+. "$(dirname "$0")/lib.sh"
+require_vm
+. "$CONFINE_REPO/tests/vm/install-in-vm.sh"
+
+snapshot() { # every trace a session can leave on the host
+	sed 's/^[0-9]* [0-9]* //' /proc/self/mountinfo | sort
+	find /sys/fs/cgroup/confine -mindepth 1 2>/dev/null -type d
+	ls /run/confine/sessions 2>/dev/null
+	pgrep -u guest -a
+}
+home_sum() { (cd /home/guest && find . -printf '%p %s %m %U\n' | sort | sha256sum); }
+# wait_gone: teardown after logout can take a moment (sshd closes asynchronously)
+wait_clean() { for _ in $(seq 100); do [ "$(snapshot)" = "$before" ] && return 0; sleep 0.2; done; return 1; }
+
+INSIDE='echo pid1=$(tr "\0" " " </proc/1/cmdline); echo host=$(hostname); echo net=$(ls /sys/class/net); echo cg=$(cat /proc/self/cgroup); echo mem=$(cat /sys/fs/cgroup/memory.max); echo pids=$(cat /sys/fs/cgroup/pids.max); echo home=$(findmnt -no FSTYPE "$HOME"); echo uid=$(id -u); echo shell=$SHELL; echo hello >~/written'
+check_inside() { # OUTPUT WHAT
+	assert_contains "$1" "pid1=" "$2: ran inside"
+	assert_contains "$1" "host=confine" "$2: hostname is the profile's"
+	assert_contains "$1" "net=lo" "$2: only lo"
+	assert_contains "$1" "cg=0::/" "$2: in its own cgroup namespace"
+	assert_contains "$1" "mem=536870912" "$2: memory.max is the guest profile's"
+	assert_contains "$1" "pids=256" "$2: pids.max is the guest profile's"
+	assert_contains "$1" "home=overlay" "$2: home is the overlay"
+	assert_contains "$1" "uid=$(id -u guest)" "$2: runs as guest"
+	assert_contains "$1" "shell=/bin/bash" "$2: SHELL is the real shell"
+}
+
+mkdir -p /run/sshd
+make_user plain # an unconfined user
+sum0=$(home_sum)
+before=$(snapshot)
+
+# --- pamtester ------------------------------------------------------------------------
+check "pamtester: matched user opens and closes" pamtester login guest open_session close_session
+assert_eq "$(snapshot)" "$before" "pamtester: nothing left after close"
+check "pamtester: unmatched user is ignored (session succeeds unconfined)" \
+	pamtester login plain open_session close_session
+usermod -s /bin/bash guest
+check_fails "pamtester: matched user with a normal shell is refused" pamtester login guest open_session
+usermod -s /usr/local/libexec/confine/confine-shell guest
+cp /etc/confine/confine.conf /tmp/good.conf
+echo 'bogus = 1;' >>/etc/confine/confine.conf
+check_fails "pamtester: broken config refuses the matched user" pamtester login guest open_session
+cp /tmp/good.conf /etc/confine/confine.conf
+mv /usr/local/libexec/confine/confine-helper /tmp/helper.bak
+check_fails "pamtester: missing helper refuses" pamtester login guest open_session
+mv /tmp/helper.bak /usr/local/libexec/confine/confine-helper
+assert_eq "$(snapshot)" "$before" "pamtester: failed opens left nothing"
+
+# --- confine-shell without a session ----------------------------------------------------
+out=$(setpriv --reuid=guest --regid=guest --init-groups /usr/local/libexec/confine/confine-shell -c id 2>&1); rc=$?
+assert_ne "$rc" 0 "confine-shell without a session is refused"
+assert_contains "$out" "no confined session" "and says why"
+out=$(setpriv --reuid=plain --regid=plain --init-groups /usr/local/libexec/confine/confine-shell -c id 2>&1); rc=$?
+assert_ne "$rc" 0 "confine-shell by a user outside group confine cannot run"
+
+# --- su ---------------------------------------------------------------------------------
+out=$(su -l guest -c "$INSIDE" 2>&1)
+check_inside "$out" "su -l -c"
+assert_contains "$out" "pid1=-bash -c" "su -l: the real shell is PID 1 as a login shell"
+out=$(su guest -c 'echo $0; tr "\0" " " </proc/1/cmdline' 2>&1)
+assert_contains "$out" "bash -c" "su -c: non-login shell gets bash -c"
+check "su: the real home is unchanged" test "$(home_sum)" = "$sum0"
+wait_clean; assert_eq "$(snapshot)" "$before" "su: nothing left after logout"
+
+# --- login on a pty ------------------------------------------------------------------------
+out=$(printf '%s\nexit\n' "$INSIDE" | timeout 120 script -qec 'login -f guest' /dev/null 2>&1)
+check_inside "$out" "login"
+assert_contains "$out" "pid1=-bash" "login: -bash is PID 1"
+wait_clean; assert_eq "$(snapshot)" "$before" "login: nothing left after logout"
+
+# --- sshd -----------------------------------------------------------------------------------
+ssh-keygen -q -t ed25519 -N '' -f /tmp/hostkey
+ssh-keygen -q -t ed25519 -N '' -f /tmp/clientkey
+install -d -m 700 -o guest -g guest /home/guest/.ssh
+install -m 600 -o guest -g guest /tmp/clientkey.pub /home/guest/.ssh/authorized_keys
+sum0=$(home_sum)
+cat >/tmp/sshd_config <<CONF
+Port 2222
+ListenAddress 127.0.0.1
+HostKey /tmp/hostkey
+UsePAM yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PubkeyAuthentication yes
+Subsystem sftp /usr/lib/openssh/sftp-server
+Include $CONFINE_REPO/packaging/sshd/confine.conf
+CONF
+/usr/sbin/sshd -f /tmp/sshd_config -E /tmp/sshd.log || die "sshd did not start"
+SSH="ssh -F /dev/null -i /tmp/clientkey -p 2222 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o BatchMode=yes"
+for _ in $(seq 50); do $SSH guest@127.0.0.1 true 2>/dev/null && break; sleep 0.5; done
+wait_clean
+
+out=$($SSH guest@127.0.0.1 "$INSIDE" 2>&1)
+check_inside "$out" "ssh remote command"
+out=$(printf '%s\nexit\n' "$INSIDE" | $SSH -tt guest@127.0.0.1 2>&1)
+check_inside "$out" "ssh -tt interactive"
+echo payload >/tmp/payload
+check "scp (sftp protocol) into the home" scp -F /dev/null -i /tmp/clientkey -P 2222 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR /tmp/payload guest@127.0.0.1:payload
+check "scp -O (legacy protocol)" scp -O -F /dev/null -i /tmp/clientkey -P 2222 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR /tmp/payload guest@127.0.0.1:payload2
+out=$(echo "ls" | sftp -F /dev/null -i /tmp/clientkey -P 2222 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -b - guest@127.0.0.1 2>&1)
+assert_contains "$out" "real.txt" "sftp lists the (overlay) home"
+check_fails "the scp'd file never reaches the real home" test -e /home/guest/payload
+check_fails "ssh -R forwarding is refused for the group" $SSH -o ExitOnForwardFailure=yes -R 2224:127.0.0.1:22 guest@127.0.0.1 true
+
+# Multiplexed channels in parallel share the session's cgroup, each with its own namespaces.
+$SSH -o ControlMaster=yes -o ControlPath=/tmp/cm -o ControlPersist=60 -fN guest@127.0.0.1
+a=$($SSH -o ControlPath=/tmp/cm guest@127.0.0.1 'sleep 2; cat /proc/self/cgroup; readlink /proc/self/ns/pid' &
+    $SSH -o ControlPath=/tmp/cm guest@127.0.0.1 'sleep 2; cat /proc/self/cgroup; readlink /proc/self/ns/pid'; wait)
+assert_eq "$(echo "$a" | grep -c '^0::/$')" 2 "two multiplexed channels both run confined"
+assert_eq "$(echo "$a" | grep pid: | sort -u | wc -l)" 2 "each channel has its own PID namespace"
+n=$(ls /sys/fs/cgroup/confine | grep -c '^[0-9]')
+assert_eq "$n" 1 "the multiplexed channels share one session cgroup"
+$SSH -o ControlPath=/tmp/cm -O exit guest@127.0.0.1 2>/dev/null
+wait_clean; assert_eq "$(snapshot)" "$before" "ssh: nothing left after logout"
+
+# Abrupt disconnect: the client is SIGKILLed mid-session.
+$SSH guest@127.0.0.1 'sleep 300' & cpid=$!
+sleep 5; kill -9 $cpid
+wait_clean; assert_eq "$(snapshot)" "$before" "ssh: abrupt disconnect tears the session down"
+
+# SIGKILL of the sshd monitor: close never runs; gc collects it.
+$SSH guest@127.0.0.1 'sleep 300' & cpid=$!
+for _ in $(seq 50); do ls /run/confine/sessions 2>/dev/null | grep -q . && break; sleep 0.2; done
+mon=$(ls /run/confine/sessions | head -1 | cut -d- -f1)
+kill -9 "$mon"; sleep 1
+assert_ne "$(ls /run/confine/sessions)" "" "killed monitor leaves a stale session"
+check "confinectl gc" /usr/local/sbin/confinectl gc
+wait_clean; assert_eq "$(snapshot)" "$before" "gc collected the stale session"
+kill $cpid 2>/dev/null
+assert_eq "$(home_sum)" "$sum0" "ssh: the real home is byte-identical to before"
+pkill -f "sshd -f /tmp/sshd_config"
