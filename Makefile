@@ -68,8 +68,15 @@ check-unit: $(UNIT_TESTS) $(B)/pam_confine.so $(B)/pam_confine_test.so $(PAM_TES
 	@echo "== $(B)/tests/test_pam"; ./$(B)/tests/test_pam
 	@echo "== tests/pam/test_symbols.sh"; sh tests/pam/test_symbols.sh $(B)/pam_confine.so $(B)/pam_confine_test.so
 
+VM_TESTS    := tests/vm/t00-smoke.sh tests/vm/t10-run.sh tests/vm/t20-login.sh
+
+# Root integration tests in a throwaway qemu VM over the host root (never touches host /etc).
 check-vm: all
-	bash tests/vm/run-vm.sh tests/vm/t*.sh
+	bash tests/vm/run-vm.sh $(VM_TESTS)
+
+# Boots the VM with confine installed and PAM configured, at a real login prompt.
+try: all
+	CONFINE_VM_SHELL=1 CONFINE_VM_TRY=1 bash tests/vm/run-vm.sh
 
 check: check-unit check-vm
 

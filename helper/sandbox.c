@@ -296,6 +296,12 @@ static _Noreturn void ns_parent(const struct sandbox_spec *spec, int sock, int s
 		       strerror(-r));
 		_exit(SANDBOX_EXIT_SETUP);
 	}
+	/* Asked-for isolation we cannot give yet must not be silently skipped: fail closed. */
+	if (p->user_ns) {
+		report(sock, -ENOTSUP, SANDBOX_EXIT_SETUP,
+		       "profile %s: user_ns = true is not supported yet", p->name);
+		_exit(SANDBOX_EXIT_SETUP);
+	}
 	if (p->net == NET_NONE)
 		flags |= CLONE_NEWNET;
 	/* New namespaces for everything but users (see config user_ns). */

@@ -54,6 +54,29 @@ fi
 export CONFINE_VM=1 CONFINE_REPO CONFINE_VM_TIMEOUT
 cd "$CONFINE_REPO" 2>/dev/null || cd /
 
+if [ "${CONFINE_VM_TRY:-0}" = 1 ]; then
+	# `make try`: the project installed, PAM configured, a confined account; real logins.
+	stty -F /dev/ttyS0 sane 2>/dev/null
+	( . "$CONFINE_REPO/tests/vm/install-in-vm.sh" ) >/dev/ttyS0 2>&1 || poweroff_now
+	while :; do
+		cat >/dev/ttyS0 <<-MSG
+
+		confine try-out VM: log in as 'guest' (password 'guest') to get a confined session.
+		Inside: hostname, ps ax, cat /sys/fs/cgroup/memory.max, findmnt ~, ip link.
+		Log out and the teardown is shown here. Ctrl-A X powers the VM off.
+		MSG
+		setsid -w -c login </dev/ttyS0 >/dev/ttyS0 2>&1
+		{
+			echo; echo "--- after logout: what is left of the session on the host ---"
+			echo "session records:  $(ls /run/confine/sessions 2>/dev/null | wc -l)"
+			echo "session cgroups:  $(find /sys/fs/cgroup/confine -mindepth 1 -type d 2>/dev/null | wc -l)"
+			echo "guest processes:  $(pgrep -u guest | wc -l)"
+			echo "home mounts:      $(grep -c /run/confine/homes /proc/self/mountinfo)"
+			echo "real home:        $(ls /home/guest)"
+		} >/dev/ttyS0 2>&1
+	done
+fi
+
 if [ "${CONFINE_VM_SHELL:-0}" = 1 ]; then
 	log "interactive shell (repo: $CONFINE_REPO); exit or Ctrl-D powers off"
 	stty -F /dev/ttyS0 sane 2>/dev/null

@@ -6,6 +6,7 @@
 make -s -C "$CONFINE_REPO" install PREFIX=/usr/local >/tmp/install.log 2>&1 ||
 	{ cat /tmp/install.log; echo "install failed" >&2; exit 1; }
 CONFINE_SHELL=/usr/local/libexec/confine/confine-shell
+install -m 0644 -o root -g root "$CONFINE_REPO/conf/confine.conf" /etc/confine/confine.conf
 grep -q pam_confine /etc/pam.d/common-session ||
 	echo "session required pam_confine.so" >>/etc/pam.d/common-session
 id guest >/dev/null 2>&1 ||

@@ -140,6 +140,7 @@ done
 	printf 'CONFINE_VM_KVER=%q\n' "$KVER"
 	printf 'CONFINE_VM_MODDIR=%q\n' "$MODDIR"
 	printf 'CONFINE_VM_SHELL=%q\n' "$SHELL_MODE"
+	printf 'CONFINE_VM_TRY=%q\n' "${CONFINE_VM_TRY:-0}"
 } >"$RES/config"
 
 GUEST_INIT=$HERE/guest-init.sh

@@ -11,7 +11,7 @@ chown ctest: /home/ctest/existing
 sha_before=$(cd /home/ctest && find . -printf '%p %s %m %U\n' | sort | sha256sum)
 
 mkdir -p /etc/confine
-cat >/etc/confine/confine.conf <<'CONF'
+cat >/etc/confine/t10.conf <<'CONF'
 profiles = {
   t = {
     home = "ephemeral";
@@ -26,14 +26,14 @@ profiles = {
 };
 rules = ( { group = "confine"; profile = "t"; } );
 CONF
-chmod 0644 /etc/confine/confine.conf
+chmod 0644 /etc/confine/t10.conf
 
 snapshot() { # what the host has of sessions: mounts (no ids), cgroups, ctest's processes
 	sed 's/^[0-9]* [0-9]* //' /proc/self/mountinfo | sort
 	find /sys/fs/cgroup/confine -mindepth 1 -type d 2>/dev/null
 	pgrep -u ctest -a
 }
-run() { "$CTL" run --profile t --user ctest -- "$@"; }
+run() { "$CTL" run --config /etc/confine/t10.conf --profile t --user ctest -- "$@"; }
 
 # First run creates the delegated root; snapshot after it so the root itself is baseline.
 check "a trivial command runs" run true
@@ -123,7 +123,7 @@ assert_eq "$(snapshot)" "$before" "bad config: nothing was created"
 
 # Controllers missing (cgroup_root not on cgroup v2): refused, not run unconfined.
 mkdir -p /mnt/fakecg && mount -t tmpfs tmpfs /mnt/fakecg
-sed 's|^profiles|cgroup_root = "/mnt/fakecg/confine";\nprofiles|' /etc/confine/confine.conf >/etc/confine/v1.conf
+sed 's|^profiles|cgroup_root = "/mnt/fakecg/confine";\nprofiles|' /etc/confine/t10.conf >/etc/confine/v1.conf
 err=$("$CTL" run --config /etc/confine/v1.conf --profile t --user ctest -- touch /tmp/ran 2>&1); rc=$?
 assert_eq "$rc" 125 "no cgroup v2 controllers: refused (125)"
 assert_contains "$err" "memory" "refusal names the missing controller"
@@ -131,6 +131,6 @@ out=$("$CTL" check --config /etc/confine/v1.conf 2>&1); rc=$?
 assert_eq "$rc" 3 "check reports the profile unusable (exit 3)"
 assert_contains "$out" "NOT usable" "check says why"
 umount /mnt/fakecg
-out=$("$CTL" check 2>&1); rc=$?
+out=$("$CTL" check --config /etc/confine/t10.conf 2>&1); rc=$?
 assert_eq "$rc" 0 "check passes on a cgroup v2 host"
 assert_contains "$out" "profile t: usable" "check reports the profile usable"
