@@ -105,6 +105,8 @@ static int home_release(const char *user, int udir, const char *sid)
 			return negerrno();
 	if (rmdir(home) < 0 && errno != ENOENT)
 		return negerrno();
+	if (unlinkat(udir, "profile", 0) < 0 && errno != ENOENT)
+		return negerrno();
 	return 0;
 }
 
@@ -202,7 +204,15 @@ static int home_acquire(const struct confine_config *c, const struct confine_pro
 	char stage[160], refname[128];
 
 	snprintf(home, len, CONFINE_HOMES_DIR "/%s", pw->pw_name);
-	if (!is_mountpoint(home)) {
+	if (is_mountpoint(home)) {
+		/* One home per user at a time: a session of another profile would get the wrong
+		 * kind of home (say, persistent instead of ephemeral). */
+		char have[64] = "";
+		_cleanup_close_ int pf = openat(udir, "profile", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		ssize_t n = pf >= 0 ? read(pf, have, sizeof(have) - 1) : -1;
+		if (n <= 0 || (have[n] = '\0', !streq(have, p->name)))
+			return -EXDEV;
+	} else {
 		struct home_owner o = {pw->pw_name, pw->pw_uid, pw->pw_gid, pw->pw_dir};
 		/* Root-only parent: the host-side copy is reachable only through sandboxes. */
 		if (mkdir(CONFINE_HOMES_DIR, 0700) < 0 && errno != EEXIST)
@@ -217,6 +227,10 @@ static int home_acquire(const struct confine_config *c, const struct confine_pro
 		if (sys_move_mount(m, "", AT_FDCWD, home, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 			return negerrno();
 		if (mount(NULL, home, NULL, MS_PRIVATE, NULL) < 0)
+			return negerrno();
+		_cleanup_close_ int pf = openat(udir, "profile",
+						O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (pf < 0 || write(pf, p->name, strlen(p->name)) != (ssize_t)strlen(p->name))
 			return negerrno();
 	}
 	snprintf(refname, sizeof(refname), "sessions/%s", sid);
@@ -308,6 +322,14 @@ static int do_open(const char *user, const char *service, const char *tty, const
 	}
 	(void)flock(udir, LOCK_EX); /* serialises this user's opens and closes */
 	r = home_acquire(c, p, pw, udir, rec.sid, home, sizeof(home));
+	if (r == -EXDEV) {
+		log_msg(LOG_ERR,
+			"refusing the session of '%s' (profile %s): another session of the user "
+			"with a different profile holds its home",
+			user, p->name);
+		ret = CONFINE_HELPER_DENIED;
+		goto rollback_cgroup;
+	}
 	if (r < 0) {
 		log_errno(r, "refusing the session of '%s': cannot mount its home %s", user,
 			  pw->pw_dir);

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/time.h>
 #include <sys/syscall.h>
 
 #include "config.h"
@@ -96,6 +97,9 @@ int main(int argc, char **argv)
 
 	/* Before anything else: no user-controlled environment reaches libc from here on. */
 	environ = NULL;
+	/* Inherited interval timers must not pick the moment we die. */
+	for (int w = ITIMER_REAL; w <= ITIMER_PROF; w++)
+		(void)setitimer(w, &(struct itimerval){0}, NULL);
 	/* fds 0-2 must be open, or our own opens would land there; nothing else is inherited. */
 	for (int fd = 0; fd < 3; fd++)
 		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)

@@ -16,6 +16,7 @@
 #include "cgroup.h"
 #include "config.h"
 #include "home.h"
+#include "protocol.h"
 #include "log.h"
 #include "sandbox.h"
 #include "units.h"
@@ -139,6 +140,13 @@ static int cmd_run(int argc, char **argv)
 	if ((r = cgroup_check(c->cgroup_root, p, err, sizeof(err))) < 0) {
 		fprintf(stderr, "confinectl: refusing to run profile '%s' unconfined: %s\n", pname,
 			err);
+		goto out_setup;
+	}
+	/* A logged-in user's persistent upper is in use by its login sessions' home mount. */
+	snprintf(err, sizeof(err), CONFINE_HOMES_DIR "/%s", pw->pw_name);
+	if (p->home == HOME_PERSISTENT && access(err, F_OK) == 0) {
+		fprintf(stderr, "confinectl: cannot prepare the home of '%s': the persistent home "
+				"is in use by another session (a login)\n", uname);
 		goto out_setup;
 	}
 

@@ -22,7 +22,7 @@ static int caps_all_empty(void)
 	cap_free(none);
 	if (r < 0)
 		return r;
-	for (cap_value_t c = 0; c <= CAP_LAST_CAP; c++) {
+	for (cap_value_t c = 0; c < (cap_value_t)cap_max_bits(); c++) {
 		if (cap_get_bound(c) > 0)
 			return -EPERM;
 		if (cap_get_ambient(c) > 0)
@@ -44,7 +44,8 @@ int privs_drop(const struct user_creds *u)
 	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
 		return negerrno();
 	/* Empty the bounding set while we still hold CAP_SETPCAP: exec can never regain a cap. */
-	for (cap_value_t c = 0; c <= CAP_LAST_CAP; c++)
+	/* The running kernel's count, which may exceed the one we were compiled against. */
+	for (cap_value_t c = 0; c < (cap_value_t)cap_max_bits(); c++)
 		if (cap_drop_bound(c) < 0 && errno != EINVAL)
 			return negerrno();
 	if (cap_reset_ambient() < 0)

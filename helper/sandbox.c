@@ -16,6 +16,8 @@
  * the exec happened.
  */
 #include <fcntl.h>
+#include <linux/keyctl.h>
+#include <sys/syscall.h>
 #include <net/if.h>
 #include <poll.h>
 #include <sched.h>
@@ -36,6 +38,7 @@
 #include "home.h"
 #include "mountapi.h"
 #include "sandbox.h"
+#include "seccomp.h"
 #include "units.h"
 #include "util.h"
 
@@ -109,7 +112,8 @@ static int wait_relaying(pid_t pid, int sfd, int msg_sock, struct sync_msg *msg,
 			struct signalfd_siginfo si;
 			if (read(sfd, &si, sizeof(si)) == sizeof(si) && si.ssi_signo != SIGCHLD) {
 				(void)kill(pid, (int)si.ssi_signo);
-				if (kill_at < 0)
+				/* Hangup and terminate end the session; Ctrl-C and Ctrl-\ do not. */
+				if (kill_at < 0 && (si.ssi_signo == SIGHUP || si.ssi_signo == SIGTERM))
 					kill_at = now_ms() + grace_ms;
 			}
 		}
@@ -204,6 +208,15 @@ static int inner_setup(const struct sandbox_spec *s, const char **what)
 	char run_user[64];
 	int r;
 
+	/*
+	 * Everything of the host is read-only in here (our private mount tree only): the
+	 * session can write its home, /tmp, /var/tmp, /dev/shm and /run/user, nothing that
+	 * would outlive it or reach other users (/var/tmp, /var/mail, ...).
+	 */
+	*what = "make the host's mounts read-only";
+	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
+	if (syscall(SYS_mount_setattr, AT_FDCWD, "/", AT_RECURSIVE, &ro, sizeof(ro)) < 0)
+		return negerrno();
 	/* A /proc of this PID namespace: the user sees only sandbox processes. */
 	*what = "mount /proc";
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
@@ -220,6 +233,9 @@ static int inner_setup(const struct sandbox_spec *s, const char **what)
 		return r;
 	*what = "mount /tmp";
 	if ((r = mount_tmpfs("/tmp", s->profile->tmp_size, "1777", MS_NOSUID | MS_NODEV)) < 0)
+		return r;
+	*what = "mount /var/tmp";
+	if ((r = mount_tmpfs("/var/tmp", s->profile->tmp_size, "1777", MS_NOSUID | MS_NODEV)) < 0)
 		return r;
 	/* Hide the host's /run (its sockets: D-Bus, systemd, ...) and give the user a runtime dir. */
 	*what = "mount /run";
@@ -248,6 +264,13 @@ static int inner_setup(const struct sandbox_spec *s, const char **what)
 	*what = "drop privileges";
 	if ((r = privs_drop(&s->creds)) < 0)
 		return r;
+	/* A fresh, anonymous session keyring: nothing of the login program's keys leaks in. */
+	*what = "create a session keyring";
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0)
+		return negerrno();
+	*what = "install the seccomp filter";
+	if ((r = seccomp_install()) < 0)
+		return r;
 	return 0;
 }
 
@@ -257,8 +280,11 @@ static _Noreturn void inner_child(const struct sandbox_spec *s, int sock)
 	int r;
 
 	(void)prctl(PR_SET_NAME, "confine:[init]");
-	/* If the namespaced parent dies, so does PID 1 and with it the whole namespace. */
+	/* If the namespaced parent dies, so does PID 1 and with it the whole namespace. In the
+	 * new PID namespace our parent is outside it, so getppid() is 0 while it lives. */
 	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != 0)
+		_exit(SANDBOX_EXIT_SETUP);
 	r = inner_setup(s, &what);
 	if (r < 0) {
 		report(sock, r, SANDBOX_EXIT_SETUP, "cannot %s: %s", what, strerror(-r));
@@ -273,7 +299,7 @@ static _Noreturn void inner_child(const struct sandbox_spec *s, int sock)
 	_exit(r == ENOENT ? SANDBOX_EXIT_NOENT : SANDBOX_EXIT_NOEXEC);
 }
 
-static _Noreturn void ns_parent(const struct sandbox_spec *spec, int sock, int sfd)
+static _Noreturn void ns_parent(const struct sandbox_spec *spec, int sock, int sfd, pid_t outer)
 {
 	struct sandbox_spec copy = *spec, *s = &copy;
 	const struct confine_profile *p = s->profile;
@@ -287,7 +313,7 @@ static _Noreturn void ns_parent(const struct sandbox_spec *spec, int sock, int s
 	(void)prctl(PR_SET_NAME, "confine:[ns]");
 	/* Dies with the outer parent, so a killed supervisor never leaves a live sandbox. */
 	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() == 1)
+	if (getppid() != outer) /* it died before the prctl took effect */
 		_exit(SANDBOX_EXIT_SETUP);
 
 	/* Join the session cgroup first: the cgroup namespace is rooted where we are. */
@@ -389,6 +415,7 @@ int sandbox_run(const struct sandbox_spec *s, int *ret_status, char *err, size_t
 		r = negerrno();
 		goto out_sfd;
 	}
+	pid_t self = getpid();
 	pid = fork();
 	if (pid < 0) {
 		r = negerrno();
@@ -397,7 +424,7 @@ int sandbox_run(const struct sandbox_spec *s, int *ret_status, char *err, size_t
 	}
 	if (pid == 0) {
 		close(sp[0]);
-		ns_parent(s, sp[1], sfd);
+		ns_parent(s, sp[1], sfd, self);
 	}
 	close(sp[1]);
 	st = wait_relaying(pid, sfd, sp[0], &msg, &got, s->grace_ms + 1000);

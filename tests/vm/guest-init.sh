@@ -102,5 +102,5 @@ while IFS= read -r script; do
 	sync
 done <"$R/scripts"
 
-echo done >"$R/done"
+echo "done" >"$R/done"
 poweroff_now

@@ -23,6 +23,9 @@ profiles = {
     cpu_quota = "20%";
     hostname = "sandbox";
   };
+  p = { home = "persistent"; net = "host"; pids_max = 64; hostname = "lab"; };
+  k = { home = "tmpfs"; home_size = "8M"; pids_max = 64; };
+  u = { user_ns = true; pids_max = 64; };
 };
 rules = ( { group = "confine"; profile = "t"; } );
 CONF
@@ -79,9 +82,10 @@ assert_not_contains "$out" survived "the hog never finished"
 check "the VM is fine after the OOM kill" true
 
 # Fork bomb capped by pids.max.
-out=$(run sh -c 'for i in $(seq 100); do sleep 2 & done 2>/dev/null; wait; cat /sys/fs/cgroup/pids.events')
+out=$(run sh -c 'perl -e '"'"'my $n = 0; for (1 .. 100) { my $p = fork(); if (!defined $p) { $n++; next } if ($p == 0) { sleep 3; exit 0 } } print "refused=$n\n"; 1 while wait() > 0;'"'"'; cat /sys/fs/cgroup/pids.events')
 ev=$(echo "$out" | awk '/^max/ {print $2}')
 [ "${ev:-0}" -gt 0 ] && ok "fork bomb hit pids.max ($ev refusals)" || not_ok "pids.max never hit: $out"
+assert_contains "$out" "refused=" "the fork bomb saw clean fork errors and finished"
 
 # CPU: a busy loop is throttled.
 out=$(run sh -c 'timeout 3 sh -c "while :; do :; done"; cat /sys/fs/cgroup/cpu.stat')
@@ -101,6 +105,34 @@ out=$(run sh -c 'findmnt -no FSTYPE,OPTIONS /tmp')
 assert_contains "$out" "tmpfs" "/tmp is a private tmpfs"
 echo host-secret >/tmp/host-file
 check_fails "the host's /tmp is invisible" run test -e /tmp/host-file
+
+# Persistent overlay home: survives the session, the real home still untouched.
+runp() { "$CTL" run --config /etc/confine/t10.conf --profile "$1" --user ctest -- "${@:2}"; }
+check "persistent: write a file" runp p sh -c 'echo kept > ~/kept'
+assert_eq "$(runp p cat /home/ctest/kept)" kept "persistent: the file is there in the next session"
+check_fails "persistent: the real home does not have it" test -e /home/ctest/kept
+assert_eq "$(stat -c '%U %a' /var/lib/confine/ctest)" "root 700" "persistent: the state dir is root's, 0700"
+out=$(runp p sh -c 'ls /sys/class/net | wc -l; hostname')
+[ "$(echo "$out" | head -1)" -ge 1 ] && ok "net host: the host's interfaces are visible" || not_ok "net host: $out"
+assert_eq "$(echo "$out" | tail -1)" lab "net host: still its own hostname"
+# Two sessions may not share one persistent upper (overlayfs forbids it).
+runp p sleep 5 & sleep 2
+err=$(runp p true 2>&1); rc=$?
+assert_eq "$rc" 125 "persistent: a second concurrent session is refused"
+assert_contains "$err" "in use by another session" "persistent: and says why"
+wait
+
+# tmpfs home from /etc/skel.
+out=$(runp k sh -c 'ls -A ~; findmnt -no FSTYPE,SIZE ~; stat -c %U ~/.bashrc')
+assert_contains "$out" ".bashrc" "tmpfs home: populated from /etc/skel"
+assert_not_contains "$out" "existing" "tmpfs home: the real home is not visible"
+assert_contains "$out" "tmpfs" "tmpfs home: is a tmpfs"
+assert_contains "$out" "ctest" "tmpfs home: skel files belong to the user"
+
+# Isolation asked for but not implemented is refused, not skipped.
+err=$(runp u true 2>&1); rc=$?
+assert_eq "$rc" 125 "user_ns = true: refused (fail closed)"
+assert_contains "$err" "not supported" "user_ns = true: says why"
 
 # Teardown: nothing of the sessions above remains.
 after=$(snapshot)

@@ -10,7 +10,7 @@ snapshot() { # every trace a session can leave on the host
 	ls /run/confine/sessions 2>/dev/null
 	pgrep -u guest -a
 }
-home_sum() { (cd /home/guest && find . -printf '%p %s %m %U\n' | sort | sha256sum); }
+home_sum() { (cd /home/guest && { find . -printf '%p %s %m %U %G %y %l\n' | sort; find . -type f -exec sha256sum {} + | sort; } | sha256sum); }
 # wait_gone: teardown after logout can take a moment (sshd closes asynchronously)
 wait_clean() { for _ in $(seq 100); do [ "$(snapshot)" = "$before" ] && return 0; sleep 0.2; done; return 1; }
 
@@ -55,6 +55,28 @@ assert_ne "$rc" 0 "confine-shell without a session is refused"
 assert_contains "$out" "no confined session" "and says why"
 out=$(setpriv --reuid=plain --regid=plain --init-groups /usr/local/libexec/confine/confine-shell -c id 2>&1); rc=$?
 assert_ne "$rc" 0 "confine-shell by a user outside group confine cannot run"
+
+# A live session of guest that is not an ancestor must not be usable, whatever the env says.
+su -l guest -c 'sleep 20' & supid=$!
+for _ in $(seq 50); do ls /run/confine/sessions 2>/dev/null | grep -q . && break; sleep 0.2; done
+sid=$(ls /run/confine/sessions | head -1)
+out=$(env CONFINE_SESSION="$sid" PAM_CONFINE_SESSION="$sid" setpriv --reuid=guest --regid=guest --init-groups /usr/local/libexec/confine/confine-shell -c id 2>&1); rc=$?
+assert_ne "$rc" 0 "confine-shell outside the session's process tree is refused, even with the sid in the env"
+assert_contains "$out" "no confined session" "and says why"
+out=$(setpriv --reuid=guest --regid=guest --init-groups /usr/local/libexec/confine/confine-shell "$sid" -c id 2>&1); rc=$?
+assert_ne "$rc" 0 "a session id in argv does not help either"
+kill $supid 2>/dev/null; wait $supid 2>/dev/null
+wait_clean
+
+# enroll / unenroll
+check "confinectl enroll" /usr/local/sbin/confinectl enroll plain
+assert_eq "$(getent passwd plain | cut -d: -f7)" /usr/local/libexec/confine/confine-shell "enroll: login shell is confine-shell"
+assert_contains "$(id -nG plain)" confine "enroll: member of group confine"
+out=$(su -l plain -c 'hostname' 2>&1)
+assert_eq "$out" confine "enroll: the enrolled user's login is confined"
+check "confinectl unenroll" /usr/local/sbin/confinectl unenroll plain
+assert_eq "$(su -l plain -c hostname 2>&1)" confine-vm "unenroll: logins are unconfined again"
+wait_clean
 
 # --- su ---------------------------------------------------------------------------------
 out=$(su -l guest -c "$INSIDE" 2>&1)
