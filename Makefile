@@ -141,7 +141,8 @@ SAN_ENV       := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_chec
                  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
                  LSAN_OPTIONS=report_objects=1
 
-.PHONY: unit-bins asan ubsan check-asan check-ubsan fuzz fuzz-build lint lint-tidy lint-cppcheck
+.PHONY: unit-bins asan ubsan check-asan check-ubsan fuzz fuzz-build lint lint-tidy lint-cppcheck \
+        clean-tooling
 
 # Everything check-unit runs, built but not run.
 unit-bins: all $(UNIT_TESTS) $(B)/pam_confine_test.so $(PAM_TEST_BINS)
@@ -183,6 +184,7 @@ fuzz: fuzz-build
 		mkdir -p $(FUZZ_B)/corpus/$$name $(FUZZ_B)/artifacts; \
 		dict=; [ -e fuzz/$$name.dict ] && dict=-dict=fuzz/$$name.dict; \
 		echo "== $$f ($(FUZZ_SECONDS)s)"; \
+		LSAN_OPTIONS=suppressions=$(CURDIR)/fuzz/lsan.supp:print_suppressions=0 \
 		./$(FUZZ_B)/$$f $(FUZZ_OPTS) $$dict -max_total_time=$(FUZZ_SECONDS) \
 			-artifact_prefix=$(FUZZ_B)/artifacts/$$name- \
 			$(FUZZ_B)/corpus/$$name fuzz/corpus/$$name; \
@@ -200,5 +202,9 @@ lint-tidy:
 lint-cppcheck:
 	$(CPPCHECK) --quiet --std=c11 --enable=warning,portability,performance --error-exitcode=1 \
 		--inline-suppr --suppress=missingIncludeSystem $(DEFS) -D__GNUC__ -I helper \
+		'-D_Noreturn=__attribute__((noreturn))' \
 		$(LINT_SRCS)
+
+clean-tooling:
+	rm -rf $(ASAN_B) $(UBSAN_B) $(FUZZ_B)
 # --- end tooling ---

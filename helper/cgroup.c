@@ -170,14 +170,15 @@ int cgroup_create(const char *cgroup_root, const char *name, const struct confin
 	char need[64];
 	int r;
 
+	/* cppcheck does not know __attribute__((cleanup)): copy is freed by _cleanup_free_. */
 	if (pfd < 0)
-		return pfd;
+		return pfd; // cppcheck-suppress memleak
 	if (!copy)
 		return -ENOMEM;
 	cgroup_needed(p, need, sizeof(need));
 	/* The parent must hand the controllers down before our root can use them. */
 	if ((r = enable_controllers(pfd, need)) < 0)
-		return r;
+		return r; // cppcheck-suppress memleak
 	/* Root-owned 0755: users can read their limits but never create or move cgroups. */
 	if (mkdirat(pfd, basename(copy), 0755) < 0 && errno != EEXIST)
 		return negerrno();

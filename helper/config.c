@@ -313,7 +313,9 @@ static int scan_text(struct loader *ld, const char *text, const char *path, unsi
 	bool bol = true;
 	int r;
 
-	while (*p) {
+	/* text is never NULL: read_config_file() sets it whenever it returns 0 (the analyzer
+	 * cannot see that negerrno() is always negative). */
+	while (*p) { // NOLINT(clang-analyzer-core.NullDereference)
 		if (bol) {
 			const char *q = p + strspn(p, " \t");
 

@@ -32,7 +32,6 @@
 #define ARGS_MAX       4096
 #define ENV_MAX	       512
 
-extern char **environ;
 
 static _Noreturn void refuse(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static _Noreturn void refuse(const char *fmt, ...)

@@ -130,7 +130,7 @@ static int home_ephemeral(const struct confine_profile *p, const struct home_own
 			  const char *staging)
 {
 	_cleanup_close_ int lower = -1, tmp = -1, upper = -1, work = -1;
-	mode_t mode;
+	mode_t mode = 0; /* set when open_real_home() succeeds */
 	int r;
 
 	lower = open_real_home(o, &mode);
@@ -163,7 +163,7 @@ static int home_persistent(const struct confine_config *c, const struct home_own
 {
 	_cleanup_close_ int lower = -1, state = -1, udir = -1, upper = -1, work = -1;
 	int r;
-	mode_t mode;
+	mode_t mode = 0; /* set when open_real_home() succeeds */
 
 	lower = open_real_home(o, &mode);
 	if (lower < 0)

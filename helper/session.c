@@ -48,7 +48,7 @@ int proc_parent(pid_t pid, pid_t *ret)
 
 int session_id(pid_t pid, char *buf, size_t len)
 {
-	unsigned long long start;
+	unsigned long long start = 0;
 	int r = proc_start_time(pid, &start);
 
 	if (r < 0)
@@ -102,57 +102,116 @@ static void copy_field(char *dst, size_t len, const char *v)
 	snprintf(dst, len, "%s", v);
 }
 
-int session_read(const char *sid, struct session_record *r)
+/* One "key=value" line (no newline, NUL-terminated) into r; bit of the field seen, or -EINVAL. */
+static int parse_line(char *line, struct session_record *r)
 {
-	char path[128], line[1024];
-	_cleanup_fclose_ FILE *f = NULL;
-	struct stat st;
-	unsigned seen = 0;
+	char *eq = strchr(line, '=');
 
-	if (!sid_valid(sid))
+	if (!eq)
 		return -EINVAL;
-	snprintf(path, sizeof(path), CONFINE_SESSIONS_DIR "/%s", sid);
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return negerrno();
-	/* Only records root wrote count. */
-	if (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 022) || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return -EPERM;
+	*eq = '\0';
+	char *v = eq + 1;
+	if (streq(line, "sid")) {
+		copy_field(r->sid, sizeof(r->sid), v);
+		return 1;
 	}
-	f = fdopen(fd, "r");
-	if (!f) {
-		close(fd);
-		return negerrno();
+	if (streq(line, "user")) {
+		copy_field(r->user, sizeof(r->user), v);
+		return 2;
 	}
+	if (streq(line, "uid")) {
+		r->uid = (uid_t)strtoul(v, NULL, 10);
+		return 4;
+	}
+	if (streq(line, "profile")) {
+		copy_field(r->profile, sizeof(r->profile), v);
+		return 8;
+	}
+	if (streq(line, "cgroup_root")) {
+		copy_field(r->cgroup_root, sizeof(r->cgroup_root), v);
+		return 16;
+	}
+	if (streq(line, "home")) {
+		copy_field(r->home, sizeof(r->home), v);
+		return 32;
+	}
+	if (streq(line, "caller_pid")) {
+		r->caller_pid = (pid_t)strtol(v, NULL, 10);
+		return 64;
+	}
+	if (streq(line, "caller_start")) {
+		r->caller_start = strtoull(v, NULL, 10);
+		return 128;
+	}
+	return 0; /* unknown keys are ignored */
+}
+
+int session_parse(const char *text, size_t len, const char *sid, struct session_record *r)
+{
+	char line[SESSION_LINE_MAX];
+	unsigned seen = 0;
+	size_t pos = 0;
+
 	memset(r, 0, sizeof(*r));
-	while (fgets(line, sizeof(line), f)) {
-		char *eq = strchr(line, '=');
-		if (!eq)
-			return -EINVAL;
-		*eq = '\0';
-		char *v = eq + 1;
-		v[strcspn(v, "\n")] = '\0';
-		if (streq(line, "sid"))
-			copy_field(r->sid, sizeof(r->sid), v), seen |= 1;
-		else if (streq(line, "user"))
-			copy_field(r->user, sizeof(r->user), v), seen |= 2;
-		else if (streq(line, "uid"))
-			r->uid = (uid_t)strtoul(v, NULL, 10), seen |= 4;
-		else if (streq(line, "profile"))
-			copy_field(r->profile, sizeof(r->profile), v), seen |= 8;
-		else if (streq(line, "cgroup_root"))
-			copy_field(r->cgroup_root, sizeof(r->cgroup_root), v), seen |= 16;
-		else if (streq(line, "home"))
-			copy_field(r->home, sizeof(r->home), v), seen |= 32;
-		else if (streq(line, "caller_pid"))
-			r->caller_pid = (pid_t)strtol(v, NULL, 10), seen |= 64;
-		else if (streq(line, "caller_start"))
-			r->caller_start = strtoull(v, NULL, 10), seen |= 128;
+	if (!sid || !sid_valid(sid))
+		return -EINVAL;
+	while (pos < len) {
+		/* Lines are split every sizeof(line) - 1 bytes, as fgets() did. */
+		size_t n = 0;
+		int bit;
+
+		while (pos < len && n < sizeof(line) - 1) {
+			char c = text[pos++];
+
+			if (c == '\0')
+				return -EINVAL; /* never in a record session_write() wrote */
+			line[n++] = c;
+			if (c == '\n')
+				break;
+		}
+		line[n] = '\0';
+		line[strcspn(line, "\n")] = '\0';
+		bit = parse_line(line, r);
+		if (bit < 0)
+			return bit;
+		seen |= (unsigned)bit;
 	}
 	if (seen != 255 || !streq(r->sid, sid) || r->cgroup_root[0] != '/')
 		return -EINVAL;
 	return 0;
+}
+
+int session_read(const char *sid, struct session_record *r)
+{
+	char path[128], buf[SESSION_RECORD_MAX + 1];
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+	size_t len = 0;
+
+	if (!sid_valid(sid))
+		return -EINVAL;
+	snprintf(path, sizeof(path), CONFINE_SESSIONS_DIR "/%s", sid);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return negerrno();
+	/* Only records root wrote count. */
+	if (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 022) || !S_ISREG(st.st_mode))
+		return -EPERM;
+	for (;;) {
+		ssize_t n = read(fd, buf + len, sizeof(buf) - len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return negerrno();
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > SESSION_RECORD_MAX)
+			return -EFBIG; /* far more than session_write() ever writes */
+	}
+	return session_parse(buf, len, sid, r);
 }
 
 int session_remove(const char *sid)
@@ -169,7 +228,7 @@ int session_remove(const char *sid)
 
 bool session_caller_alive(const struct session_record *r)
 {
-	unsigned long long start;
+	unsigned long long start = 0;
 
 	return proc_start_time(r->caller_pid, &start) == 0 && start == r->caller_start;
 }

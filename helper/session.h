@@ -37,5 +37,16 @@ int session_write(const struct session_record *r);
 int session_read(const char *sid, struct session_record *r);
 int session_remove(const char *sid);
 
+#define SESSION_RECORD_MAX 8192 /* bytes: a record is far smaller (its fields are bounded) */
+#define SESSION_LINE_MAX   1024 /* longer lines are split, each piece parsed as a line */
+/*
+ * Parses the text of a record (len bytes, need not be NUL-terminated) named sid into r.
+ * Lines "key=value"; unknown keys are ignored, a line without '=' or a NUL byte is an error;
+ * overlong values are truncated to their field. All eight fields must be present, the sid
+ * must match and cgroup_root must be absolute. Returns 0 or -EINVAL (r is then zeroed
+ * or partly filled, never used).
+ */
+int session_parse(const char *text, size_t len, const char *sid, struct session_record *r);
+
 /* True while the process that opened the session still exists (same pid, same start). */
 bool session_caller_alive(const struct session_record *r);

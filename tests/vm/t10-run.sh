@@ -31,6 +31,10 @@ rules = ( { group = "confine"; profile = "t"; } );
 CONF
 chmod 0644 /etc/confine/t10.conf
 
+# The VM's root is itself an overlay, which overlayfs refuses as an upper: give state_dir a
+# real filesystem, as it has on a host.
+mkdir -p /var/lib/confine && mount -t tmpfs -o mode=0700 tmpfs /var/lib/confine
+
 snapshot() { # what the host has of sessions: mounts (no ids), cgroups, ctest's processes
 	sed 's/^[0-9]* [0-9]* //' /proc/self/mountinfo | sort
 	find /sys/fs/cgroup/confine -mindepth 1 -type d 2>/dev/null

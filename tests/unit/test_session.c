@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* session_parse(): the text of a session record under /run/confine/sessions/<sid>. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../../helper/session.h"
+#include "../../helper/util.h"
+#include "tap.h"
+
+#define SID "1234-5678"
+
+static const char valid[] = "sid=" SID "\n"
+			    "user=alice\n"
+			    "uid=1001\n"
+			    "profile=guest\n"
+			    "cgroup_root=/sys/fs/cgroup/confine\n"
+			    "home=/run/confine/homes/alice\n"
+			    "caller_pid=1234\n"
+			    "caller_start=5678\n";
+
+static int parse(const char *text, const char *sid, struct session_record *r)
+{
+	return session_parse(text, strlen(text), sid, r);
+}
+
+/* valid with the line starting with "key=" replaced by repl (or dropped if repl is ""). */
+static char *edit(const char *key, const char *repl)
+{
+	static char buf[8192];
+	const char *p = strstr(valid, key);
+	const char *eol = strchr(p, '\n') + 1;
+
+	snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(p - valid), valid, repl, eol);
+	return buf;
+}
+
+static void test_valid(void)
+{
+	struct session_record r;
+
+	is_int(parse(valid, SID, &r), 0, "valid record parses");
+	is_str(r.sid, SID, "sid");
+	is_str(r.user, "alice", "user");
+	is_int(r.uid, 1001, "uid");
+	is_str(r.profile, "guest", "profile");
+	is_str(r.cgroup_root, "/sys/fs/cgroup/confine", "cgroup_root");
+	is_str(r.home, "/run/confine/homes/alice", "home");
+	is_int(r.caller_pid, 1234, "caller_pid");
+	is_int((long long)r.caller_start, 5678, "caller_start");
+
+	is_int(parse(edit("home=", "home=\n"), SID, &r), 0, "empty home (the real home) is valid");
+	is_str(r.home, "", "home is empty");
+
+	/* The last line need not end in a newline; the length bounds the text, not a NUL. */
+	char text[sizeof(valid) + 16];
+	size_t n = strlen(valid) - 1;
+
+	memcpy(text, valid, n);
+	memset(text + n, 'X', sizeof(text) - n);
+	is_int(session_parse(text, n, SID, &r), 0, "no final newline, text not NUL-terminated");
+	is_int((long long)r.caller_start, 5678, "caller_start read up to len only");
+
+	is_int(parse(edit("profile=", "profile=guest\nfuture_key=1\n"), SID, &r), 0,
+	       "unknown keys are ignored");
+	is_int(parse(edit("uid=", "uid=1\nuid=1001\n"), SID, &r), 0, "a repeated key: last wins");
+	is_int(r.uid, 1001, "last uid");
+}
+
+static void test_missing(void)
+{
+	static const char *const keys[] = {"sid=",	  "user=",	 "uid=",
+					   "profile=",	  "cgroup_root=", "home=",
+					   "caller_pid=", "caller_start="};
+	struct session_record r;
+
+	for (size_t i = 0; i < ELEMENTSOF(keys); i++)
+		is_int(parse(edit(keys[i], ""), SID, &r), -EINVAL, "missing %s", keys[i]);
+	is_int(parse("", SID, &r), -EINVAL, "empty text");
+	is_int(session_parse(NULL, 0, SID, &r), -EINVAL, "no text at all");
+}
+
+static void test_sid(void)
+{
+	struct session_record r;
+
+	is_int(parse(valid, "1234-5679", &r), -EINVAL, "record of another sid");
+	is_int(parse(valid, "1234", &r), -EINVAL, "sid prefix of the record's");
+	is_int(parse(edit("sid=", "sid=1234-56789\n"), SID, &r), -EINVAL, "record sid longer");
+	is_int(parse(edit("sid=", "sid=../1234-5678\n"), "../1234-5678", &r), -EINVAL,
+	       "invalid sid refused");
+	is_int(parse(valid, "", &r), -EINVAL, "empty sid refused");
+	is_int(parse(valid, NULL, &r), -EINVAL, "NULL sid refused");
+}
+
+static void test_cgroup_root(void)
+{
+	struct session_record r;
+
+	is_int(parse(edit("cgroup_root=", "cgroup_root=sys/fs/cgroup\n"), SID, &r), -EINVAL,
+	       "relative cgroup_root");
+	is_int(parse(edit("cgroup_root=", "cgroup_root=\n"), SID, &r), -EINVAL,
+	       "empty cgroup_root");
+}
+
+static void test_overlong(void)
+{
+	static char text[8192], big[2000];
+	struct session_record r;
+
+	/* A value longer than its field is cut to the field, NUL-terminated, and no more. */
+	memset(big, 'u', 200);
+	big[200] = '\0';
+	snprintf(text, sizeof(text), "%suser=%s\n", valid, big);
+	is_int(parse(text, SID, &r), 0, "overlong user parses");
+	is_int((long long)strlen(r.user), (long long)sizeof(r.user) - 1, "user truncated to field");
+	ok(strspn(r.user, "u") == sizeof(r.user) - 1, "user truncated keeps its prefix");
+	is_str(r.profile, "guest", "neighbouring field intact");
+
+	big[0] = '/';
+	memset(big + 1, 'c', 700);
+	big[701] = '\0';
+	snprintf(text, sizeof(text), "%scgroup_root=%s\n", valid, big);
+	is_int(parse(text, SID, &r), 0, "overlong cgroup_root parses");
+	is_int((long long)strlen(r.cgroup_root), (long long)sizeof(r.cgroup_root) - 1,
+	       "cgroup_root truncated to field");
+	is_str(r.home, "/run/confine/homes/alice", "home intact");
+
+	/* A line longer than SESSION_LINE_MAX - 1 is split; its rest has no '=' here. */
+	memset(big, 'h', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	snprintf(text, sizeof(text), "%shome=/%s\n", valid, big);
+	is_int(parse(text, SID, &r), -EINVAL, "line beyond SESSION_LINE_MAX: rest is junk");
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[1500] = '='; /* in the second piece */
+	snprintf(text, sizeof(text), "%shome=/%s\n", valid, big);
+	is_int(parse(text, SID, &r), 0, "split line whose rest has '=': parsed as unknown key");
+	is_int((long long)strlen(r.home), (long long)sizeof(r.home) - 1, "home truncated");
+}
+
+static void test_junk(void)
+{
+	struct session_record r;
+	char text[sizeof(valid) + 8];
+
+	is_int(parse(edit("user=", "user=alice\njunk\n"), SID, &r), -EINVAL, "line without '='");
+	is_int(parse(edit("user=", "user=alice\n\n"), SID, &r), -EINVAL, "empty line");
+	is_int(parse(edit("user=", "user=alice\n=x\n"), SID, &r), 0, "empty key is unknown");
+	is_int(parse(edit("uid=", "uid=1001\r\n"), SID, &r), 0, "CR kept in no string field");
+
+	/* A NUL byte never occurs in what session_write() writes. */
+	memcpy(text, valid, sizeof(valid));
+	text[5] = '\0';
+	is_int(session_parse(text, sizeof(valid) - 1, SID, &r), -EINVAL, "NUL byte in the text");
+
+	is_int(parse(edit("user=", "user=al=ice\n"), SID, &r), 0, "'=' inside a value");
+	is_str(r.user, "al=ice", "value keeps its '='");
+}
+
+int main(void)
+{
+	test_valid();
+	test_missing();
+	test_sid();
+	test_cgroup_root();
+	test_overlong();
+	test_junk();
+	return tap_done();
+}
