@@ -106,7 +106,8 @@ deps:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
 		gcc make pkg-config libc6-dev libpam0g-dev libcap-dev libconfig-dev pamtester \
 		qemu-system-x86 busybox-static cpio kmod xz-utils openssh-server openssh-client \
-		iproute2 procps psmisc strace perl login passwd util-linux
+		iproute2 procps psmisc strace perl login passwd util-linux \
+		clang libclang-rt-14-dev clang-tidy cppcheck bubblewrap python3 sudo
 
 clean:
 	rm -rf $(B)
