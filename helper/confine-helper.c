@@ -309,6 +309,13 @@ static int do_open(const char *user, const char *service, const char *tty, const
 	rec.uid = pw->pw_uid;
 	snprintf(rec.profile, sizeof(rec.profile), "%s", p->name);
 	snprintf(rec.cgroup_root, sizeof(rec.cgroup_root), "%s", c->cgroup_root);
+	/* The shell must build the session from the same config the rules were matched in. */
+	if (c->path[0] != '/' || strlen(c->path) >= sizeof(rec.conf)) {
+		log_msg(LOG_ERR, "refusing the session of '%s': config path %s is not absolute",
+			user, c->path);
+		goto out;
+	}
+	snprintf(rec.conf, sizeof(rec.conf), "%s", c->path);
 
 	leaf = cgroup_create(c->cgroup_root, rec.sid, p);
 	if (leaf < 0) {

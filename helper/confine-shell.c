@@ -133,7 +133,8 @@ int main(int argc, char **argv)
 		refuse("refusing: cannot become root: %m");
 	(void)prctl(PR_SET_DUMPABLE, 0);
 
-	if (config_load(CONFINE_CONF_DEFAULT, CONFIG_CHECK_OWNER, &c, err, sizeof(err)) < 0)
+	/* The config the session was matched in (root-written record), checked again here. */
+	if (config_load(rec.conf, CONFIG_CHECK_OWNER, &c, err, sizeof(err)) < 0)
 		refuse("refusing the session of %s: %s", rec.user, err);
 	if (!(p = config_find_profile(c, rec.profile)))
 		refuse("refusing the session of %s: profile '%s' no longer exists", rec.user,

@@ -85,9 +85,10 @@ int session_write(const struct session_record *r)
 		close(fd);
 		return negerrno();
 	}
-	fprintf(f, "sid=%s\nuser=%s\nuid=%u\nprofile=%s\ncgroup_root=%s\nhome=%s\ncaller_pid=%d\n"
+	fprintf(f, "sid=%s\nuser=%s\nuid=%u\nprofile=%s\ncgroup_root=%s\nhome=%s\nconf=%s\n"
+		   "caller_pid=%d\n"
 		   "caller_start=%llu\n",
-		r->sid, r->user, (unsigned)r->uid, r->profile, r->cgroup_root, r->home,
+		r->sid, r->user, (unsigned)r->uid, r->profile, r->cgroup_root, r->home, r->conf,
 		(int)r->caller_pid, r->caller_start);
 	if (fflush(f) != 0 || fsync(fileno(f)) < 0)
 		return negerrno();
@@ -100,6 +101,20 @@ int session_write(const struct session_record *r)
 static void copy_field(char *dst, size_t len, const char *v)
 {
 	snprintf(dst, len, "%s", v);
+}
+
+/* A plain decimal number (no sign, no space, no junk) up to max, or -EINVAL. */
+static int parse_num(const char *v, unsigned long long max, unsigned long long *ret)
+{
+	char *end;
+
+	if (!*v || strspn(v, "0123456789") != strlen(v))
+		return -EINVAL;
+	errno = 0;
+	*ret = strtoull(v, &end, 10);
+	if (errno || *ret > max)
+		return -EINVAL;
+	return 0;
 }
 
 /* One "key=value" line (no newline, NUL-terminated) into r; bit of the field seen, or -EINVAL. */
@@ -119,8 +134,11 @@ static int parse_line(char *line, struct session_record *r)
 		copy_field(r->user, sizeof(r->user), v);
 		return 2;
 	}
+	unsigned long long n;
 	if (streq(line, "uid")) {
-		r->uid = (uid_t)strtoul(v, NULL, 10);
+		if (parse_num(v, (uid_t)-2, &n) < 0)
+			return -EINVAL;
+		r->uid = (uid_t)n;
 		return 4;
 	}
 	if (streq(line, "profile")) {
@@ -136,12 +154,20 @@ static int parse_line(char *line, struct session_record *r)
 		return 32;
 	}
 	if (streq(line, "caller_pid")) {
-		r->caller_pid = (pid_t)strtol(v, NULL, 10);
+		if (parse_num(v, 1U << 22, &n) < 0 || n == 0)
+			return -EINVAL;
+		r->caller_pid = (pid_t)n;
 		return 64;
 	}
 	if (streq(line, "caller_start")) {
-		r->caller_start = strtoull(v, NULL, 10);
+		if (parse_num(v, ~0ULL, &n) < 0)
+			return -EINVAL;
+		r->caller_start = n;
 		return 128;
+	}
+	if (streq(line, "conf")) {
+		copy_field(r->conf, sizeof(r->conf), v);
+		return 256;
 	}
 	return 0; /* unknown keys are ignored */
 }
@@ -176,7 +202,7 @@ int session_parse(const char *text, size_t len, const char *sid, struct session_
 			return bit;
 		seen |= (unsigned)bit;
 	}
-	if (seen != 255 || !streq(r->sid, sid) || r->cgroup_root[0] != '/')
+	if (seen != 511 || !streq(r->sid, sid) || r->cgroup_root[0] != '/' || r->conf[0] != '/')
 		return -EINVAL;
 	return 0;
 }

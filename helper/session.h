@@ -21,6 +21,7 @@ struct session_record {
 	char profile[64];
 	char cgroup_root[512];
 	char home[512]; /* the user's shared home mount on the host, or "" for the real home */
+	char conf[512]; /* the config the session was matched with (confine-shell loads it) */
 	pid_t caller_pid;
 	unsigned long long caller_start;
 };
@@ -42,8 +43,8 @@ int session_remove(const char *sid);
 /*
  * Parses the text of a record (len bytes, need not be NUL-terminated) named sid into r.
  * Lines "key=value"; unknown keys are ignored, a line without '=' or a NUL byte is an error;
- * overlong values are truncated to their field. All eight fields must be present, the sid
- * must match and cgroup_root must be absolute. Returns 0 or -EINVAL (r is then zeroed
+ * overlong values are truncated to their field; numbers must be plain decimal. All nine
+ * fields must be present, the sid must match, cgroup_root and conf must be absolute. Returns 0 or -EINVAL (r is then zeroed
  * or partly filled, never used).
  */
 int session_parse(const char *text, size_t len, const char *sid, struct session_record *r);

@@ -16,6 +16,7 @@ static const char valid[] = "sid=" SID "\n"
 			    "profile=guest\n"
 			    "cgroup_root=/sys/fs/cgroup/confine\n"
 			    "home=/run/confine/homes/alice\n"
+			    "conf=/etc/confine/confine.conf\n"
 			    "caller_pid=1234\n"
 			    "caller_start=5678\n";
 
@@ -47,6 +48,7 @@ static void test_valid(void)
 	is_str(r.cgroup_root, "/sys/fs/cgroup/confine", "cgroup_root");
 	is_str(r.home, "/run/confine/homes/alice", "home");
 	is_int(r.caller_pid, 1234, "caller_pid");
+	is_str(r.conf, "/etc/confine/confine.conf", "conf");
 	is_int((long long)r.caller_start, 5678, "caller_start");
 
 	is_int(parse(edit("home=", "home=\n"), SID, &r), 0, "empty home (the real home) is valid");
@@ -71,13 +73,30 @@ static void test_missing(void)
 {
 	static const char *const keys[] = {"sid=",	  "user=",	 "uid=",
 					   "profile=",	  "cgroup_root=", "home=",
-					   "caller_pid=", "caller_start="};
+					   "caller_pid=", "caller_start=", "conf="};
 	struct session_record r;
 
 	for (size_t i = 0; i < ELEMENTSOF(keys); i++)
 		is_int(parse(edit(keys[i], ""), SID, &r), -EINVAL, "missing %s", keys[i]);
 	is_int(parse("", SID, &r), -EINVAL, "empty text");
 	is_int(session_parse(NULL, 0, SID, &r), -EINVAL, "no text at all");
+}
+
+static void test_numbers(void)
+{
+	struct session_record r;
+
+	is_int(parse(edit("uid=", "uid=10x\n"), SID, &r), -EINVAL, "uid with junk refused");
+	is_int(parse(edit("uid=", "uid=\n"), SID, &r), -EINVAL, "empty uid refused");
+	is_int(parse(edit("uid=", "uid=-1\n"), SID, &r), -EINVAL, "negative uid refused");
+	is_int(parse(edit("uid=", "uid=4294967295\n"), SID, &r), -EINVAL, "uid -1 refused");
+	is_int(parse(edit("caller_pid=", "caller_pid=0\n"), SID, &r), -EINVAL, "pid 0 refused");
+	is_int(parse(edit("caller_pid=", "caller_pid= 12\n"), SID, &r), -EINVAL,
+	       "pid with a space refused");
+	is_int(parse(edit("caller_start=", "caller_start=99999999999999999999999\n"), SID, &r),
+	       -EINVAL, "start time overflow refused");
+	is_int(parse(edit("conf=", "conf=etc/confine.conf\n"), SID, &r), -EINVAL,
+	       "relative conf refused");
 }
 
 static void test_sid(void)
@@ -147,7 +166,7 @@ static void test_junk(void)
 	is_int(parse(edit("user=", "user=alice\njunk\n"), SID, &r), -EINVAL, "line without '='");
 	is_int(parse(edit("user=", "user=alice\n\n"), SID, &r), -EINVAL, "empty line");
 	is_int(parse(edit("user=", "user=alice\n=x\n"), SID, &r), 0, "empty key is unknown");
-	is_int(parse(edit("uid=", "uid=1001\r\n"), SID, &r), 0, "CR kept in no string field");
+	is_int(parse(edit("uid=", "uid=1001\r\n"), SID, &r), -EINVAL, "CR after a number refused (strict numbers)");
 
 	/* A NUL byte never occurs in what session_write() writes. */
 	memcpy(text, valid, sizeof(valid));
@@ -161,6 +180,7 @@ static void test_junk(void)
 int main(void)
 {
 	test_valid();
+	test_numbers();
 	test_missing();
 	test_sid();
 	test_cgroup_root();
