@@ -25,6 +25,7 @@
 #include "mountapi.h"
 #include "protocol.h"
 #include "session.h"
+#include "users.h"
 #include "util.h"
 
 static bool name_ok(const char *s)
@@ -138,28 +139,37 @@ static int session_close(const char *sid)
 	return ret;
 }
 
-/* Closes every session (of user, or of all users when NULL) whose login process died. */
+/* Closes the session sid if its login process died. */
+static int collect(const char *sid)
+{
+	struct session_record r;
+
+	if (session_read(sid, &r) < 0 || session_caller_alive(&r))
+		return 0;
+	log_msg(LOG_NOTICE, "session %s of %s: login process gone, collecting", r.sid, r.user);
+	return session_close(r.sid) < 0 ? -EIO : 0;
+}
+
+/*
+ * Closes every session whose login process died: of one user (walking only that user's
+ * references, so a login costs the same however many other sessions are open), or of
+ * everybody when user is NULL (confinectl gc).
+ */
 static int gc(const char *user)
 {
-	DIR *d = opendir(CONFINE_SESSIONS_DIR);
+	char dir[160];
+	DIR *d;
 	struct dirent *de;
 	int ret = 0;
 
+	if (user)
+		snprintf(dir, sizeof(dir), CONFINE_USERS_DIR "/%s/sessions", user);
+	d = opendir(user ? dir : CONFINE_SESSIONS_DIR);
 	if (!d)
 		return errno == ENOENT ? 0 : negerrno();
-	while ((de = readdir(d))) {
-		struct session_record r;
-		if (de->d_name[0] == '.' || session_read(de->d_name, &r) < 0)
-			continue;
-		if (user && !streq(r.user, user))
-			continue;
-		if (session_caller_alive(&r))
-			continue;
-		log_msg(LOG_NOTICE, "session %s of %s: login process gone, collecting", r.sid,
-			r.user);
-		if (session_close(r.sid) < 0)
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.' && collect(de->d_name) < 0)
 			ret = -EIO;
-	}
 	closedir(d);
 	return ret;
 }
@@ -167,17 +177,11 @@ static int gc(const char *user)
 /* Names of all the user's groups, NULL-terminated, for rule matching. */
 static char **group_names(const struct passwd *pw)
 {
-	int n = 64;
-	_cleanup_free_ gid_t *g = calloc(n, sizeof(gid_t));
+	_cleanup_free_ gid_t *g = NULL;
+	int n = user_groups(pw, &g);
 
-	if (!g)
+	if (n < 0)
 		return NULL;
-	if (getgrouplist(pw->pw_name, pw->pw_gid, g, &n) < 0) {
-		free(g);
-		g = calloc(n, sizeof(gid_t));
-		if (!g || getgrouplist(pw->pw_name, pw->pw_gid, g, &n) < 0)
-			return NULL;
-	}
 	char **names = calloc(n + 1, sizeof(char *));
 	if (!names)
 		return NULL;

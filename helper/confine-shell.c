@@ -26,6 +26,7 @@
 #include "mountapi.h"
 #include "sandbox.h"
 #include "session.h"
+#include "users.h"
 #include "util.h"
 
 #define ANCESTOR_DEPTH 4 /* sshd: shell → sshd child → monitor; su/login: shell → parent */
@@ -89,7 +90,7 @@ int main(int argc, char **argv)
 	struct passwd *pw;
 	char err[512], path[600], **env, **args, *real0;
 	size_t total = 0;
-	int leaf, home, status, r, ngroups = 64;
+	int leaf, home, status, r, ngroups;
 	uid_t uid = getuid();
 	gid_t *groups;
 	char **saved_env = environ;
@@ -141,13 +142,8 @@ int main(int argc, char **argv)
 		       rec.profile);
 	if (!(pw = getpwuid(uid)) || !streq(pw->pw_name, rec.user))
 		refuse("refusing: uid %u is not '%s'", (unsigned)uid, rec.user);
-	groups = calloc(ngroups, sizeof(gid_t));
-	if (!groups || getgrouplist(pw->pw_name, pw->pw_gid, groups, &ngroups) < 0) {
-		free(groups);
-		groups = calloc(ngroups, sizeof(gid_t));
-		if (!groups || getgrouplist(pw->pw_name, pw->pw_gid, groups, &ngroups) < 0)
-			refuse("refusing the session of %s: cannot read its groups", rec.user);
-	}
+	if ((ngroups = user_groups(pw, &groups)) < 0)
+		refuse("refusing the session of %s: cannot read its groups", rec.user);
 
 	snprintf(path, sizeof(path), "%s/%s", rec.cgroup_root, rec.sid);
 	leaf = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

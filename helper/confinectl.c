@@ -20,6 +20,7 @@
 #include "log.h"
 #include "sandbox.h"
 #include "units.h"
+#include "users.h"
 #include "util.h"
 
 #define EXIT_USAGE 2
@@ -91,7 +92,7 @@ static int cmd_run(int argc, char **argv)
 	char name[64], err[512], home_env[4200], user_env[300], logname_env[300],
 		shell_env[4200], term_env[256];
 	char *envp[8];
-	int ngroups = 64, o, r, status = SANDBOX_EXIT_SETUP, envn = 0;
+	int ngroups, o, r, status = SANDBOX_EXIT_SETUP, envn = 0;
 	struct passwd *pw;
 	uint32_t rnd;
 
@@ -128,14 +129,9 @@ static int cmd_run(int argc, char **argv)
 		config_free(c);
 		return SANDBOX_EXIT_NOENT;
 	}
-	groups = calloc(ngroups, sizeof(gid_t));
-	if (!groups || getgrouplist(pw->pw_name, pw->pw_gid, groups, &ngroups) < 0) {
-		free(groups);
-		groups = calloc(ngroups, sizeof(gid_t));
-		if (!groups || getgrouplist(pw->pw_name, pw->pw_gid, groups, &ngroups) < 0) {
-			fprintf(stderr, "confinectl: cannot read the groups of '%s'\n", uname);
-			goto out_setup;
-		}
+	if ((ngroups = user_groups(pw, &groups)) < 0) {
+		fprintf(stderr, "confinectl: cannot read the groups of '%s'\n", uname);
+		goto out_setup;
 	}
 	if ((r = cgroup_check(c->cgroup_root, p, err, sizeof(err))) < 0) {
 		fprintf(stderr, "confinectl: refusing to run profile '%s' unconfined: %s\n", pname,

@@ -223,11 +223,22 @@ static int inner_setup(const struct sandbox_spec *s, const char **what)
 		return negerrno();
 	/* A fresh read-only sysfs for this network namespace, cgroupfs rooted at the session. */
 	*what = "mount /sys";
-	if (mount("sysfs", "/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+	/*
+	 * Read-only sysfs without the host's submounts (debugfs, securityfs, bpf, ...). A new
+	 * network namespace needs a fresh sysfs (its /sys/class/net); with net = "host" the
+	 * kernel would hand back the host's superblock and refuse, so bind its root instead.
+	 */
+	if (s->profile->net == NET_HOST ? mount("/sys", "/sys", NULL, MS_BIND, NULL) < 0
+					 : mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+						 NULL) < 0)
+		return negerrno();
+	if (mount(NULL, "/sys", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  NULL) < 0)
 		return negerrno();
 	*what = "mount /sys/fs/cgroup";
-	if (mount("cgroup2", "/sys/fs/cgroup", "cgroup2",
-		  MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+	if (mount("cgroup2", "/sys/fs/cgroup", "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0 ||
+	    mount(NULL, "/sys/fs/cgroup", NULL,
+		  MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		return negerrno();
 	if ((r = setup_dev(s->profile, what)) < 0)
 		return r;

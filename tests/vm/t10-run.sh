@@ -3,8 +3,11 @@
 . "$(dirname "$0")/lib.sh"
 require_vm
 
-CTL=$CONFINE_REPO/build/confinectl
-[ -x "$CTL" ] || die "build first: $CTL missing"
+# A private copy: the host tree is live over 9p, and a rebuild there must not swap the
+# binary under a running test.
+[ -x "$CONFINE_REPO/build/confinectl" ] || die "build first: build/confinectl missing"
+CTL=/usr/local/sbin/confinectl-t10
+install -m 0755 "$CONFINE_REPO/build/confinectl" "$CTL"
 make_user ctest
 echo "from the real home" >/home/ctest/existing
 chown ctest: /home/ctest/existing
