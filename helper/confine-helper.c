@@ -242,6 +242,39 @@ static int home_acquire(const struct confine_config *c, const struct confine_pro
 	return ref < 0 ? negerrno() : 0;
 }
 
+/*
+ * Resolves now, as root, all that confine-shell will need of the user and the profile, so
+ * the setuid shell reads nothing but the record: no user database, no config parser.
+ */
+static int record_user_profile(struct session_record *rec, const struct passwd *pw,
+			       const struct confine_profile *p)
+{
+	_cleanup_free_ gid_t *g = NULL;
+	int n = user_groups(pw, &g);
+	size_t used = 0;
+
+	if (n < 0)
+		return n;
+	if (n > SESSION_GROUPS_MAX)
+		return -E2BIG;
+	for (int i = 0; i < n; i++)
+		used += (size_t)snprintf(rec->groups + used, sizeof(rec->groups) - used, "%s%u",
+					 i ? "," : "", (unsigned)g[i]);
+	if (strlen(pw->pw_name) >= sizeof(rec->user) || strlen(pw->pw_dir) >= sizeof(rec->home_dir) ||
+	    strlen(p->shell) >= sizeof(rec->shell) || pw->pw_dir[0] != '/')
+		return -ENAMETOOLONG;
+	snprintf(rec->user, sizeof(rec->user), "%s", pw->pw_name);
+	rec->uid = pw->pw_uid;
+	rec->gid = pw->pw_gid;
+	snprintf(rec->home_dir, sizeof(rec->home_dir), "%s", pw->pw_dir);
+	snprintf(rec->profile, sizeof(rec->profile), "%s", p->name);
+	snprintf(rec->shell, sizeof(rec->shell), "%s", p->shell);
+	snprintf(rec->hostname, sizeof(rec->hostname), "%s", p->hostname);
+	snprintf(rec->net, sizeof(rec->net), "%s", p->net == NET_HOST ? "host" : "none");
+	rec->tmp_size = p->tmp_size;
+	return 0;
+}
+
 static int do_open(const char *user, const char *service, const char *tty, const char *rhost,
 		   const char *conf)
 {
@@ -290,9 +323,20 @@ static int do_open(const char *user, const char *service, const char *tty, const
 		ret = CONFINE_HELPER_DENIED;
 		goto out;
 	}
+	/* Asked-for isolation that is not implemented must not be silently skipped. */
+	if (p->user_ns) {
+		log_msg(LOG_ERR, "refusing the session of '%s' (profile %s): user_ns = true is "
+				 "not supported yet", user, p->name);
+		ret = CONFINE_HELPER_DENIED;
+		goto out;
+	}
 	if ((r = cgroup_check(c->cgroup_root, p, err, sizeof(err))) < 0) {
 		log_msg(LOG_ERR, "refusing the session of '%s' (profile %s): %s", user, p->name,
 			err);
+		goto out;
+	}
+	if ((r = record_user_profile(&rec, pw, p)) < 0) {
+		log_errno(r, "refusing the session of '%s': cannot record it", user);
 		goto out;
 	}
 	/* The session is named after our parent, the process that called pam_open_session. */
@@ -309,9 +353,6 @@ static int do_open(const char *user, const char *service, const char *tty, const
 			user, (int)rec.caller_pid, rec.sid);
 		goto out;
 	}
-	snprintf(rec.user, sizeof(rec.user), "%s", pw->pw_name);
-	rec.uid = pw->pw_uid;
-	snprintf(rec.profile, sizeof(rec.profile), "%s", p->name);
 	snprintf(rec.cgroup_root, sizeof(rec.cgroup_root), "%s", c->cgroup_root);
 	/* The shell must build the session from the same config the rules were matched in. */
 	if (c->path[0] != '/' || strlen(c->path) >= sizeof(rec.conf)) {

@@ -11,8 +11,6 @@
  */
 #include <fcntl.h>
 #include <libgen.h>
-#include <pwd.h>
-#include <grp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -26,7 +24,6 @@
 #include "mountapi.h"
 #include "sandbox.h"
 #include "session.h"
-#include "users.h"
 #include "util.h"
 
 #define ANCESTOR_DEPTH 4 /* sshd: shell → sshd child → monitor; su/login: shell → parent */
@@ -84,15 +81,12 @@ static char **copy_env(char **env, const char *shell)
 
 int main(int argc, char **argv)
 {
-	struct confine_config *c = NULL;
-	const struct confine_profile *p;
 	struct session_record rec;
-	struct passwd *pw;
 	char err[512], path[600], **env, **args, *real0;
 	size_t total = 0;
 	int leaf, home, status, r, ngroups;
 	uid_t uid = getuid();
-	gid_t *groups;
+	gid_t groups[SESSION_GROUPS_MAX];
 	char **saved_env = environ;
 
 	/* Before anything else: no user-controlled environment reaches libc from here on. */
@@ -134,16 +128,16 @@ int main(int argc, char **argv)
 		refuse("refusing: cannot become root: %m");
 	(void)prctl(PR_SET_DUMPABLE, 0);
 
-	/* The config the session was matched in (root-written record), checked again here. */
-	if (config_load(rec.conf, CONFIG_CHECK_OWNER, &c, err, sizeof(err)) < 0)
-		refuse("refusing the session of %s: %s", rec.user, err);
-	if (!(p = config_find_profile(c, rec.profile)))
-		refuse("refusing the session of %s: profile '%s' no longer exists", rec.user,
-		       rec.profile);
-	if (!(pw = getpwuid(uid)) || !streq(pw->pw_name, rec.user))
-		refuse("refusing: uid %u is not '%s'", (unsigned)uid, rec.user);
-	if ((ngroups = user_groups(pw, &groups)) < 0)
-		refuse("refusing the session of %s: cannot read its groups", rec.user);
+	/* Everything else comes from the record root wrote at pam_open_session. */
+	if ((ngroups = session_groups(&rec, groups, SESSION_GROUPS_MAX)) < 0)
+		refuse("refusing the session of %s: bad groups in its record", rec.user);
+	struct confine_profile p = {
+		.name = rec.profile,
+		.tmp_size = rec.tmp_size,
+		.net = streq(rec.net, "host") ? NET_HOST : NET_NONE,
+		.hostname = rec.hostname,
+		.shell = rec.shell,
+	};
 
 	snprintf(path, sizeof(path), "%s/%s", rec.cgroup_root, rec.sid);
 	leaf = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -156,7 +150,7 @@ int main(int argc, char **argv)
 		refuse("refusing the session of %s: its home %s is gone: %m", rec.user, rec.home);
 
 	/* How login programs call a shell: "-name" for login shells, else pass args on. */
-	char *base = strrchr(p->shell, '/') ? strrchr(p->shell, '/') + 1 : p->shell;
+	char *base = strrchr(p.shell, '/') ? strrchr(p.shell, '/') + 1 : p.shell;
 	if (argv[0][0] == '-') {
 		if (asprintf(&real0, "-%s", base) < 0)
 			refuse("out of memory");
@@ -164,7 +158,7 @@ int main(int argc, char **argv)
 		real0 = base;
 	}
 	args = calloc(argc + 1, sizeof(char *));
-	env = copy_env(saved_env, p->shell);
+	env = copy_env(saved_env, p.shell);
 	if (!args || !env)
 		refuse("out of memory");
 	args[0] = real0;
@@ -172,12 +166,12 @@ int main(int argc, char **argv)
 		args[i] = argv[i];
 
 	struct sandbox_spec spec = {
-		.profile = p,
-		.creds = {pw->pw_uid, pw->pw_gid, groups, ngroups},
-		.home = pw->pw_dir,
+		.profile = &p,
+		.creds = {rec.uid, rec.gid, groups, ngroups},
+		.home = rec.home_dir,
 		.home_fd = home,
 		.cgroup_fd = leaf,
-		.path = p->shell,
+		.path = p.shell,
 		.argv = args,
 		.envp = env,
 		.grace_ms = 2000,

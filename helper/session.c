@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -85,11 +86,13 @@ int session_write(const struct session_record *r)
 		close(fd);
 		return negerrno();
 	}
-	fprintf(f, "sid=%s\nuser=%s\nuid=%u\nprofile=%s\ncgroup_root=%s\nhome=%s\nconf=%s\n"
-		   "caller_pid=%d\n"
-		   "caller_start=%llu\n",
-		r->sid, r->user, (unsigned)r->uid, r->profile, r->cgroup_root, r->home, r->conf,
-		(int)r->caller_pid, r->caller_start);
+	fprintf(f,
+		"sid=%s\nuser=%s\nuid=%u\ngid=%u\ngroups=%s\nhome_dir=%s\nprofile=%s\n"
+		"cgroup_root=%s\nhome=%s\nconf=%s\nshell=%s\nhostname=%s\nnet=%s\ntmp_size=%llu\n"
+		"caller_pid=%d\ncaller_start=%llu\n",
+		r->sid, r->user, (unsigned)r->uid, (unsigned)r->gid, r->groups, r->home_dir,
+		r->profile, r->cgroup_root, r->home, r->conf, r->shell, r->hostname, r->net,
+		r->tmp_size, (int)r->caller_pid, r->caller_start);
 	if (fflush(f) != 0 || fsync(fileno(f)) < 0)
 		return negerrno();
 	/* Readers see the whole record or none. */
@@ -117,57 +120,59 @@ static int parse_num(const char *v, unsigned long long max, unsigned long long *
 	return 0;
 }
 
+#define STR(f)	     offsetof(struct session_record, f), sizeof(((struct session_record *)0)->f), 0
+#define NUM(f, max)  offsetof(struct session_record, f), sizeof(((struct session_record *)0)->f), max
+
+/* The record's fields: strings (max 0) or plain decimal numbers up to max. */
+static const struct field {
+	const char *key;
+	size_t off, size;
+	unsigned long long max;
+} fields[] = {
+	{"sid", STR(sid)},
+	{"user", STR(user)},
+	{"uid", NUM(uid, (uid_t)-2)},
+	{"gid", NUM(gid, (gid_t)-2)},
+	{"groups", STR(groups)},
+	{"home_dir", STR(home_dir)},
+	{"profile", STR(profile)},
+	{"cgroup_root", STR(cgroup_root)},
+	{"home", STR(home)},
+	{"conf", STR(conf)},
+	{"shell", STR(shell)},
+	{"hostname", STR(hostname)},
+	{"net", STR(net)},
+	{"tmp_size", NUM(tmp_size, ~0ULL)},
+	{"caller_pid", NUM(caller_pid, 1U << 22)},
+	{"caller_start", NUM(caller_start, ~0ULL)},
+};
+#define ALL_FIELDS ((1U << ELEMENTSOF(fields)) - 1)
+
 /* One "key=value" line (no newline, NUL-terminated) into r; bit of the field seen, or -EINVAL. */
 static int parse_line(char *line, struct session_record *r)
 {
 	char *eq = strchr(line, '=');
+	unsigned long long n;
 
 	if (!eq)
 		return -EINVAL;
 	*eq = '\0';
-	char *v = eq + 1;
-	if (streq(line, "sid")) {
-		copy_field(r->sid, sizeof(r->sid), v);
-		return 1;
-	}
-	if (streq(line, "user")) {
-		copy_field(r->user, sizeof(r->user), v);
-		return 2;
-	}
-	unsigned long long n;
-	if (streq(line, "uid")) {
-		if (parse_num(v, (uid_t)-2, &n) < 0)
-			return -EINVAL;
-		r->uid = (uid_t)n;
-		return 4;
-	}
-	if (streq(line, "profile")) {
-		copy_field(r->profile, sizeof(r->profile), v);
-		return 8;
-	}
-	if (streq(line, "cgroup_root")) {
-		copy_field(r->cgroup_root, sizeof(r->cgroup_root), v);
-		return 16;
-	}
-	if (streq(line, "home")) {
-		copy_field(r->home, sizeof(r->home), v);
-		return 32;
-	}
-	if (streq(line, "caller_pid")) {
-		if (parse_num(v, 1U << 22, &n) < 0 || n == 0)
-			return -EINVAL;
-		r->caller_pid = (pid_t)n;
-		return 64;
-	}
-	if (streq(line, "caller_start")) {
-		if (parse_num(v, ~0ULL, &n) < 0)
-			return -EINVAL;
-		r->caller_start = n;
-		return 128;
-	}
-	if (streq(line, "conf")) {
-		copy_field(r->conf, sizeof(r->conf), v);
-		return 256;
+	for (size_t i = 0; i < ELEMENTSOF(fields); i++) {
+		const struct field *f = &fields[i];
+		char *dst = (char *)r + f->off;
+		if (!streq(line, f->key))
+			continue;
+		if (!f->max) {
+			copy_field(dst, f->size, eq + 1);
+		} else {
+			if (parse_num(eq + 1, f->max, &n) < 0)
+				return -EINVAL;
+			if (f->size == sizeof(unsigned long long))
+				*(unsigned long long *)dst = n;
+			else
+				*(unsigned *)dst = (unsigned)n; /* uid_t, gid_t, pid_t */
+		}
+		return 1 << i;
 	}
 	return 0; /* unknown keys are ignored */
 }
@@ -202,7 +207,9 @@ int session_parse(const char *text, size_t len, const char *sid, struct session_
 			return bit;
 		seen |= (unsigned)bit;
 	}
-	if (seen != 511 || !streq(r->sid, sid) || r->cgroup_root[0] != '/' || r->conf[0] != '/')
+	if (seen != ALL_FIELDS || !streq(r->sid, sid) || r->cgroup_root[0] != '/' ||
+	    r->conf[0] != '/' || r->home_dir[0] != '/' || r->shell[0] != '/' || !r->hostname[0] ||
+	    (!streq(r->net, "none") && !streq(r->net, "host")) || r->caller_pid <= 0)
 		return -EINVAL;
 	return 0;
 }
@@ -250,6 +257,26 @@ int session_remove(const char *sid)
 	if (unlink(path) < 0 && errno != ENOENT)
 		return negerrno();
 	return 0;
+}
+
+int session_groups(const struct session_record *r, gid_t *gids, int max)
+{
+	int n = 0;
+
+	for (const char *p = r->groups; *p;) {
+		unsigned long long v;
+		char num[16];
+		size_t len = strcspn(p, ",");
+		if (len == 0 || len >= sizeof(num) || n >= max)
+			return -EINVAL;
+		memcpy(num, p, len);
+		num[len] = '\0';
+		if (parse_num(num, (gid_t)-2, &v) < 0)
+			return -EINVAL;
+		gids[n++] = (gid_t)v;
+		p += len + (p[len] == ',');
+	}
+	return n;
 }
 
 bool session_caller_alive(const struct session_record *r)

@@ -14,14 +14,28 @@
 
 #include "protocol.h"
 
+#define SESSION_GROUPS_MAX 64
+
+/*
+ * Everything confine-shell needs, resolved by confine-helper (root, at pam_open_session):
+ * the shell consults neither the user database nor the config, so the setuid code parses
+ * nothing but this root-written record.
+ */
 struct session_record {
 	char sid[CONFINE_SID_MAX];
 	char user[64];
 	uid_t uid;
+	gid_t gid;
+	char groups[SESSION_GROUPS_MAX * 11]; /* supplementary gids, comma-separated */
+	char home_dir[512];		      /* passwd home: where the session home goes */
 	char profile[64];
 	char cgroup_root[512];
 	char home[512]; /* the user's shared home mount on the host, or "" for the real home */
-	char conf[512]; /* the config the session was matched with (confine-shell loads it) */
+	char conf[512]; /* the config the session was matched with (for the log) */
+	char shell[512];    /* the profile's real shell */
+	char hostname[65];  /* the profile's hostname */
+	char net[8];	    /* "none" or "host" */
+	unsigned long long tmp_size;
 	pid_t caller_pid;
 	unsigned long long caller_start;
 };
@@ -43,11 +57,14 @@ int session_remove(const char *sid);
 /*
  * Parses the text of a record (len bytes, need not be NUL-terminated) named sid into r.
  * Lines "key=value"; unknown keys are ignored, a line without '=' or a NUL byte is an error;
- * overlong values are truncated to their field; numbers must be plain decimal. All nine
- * fields must be present, the sid must match, cgroup_root and conf must be absolute. Returns 0 or -EINVAL (r is then zeroed
+ * overlong values are truncated to their field; numbers must be plain decimal. Every
+ * field must be present, the sid must match, paths must be absolute, net \"none\" or \"host\". Returns 0 or -EINVAL (r is then zeroed
  * or partly filled, never used).
  */
 int session_parse(const char *text, size_t len, const char *sid, struct session_record *r);
+
+/* Parses r->groups into gids (at most max); returns the count or -EINVAL. */
+int session_groups(const struct session_record *r, gid_t *gids, int max);
 
 /* True while the process that opened the session still exists (same pid, same start). */
 bool session_caller_alive(const struct session_record *r);

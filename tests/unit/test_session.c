@@ -13,10 +13,17 @@
 static const char valid[] = "sid=" SID "\n"
 			    "user=alice\n"
 			    "uid=1001\n"
+			    "gid=1001\n"
+			    "groups=1001,27,100\n"
+			    "home_dir=/home/alice\n"
 			    "profile=guest\n"
 			    "cgroup_root=/sys/fs/cgroup/confine\n"
 			    "home=/run/confine/homes/alice\n"
 			    "conf=/etc/confine/confine.conf\n"
+			    "shell=/bin/bash\n"
+			    "hostname=confine\n"
+			    "net=none\n"
+			    "tmp_size=67108864\n"
 			    "caller_pid=1234\n"
 			    "caller_start=5678\n";
 
@@ -49,6 +56,16 @@ static void test_valid(void)
 	is_str(r.home, "/run/confine/homes/alice", "home");
 	is_int(r.caller_pid, 1234, "caller_pid");
 	is_str(r.conf, "/etc/confine/confine.conf", "conf");
+	is_int(r.gid, 1001, "gid");
+	is_str(r.home_dir, "/home/alice", "home_dir");
+	is_str(r.shell, "/bin/bash", "shell");
+	is_str(r.hostname, "confine", "hostname");
+	is_str(r.net, "none", "net");
+	is_int((long long)r.tmp_size, 67108864, "tmp_size");
+	gid_t g[SESSION_GROUPS_MAX];
+	is_int(session_groups(&r, g, SESSION_GROUPS_MAX), 3, "three groups");
+	is_int(g[0] == 1001 && g[1] == 27 && g[2] == 100, 1, "the groups in order");
+	is_int(session_groups(&r, g, 2), -EINVAL, "more groups than room refused");
 	is_int((long long)r.caller_start, 5678, "caller_start");
 
 	is_int(parse(edit("home=", "home=\n"), SID, &r), 0, "empty home (the real home) is valid");
@@ -73,7 +90,10 @@ static void test_missing(void)
 {
 	static const char *const keys[] = {"sid=",	  "user=",	 "uid=",
 					   "profile=",	  "cgroup_root=", "home=",
-					   "caller_pid=", "caller_start=", "conf="};
+					   "caller_pid=", "caller_start=", "conf=",
+					   "gid=",	  "groups=",	 "home_dir=",
+					   "shell=",	  "hostname=",	 "net=",
+					   "tmp_size="};
 	struct session_record r;
 
 	for (size_t i = 0; i < ELEMENTSOF(keys); i++)
@@ -97,6 +117,16 @@ static void test_numbers(void)
 	       -EINVAL, "start time overflow refused");
 	is_int(parse(edit("conf=", "conf=etc/confine.conf\n"), SID, &r), -EINVAL,
 	       "relative conf refused");
+	is_int(parse(edit("net=", "net=bridge\n"), SID, &r), -EINVAL, "unknown net refused");
+	is_int(parse(edit("shell=", "shell=bash\n"), SID, &r), -EINVAL, "relative shell refused");
+	is_int(parse(edit("home_dir=", "home_dir=home\n"), SID, &r), -EINVAL,
+	       "relative home_dir refused");
+	is_int(parse(edit("hostname=", "hostname=\n"), SID, &r), -EINVAL, "empty hostname refused");
+	is_int(parse(edit("groups=", "groups=1,x\n"), SID, &r), 0, "groups are checked on use");
+	gid_t g[4];
+	is_int(session_groups(&r, g, 4), -EINVAL, "a bad gid in groups refused");
+	is_int(parse(edit("groups=", "groups=\n"), SID, &r), 0, "no supplementary groups");
+	is_int(session_groups(&r, g, 4), 0, "zero groups");
 }
 
 static void test_sid(void)
