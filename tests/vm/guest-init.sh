@@ -58,6 +58,7 @@ if [ "${CONFINE_VM_TRY:-0}" = 1 ]; then
 	# `make try`: the project installed, PAM configured, a confined account; real logins.
 	stty -F /dev/ttyS0 sane 2>/dev/null
 	( . "$CONFINE_REPO/tests/vm/install-in-vm.sh" ) >/dev/ttyS0 2>&1 || poweroff_now
+	sed -i 's/^LOGIN_TIMEOUT.*/LOGIN_TIMEOUT 0/' /etc/login.defs # take your time at the prompt
 	while :; do
 		cat >/dev/ttyS0 <<-MSG
 
