@@ -89,8 +89,14 @@ install: all
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSCONFDIR)/confine
 	install -m 0755 -o root -g root $(B)/confinectl $(DESTDIR)$(SBINDIR)/confinectl
 	install -m 0700 -o root -g root $(B)/confine-helper $(DESTDIR)$(LIBEXECDIR)/confine-helper
-	getent group confine >/dev/null || groupadd --system confine
-	install -m 4750 -o root -g confine $(B)/confine-shell $(DESTDIR)$(LIBEXECDIR)/confine-shell
+	# A staged install (DESTDIR) must not touch this machine's groups: the package's
+	# postinst creates group confine and sets root:confine 4750 itself.
+	if [ -z "$(DESTDIR)" ]; then \
+		getent group confine >/dev/null || groupadd --system confine; \
+		install -m 4750 -o root -g confine $(B)/confine-shell $(LIBEXECDIR)/confine-shell; \
+	else \
+		install -m 0700 -o root -g root $(B)/confine-shell $(DESTDIR)$(LIBEXECDIR)/confine-shell; \
+	fi
 	install -m 0644 -o root -g root $(B)/pam_confine.so $(DESTDIR)$(PAMDIR)/pam_confine.so
 	[ -e $(DESTDIR)$(SYSCONFDIR)/confine/confine.conf ] || \
 		install -m 0644 -o root -g root conf/confine.conf $(DESTDIR)$(SYSCONFDIR)/confine/confine.conf
