@@ -69,11 +69,15 @@ check-unit: $(UNIT_TESTS) $(B)/pam_confine.so $(B)/pam_confine_test.so $(PAM_TES
 	@echo "== $(B)/tests/test_pam"; ./$(B)/tests/test_pam
 	@echo "== tests/pam/test_symbols.sh"; sh tests/pam/test_symbols.sh $(B)/pam_confine.so $(B)/pam_confine_test.so
 
-VM_TESTS    := tests/vm/t00-smoke.sh tests/vm/t10-run.sh tests/vm/t20-login.sh
+VM_TESTS    := tests/vm/t00-smoke.sh tests/vm/t10-run.sh tests/vm/t20-login.sh \
+               tests/vm/t30-security.sh
+# The functional suites, run again with sanitized builds (t30 alone takes ~16 min under TCG).
+VM_SAN_TESTS := tests/vm/t10-run.sh tests/vm/t20-login.sh
+VM_ENV      := CONFINE_VM_TIMEOUT=1800 CONFINE_VM_TOTAL_TIMEOUT=3600
 
 # Root integration tests in a throwaway qemu VM over the host root (never touches host /etc).
 check-vm: all
-	bash tests/vm/run-vm.sh $(VM_TESTS)
+	$(VM_ENV) bash tests/vm/run-vm.sh $(VM_TESTS)
 
 # Boots the VM with confine installed and PAM configured, at a real login prompt.
 try: all
@@ -148,7 +152,7 @@ SAN_ENV       := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_chec
                  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
                  LSAN_OPTIONS=report_objects=1
 
-.PHONY: unit-bins asan ubsan check-asan check-ubsan fuzz fuzz-build lint lint-tidy lint-cppcheck \
+.PHONY: unit-bins asan ubsan check-asan check-ubsan check-vm-asan check-vm-ubsan fuzz fuzz-build lint lint-tidy lint-cppcheck \
         clean-tooling
 
 # Everything check-unit runs, built but not run.
@@ -162,6 +166,13 @@ check-asan: asan
 	$(SAN_ENV) $(MAKE) B=$(ASAN_B) CFLAGS="$(ASAN_CFLAGS)" check-unit
 check-ubsan: ubsan
 	$(SAN_ENV) $(MAKE) B=$(UBSAN_B) CFLAGS="$(UBSAN_CFLAGS)" check-unit
+
+# The VM suite with the sanitized programs installed (PAM module, helper, setuid shell):
+# any sanitizer report aborts the program, which fails the test that ran it.
+check-vm-asan: asan
+	$(VM_ENV) CONFINE_VM_BUILD=$(ASAN_B) bash tests/vm/run-vm.sh $(VM_SAN_TESTS)
+check-vm-ubsan: ubsan
+	$(VM_ENV) CONFINE_VM_BUILD=$(UBSAN_B) bash tests/vm/run-vm.sh $(VM_SAN_TESTS)
 
 # libFuzzer harnesses (clang). Each links only the sources it exercises, all instrumented.
 # `make fuzz` runs each for FUZZ_SECONDS; new inputs go to $(FUZZ_B)/corpus/NAME (the seeds

@@ -257,19 +257,23 @@ static int inner_setup(const struct sandbox_spec *s, const char **what)
 	    chown(run_user, s->creds.uid, s->creds.gid) < 0)
 		return negerrno();
 
+	/* The home directory, opened without following links (the user may be renaming
+	 * components of its path on the host right now). */
+	*what = "open the home directory";
+	target = open_dir_nofollow(AT_FDCWD, s->home);
+	if (target < 0)
+		return target;
 	if (s->home_fd >= 0) {
-		/* Place the prepared home by fd onto a target opened without following links. */
-		*what = "open the home directory";
-		target = open_dir_nofollow(AT_FDCWD, s->home);
-		if (target < 0)
-			return target;
+		/* Place the prepared home by fd onto that very directory. */
 		*what = "mount the home";
 		if (sys_move_mount(s->home_fd, "", target, "",
 				   MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 			return negerrno();
 	}
+	/* Enter it by fd, never by name: a path walk here, as root, could follow a symlink
+	 * swapped in meanwhile and start the user in a directory they could not reach. */
 	*what = "enter the home directory";
-	if (chdir(s->home) < 0)
+	if (fchdir(s->home_fd >= 0 ? s->home_fd : target) < 0)
 		return negerrno();
 	umask(022);
 	*what = "drop privileges";

@@ -51,7 +51,7 @@ if [ -n "$CONFINE_VM_KVER" ] && [ -d "$CONFINE_VM_MODDIR" ]; then
 	mount --bind "$CONFINE_VM_MODDIR" "/lib/modules/$CONFINE_VM_KVER"
 fi
 
-export CONFINE_VM=1 CONFINE_REPO CONFINE_VM_TIMEOUT
+export CONFINE_VM=1 CONFINE_REPO CONFINE_VM_TIMEOUT CONFINE_VM_BUILD
 cd "$CONFINE_REPO" 2>/dev/null || cd /
 
 if [ "${CONFINE_VM_TRY:-0}" = 1 ]; then

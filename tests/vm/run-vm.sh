@@ -141,6 +141,7 @@ done
 	printf 'CONFINE_VM_MODDIR=%q\n' "$MODDIR"
 	printf 'CONFINE_VM_SHELL=%q\n' "$SHELL_MODE"
 	printf 'CONFINE_VM_TRY=%q\n' "${CONFINE_VM_TRY:-0}"
+	printf 'CONFINE_VM_BUILD=%q\n' "${CONFINE_VM_BUILD:-build}"
 } >"$RES/config"
 
 GUEST_INIT=$HERE/guest-init.sh

@@ -5,9 +5,10 @@ require_vm
 
 # A private copy: the host tree is live over 9p, and a rebuild there must not swap the
 # binary under a running test.
-[ -x "$CONFINE_REPO/build/confinectl" ] || die "build first: build/confinectl missing"
+B=${CONFINE_VM_BUILD:-build}
+[ -x "$CONFINE_REPO/$B/confinectl" ] || die "build first: $B/confinectl missing"
 CTL=/usr/local/sbin/confinectl-t10
-install -m 0755 "$CONFINE_REPO/build/confinectl" "$CTL"
+install -m 0755 "$CONFINE_REPO/$B/confinectl" "$CTL"
 make_user ctest
 echo "from the real home" >/home/ctest/existing
 chown ctest: /home/ctest/existing
