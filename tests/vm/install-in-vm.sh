@@ -4,7 +4,7 @@
 # Never run on a real host: it edits /etc (refused outside the VM).
 [ "${CONFINE_VM:-0}" = 1 ] || { echo "install-in-vm.sh: refusing outside the VM" >&2; exit 1; }
 # CONFINE_VM_BUILD: which build dir to install (build, or build-asan/build-ubsan).
-make -s -C "$CONFINE_REPO" install PREFIX=/usr/local B="${CONFINE_VM_BUILD:-build}" >/tmp/install.log 2>&1 ||
+make -s -C "$CONFINE_REPO" install-only PREFIX=/usr/local B="${CONFINE_VM_BUILD:-build}" >/tmp/install.log 2>&1 ||
 	{ cat /tmp/install.log; echo "install failed" >&2; exit 1; }
 CONFINE_SHELL=/usr/local/libexec/confine/confine-shell
 install -m 0644 -o root -g root "$CONFINE_REPO/conf/confine.conf" /etc/confine/confine.conf
