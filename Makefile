@@ -173,7 +173,7 @@ check-ubsan: ubsan
 
 # The VM suite with the sanitized programs installed (PAM module, helper, setuid shell):
 # any sanitizer report aborts the program, which fails the test that ran it.
-check-vm-asan: asan
+check-vm-asan: asan all
 	$(VM_ENV) CONFINE_VM_BUILD=$(ASAN_B) bash tests/vm/run-vm.sh $(VM_SAN_TESTS)
 check-vm-ubsan: ubsan
 	$(VM_ENV) CONFINE_VM_BUILD=$(UBSAN_B) bash tests/vm/run-vm.sh $(VM_SAN_TESTS)

@@ -6,6 +6,12 @@
 # CONFINE_VM_BUILD: which build dir to install (build, or build-asan/build-ubsan).
 make -s -C "$CONFINE_REPO" install-only PREFIX=/usr/local B="${CONFINE_VM_BUILD:-build}" >/tmp/install.log 2>&1 ||
 	{ cat /tmp/install.log; echo "install failed" >&2; exit 1; }
+# An ASan module cannot load into the unsanitized login programs (the runtime must come
+# first); there the module is the plain build, which check-asan covers in the unit tests.
+case "${CONFINE_VM_BUILD:-build}" in *asan*)
+	install -m 0644 "$CONFINE_REPO/build/pam_confine.so" \
+		"$(pkg-config --variable=libdir pam)/security/pam_confine.so" ;;
+esac
 CONFINE_SHELL=/usr/local/libexec/confine/confine-shell
 install -m 0644 -o root -g root "$CONFINE_REPO/conf/confine.conf" /etc/confine/confine.conf
 grep -q pam_confine /etc/pam.d/common-session ||
