@@ -17,6 +17,7 @@
 #include "config.h"
 #include "home.h"
 #include "protocol.h"
+#include "session.h"
 #include "log.h"
 #include "sandbox.h"
 #include "units.h"
@@ -32,7 +33,7 @@ static void usage(FILE *f)
 		   "  confinectl run [--config FILE] --profile NAME --user USER [--] CMD [ARG...]\n"
 		   "  confinectl check [--config FILE]\n"
 		   "  confinectl gc\n"
-		   "  confinectl enroll USER\n"
+		   "  confinectl enroll [--config FILE] [--profile NAME] USER\n"
 		   "  confinectl unenroll USER [SHELL]\n"
 		   "See confinectl(8).\n");
 }
@@ -335,12 +336,104 @@ static int run_fixed(const char *path, char *const argv[])
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-/* enroll: the account joins group confine and gets confine-shell as its login shell. */
-static int cmd_enroll(int argc, char **argv, bool enroll)
+/* Would a member of "confine" (and of confine-NAME) be sent to profile want? */
+static bool rules_send_to(const struct confine_config *c, const struct passwd *pw,
+			  const char *extra, const char *want)
 {
-	struct passwd *pw;
+	_cleanup_free_ gid_t *g = NULL;
+	const char *names[SESSION_GROUPS_MAX + 3];
+	int n = user_groups(pw, &g), k = 0;
 
-	if (argc < 2 || argc > (enroll ? 2 : 3)) {
+	for (int i = 0; i < n && k < SESSION_GROUPS_MAX; i++) {
+		struct group *gr = getgrgid(g[i]);
+		if (gr && (names[k] = strdup(gr->gr_name)))
+			k++;
+	}
+	names[k++] = "confine";
+	if (extra)
+		names[k++] = extra;
+	names[k] = NULL;
+	struct match_input in = {.user = pw->pw_name, .uid = pw->pw_uid, .groups = names};
+	const struct confine_rule *r = config_match(c, &in);
+	bool ok = r && streq(r->profile->name, want);
+	for (int i = 0; i < k - 1 - (extra != NULL); i++)
+		free((char *)names[i]);
+	return ok;
+}
+
+/*
+ * enroll: the account joins group confine (and confine-NAME for --profile NAME) and gets
+ * confine-shell as its login shell. Nothing changes unless the config's rules would then
+ * really give the user that profile.
+ */
+static int cmd_enroll(int argc, char **argv)
+{
+	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+					     {"profile", required_argument, NULL, 'p'},
+					     {}};
+	const char *conf = CONFINE_CONF_DEFAULT, *pname = NULL;
+	struct confine_config *c;
+	char group[64], groups[80];
+	struct passwd *pw;
+	int o, r = 1;
+
+	while ((o = getopt_long(argc, argv, "+c:p:", opts, NULL)) != -1) {
+		switch (o) {
+		case 'c': conf = optarg; break;
+		case 'p': pname = optarg; break;
+		default: usage(stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!(pw = getpwnam(argv[optind])) || pw->pw_uid == 0) {
+		fprintf(stderr, "confinectl: '%s' is not a user that can be confined\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (!(c = load_config(conf)))
+		return EXIT_USAGE;
+	const char *want = pname ? pname : "guest";
+	if (!config_find_profile(c, want)) {
+		fprintf(stderr, "confinectl: %s: no profile named '%s'\n", conf, want);
+		goto out;
+	}
+	snprintf(group, sizeof(group), "confine-%s", want);
+	if (pname && strlen(group) > 32) {
+		fprintf(stderr, "confinectl: group name '%s' would be too long\n", group);
+		goto out;
+	}
+	if (!rules_send_to(c, pw, pname ? group : NULL, want)) {
+		fprintf(stderr,
+			"confinectl: %s: no rule sends %s to profile '%s'; add\n"
+			"  { group = \"%s\"; profile = \"%s\"; },\n"
+			"to the rules, before any other rule the user matches\n",
+			conf, pname ? group : "group confine", want, pname ? group : "confine", want);
+		goto out;
+	}
+	if (pname && !getgrnam(group)) {
+		char *const add[] = {"groupadd", "--system", group, NULL};
+		if (run_fixed("/usr/sbin/groupadd", add) != 0)
+			goto out;
+	}
+	snprintf(groups, sizeof(groups), "confine%s%s", pname ? "," : "", pname ? group : "");
+	char *const mod[] = {"usermod", "-a", "-G", groups, "-s", CONFINE_SHELL_PATH, pw->pw_name,
+			     NULL};
+	r = run_fixed("/usr/sbin/usermod", mod) == 0 ? 0 : 1;
+out:
+	config_free(c);
+	return r;
+}
+
+/* unenroll: out of group confine and every confine-* group, back to a normal shell. */
+static int cmd_unenroll(int argc, char **argv)
+{
+	_cleanup_free_ gid_t *g = NULL;
+	struct passwd *pw;
+	int n;
+
+	if (argc < 2 || argc > 3) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
@@ -348,16 +441,24 @@ static int cmd_enroll(int argc, char **argv, bool enroll)
 		fprintf(stderr, "confinectl: '%s' is not a user that can be confined\n", argv[1]);
 		return EXIT_USAGE;
 	}
-	if (enroll) {
-		char *const add[] = {"usermod", "-a", "-G", "confine", "-s", CONFINE_SHELL_PATH,
-				     argv[1], NULL};
-		return run_fixed("/usr/sbin/usermod", add) == 0 ? 0 : 1;
-	}
-	char *const del[] = {"gpasswd", "-d", argv[1], "confine", NULL};
-	char *const sh[] = {"usermod", "-s", argc == 3 ? argv[2] : "/bin/bash", argv[1], NULL};
-	if (run_fixed("/usr/bin/gpasswd", del) != 0)
+	char *const sh[] = {"usermod", "-s", argc == 3 ? argv[2] : "/bin/bash", pw->pw_name, NULL};
+	if (run_fixed("/usr/sbin/usermod", sh) != 0)
 		return 1;
-	return run_fixed("/usr/sbin/usermod", sh) == 0 ? 0 : 1;
+	if ((n = user_groups(pw, &g)) < 0)
+		return 1;
+	for (int i = 0; i < n; i++) {
+		struct group *gr = getgrgid(g[i]);
+		if (!gr || g[i] == pw->pw_gid ||
+		    (!streq(gr->gr_name, "confine") && strncmp(gr->gr_name, "confine-", 8) != 0))
+			continue;
+		char *name = strdup(gr->gr_name);
+		char *const del[] = {"gpasswd", "-d", pw->pw_name, name, NULL};
+		int q = name ? run_fixed("/usr/bin/gpasswd", del) : 1;
+		free(name);
+		if (q != 0)
+			return 1;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -384,8 +485,10 @@ int main(int argc, char **argv)
 		char *const gc[] = {"confine-helper", "gc", NULL};
 		return run_fixed(CONFINE_HELPER_PATH, gc);
 	}
-	if (streq(argv[1], "enroll") || streq(argv[1], "unenroll"))
-		return cmd_enroll(argc - 1, argv + 1, streq(argv[1], "enroll"));
+	if (streq(argv[1], "enroll"))
+		return cmd_enroll(argc - 1, argv + 1);
+	if (streq(argv[1], "unenroll"))
+		return cmd_unenroll(argc - 1, argv + 1);
 	fprintf(stderr, "confinectl: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return EXIT_USAGE;

@@ -424,13 +424,19 @@ static void check_shipped(const struct confine_config *c)
 	check_profile(c, "kiosk", HOME_TMPFS, 64 * MiB, 32 * MiB, 256 * MiB, UNIT_MAX, 0, 25, 0,
 		      128, NET_NONE, false, "kiosk", "/bin/bash");
 
-	is_int(c->n_rules, 1, "shipped: one active rule");
+	is_int(c->n_rules, 3, "shipped: three active rules");
 	rule = config_match(c, &in);
 	ok(rule == NULL, "shipped: a user outside group confine is not confined");
 	in.groups = groups;
 	rule = config_match(c, &in);
 	ok(rule && rule->profile == config_find_profile(c, "guest"),
 	   "shipped: a member of group confine gets guest");
+	static const char *const lab_groups[] = {"users", "confine", "confine-lab", NULL};
+	in.groups = lab_groups;
+	rule = config_match(c, &in);
+	ok(rule && rule->profile == config_find_profile(c, "lab"),
+	   "shipped: a member of confine and confine-lab gets lab");
+	in.groups = groups;
 }
 
 static void test_shipped(void)
