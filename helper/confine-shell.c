@@ -179,5 +179,11 @@ int main(int argc, char **argv)
 	r = sandbox_run(&spec, &status, err, sizeof(err));
 	if (r < 0)
 		refuse("session %s of %s: %s", rec.sid, rec.user, err);
+	for (size_t i = 0; env[i]; i++)
+		free(env[i]);
+	free(env);
+	free(args);
+	if (real0 != base)
+		free(real0);
 	return status;
 }
