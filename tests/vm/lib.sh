@@ -93,3 +93,28 @@ _t_exit() {
 	exit $rc
 }
 trap _t_exit EXIT
+
+# start_test_sshd USER... [-- EXTRA_CONFIG_LINE...]: sshd on 127.0.0.1:2222 with key auth
+# for USERs, PAM, the external sftp-server and the shipped packaging/sshd snippet. Sets
+# $SSH (a client command line with the key) for the tests.
+start_test_sshd() {
+	local users=() extra=() u
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do users+=("$1"); shift; done
+	[ "${1:-}" = -- ] && { shift; extra=("$@"); }
+	mkdir -p /run/sshd
+	[ -e /tmp/hostkey ] || ssh-keygen -q -t ed25519 -N '' -f /tmp/hostkey
+	[ -e /tmp/clientkey ] || ssh-keygen -q -t ed25519 -N '' -f /tmp/clientkey
+	for u in "${users[@]}"; do
+		install -d -m 700 -o "$u" -g "$u" "/home/$u/.ssh"
+		install -m 600 -o "$u" -g "$u" /tmp/clientkey.pub "/home/$u/.ssh/authorized_keys"
+	done
+	{
+		printf '%s\n' "Port 2222" "ListenAddress 127.0.0.1" "HostKey /tmp/hostkey" \
+			"UsePAM yes" "PasswordAuthentication no" "KbdInteractiveAuthentication no" \
+			"PubkeyAuthentication yes" "${extra[@]}" \
+			"Subsystem sftp /usr/lib/openssh/sftp-server" \
+			"Include $CONFINE_REPO/packaging/sshd/confine.conf"
+	} >/tmp/sshd_config
+	/usr/sbin/sshd -f /tmp/sshd_config -E /tmp/sshd.log || die "sshd did not start"
+	SSH="ssh -F /dev/null -i /tmp/clientkey -p 2222 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o BatchMode=yes -o ConnectTimeout=30"
+}

@@ -94,24 +94,8 @@ assert_contains "$out" "pid1=-bash" "login: -bash is PID 1"
 wait_clean; assert_eq "$(snapshot)" "$before" "login: nothing left after logout"
 
 # --- sshd -----------------------------------------------------------------------------------
-ssh-keygen -q -t ed25519 -N '' -f /tmp/hostkey
-ssh-keygen -q -t ed25519 -N '' -f /tmp/clientkey
-install -d -m 700 -o guest -g guest /home/guest/.ssh
-install -m 600 -o guest -g guest /tmp/clientkey.pub /home/guest/.ssh/authorized_keys
+start_test_sshd guest
 sum0=$(home_sum)
-cat >/tmp/sshd_config <<CONF
-Port 2222
-ListenAddress 127.0.0.1
-HostKey /tmp/hostkey
-UsePAM yes
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PubkeyAuthentication yes
-Subsystem sftp /usr/lib/openssh/sftp-server
-Include $CONFINE_REPO/packaging/sshd/confine.conf
-CONF
-/usr/sbin/sshd -f /tmp/sshd_config -E /tmp/sshd.log || die "sshd did not start"
-SSH="ssh -F /dev/null -i /tmp/clientkey -p 2222 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o BatchMode=yes"
 for _ in $(seq 50); do $SSH guest@127.0.0.1 true 2>/dev/null && break; sleep 0.5; done
 wait_clean
 

@@ -412,26 +412,7 @@ assert_eq "$(home_sum)" "$sum0" "teardown: the real home is byte-identical"
 assert_eq "$(cat /home/guest/real.txt)" "a file of the real home" "teardown: the real home's file keeps its content"
 
 # --- 13. sshd with the shipped snippet ---------------------------------------------------
-ssh-keygen -q -t ed25519 -N '' -f /tmp/hostkey
-ssh-keygen -q -t ed25519 -N '' -f /tmp/clientkey
-for u in guest plain; do
-	install -d -m 700 -o $u -g $u /home/$u/.ssh
-	install -m 600 -o $u -g $u /tmp/clientkey.pub /home/$u/.ssh/authorized_keys
-done
-cat >/tmp/sshd_config <<CONF
-Port 2222
-ListenAddress 127.0.0.1
-HostKey /tmp/hostkey
-UsePAM yes
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PubkeyAuthentication yes
-X11Forwarding yes
-Subsystem sftp /usr/lib/openssh/sftp-server
-Include $CONFINE_REPO/packaging/sshd/confine.conf
-CONF
-/usr/sbin/sshd -f /tmp/sshd_config -E /tmp/sshd.log || die "sshd did not start"
-SSH="ssh -F /dev/null -i /tmp/clientkey -p 2222 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o BatchMode=yes -o ConnectTimeout=30"
+start_test_sshd guest plain -- "X11Forwarding yes"
 wait_for $SSH guest@127.0.0.1 true
 listening() { ss -ltnH "sport = :$1" | grep -q .; }
 cat >"$P/socks.py" <<'PY'
