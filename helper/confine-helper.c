@@ -13,6 +13,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -171,6 +172,39 @@ static int gc(const char *user)
 		if (de->d_name[0] != '.' && collect(de->d_name) < 0)
 			ret = -EIO;
 	closedir(d);
+	return ret;
+}
+
+/*
+ * Removes the leaves of `confinectl run` sessions whose confinectl died (SIGKILL skips its
+ * teardown; the sandbox itself died with it through PDEATHSIG). A leaf is named
+ * run-<pid>-<random>; one whose pid is still alive is left alone, whatever that pid is now.
+ */
+static int gc_runs(const char *conf)
+{
+	struct confine_config *c = NULL;
+	char err[512];
+	DIR *d;
+	struct dirent *de;
+	int ret = 0;
+
+	if (config_load(conf, CONFIG_CHECK_OWNER, &c, err, sizeof(err)) < 0)
+		return 0; /* no config, no cgroup_root to look at: nothing of ours to collect */
+	d = opendir(c->cgroup_root);
+	while (d && (de = readdir(d))) {
+		int pid = 0;
+		if (sscanf(de->d_name, "run-%d-", &pid) != 1 || pid <= 0)
+			continue;
+		if (kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		log_msg(LOG_NOTICE, "cgroup %s/%s: confinectl %d is gone, collecting",
+			c->cgroup_root, de->d_name, pid);
+		if (cgroup_destroy(c->cgroup_root, de->d_name) < 0)
+			ret = -EIO;
+	}
+	if (d)
+		closedir(d);
+	config_free(c);
 	return ret;
 }
 
@@ -445,9 +479,11 @@ int main(int argc, char **argv)
 			       argc == 7 ? argv[6] : CONFINE_CONF_DEFAULT);
 	if (argc >= 3 && argc <= 4 && streq(argv[1], "close"))
 		return do_close(argv[2]);
-	if (argc == 2 && streq(argv[1], "gc"))
-		return gc(NULL) < 0 ? CONFINE_HELPER_ERROR : CONFINE_HELPER_OK;
+	if (argc >= 2 && argc <= 3 && streq(argv[1], "gc")) {
+		int r1 = gc(NULL), r2 = gc_runs(argc == 3 ? argv[2] : CONFINE_CONF_DEFAULT);
+		return r1 < 0 || r2 < 0 ? CONFINE_HELPER_ERROR : CONFINE_HELPER_OK;
+	}
 	fprintf(stderr, "usage: confine-helper open USER SERVICE TTY RHOST [CONF] | close USER "
-			"[CONF] | gc\n");
+			"[CONF] | gc [CONF]\n");
 	return CONFINE_HELPER_ERROR;
 }

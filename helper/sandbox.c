@@ -279,6 +279,14 @@ static int inner_setup(const struct sandbox_spec *s, const char **what)
 	*what = "drop privileges";
 	if ((r = privs_drop(&s->creds)) < 0)
 		return r;
+	/* The uid change cleared the parent-death signal: arm it again, then make sure the
+	 * namespaced parent did not die in between (getppid() is 0 for PID 1 either way). */
+	*what = "watch the namespaced parent";
+	struct pollfd pp = {.fd = s->parent_pidfd, .events = POLLIN};
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		return negerrno();
+	if (poll(&pp, 1, 0) != 0)
+		return -ESRCH;
 	/* A fresh, anonymous session keyring: nothing of the login program's keys leaks in. */
 	*what = "create a session keyring";
 	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0)
@@ -380,6 +388,13 @@ static _Noreturn void ns_parent(const struct sandbox_spec *spec, int sock, int s
 		s->home_fd = r;
 	}
 
+	/* PID 1 watches us through this after its uid change (see inner_setup). */
+	s->parent_pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	if (s->parent_pidfd < 0) {
+		r = negerrno();
+		report(sock, r, SANDBOX_EXIT_SETUP, "cannot open a pidfd: %s", strerror(-r));
+		_exit(SANDBOX_EXIT_SETUP);
+	}
 	child = fork();
 	if (child < 0) {
 		r = negerrno();

@@ -27,6 +27,7 @@ struct sandbox_spec {
 	char *const *argv;  /* its argv (argv[0] may differ from path, e.g. "-bash") */
 	char *const *envp;  /* its whole environment */
 	unsigned grace_ms;  /* after relaying SIGHUP/SIGTERM/SIGINT, SIGKILL after this long */
+	int parent_pidfd;   /* internal: pidfd of the namespaced parent, for PID 1 */
 };
 
 /*

@@ -137,4 +137,14 @@ check "confinectl gc" /usr/local/sbin/confinectl gc
 wait_clean; assert_eq "$(snapshot)" "$before" "gc collected the stale session"
 kill $cpid 2>/dev/null
 assert_eq "$(home_sum)" "$sum0" "ssh: the real home is byte-identical to before"
+
+# A SIGKILLed `confinectl run` skips its teardown; its sandbox dies with it, gc takes the leaf.
+/usr/local/sbin/confinectl run --profile guest --user guest -- sleep 300 & ctl=$!
+for _ in $(seq 100); do ls /sys/fs/cgroup/confine | grep -q "^run-$ctl-" && break; sleep 0.2; done
+kill -9 $ctl; wait $ctl 2>/dev/null
+sleep 1
+assert_eq "$(pgrep -u guest -c sleep)" 0 "a SIGKILLed confinectl takes its sandbox along"
+assert_eq "$(ls /sys/fs/cgroup/confine | grep -c "^run-$ctl-")" 1 "its cgroup leaf is left behind"
+check "confinectl gc" /usr/local/sbin/confinectl gc
+assert_eq "$(ls /sys/fs/cgroup/confine | grep -c "^run-")" 0 "gc removed the dead run's leaf"
 pkill -f "sshd -f /tmp/sshd_config"
