@@ -326,7 +326,7 @@ static _Noreturn void ns_parent(const struct sandbox_spec *spec, int sock, int s
 {
 	struct sandbox_spec copy = *spec, *s = &copy;
 	const struct confine_profile *p = s->profile;
-	int lock = -1;
+	int lock = -1; /* persistent upper lock, held until this process exits */
 	int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP | CLONE_NEWPID;
 	struct sync_msg unused;
 	bool got = false;
