@@ -26,6 +26,8 @@
 #define CPU_WEIGHT_MAX	    10000
 #define UID_LIMIT	    ((uint64_t)UINT32_MAX - 1) /* (uid_t)-1 is never a uid */
 #define KEY_PATH_MAX	    256
+#define CPUS_MAX	    8192
+#define MAX_SESSIONS_LIMIT  10000
 
 #define DEFAULT_CGROUP_ROOT "/sys/fs/cgroup/confine"
 #define DEFAULT_STATE_DIR   "/var/lib/confine"
@@ -536,7 +538,8 @@ static int get_weight(struct loader *ld, const config_setting_t *s, unsigned *re
 	return 0;
 }
 
-static int get_pids(struct loader *ld, const config_setting_t *s, uint64_t *ret)
+/* A count of at least 1, or "max" (UNIT_MAX). */
+static int get_count(struct loader *ld, const config_setting_t *s, uint64_t *ret)
 {
 	long long v;
 
@@ -652,10 +655,65 @@ static int get_path(struct loader *ld, const config_setting_t *s, char **field)
 	return set_string(ld, s, str, field);
 }
 
+static int get_duration(struct loader *ld, const config_setting_t *s, bool allow_max,
+			uint64_t *ret)
+{
+	const char *str;
+	uint64_t v;
+	int r;
+
+	if (get_string(ld, s, "a duration like \"2h\" or \"90m\"", &str) < 0)
+		return -EINVAL;
+	r = parse_duration(str, &v);
+	if (r == -ERANGE) {
+		key_err(ld, s, "duration \"%s\" is out of range: must be 1s to 365d", str);
+		return -EINVAL;
+	}
+	if (r < 0 || (v == 0 && !allow_max)) {
+		key_err(ld, s,
+			"invalid duration \"%s\": expected numbers with units s, m, h or d, like "
+			"\"2h\" or \"1h30m\"%s",
+			str, allow_max ? ", or \"max\"" : "");
+		return -EINVAL;
+	}
+	*ret = v;
+	return 0;
+}
+
+/* "0-3,6": CPU numbers and ranges, as cpuset.cpus takes them. */
+static bool valid_cpu_list(const char *s)
+{
+	if (!*s || strlen(s) > 256)
+		return false;
+	while (*s) {
+		unsigned long a, b;
+		char *end;
+
+		if (!is_digit(*s))
+			return false;
+		a = b = strtoul(s, &end, 10);
+		if (*end == '-') {
+			if (!is_digit(end[1]))
+				return false;
+			b = strtoul(end + 1, &end, 10);
+		}
+		if (a > b || b >= CPUS_MAX)
+			return false;
+		if (*end == ',' && end[1])
+			end++;
+		else if (*end)
+			return false;
+		s = end;
+	}
+	return true;
+}
+
 /* ---- profiles -------------------------------------------------------------------------- */
 
 static const char *const home_names[] = {"ephemeral", "persistent", "tmpfs", NULL};
 static const char *const net_names[] = {"none", "host", NULL};
+static const char *const limits_names[] = {"required", "optional", NULL};
+static const char *const backend_names[] = {"auto", "systemd", "cgroupfs", NULL};
 
 static int profile_init(struct confine_profile *p, const char *name)
 {
@@ -668,6 +726,14 @@ static int profile_init(struct confine_profile *p, const char *name)
 	    .memory_swap_max = UNIT_MAX,
 	    .pids_max = UNIT_MAX,
 	    .net = NET_NONE,
+	    .memory_oom_group = true,
+	    .io_read_bps = UNIT_MAX,
+	    .io_write_bps = UNIT_MAX,
+	    .io_read_iops = UNIT_MAX,
+	    .io_write_iops = UNIT_MAX,
+	    .user_memory_max = UNIT_MAX,
+	    .user_pids_max = UNIT_MAX,
+	    .max_duration_grace = 30,
 	};
 	p->name = strdup(name);
 	p->hostname = strdup(DEFAULT_HOSTNAME);
@@ -680,6 +746,19 @@ static void profile_done(struct confine_profile *p)
 	free(p->name);
 	free(p->hostname);
 	free(p->shell);
+	free(p->cpuset_cpus);
+	free(p->io_path);
+}
+
+bool profile_has_user_limits(const struct confine_profile *p)
+{
+	return p->user_memory_max != UNIT_MAX || p->user_cpu_quota || p->user_pids_max != UNIT_MAX;
+}
+
+bool profile_has_io(const struct confine_profile *p)
+{
+	return p->io_read_bps != UNIT_MAX || p->io_write_bps != UNIT_MAX ||
+	       p->io_read_iops != UNIT_MAX || p->io_write_iops != UNIT_MAX || p->io_weight;
 }
 
 static bool valid_profile_name(const char *s)
@@ -718,7 +797,7 @@ static int profile_key(struct loader *ld, const config_setting_t *s, struct conf
 	if (streq(key, "cpu_weight"))
 		return get_weight(ld, s, &p->cpu_weight);
 	if (streq(key, "pids_max"))
-		return get_pids(ld, s, &p->pids_max);
+		return get_count(ld, s, &p->pids_max);
 	if (streq(key, "net")) {
 		r = get_choice(ld, s, net_names, "\"none\" or \"host\"", &choice);
 		if (r == 0)
@@ -743,6 +822,62 @@ static int profile_key(struct loader *ld, const config_setting_t *s, struct conf
 	}
 	if (streq(key, "shell"))
 		return get_path(ld, s, &p->shell);
+	if (streq(key, "memory_oom_group"))
+		return get_bool(ld, s, &p->memory_oom_group);
+	if (streq(key, "cpuset_cpus")) {
+		const char *str;
+
+		if (get_string(ld, s, "a CPU list string like \"0-3,6\"", &str) < 0)
+			return -EINVAL;
+		if (!valid_cpu_list(str)) {
+			key_err(ld, s,
+				"invalid CPU list \"%s\": expected CPU numbers and ranges below %d, "
+				"like \"0-3,6\"",
+				str, CPUS_MAX);
+			return -EINVAL;
+		}
+		return set_string(ld, s, str, &p->cpuset_cpus);
+	}
+	if (streq(key, "io_path"))
+		return get_path(ld, s, &p->io_path);
+	if (streq(key, "io_read_bps"))
+		return get_size(ld, s, SIZE_MEM, &p->io_read_bps);
+	if (streq(key, "io_write_bps"))
+		return get_size(ld, s, SIZE_MEM, &p->io_write_bps);
+	if (streq(key, "io_read_iops"))
+		return get_count(ld, s, &p->io_read_iops);
+	if (streq(key, "io_write_iops"))
+		return get_count(ld, s, &p->io_write_iops);
+	if (streq(key, "io_weight"))
+		return get_weight(ld, s, &p->io_weight);
+	if (streq(key, "user_memory_max"))
+		return get_size(ld, s, SIZE_MEM, &p->user_memory_max);
+	if (streq(key, "user_cpu_quota"))
+		return get_percent(ld, s, &p->user_cpu_quota);
+	if (streq(key, "user_pids_max"))
+		return get_count(ld, s, &p->user_pids_max);
+	if (streq(key, "max_sessions")) {
+		uint64_t v;
+
+		if (get_count(ld, s, &v) < 0)
+			return -EINVAL;
+		if (v != UNIT_MAX && v > MAX_SESSIONS_LIMIT) {
+			key_err(ld, s, "must be at most %d or \"max\"", MAX_SESSIONS_LIMIT);
+			return -EINVAL;
+		}
+		p->max_sessions = v == UNIT_MAX ? 0 : (unsigned)v;
+		return 0;
+	}
+	if (streq(key, "max_duration"))
+		return get_duration(ld, s, true, &p->max_duration);
+	if (streq(key, "max_duration_grace"))
+		return get_duration(ld, s, false, &p->max_duration_grace);
+	if (streq(key, "limits")) {
+		r = get_choice(ld, s, limits_names, "\"required\" or \"optional\"", &choice);
+		if (r == 0)
+			p->limits_optional = choice == 1;
+		return r;
+	}
 
 	key_err(ld, s, "unknown key");
 	return -EINVAL;
@@ -788,6 +923,13 @@ static int load_profiles(struct loader *ld, const config_setting_t *group, struc
 			r = profile_key(ld, config_setting_get_elem(ps, (unsigned)k), p);
 			if (r < 0)
 				return r;
+		}
+		/* io limits name a device through io_path; without it they would apply nowhere. */
+		if (profile_has_io(p) && !p->io_path) {
+			key_err(ld, ps,
+				"io limits are set but io_path is not: name a path on the block "
+				"device they apply to, like io_path = \"/home\";");
+			return -EINVAL;
 		}
 	}
 	return 0;
@@ -955,6 +1097,12 @@ static int load_root(struct loader *ld, struct confine_config *c)
 			r = get_path(ld, s, &c->cgroup_root);
 		else if (streq(key, "state_dir"))
 			r = get_path(ld, s, &c->state_dir);
+		else if (streq(key, "cgroup_backend")) {
+			int choice = 0;
+			r = get_choice(ld, s, backend_names,
+				       "\"auto\", \"systemd\" or \"cgroupfs\"", &choice);
+			c->cgroup_backend = (enum cgroup_backend)choice;
+		}
 		else if (streq(key, "profiles"))
 			r = load_profiles(ld, s, c);
 		else if (streq(key, "rules")) {
@@ -1115,6 +1263,20 @@ const struct confine_rule *config_match(const struct confine_config *c,
 
 /* ---- printing -------------------------------------------------------------------------- */
 
+/* A count as the config spells it: "max", N, or NL above the 32-bit range. */
+static void print_count(FILE *out, const char *key, uint64_t v)
+{
+	if (v == UNIT_MAX)
+		fprintf(out, "%s = \"max\";\n", key);
+	else
+		fprintf(out, "%s = %" PRIu64 "%s;\n", key, v, v > INT32_MAX ? "L" : "");
+}
+
+const char *config_backend_name(enum cgroup_backend b)
+{
+	return backend_names[b];
+}
+
 void config_print_profile(const struct confine_profile *p, FILE *out)
 {
 	char buf[32];
@@ -1135,13 +1297,41 @@ void config_print_profile(const struct confine_profile *p, FILE *out)
 		fprintf(out, "cpu_weight = %u;\n", p->cpu_weight);
 	else
 		fprintf(out, "# cpu_weight: not set (kernel default, 100)\n");
-	if (p->pids_max == UNIT_MAX)
-		fprintf(out, "pids_max = \"max\";\n");
-	else
-		fprintf(out, "pids_max = %" PRIu64 "%s;\n", p->pids_max,
-			p->pids_max > INT32_MAX ? "L" : "");
+	print_count(out, "pids_max", p->pids_max);
 	fprintf(out, "net = \"%s\";\n", net_names[p->net]);
 	fprintf(out, "user_ns = %s;\n", p->user_ns ? "true" : "false");
 	fprintf(out, "hostname = \"%s\";\n", p->hostname);
 	fprintf(out, "shell = \"%s\";\n", p->shell);
+	fprintf(out, "memory_oom_group = %s;\n", p->memory_oom_group ? "true" : "false");
+	if (p->cpuset_cpus)
+		fprintf(out, "cpuset_cpus = \"%s\";\n", p->cpuset_cpus);
+	else
+		fprintf(out, "# cpuset_cpus: not set (all CPUs)\n");
+	if (p->io_path) {
+		fprintf(out, "io_path = \"%s\";\n", p->io_path);
+		fprintf(out, "io_read_bps = \"%s\";\n", format_size(p->io_read_bps, buf, sizeof(buf)));
+		fprintf(out, "io_write_bps = \"%s\";\n",
+			format_size(p->io_write_bps, buf, sizeof(buf)));
+		print_count(out, "io_read_iops", p->io_read_iops);
+		print_count(out, "io_write_iops", p->io_write_iops);
+		if (p->io_weight)
+			fprintf(out, "io_weight = %u;\n", p->io_weight);
+	} else {
+		fprintf(out, "# io_path: not set (no io limits)\n");
+	}
+	fprintf(out, "user_memory_max = \"%s\";\n",
+		format_size(p->user_memory_max, buf, sizeof(buf)));
+	if (p->user_cpu_quota)
+		fprintf(out, "user_cpu_quota = \"%u%%\";\n", p->user_cpu_quota);
+	else
+		fprintf(out, "user_cpu_quota = \"max\";\n");
+	print_count(out, "user_pids_max", p->user_pids_max);
+	if (p->max_sessions)
+		fprintf(out, "max_sessions = %u;\n", p->max_sessions);
+	else
+		fprintf(out, "max_sessions = \"max\";\n");
+	fprintf(out, "max_duration = \"%s\";\n", format_duration(p->max_duration, buf, sizeof(buf)));
+	fprintf(out, "max_duration_grace = \"%s\";\n",
+		format_duration(p->max_duration_grace, buf, sizeof(buf)));
+	fprintf(out, "limits = \"%s\";\n", limits_names[p->limits_optional]);
 }

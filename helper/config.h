@@ -37,7 +37,28 @@ struct confine_profile {
 	bool user_ns;		  /* also unshare a user namespace; default false */
 	char *hostname;		  /* default "confine" */
 	char *shell;		  /* absolute path of the real shell; default "/bin/bash" */
+	bool memory_oom_group;	  /* an OOM kill takes the whole session; default true */
+	char *cpuset_cpus;	  /* cpuset.cpus list like "0-3,6", or NULL (all) */
+	char *io_path;		  /* io limits apply to the block device holding this path */
+	uint64_t io_read_bps;	  /* bytes/s or UNIT_MAX; io.max rbps */
+	uint64_t io_write_bps;	  /* bytes/s or UNIT_MAX; io.max wbps */
+	uint64_t io_read_iops;	  /* or UNIT_MAX; io.max riops */
+	uint64_t io_write_iops;	  /* or UNIT_MAX; io.max wiops */
+	unsigned io_weight;	  /* 1..10000 on io_path's device, 0 = default */
+	/* Per-user aggregate: one budget for all of the user's sessions together. */
+	uint64_t user_memory_max; /* bytes or UNIT_MAX */
+	unsigned user_cpu_quota;  /* percent of one CPU, 0 = unlimited */
+	uint64_t user_pids_max;	  /* count or UNIT_MAX */
+	unsigned max_sessions;	  /* parallel sessions per user, 0 = unlimited */
+	uint64_t max_duration;	  /* seconds, 0 = unlimited */
+	uint64_t max_duration_grace; /* seconds between the SIGHUP and the kill; default 30 */
+	bool limits_optional;	  /* run without cgroup limits where they are unavailable */
 };
+
+/* True when the profile sets any per-user aggregate limit. */
+bool profile_has_user_limits(const struct confine_profile *p);
+/* True when the profile sets any io limit. */
+bool profile_has_io(const struct confine_profile *p);
 
 /* A match rule: every criterion given must hold; patterns are fnmatch(3) globs. */
 struct confine_rule {
@@ -52,8 +73,15 @@ struct confine_rule {
 	int line;	  /* source line, for messages */
 };
 
+enum cgroup_backend {
+	CGROUP_BACKEND_AUTO,	 /* systemd when systemd is PID 1, else cgroupfs */
+	CGROUP_BACKEND_SYSTEMD,	 /* transient scopes through systemd's D-Bus API */
+	CGROUP_BACKEND_CGROUPFS, /* cgroups written directly below cgroup_root */
+};
+
 struct confine_config {
 	char *path;	   /* file it was read from */
+	enum cgroup_backend cgroup_backend; /* default CGROUP_BACKEND_AUTO */
 	char *cgroup_root; /* absolute; default "/sys/fs/cgroup/confine" */
 	char *state_dir;   /* absolute; default "/var/lib/confine" */
 	struct confine_profile *profiles;
@@ -90,6 +118,9 @@ const struct confine_profile *config_find_profile(const struct confine_config *c
 /* First rule that matches, or NULL (not confined). */
 const struct confine_rule *config_match(const struct confine_config *c,
 					const struct match_input *in);
+
+/* "auto", "systemd" or "cgroupfs". */
+const char *config_backend_name(enum cgroup_backend b);
 
 /* Prints a profile resolved, one "key = value;" per line (for confinectl check). */
 void config_print_profile(const struct confine_profile *p, FILE *out);

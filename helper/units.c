@@ -142,3 +142,69 @@ const char *format_size(uint64_t v, char *buf, unsigned len)
 	snprintf(buf, len, "%" PRIu64, v);
 	return buf;
 }
+
+int parse_duration(const char *s, uint64_t *ret)
+{
+	uint64_t total = 0;
+	size_t used = 0;
+
+	if (!s || !*s)
+		return -EINVAL;
+	if (strcmp(s, "max") == 0) {
+		*ret = 0;
+		return 0;
+	}
+	/* Terms like "90s", "30m", "2h", "1d", in any combination ("1h30m"); a bare number is s. */
+	while (s[used]) {
+		static const struct {
+			char c;
+			uint64_t secs;
+		} units[] = {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}};
+		uint64_t v, mul = 0;
+		int n = parse_digits(s + used, &v);
+
+		if (n < 0)
+			return n;
+		if (n == 0)
+			return -EINVAL;
+		used += (size_t)n;
+		if (!s[used] && used == (size_t)n)
+			mul = 1;
+		for (size_t i = 0; i < sizeof(units) / sizeof(units[0]) && !mul; i++)
+			if (s[used] == units[i].c)
+				mul = units[i].secs, used++;
+		if (!mul)
+			return -EINVAL;
+		if (v > (DURATION_MAX - total) / mul)
+			return -ERANGE;
+		total += v * mul;
+	}
+	if (total == 0)
+		return -ERANGE;
+	*ret = total;
+	return 0;
+}
+
+const char *format_duration(uint64_t secs, char *buf, unsigned len)
+{
+	static const struct {
+		char c;
+		uint64_t secs;
+	} units[] = {{'d', 86400}, {'h', 3600}, {'m', 60}, {'s', 1}};
+	size_t used = 0;
+
+	if (!buf || len == 0)
+		return buf;
+	buf[0] = '\0';
+	if (secs == 0) {
+		snprintf(buf, len, "max");
+		return buf;
+	}
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]) && used < len; i++)
+		if (secs >= units[i].secs) {
+			used += (size_t)snprintf(buf + used, len - used, "%" PRIu64 "%c",
+						 secs / units[i].secs, units[i].c);
+			secs %= units[i].secs;
+		}
+	return buf;
+}

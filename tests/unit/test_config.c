@@ -297,6 +297,54 @@ static const struct bad {
      PLAIN, "inc-ok.conf", "state_dir = \"/x\";\n\n\n\n", 0644, -EINVAL,
      "%F:3: key 'bogus': unknown key"},
 
+    /* resource-control keys */
+    {"bad cpu list", P("cpuset_cpus = \"0-\";"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
+     "%F:1: key 'profiles.g.cpuset_cpus': invalid CPU list \"0-\": expected CPU numbers and "
+     "ranges below 8192, like \"0-3,6\""},
+    {"reversed cpu range", P("cpuset_cpus = \"3-1\";"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
+     "%F:1: key 'profiles.g.cpuset_cpus': invalid CPU list \"3-1\": expected CPU numbers and "
+     "ranges below 8192, like \"0-3,6\""},
+    {"trailing comma in cpu list", P("cpuset_cpus = \"1,\";"), 0, 0, PLAIN, NULL, NULL, 0,
+     -EINVAL,
+     "%F:1: key 'profiles.g.cpuset_cpus': invalid CPU list \"1,\": expected CPU numbers and "
+     "ranges below 8192, like \"0-3,6\""},
+    {"io limit without io_path", "profiles = {\n  g = {\n    io_write_bps = \"1M\";\n  };\n};\n",
+     0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
+     "%F:2: key 'profiles.g': io limits are set but io_path is not: name a path on the block "
+     "device they apply to, like io_path = \"/home\";"},
+    {"relative io_path", P("io_path = \"home\";"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
+     "%F:1: key 'profiles.g.io_path': invalid path \"home\": must be absolute, without \"..\" or "
+     "whitespace"},
+    {"io_weight out of range", P("io_path = \"/\"; io_weight = 0;"), 0, 0, PLAIN, NULL, NULL, 0,
+     -EINVAL, "%F:1: key 'profiles.g.io_weight': must be between 1 and 10000"},
+    {"zero iops", P("io_path = \"/\"; io_read_iops = 0;"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
+     "%F:1: key 'profiles.g.io_read_iops': must be at least 1"},
+    {"bad duration", P("max_duration = \"2 hours\";"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
+     "%F:1: key 'profiles.g.max_duration': invalid duration \"2 hours\": expected numbers with "
+     "units s, m, h or d, like \"2h\" or \"1h30m\", or \"max\""},
+    {"duration as a number", P("max_duration = 7200;"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
+     "%F:1: key 'profiles.g.max_duration': expected a duration like \"2h\" or \"90m\""},
+    {"duration too long", P("max_duration = \"400d\";"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
+     "%F:1: key 'profiles.g.max_duration': duration \"400d\" is out of range: must be 1s to "
+     "365d"},
+    {"grace may not be max", P("max_duration_grace = \"max\";"), 0, 0, PLAIN, NULL, NULL, 0,
+     -EINVAL,
+     "%F:1: key 'profiles.g.max_duration_grace': invalid duration \"max\": expected numbers "
+     "with units s, m, h or d, like \"2h\" or \"1h30m\""},
+    {"zero max_sessions", P("max_sessions = 0;"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
+     "%F:1: key 'profiles.g.max_sessions': must be at least 1"},
+    {"huge max_sessions", P("max_sessions = 100000;"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
+     "%F:1: key 'profiles.g.max_sessions': must be at most 10000 or \"max\""},
+    {"bad limits", P("limits = \"maybe\";"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
+     "%F:1: key 'profiles.g.limits': invalid value \"maybe\": expected \"required\" or "
+     "\"optional\""},
+    {"bad backend", "cgroup_backend = \"cgmanager\";\n", 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
+     "%F:1: key 'cgroup_backend': invalid value \"cgmanager\": expected \"auto\", \"systemd\" "
+     "or \"cgroupfs\""},
+    {"user_cpu_quota not a percentage", P("user_cpu_quota = 2;"), 0, 0, PLAIN, NULL, NULL, 0,
+     -EINVAL,
+     "%F:1: key 'profiles.g.user_cpu_quota': expected a percentage like \"50%\" or \"max\""},
+
     /* file safety */
     {"missing file", "", 0, 0, MISSING, NULL, NULL, 0, -ENOENT,
      "%F: cannot open: No such file or directory"},
@@ -510,7 +558,37 @@ static void test_defaults_and_values(void)
 		ok(p && p->cpu_quota == 0 && p->pids_max == 1 && p->memory_max == MiB,
 		   "cpu_quota \"max\" is 0, pids_max 1, memory_max 1M");
 		ok(config_find_profile(c, "nope") == NULL, "config_find_profile: unknown is NULL");
+		p = config_find_profile(c, "full");
+		ok(p && p->memory_oom_group && !p->cpuset_cpus && !p->io_path &&
+		       !profile_has_io(p) && !profile_has_user_limits(p) && p->max_sessions == 0 &&
+		       p->max_duration == 0 && p->max_duration_grace == 30 && !p->limits_optional,
+		   "resource-control defaults: oom group on, no cpuset, io, aggregate, session "
+		   "or time limits, grace 30s, limits required");
+		is_int(c->cgroup_backend, CGROUP_BACKEND_AUTO, "default cgroup_backend is auto");
 		ok(config_find_profile(c, NULL) == NULL, "config_find_profile: NULL name");
+	}
+	config_free(c);
+
+	c = load_ok("resource-control keys",
+		    "cgroup_backend = \"cgroupfs\";\n"
+		    "profiles = { r = { cpuset_cpus = \"0,2-3\"; io_path = \"/var\";\n"
+		    "  io_read_bps = \"20M\"; io_write_bps = 1048576; io_read_iops = 100;\n"
+		    "  io_write_iops = \"max\"; io_weight = 10; user_memory_max = \"2G\";\n"
+		    "  user_cpu_quota = \"200%\"; user_pids_max = 500; max_sessions = \"max\";\n"
+		    "  max_duration = \"2h\"; max_duration_grace = \"5s\"; memory_oom_group = false;\n"
+		    "  limits = \"optional\"; }; };\n",
+		    0);
+	if (c) {
+		p = config_find_profile(c, "r");
+		is_int(c->cgroup_backend, CGROUP_BACKEND_CGROUPFS, "cgroup_backend cgroupfs");
+		ok(p && streq(p->cpuset_cpus, "0,2-3") && streq(p->io_path, "/var") &&
+		       p->io_read_bps == 20 * MiB && p->io_write_bps == MiB &&
+		       p->io_read_iops == 100 && p->io_write_iops == UNIT_MAX && p->io_weight == 10 &&
+		       p->user_memory_max == 2 * GiB && p->user_cpu_quota == 200 &&
+		       p->user_pids_max == 500 && p->max_sessions == 0 && p->max_duration == 7200 &&
+		       p->max_duration_grace == 5 && !p->memory_oom_group && p->limits_optional &&
+		       profile_has_io(p) && profile_has_user_limits(p),
+		   "resource-control keys parsed");
 	}
 	config_free(c);
 
@@ -666,7 +744,11 @@ static void test_print(void)
 	c = load_ok("profile to print",
 		    P("memory_max = \"1536M\"; cpu_quota = \"50%\"; "
 		      "cpu_weight = 200; pids_max = 99; user_ns = true; "
-		      "hostname = \"h\"; memory_swap_max = 0;"),
+		      "hostname = \"h\"; memory_swap_max = 0; memory_oom_group = false; "
+		      "cpuset_cpus = \"0-1,3\"; io_path = \"/srv\"; io_read_bps = \"10M\"; "
+		      "io_write_iops = 300; io_weight = 50; user_memory_max = \"2G\"; "
+		      "user_cpu_quota = \"150%\"; max_sessions = 2; max_duration = \"90m\"; "
+		      "limits = \"optional\";"),
 		    0);
 	if (!c)
 		return;
@@ -689,7 +771,22 @@ static void test_print(void)
 	       "net = \"none\";\n"
 	       "user_ns = true;\n"
 	       "hostname = \"h\";\n"
-	       "shell = \"/bin/bash\";\n",
+	       "shell = \"/bin/bash\";\n"
+	       "memory_oom_group = false;\n"
+	       "cpuset_cpus = \"0-1,3\";\n"
+	       "io_path = \"/srv\";\n"
+	       "io_read_bps = \"10M\";\n"
+	       "io_write_bps = \"max\";\n"
+	       "io_read_iops = \"max\";\n"
+	       "io_write_iops = 300;\n"
+	       "io_weight = 50;\n"
+	       "user_memory_max = \"2G\";\n"
+	       "user_cpu_quota = \"150%\";\n"
+	       "user_pids_max = \"max\";\n"
+	       "max_sessions = 2;\n"
+	       "max_duration = \"1h30m\";\n"
+	       "max_duration_grace = \"30s\";\n"
+	       "limits = \"optional\";\n",
 	       "config_print_profile output");
 
 	/* What it prints is valid config that loads back to the same profile. */
@@ -706,7 +803,17 @@ static void test_print(void)
 		       a->memory_swap_max == b->memory_swap_max && a->cpu_quota == b->cpu_quota &&
 		       a->cpu_weight == b->cpu_weight && a->pids_max == b->pids_max &&
 		       a->net == b->net && a->user_ns == b->user_ns &&
-		       streq(a->hostname, b->hostname) && streq(a->shell, b->shell),
+		       streq(a->hostname, b->hostname) && streq(a->shell, b->shell) &&
+		       a->memory_oom_group == b->memory_oom_group &&
+		       streq(a->cpuset_cpus, b->cpuset_cpus) && streq(a->io_path, b->io_path) &&
+		       a->io_read_bps == b->io_read_bps && a->io_write_bps == b->io_write_bps &&
+		       a->io_read_iops == b->io_read_iops && a->io_write_iops == b->io_write_iops &&
+		       a->io_weight == b->io_weight && a->user_memory_max == b->user_memory_max &&
+		       a->user_cpu_quota == b->user_cpu_quota &&
+		       a->user_pids_max == b->user_pids_max && a->max_sessions == b->max_sessions &&
+		       a->max_duration == b->max_duration &&
+		       a->max_duration_grace == b->max_duration_grace &&
+		       a->limits_optional == b->limits_optional,
 		   "printed profile round-trips");
 	}
 	unlink(file);

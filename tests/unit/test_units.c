@@ -107,6 +107,33 @@ static const struct {
     {UINT64_MAX - 1, "18446744073709551614"},
 };
 
+static const struct {
+	const char *in;
+	int r;
+	uint64_t v;
+} durations[] = {
+    {"90s", 0, 90},
+    {"90", 0, 90},
+    {"30m", 0, 1800},
+    {"2h", 0, 7200},
+    {"1d", 0, 86400},
+    {"1h30m", 0, 5400},
+    {"1h30m15s", 0, 5415},
+    {"max", 0, 0},
+    {"365d", 0, 365 * 86400},
+    {"366d", -ERANGE, 0},
+    {"0s", -ERANGE, 0},
+    {"0", -ERANGE, 0},
+    {"", -EINVAL, 0},
+    {"h", -EINVAL, 0},
+    {"2 h", -EINVAL, 0},
+    {"2H", -EINVAL, 0},
+    {"2w", -EINVAL, 0},
+    {"-1s", -EINVAL, 0},
+    {"1h30", -EINVAL, 0},
+    {"99999999999999999999s", -ERANGE, 0},
+};
+
 int main(void)
 {
 	char buf[32];
@@ -143,6 +170,23 @@ int main(void)
 		ok(parse_size(buf, &back) == 0 && back == formats[i].v,
 		   "parse_size(format_size(%" PRIu64 ")) round-trips", formats[i].v);
 	}
+
+	for (size_t i = 0; i < ELEMENTSOF(durations); i++) {
+		uint64_t v = 4242;
+		int r = parse_duration(durations[i].in, &v);
+
+		is_int(r, durations[i].r, "parse_duration(\"%s\") returns %d", durations[i].in,
+		       durations[i].r);
+		ok(v == (durations[i].r == 0 ? durations[i].v : 4242),
+		   "parse_duration(\"%s\") value %" PRIu64, durations[i].in, v);
+		if (r == 0) {
+			uint64_t back = 4242;
+			format_duration(v, buf, sizeof(buf));
+			ok(parse_duration(buf, &back) == 0 && back == v,
+			   "parse_duration(format_duration(%" PRIu64 ") = \"%s\") round-trips", v, buf);
+		}
+	}
+	is_str(format_duration(5415, buf, sizeof(buf)), "1h30m15s", "format_duration(5415)");
 
 	/* A short buffer is truncated, still terminated, and returned. */
 	ok(format_size(512 * MiB, buf, 3) == buf, "format_size returns its buffer");
