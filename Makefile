@@ -10,6 +10,12 @@ DESTDIR     ?=
 PKGS        := libcap libconfig pam
 PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS    := $(shell pkg-config --libs $(PKGS))
+# libsystemd (sd-bus) is optional: without it the systemd backend reports that it is missing.
+SYSTEMD     ?= $(shell pkg-config --exists libsystemd && echo yes)
+ifeq ($(SYSTEMD),yes)
+SD_CFLAGS   := -DHAVE_LIBSYSTEMD $(shell pkg-config --cflags libsystemd)
+SD_LIBS     := $(shell pkg-config --libs libsystemd)
+endif
 
 CC          ?= cc
 CFLAGS      ?= -O2 -g
@@ -17,12 +23,13 @@ WARN        := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-missing-field-init
 HARDEN      := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fPIE -fstack-clash-protection
 DEFS        := -D_GNU_SOURCE -DCONFINE_HELPER_PATH=\"$(LIBEXECDIR)/confine-helper\" \
                -DCONFINE_SHELL_PATH=\"$(LIBEXECDIR)/confine-shell\"
-ALL_CFLAGS  := -std=gnu11 $(WARN) $(HARDEN) $(DEFS) $(PKG_CFLAGS) $(CFLAGS)
+ALL_CFLAGS  := -std=gnu11 $(WARN) $(HARDEN) $(DEFS) $(PKG_CFLAGS) $(SD_CFLAGS) $(CFLAGS)
 LDHARDEN    := -pie -Wl,-z,relro,-z,now -Wl,--as-needed
 
 B           := build
 # Engine library shared by confinectl, confine-helper and confine-shell.
 LIB_SRCS    := helper/log.c helper/units.c helper/config.c helper/privs.c helper/cgroup.c \
+               helper/cgroup-systemd.c helper/backend.c \
                helper/home.c helper/sandbox.c helper/session.c \
                helper/seccomp.c helper/users.c
 LIB_OBJS    := $(LIB_SRCS:%.c=$(B)/%.o)
@@ -43,7 +50,7 @@ $(B)/libconfine.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
 $(B)/confinectl: $(B)/helper/confinectl.o $(B)/libconfine.a
-	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $^ $(PKG_LIBS) $(SD_LIBS)
 
 $(B)/tests/%: $(B)/tests/unit/%.o $(B)/libconfine.a
 	@mkdir -p $(dir $@)
@@ -118,7 +125,7 @@ install-only:
 deps:
 	apt-get update -q
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-		gcc make pkg-config libc6-dev libpam0g-dev libcap-dev libconfig-dev pamtester \
+		gcc make pkg-config libc6-dev libpam0g-dev libcap-dev libconfig-dev libsystemd-dev pamtester \
 		qemu-system-x86 busybox-static cpio kmod xz-utils openssh-server openssh-client \
 		iproute2 procps psmisc strace perl login passwd util-linux \
 		clang libclang-rt-14-dev clang-tidy cppcheck bubblewrap python3 sudo
@@ -135,7 +142,7 @@ $(B)/pam_confine_test.so: $(PAM_SRCS) $(wildcard pam_module/*.h) helper/protocol
 	$(CC) $(ALL_CFLAGS) -DCONFINE_TESTING -fPIC $(PAM_LDFLAGS) -o $@ $(PAM_SRCS) -lpam
 
 $(B)/confine-helper: $(B)/helper/confine-helper.o $(B)/libconfine.a
-	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $^ $(PKG_LIBS) $(SD_LIBS)
 
 $(B)/confine-shell: $(B)/helper/confine-shell.o $(B)/libconfine.a
 	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $^ $(PKG_LIBS)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <fcntl.h>
+#include <inttypes.h>
 #include <libgen.h>
 #include <linux/magic.h>
 #include <poll.h>
@@ -7,13 +8,14 @@
 #include <stdio.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 
 #include "cgroup.h"
 #include "units.h"
 #include "util.h"
 
-static int write_at(int dirfd, const char *file, const char *val)
+int cgroup_write(int dirfd, const char *file, const char *val)
 {
 	_cleanup_close_ int fd = openat(dirfd, file, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
 	size_t n = strlen(val);
@@ -24,7 +26,6 @@ static int write_at(int dirfd, const char *file, const char *val)
 		return negerrno();
 	return 0;
 }
-
 static int read_at(int dirfd, const char *file, char *buf, size_t len)
 {
 	_cleanup_close_ int fd = openat(dirfd, file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -51,50 +52,79 @@ static bool has_word(const char *list, const char *word)
 
 const char *cgroup_needed(const struct confine_profile *p, char *buf, size_t len)
 {
+	bool memory = p->memory_max != UNIT_MAX || p->memory_high != UNIT_MAX ||
+		      p->memory_swap_max != UNIT_MAX || p->memory_oom_group ||
+		      p->user_memory_max != UNIT_MAX;
+	bool cpu = p->cpu_quota || p->cpu_weight || p->user_cpu_quota;
+
 	/* pids always: it is what makes "kill the whole session" and fork bombs bounded. */
-	snprintf(buf, len, "pids%s%s",
-		 p->memory_max != UNIT_MAX || p->memory_high != UNIT_MAX ||
-				 p->memory_swap_max != UNIT_MAX
-			 ? " memory"
-			 : "",
-		 p->cpu_quota || p->cpu_weight ? " cpu" : "");
+	snprintf(buf, len, "pids%s%s%s%s", memory ? " memory" : "", cpu ? " cpu" : "",
+		 p->cpuset_cpus ? " cpuset" : "", profile_has_io(p) ? " io" : "");
 	return buf;
 }
 
-/* Opens the directory that will hold cgroup_root (normally the cgroup2 mount). */
-static int open_parent(const char *cgroup_root)
+static bool is_cgroup2(int fd)
 {
-	_cleanup_free_ char *copy = strdup(cgroup_root);
+	struct statfs sfs;
+
+	return fstatfs(fd, &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC;
+}
+
+/*
+ * Opens the root of the cgroup2 mount that holds path (or would hold it: path need not
+ * exist yet). -ENOTSUP when path is not below a cgroup2 mount.
+ */
+static int open_mount_root(const char *path)
+{
+	_cleanup_free_ char *copy = strdup(path);
+	_cleanup_close_ int fd = -1;
 
 	if (!copy)
 		return -ENOMEM;
-	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	return fd < 0 ? negerrno() : fd;
+	/* The nearest existing ancestor (or path itself) must be on cgroup2 ... */
+	for (;;) {
+		fd = open(copy, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		char *slash = strrchr(copy, '/');
+		if (fd >= 0 || !slash || slash == copy)
+			break;
+		*slash = '\0';
+	}
+	if (fd < 0 || !is_cgroup2(fd))
+		return -ENOTSUP; // cppcheck-suppress memleak
+	/* ... and its topmost cgroup2 ancestor is the mount root. */
+	for (;;) {
+		int up = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (up < 0)
+			return negerrno();
+		if (!is_cgroup2(up)) {
+			close(up);
+			return TAKE_FD(fd);
+		}
+		close(fd);
+		fd = up;
+	}
 }
 
-int cgroup_check(const char *cgroup_root, const struct confine_profile *p, char *msg, size_t len)
+int cgroup_check(const char *dir, const struct confine_profile *p, char *msg, size_t len)
 {
-	_cleanup_close_ int pfd = open_parent(cgroup_root);
+	_cleanup_close_ int mfd = open_mount_root(dir);
 	char need[64], have[512];
-	struct statfs sfs;
 	int r;
 
 	cgroup_needed(p, need, sizeof(need));
-	if (pfd < 0) {
-		snprintf(msg, len, "cannot open the parent of %s: %s", cgroup_root,
-			 strerror(-pfd));
-		return pfd;
-	}
-	if (fstatfs(pfd, &sfs) < 0)
-		return negerrno();
-	if (sfs.f_type != CGROUP2_SUPER_MAGIC) {
+	if (mfd == -ENOTSUP) {
 		snprintf(msg, len,
-			 "the parent of %s is not a cgroup v2 mount (v1 or hybrid host): "
-			 "controllers %s are not available in cgroup v2",
-			 cgroup_root, need);
+			 "%s is not on a cgroup v2 mount (v1 or hybrid host): controllers %s are "
+			 "not available in cgroup v2",
+			 dir, need);
 		return -ENOTSUP;
 	}
-	r = read_at(pfd, "cgroup.controllers", have, sizeof(have));
+	if (mfd < 0) {
+		snprintf(msg, len, "cannot open the cgroup2 mount holding %s: %s", dir,
+			 strerror(-mfd));
+		return mfd;
+	}
+	r = read_at(mfd, "cgroup.controllers", have, sizeof(have));
 	if (r < 0) {
 		snprintf(msg, len, "cannot read cgroup.controllers: %s", strerror(-r));
 		return r;
@@ -102,16 +132,44 @@ int cgroup_check(const char *cgroup_root, const struct confine_profile *p, char 
 	for (char *save = NULL, *w = strtok_r(need, " ", &save); w; w = strtok_r(NULL, " ", &save))
 		if (!has_word(have, w)) {
 			snprintf(msg, len,
-				 "cgroup v2 controller '%s' is not available below %s "
-				 "(it is bound to cgroup v1, or not delegated)",
-				 w, cgroup_root);
+				 "cgroup v2 controller '%s' is not available on this host (it is "
+				 "bound to cgroup v1, or not built into the kernel)",
+				 w);
 			return -ENOTSUP;
 		}
 	return 0;
 }
 
-/* Enables the needed controllers for the children of dirfd. */
-static int enable_controllers(int dirfd, const char *need)
+int cgroup_io_device(const char *path, char *buf, size_t len)
+{
+	_cleanup_close_ int fd = open(path, O_PATH | O_CLOEXEC), sys = -1;
+	char sysdev[64], dev[32];
+	struct stat st;
+	int r;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return negerrno();
+	/* Anonymous devices (major 0) are tmpfs, overlayfs, NFS ...: no disk to throttle. */
+	if (major(st.st_dev) == 0)
+		return -ENOTBLK;
+	snprintf(sysdev, sizeof(sysdev), "/sys/dev/block/%u:%u", major(st.st_dev),
+		 minor(st.st_dev));
+	sys = open(sysdev, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (sys < 0)
+		return errno == ENOENT ? -ENOTBLK : negerrno();
+	/* A partition's parent directory in sysfs is its disk; io.max wants the disk. */
+	if (faccessat(sys, "partition", F_OK, 0) == 0)
+		r = read_at(sys, "../dev", dev, sizeof(dev));
+	else
+		r = read_at(sys, "dev", dev, sizeof(dev));
+	if (r < 0)
+		return r;
+	dev[strcspn(dev, "\n")] = '\0';
+	snprintf(buf, len, "%s", dev);
+	return 0;
+}
+
+int cgroup_enable(int dirfd, const char *need)
 {
 	char buf[128] = "", *w, *save = NULL, copy[64];
 
@@ -121,84 +179,179 @@ static int enable_controllers(int dirfd, const char *need)
 		strncat(buf, w, sizeof(buf) - strlen(buf) - 1);
 		strncat(buf, " ", sizeof(buf) - strlen(buf) - 1);
 	}
-	return write_at(dirfd, "cgroup.subtree_control", buf);
+	return cgroup_write(dirfd, "cgroup.subtree_control", buf);
 }
 
-static int write_limits(int fd, const struct confine_profile *p)
+int cgroup_mkdir(int dirfd, const char *name)
 {
-	char v[64];
+	/* Root-owned 0755: users can read their limits but never create or move cgroups. */
+	if (mkdirat(dirfd, name, 0755) < 0 && errno != EEXIST)
+		return negerrno();
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	return fd < 0 ? negerrno() : fd;
+}
+
+static const char *num_or_max(uint64_t v, char *buf, size_t len)
+{
+	if (v == UNIT_MAX)
+		snprintf(buf, len, "max");
+	else
+		snprintf(buf, len, "%" PRIu64, v);
+	return buf;
+}
+
+/* cpu.max for a percentage of one CPU over a 100 ms period (0: no limit). */
+static const char *cpu_max(unsigned percent, char *buf, size_t len)
+{
+	if (percent)
+		snprintf(buf, len, "%u 100000", percent * 1000);
+	else
+		snprintf(buf, len, "max 100000");
+	return buf;
+}
+
+int cgroup_write_limits(int fd, const struct confine_profile *p, const char *io_dev)
+{
+	char v[160], a[24], b[24], c[24], d[24];
 	int r;
 
-	if (p->memory_max != UNIT_MAX) {
-		snprintf(v, sizeof(v), "%llu", (unsigned long long)p->memory_max);
-		if ((r = write_at(fd, "memory.max", v)) < 0)
-			return r;
-	}
-	if (p->memory_high != UNIT_MAX) {
-		snprintf(v, sizeof(v), "%llu", (unsigned long long)p->memory_high);
-		if ((r = write_at(fd, "memory.high", v)) < 0)
-			return r;
-	}
-	if (p->memory_swap_max != UNIT_MAX) {
-		snprintf(v, sizeof(v), "%llu", (unsigned long long)p->memory_swap_max);
-		if ((r = write_at(fd, "memory.swap.max", v)) < 0)
-			return r;
-	}
-	if (p->cpu_quota) {
-		/* Percent of one CPU over a 100 ms period. */
-		snprintf(v, sizeof(v), "%u 100000", p->cpu_quota * 1000);
-		if ((r = write_at(fd, "cpu.max", v)) < 0)
-			return r;
-	}
+	if (p->memory_max != UNIT_MAX &&
+	    (r = cgroup_write(fd, "memory.max", num_or_max(p->memory_max, v, sizeof(v)))) < 0)
+		return r;
+	if (p->memory_high != UNIT_MAX &&
+	    (r = cgroup_write(fd, "memory.high", num_or_max(p->memory_high, v, sizeof(v)))) < 0)
+		return r;
+	if (p->memory_swap_max != UNIT_MAX &&
+	    (r = cgroup_write(fd, "memory.swap.max", num_or_max(p->memory_swap_max, v, sizeof(v)))) <
+		0)
+		return r;
+	/* An OOM kill then takes the whole session, not one random process of it. */
+	if (p->memory_oom_group && (r = cgroup_write(fd, "memory.oom.group", "1")) < 0)
+		return r;
+	if (p->cpu_quota && (r = cgroup_write(fd, "cpu.max", cpu_max(p->cpu_quota, v, sizeof(v)))) < 0)
+		return r;
 	if (p->cpu_weight) {
 		snprintf(v, sizeof(v), "%u", p->cpu_weight);
-		if ((r = write_at(fd, "cpu.weight", v)) < 0)
+		if ((r = cgroup_write(fd, "cpu.weight", v)) < 0)
 			return r;
 	}
-	if (p->pids_max != UNIT_MAX) {
-		snprintf(v, sizeof(v), "%llu", (unsigned long long)p->pids_max);
-		if ((r = write_at(fd, "pids.max", v)) < 0)
+	if (p->cpuset_cpus && (r = cgroup_write(fd, "cpuset.cpus", p->cpuset_cpus)) < 0)
+		return r;
+	if (p->pids_max != UNIT_MAX &&
+	    (r = cgroup_write(fd, "pids.max", num_or_max(p->pids_max, v, sizeof(v)))) < 0)
+		return r;
+	if (io_dev && (p->io_read_bps != UNIT_MAX || p->io_write_bps != UNIT_MAX ||
+		       p->io_read_iops != UNIT_MAX || p->io_write_iops != UNIT_MAX)) {
+		snprintf(v, sizeof(v), "%s rbps=%s wbps=%s riops=%s wiops=%s", io_dev,
+			 num_or_max(p->io_read_bps, a, sizeof(a)),
+			 num_or_max(p->io_write_bps, b, sizeof(b)),
+			 num_or_max(p->io_read_iops, c, sizeof(c)),
+			 num_or_max(p->io_write_iops, d, sizeof(d)));
+		if ((r = cgroup_write(fd, "io.max", v)) < 0)
+			return r;
+	}
+	if (io_dev && p->io_weight) {
+		snprintf(v, sizeof(v), "%s %u", io_dev, p->io_weight);
+		if ((r = cgroup_write(fd, "io.weight", v)) < 0)
 			return r;
 	}
 	return 0;
 }
 
-int cgroup_create(const char *cgroup_root, const char *name, const struct confine_profile *p)
+/* The per-user aggregate: always written, so a changed profile takes effect. */
+static int write_user_limits(int fd, const struct confine_profile *p)
 {
-	_cleanup_close_ int pfd = open_parent(cgroup_root), rfd = -1, leaf = -1;
-	_cleanup_free_ char *copy = strdup(cgroup_root);
-	char need[64];
+	char v[64], need[64];
 	int r;
 
-	/* cppcheck does not know __attribute__((cleanup)): copy is freed by _cleanup_free_. */
-	if (pfd < 0)
-		return pfd; // cppcheck-suppress memleak
+	cgroup_needed(p, need, sizeof(need));
+	if ((r = cgroup_write(fd, "pids.max", num_or_max(p->user_pids_max, v, sizeof(v)))) < 0)
+		return r;
+	if (has_word(need, "memory") &&
+	    (r = cgroup_write(fd, "memory.max", num_or_max(p->user_memory_max, v, sizeof(v)))) < 0)
+		return r;
+	if (has_word(need, "cpu") &&
+	    (r = cgroup_write(fd, "cpu.max", cpu_max(p->user_cpu_quota, v, sizeof(v)))) < 0)
+		return r;
+	return 0;
+}
+
+/*
+ * Opens the directory path, creating the components below the cgroup2 mount and enabling
+ * the needed controllers in each cgroup on the way (the parent must hand a controller down
+ * before a child can use it). Components above the mount must exist. O_NOFOLLOW at each step.
+ */
+static int open_root(const char *path, const char *need)
+{
+	_cleanup_free_ char *copy = strdup(path);
+	_cleanup_close_ int fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char *save = NULL;
+
 	if (!copy)
 		return -ENOMEM;
+	if (fd < 0)
+		return negerrno(); // cppcheck-suppress memleak
+	for (char *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+		int next;
+		if (is_cgroup2(fd)) {
+			int r = cgroup_enable(fd, need);
+			if (r < 0)
+				return r;
+			next = cgroup_mkdir(fd, c);
+			if (next < 0)
+				return next;
+		} else {
+			next = openat(fd, c, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+			if (next < 0)
+				return negerrno();
+		}
+		close(fd);
+		fd = next;
+	}
+	if (!is_cgroup2(fd))
+		return -ENOTSUP;
+	return TAKE_FD(fd);
+}
+
+int cgroup_create(const char *cgroup_root, uid_t uid, const char *name,
+		  const struct confine_profile *p, const char *io_dev, char *leaf, size_t len)
+{
+	_cleanup_close_ int rfd = -1, ufd = -1, lfd = -1;
+	char need[64], user[32] = "";
+	int r, pfd;
+
 	cgroup_needed(p, need, sizeof(need));
-	/* The parent must hand the controllers down before our root can use them. */
-	if ((r = enable_controllers(pfd, need)) < 0)
-		return r; // cppcheck-suppress memleak
-	/* Root-owned 0755: users can read their limits but never create or move cgroups. */
-	if (mkdirat(pfd, basename(copy), 0755) < 0 && errno != EEXIST)
-		return negerrno();
-	rfd = openat(pfd, basename(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	rfd = open_root(cgroup_root, need);
 	if (rfd < 0)
-		return negerrno();
-	if ((r = enable_controllers(rfd, need)) < 0)
+		return rfd;
+	if ((r = cgroup_enable(rfd, need)) < 0)
 		return r;
-	if (mkdirat(rfd, name, 0755) < 0)
+	pfd = rfd;
+	if (uid != (uid_t)-1) {
+		/* One cgroup per user above its sessions: the budget they share. */
+		snprintf(user, sizeof(user), "user-%u", (unsigned)uid);
+		ufd = cgroup_mkdir(rfd, user);
+		if (ufd < 0)
+			return ufd;
+		if ((r = write_user_limits(ufd, p)) < 0 || (r = cgroup_enable(ufd, need)) < 0)
+			return r;
+		pfd = ufd;
+	}
+	if (snprintf(leaf, len, "%s%s%s/%s", cgroup_root, user[0] ? "/" : "", user, name) >=
+	    (int)len)
+		return -ENAMETOOLONG;
+	if (mkdirat(pfd, name, 0755) < 0)
 		return negerrno();
-	leaf = openat(rfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (leaf < 0)
+	lfd = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (lfd < 0)
 		r = negerrno();
 	else
-		r = write_limits(leaf, p);
+		r = cgroup_write_limits(lfd, p, io_dev);
 	if (r < 0) {
-		(void)unlinkat(rfd, name, AT_REMOVEDIR);
+		(void)unlinkat(pfd, name, AT_REMOVEDIR);
 		return r;
 	}
-	return TAKE_FD(leaf);
+	return TAKE_FD(lfd);
 }
 
 int cgroup_attach(int leaf_fd, pid_t pid)
@@ -206,7 +359,7 @@ int cgroup_attach(int leaf_fd, pid_t pid)
 	char v[32];
 
 	snprintf(v, sizeof(v), "%d", (int)pid);
-	return write_at(leaf_fd, "cgroup.procs", v);
+	return cgroup_write(leaf_fd, "cgroup.procs", v);
 }
 
 static int64_t now_ms(void)
@@ -217,21 +370,51 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int cgroup_destroy(const char *cgroup_root, const char *name)
+/* "oom_kill N" of memory.events; 0 without the memory controller. */
+static unsigned long long oom_kills_of(int fd)
 {
-	_cleanup_close_ int rfd = open(cgroup_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC), leaf = -1,
-			    ev = -1;
+	char buf[512];
+	const char *k;
+
+	if (read_at(fd, "memory.events", buf, sizeof(buf)) < 0 || !(k = strstr(buf, "oom_kill ")))
+		return 0;
+	return strtoull(k + strlen("oom_kill "), NULL, 10);
+}
+
+/* Splits path into an fd of its parent directory and its last component. */
+static int open_parent(const char *path, const char **name)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[512];
+
+	if (!slash || !slash[1] || (size_t)(slash - path) >= sizeof(dir))
+		return -EINVAL;
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	*name = slash + 1;
+	int fd = open(dir[0] ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fd < 0 ? negerrno() : fd;
+}
+
+int cgroup_destroy(const char *path, unsigned long long *oom_kills)
+{
+	_cleanup_close_ int pfd = -1, leaf = -1, ev = -1;
+	const char *name;
 	int64_t deadline;
 	char buf[256];
 	int r;
 
-	if (rfd < 0)
-		return errno == ENOENT ? 0 : negerrno();
-	leaf = openat(rfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (oom_kills)
+		*oom_kills = 0;
+	pfd = open_parent(path, &name);
+	if (pfd < 0)
+		return pfd == -ENOENT ? 0 : pfd;
+	leaf = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (leaf < 0)
 		return errno == ENOENT ? 0 : negerrno();
+	if (oom_kills)
+		*oom_kills = oom_kills_of(leaf);
 	/* One write kills every process of the session, including ones forked meanwhile. */
-	r = write_at(leaf, "cgroup.kill", "1");
+	r = cgroup_write(leaf, "cgroup.kill", "1");
 	if (r < 0 && r != -ENOENT)
 		return r;
 	ev = openat(leaf, "cgroup.events", O_RDONLY | O_CLOEXEC);
@@ -249,16 +432,30 @@ int cgroup_destroy(const char *cgroup_root, const char *name)
 		int64_t left = deadline - now_ms();
 		if (left <= 0)
 			return -ETIMEDOUT;
-		struct pollfd pfd = {.fd = ev, .events = POLLPRI};
-		(void)poll(&pfd, 1, left > 100 ? 100 : (int)left);
+		struct pollfd pe = {.fd = ev, .events = POLLPRI};
+		(void)poll(&pe, 1, left > 100 ? 100 : (int)left);
 	}
 	/* rmdir can briefly see EBUSY while the last task's exit is still being accounted. */
 	for (int i = 0; i < 100; i++) {
-		if (unlinkat(rfd, name, AT_REMOVEDIR) == 0 || errno == ENOENT)
+		if (unlinkat(pfd, name, AT_REMOVEDIR) == 0 || errno == ENOENT)
 			return 0;
 		if (errno != EBUSY)
 			return negerrno();
 		usleep(1000);
 	}
 	return -EBUSY;
+}
+
+int cgroup_remove_if_unused(const char *path)
+{
+	_cleanup_close_ int pfd = -1;
+	const char *name;
+
+	pfd = open_parent(path, &name);
+	if (pfd < 0)
+		return pfd == -ENOENT ? 0 : pfd;
+	if (unlinkat(pfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT && errno != EBUSY &&
+	    errno != ENOTEMPTY)
+		return negerrno();
+	return 0;
 }

@@ -750,16 +750,6 @@ static void profile_done(struct confine_profile *p)
 	free(p->io_path);
 }
 
-bool profile_has_user_limits(const struct confine_profile *p)
-{
-	return p->user_memory_max != UNIT_MAX || p->user_cpu_quota || p->user_pids_max != UNIT_MAX;
-}
-
-bool profile_has_io(const struct confine_profile *p)
-{
-	return p->io_read_bps != UNIT_MAX || p->io_write_bps != UNIT_MAX ||
-	       p->io_read_iops != UNIT_MAX || p->io_write_iops != UNIT_MAX || p->io_weight;
-}
 
 static bool valid_profile_name(const char *s)
 {

@@ -55,10 +55,20 @@ struct confine_profile {
 	bool limits_optional;	  /* run without cgroup limits where they are unavailable */
 };
 
-/* True when the profile sets any per-user aggregate limit. */
-bool profile_has_user_limits(const struct confine_profile *p);
+/* True when the profile sets any per-user aggregate limit (inline: confine-shell links
+ * cgroup code but must not pull in the config parser). */
+static inline bool profile_has_user_limits(const struct confine_profile *p)
+{
+	return p->user_memory_max != UINT64_MAX || p->user_cpu_quota ||
+	       p->user_pids_max != UINT64_MAX;
+}
+
 /* True when the profile sets any io limit. */
-bool profile_has_io(const struct confine_profile *p);
+static inline bool profile_has_io(const struct confine_profile *p)
+{
+	return p->io_read_bps != UINT64_MAX || p->io_write_bps != UINT64_MAX ||
+	       p->io_read_iops != UINT64_MAX || p->io_write_iops != UINT64_MAX || p->io_weight;
+}
 
 /* A match rule: every criterion given must hold; patterns are fnmatch(3) globs. */
 struct confine_rule {

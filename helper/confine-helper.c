@@ -2,10 +2,11 @@
 /*
  * confine-helper: root-only worker behind pam_confine.so (never setuid). See protocol.h.
  *
- *   open:  match the user → session cgroup with limits → the user's shared home mount
- *          (reference-counted) → session record. Prints the session id.
+ *   open:  match the user → session cgroup with limits (systemd scope or cgroupfs leaf,
+ *          below the user's aggregate) → the user's shared home mount (reference-counted)
+ *          → session record. Prints the session id, then notices for the user.
  *   close: kill and remove the session cgroup, drop the home reference (unmounting with
- *          the last one), remove the record. Idempotent.
+ *          the last one, and removing the user's aggregate), remove the record. Idempotent.
  *   gc:    close every session whose login process is gone (also run for the user at open).
  */
 #include <dirent.h>
@@ -18,7 +19,9 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 
+#include "backend.h"
 #include "cgroup.h"
 #include "config.h"
 #include "home.h"
@@ -90,7 +93,10 @@ static int refs_left(int udir)
 	return n;
 }
 
-/* Drops sid's reference on the user's home; unmounts it with the last one. Lock held. */
+/*
+ * Drops sid's reference on the user's home; unmounts it with the last one. Lock held.
+ * Returns 1 when that was the user's last session, else 0 (or a negative errno).
+ */
 static int home_release(const char *user, int udir, const char *sid)
 {
 	char home[128], ref[128];
@@ -109,13 +115,23 @@ static int home_release(const char *user, int udir, const char *sid)
 		return negerrno();
 	if (unlinkat(udir, "profile", 0) < 0 && errno != ENOENT)
 		return negerrno();
-	return 0;
+	return 1;
+}
+
+static void backend_of(const struct session_record *r, struct backend_session *b)
+{
+	snprintf(b->cgroup, sizeof(b->cgroup), "%s", r->cgroup);
+	snprintf(b->unit, sizeof(b->unit), "%s", r->unit);
+	snprintf(b->slice, sizeof(b->slice), "%s", r->slice);
 }
 
 static int session_close(const char *sid)
 {
 	struct session_record r;
+	struct backend_session b;
 	_cleanup_close_ int udir = -1;
+	unsigned long long ooms = 0;
+	char err[512], oom_note[96] = "";
 	int ret = 0, q;
 
 	q = session_read(sid, &r);
@@ -123,20 +139,29 @@ static int session_close(const char *sid)
 		return 0; /* already closed: idempotent */
 	if (q < 0)
 		return log_errno(q, "session %s: unreadable record", sid);
-	q = cgroup_destroy(r.cgroup_root, r.sid);
+	backend_of(&r, &b);
+	if (name_ok(r.user) && (udir = user_dir(r.user)) >= 0)
+		(void)flock(udir, LOCK_EX); /* serialises with the user's opens */
+	q = backend_close(&b, true, &ooms, err, sizeof(err));
 	if (q < 0)
-		ret = log_errno(q, "session %s: cannot remove cgroup %s/%s", sid, r.cgroup_root, sid);
-	if (name_ok(r.user) && (udir = user_dir(r.user)) >= 0) {
-		(void)flock(udir, LOCK_EX);
+		ret = log_errno(q, "session %s: %s", sid, err);
+	if (udir >= 0) {
 		q = home_release(r.user, udir, sid);
 		if (q < 0)
 			ret = log_errno(q, "session %s: cannot release the home of %s", sid, r.user);
+		/* The user's last session: its aggregate budget goes too. */
+		if (q == 1 && (q = backend_user_done(&b, err, sizeof(err))) < 0)
+			ret = log_errno(q, "session %s: %s", sid, err);
 	}
 	/* Keep the record while something failed, so gc can retry. */
 	if (ret == 0 && (q = session_remove(sid)) < 0)
 		ret = log_errno(q, "session %s: cannot remove the record", sid);
+	if (ooms)
+		snprintf(oom_note, sizeof(oom_note),
+			 "; the kernel OOM-killed %llu of its processes (memory limit)", ooms);
 	if (ret == 0)
-		log_msg(LOG_INFO, "session %s of %s closed", sid, r.user);
+		log_msg(ooms ? LOG_WARNING : LOG_INFO, "session %s of %s closed%s", sid, r.user,
+			oom_note);
 	return ret;
 }
 
@@ -199,7 +224,9 @@ static int gc_runs(const char *conf)
 			continue;
 		log_msg(LOG_NOTICE, "cgroup %s/%s: confinectl %d is gone, collecting",
 			c->cgroup_root, de->d_name, pid);
-		if (cgroup_destroy(c->cgroup_root, de->d_name) < 0)
+		char path[1024];
+		snprintf(path, sizeof(path), "%s/%s", c->cgroup_root, de->d_name);
+		if (cgroup_destroy(path, NULL) < 0)
 			ret = -EIO;
 	}
 	if (d)
@@ -316,7 +343,10 @@ static int do_open(const char *user, const char *service, const char *tty, const
 	const struct confine_rule *rule;
 	const struct confine_profile *p;
 	struct session_record rec = {0};
-	char err[512], home[160] = "";
+	struct backend_session cg = {{0}};
+	struct timespec now;
+	char err[512], home[160] = "", notice[600] = "";
+	bool no_limits = false;
 	_cleanup_close_ int leaf = -1, udir = -1;
 	struct passwd *pw;
 	char **groups = NULL;
@@ -364,10 +394,21 @@ static int do_open(const char *user, const char *service, const char *tty, const
 		ret = CONFINE_HELPER_DENIED;
 		goto out;
 	}
-	if ((r = cgroup_check(c->cgroup_root, p, err, sizeof(err))) < 0) {
-		log_msg(LOG_ERR, "refusing the session of '%s' (profile %s): %s", user, p->name,
-			err);
-		goto out;
+	if ((r = backend_check(c, p, err, sizeof(err))) < 0) {
+		if (!p->limits_optional) {
+			log_msg(LOG_ERR, "refusing the session of '%s' (profile %s): %s", user,
+				p->name, err);
+			printf("confine: login refused: no resource limits on this host: %s\n", err);
+			goto out;
+		}
+		/* limits = "optional": the admin accepted sessions without a cgroup. Loudly. */
+		log_msg(LOG_WARNING,
+			"session of '%s' (profile %s) runs WITHOUT resource limits (limits = "
+			"\"optional\"): %s",
+			user, p->name, err);
+		snprintf(notice, sizeof(notice),
+			 "confine: warning: this session has no resource limits: %s", err);
+		no_limits = true;
 	}
 	if ((r = record_user_profile(&rec, pw, p)) < 0) {
 		log_errno(r, "refusing the session of '%s': cannot record it", user);
@@ -387,7 +428,6 @@ static int do_open(const char *user, const char *service, const char *tty, const
 			user, (int)rec.caller_pid, rec.sid);
 		goto out;
 	}
-	snprintf(rec.cgroup_root, sizeof(rec.cgroup_root), "%s", c->cgroup_root);
 	/* The shell must build the session from the same config the rules were matched in. */
 	if (c->path[0] != '/' || strlen(c->path) >= sizeof(rec.conf)) {
 		log_msg(LOG_ERR, "refusing the session of '%s': config path %s is not absolute",
@@ -395,18 +435,39 @@ static int do_open(const char *user, const char *service, const char *tty, const
 		goto out;
 	}
 	snprintf(rec.conf, sizeof(rec.conf), "%s", c->path);
+	clock_gettime(CLOCK_BOOTTIME, &now);
+	rec.started = (unsigned long long)now.tv_sec;
+	rec.max_duration = p->max_duration;
+	rec.grace = p->max_duration_grace;
 
-	leaf = cgroup_create(c->cgroup_root, rec.sid, p);
-	if (leaf < 0) {
-		log_errno(leaf, "refusing the session of '%s': cannot create cgroup %s/%s", user,
-			  c->cgroup_root, rec.sid);
-		goto out;
-	}
 	if ((udir = user_dir(pw->pw_name)) < 0) {
 		log_errno(udir, "refusing the session of '%s': cannot create its state", user);
-		goto rollback_cgroup;
+		goto out;
 	}
-	(void)flock(udir, LOCK_EX); /* serialises this user's opens and closes */
+	/* Serialises this user's opens and closes: session count, cgroups, home. */
+	(void)flock(udir, LOCK_EX);
+	if (p->max_sessions && (r = refs_left(udir)) >= (int)p->max_sessions) {
+		log_msg(LOG_ERR,
+			"refusing the session of '%s' (profile %s): %d sessions are open, "
+			"max_sessions = %u",
+			user, p->name, r, p->max_sessions);
+		printf("confine: login refused: %s already has %d session%s open (at most %u "
+		       "allowed)\n",
+		       user, r, r == 1 ? "" : "s", p->max_sessions);
+		ret = CONFINE_HELPER_DENIED;
+		goto out;
+	}
+	if (!no_limits) {
+		leaf = backend_open(c, p, pw->pw_uid, true, rec.sid, &cg, err, sizeof(err));
+		if (leaf < 0) {
+			log_msg(LOG_ERR, "refusing the session of '%s' (profile %s): %s", user,
+				p->name, err);
+			goto out;
+		}
+	}
+	snprintf(rec.cgroup, sizeof(rec.cgroup), "%s", cg.cgroup);
+	snprintf(rec.unit, sizeof(rec.unit), "%s", cg.unit);
+	snprintf(rec.slice, sizeof(rec.slice), "%s", cg.slice);
 	r = home_acquire(c, p, pw, udir, rec.sid, home, sizeof(home));
 	if (r == -EXDEV) {
 		log_msg(LOG_ERR,
@@ -419,23 +480,27 @@ static int do_open(const char *user, const char *service, const char *tty, const
 	if (r < 0) {
 		log_errno(r, "refusing the session of '%s': cannot mount its home %s", user,
 			  pw->pw_dir);
-		(void)home_release(pw->pw_name, udir, rec.sid);
-		goto rollback_cgroup;
+		goto rollback_home;
 	}
 	snprintf(rec.home, sizeof(rec.home), "%s", home);
 	if ((r = session_write(&rec)) < 0) {
 		log_errno(r, "refusing the session of '%s': cannot write its record", user);
-		(void)home_release(pw->pw_name, udir, rec.sid);
-		goto rollback_cgroup;
+		goto rollback_home;
 	}
-	log_msg(LOG_INFO, "session %s opened for %s (profile %s, service %s)", rec.sid, user,
-		p->name, service);
+	log_msg(LOG_INFO, "session %s opened for %s (profile %s, service %s%s%s)", rec.sid, user,
+		p->name, service, cg.unit[0] ? ", scope " : "", cg.unit);
 	printf("%s\n", rec.sid);
+	if (notice[0])
+		printf("%s\n", notice);
 	ret = CONFINE_HELPER_OK;
 	goto out;
 
+rollback_home:
+	(void)home_release(pw->pw_name, udir, rec.sid);
 rollback_cgroup:
-	(void)cgroup_destroy(c->cgroup_root, rec.sid);
+	(void)backend_close(&cg, true, NULL, err, sizeof(err));
+	if (refs_left(udir) == 0)
+		(void)backend_user_done(&cg, err, sizeof(err));
 out:
 	free_names(groups);
 	config_free(c);

@@ -82,9 +82,9 @@ static char **copy_env(char **env, const char *shell)
 int main(int argc, char **argv)
 {
 	struct session_record rec;
-	char err[512], path[600], **env, **args, *real0;
+	char err[512], **env, **args, *real0;
 	size_t total = 0;
-	int leaf, home, status, r, ngroups;
+	int leaf = -1, home, status, r, ngroups;
 	uid_t uid = getuid();
 	gid_t groups[SESSION_GROUPS_MAX];
 	char **saved_env = environ;
@@ -139,10 +139,11 @@ int main(int argc, char **argv)
 		.shell = rec.shell,
 	};
 
-	snprintf(path, sizeof(path), "%s/%s", rec.cgroup_root, rec.sid);
-	leaf = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (leaf < 0)
-		refuse("refusing the session of %s: its cgroup %s is gone: %m", rec.user, path);
+	/* No cgroup only where the profile said limits = "optional" and there were none. */
+	if (rec.cgroup[0] &&
+	    (leaf = open(rec.cgroup, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		refuse("refusing the session of %s: its cgroup %s is gone: %m", rec.user,
+		       rec.cgroup);
 	/* A private copy of the user's shared home, to be moved into this sandbox. */
 	home = sys_open_tree(AT_FDCWD, rec.home,
 			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_SYMLINK_NOFOLLOW);
@@ -175,6 +176,11 @@ int main(int argc, char **argv)
 		.argv = args,
 		.envp = env,
 		.grace_ms = 2000,
+		.started = rec.started,
+		.max_duration = rec.max_duration,
+		.max_duration_grace = rec.grace,
+		.sid = rec.sid,
+		.user = rec.user,
 	};
 	r = sandbox_run(&spec, &status, err, sizeof(err));
 	if (r < 0)

@@ -13,6 +13,7 @@
 #include <sys/sysmacros.h>
 #include <time.h>
 
+#include "backend.h"
 #include "cgroup.h"
 #include "config.h"
 #include "home.h"
@@ -94,6 +95,9 @@ static int cmd_run(int argc, char **argv)
 		shell_env[4200], term_env[256];
 	char *envp[8];
 	int ngroups, o, r, status = SANDBOX_EXIT_SETUP, envn = 0;
+	struct backend_session cg = {{0}};
+	unsigned long long ooms = 0;
+	bool no_limits = false;
 	struct passwd *pw;
 	uint32_t rnd;
 
@@ -134,10 +138,17 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "confinectl: cannot read the groups of '%s'\n", uname);
 		goto out_setup;
 	}
-	if ((r = cgroup_check(c->cgroup_root, p, err, sizeof(err))) < 0) {
-		fprintf(stderr, "confinectl: refusing to run profile '%s' unconfined: %s\n", pname,
-			err);
-		goto out_setup;
+	if ((r = backend_check(c, p, err, sizeof(err))) < 0) {
+		if (!p->limits_optional) {
+			fprintf(stderr, "confinectl: refusing to run profile '%s' unconfined: %s\n",
+				pname, err);
+			goto out_setup;
+		}
+		fprintf(stderr,
+			"confinectl: warning: running WITHOUT resource limits (limits = "
+			"\"optional\" in profile '%s'): %s\n",
+			pname, err);
+		no_limits = true;
 	}
 	/* A logged-in user's persistent upper is in use by its login sessions' home mount. */
 	snprintf(err, sizeof(err), CONFINE_HOMES_DIR "/%s", pw->pw_name);
@@ -150,10 +161,9 @@ static int cmd_run(int argc, char **argv)
 	if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
 		rnd = (uint32_t)getpid() ^ (uint32_t)time(NULL);
 	snprintf(name, sizeof(name), "run-%d-%08x", (int)getpid(), rnd);
-	leaf = cgroup_create(c->cgroup_root, name, p);
-	if (leaf < 0) {
-		fprintf(stderr, "confinectl: cannot create cgroup %s/%s: %s\n", c->cgroup_root,
-			name, strerror(-leaf));
+	if (!no_limits &&
+	    (leaf = backend_open(c, p, pw->pw_uid, false, name, &cg, err, sizeof(err))) < 0) {
+		fprintf(stderr, "confinectl: %s\n", err);
 		goto out_setup;
 	}
 	struct home_owner ho = {pw->pw_name, pw->pw_uid, pw->pw_gid, pw->pw_dir};
@@ -172,6 +182,8 @@ static int cmd_run(int argc, char **argv)
 	}
 	envp[envn] = NULL;
 
+	struct timespec boot;
+	clock_gettime(CLOCK_BOOTTIME, &boot);
 	struct sandbox_spec spec = {
 		.profile = p,
 		.creds = {pw->pw_uid, pw->pw_gid, groups, ngroups},
@@ -184,19 +196,28 @@ static int cmd_run(int argc, char **argv)
 		.argv = argv + optind,
 		.envp = envp,
 		.grace_ms = 2000,
+		.started = (unsigned long long)boot.tv_sec,
+		.max_duration = p->max_duration,
+		.max_duration_grace = p->max_duration_grace,
+		.sid = name,
+		.user = pw->pw_name,
 	};
 	r = sandbox_run(&spec, &status, err, sizeof(err));
 	if (r < 0)
 		fprintf(stderr, "confinectl: %s\n", err);
 
 	/* Teardown: whatever happened, nothing of the session may outlive this point. */
-	r = cgroup_destroy(c->cgroup_root, name);
+	/* Our own scope (systemd) ends by itself when we exit: only the payload goes here. */
+	r = backend_close(&cg, false, &ooms, err, sizeof(err));
 	if (r < 0) {
-		fprintf(stderr, "confinectl: cannot remove cgroup %s/%s: %s\n", c->cgroup_root,
-			name, strerror(-r));
+		fprintf(stderr, "confinectl: %s\n", err);
 		if (status == 0)
 			status = SANDBOX_EXIT_SETUP;
 	}
+	if (ooms)
+		fprintf(stderr, "confinectl: the kernel OOM-killed %llu process%s of the run "
+				"(memory limit)\n",
+			ooms, ooms == 1 ? "" : "es");
 	config_free(c);
 	return status;
 out_setup:
@@ -303,9 +324,20 @@ static int cmd_check(int argc, char **argv)
 		       n > 0 ? "available" : n == 0 ? "disabled (user.max_user_namespaces = 0)"
 						: "unknown");
 	}
+	{
+		char why[256];
+		enum cgroup_backend b = backend_resolve(c, why, sizeof(why));
+		printf("# cgroup backend: %s (%s)\n", config_backend_name(b), why);
+	}
 	for (unsigned i = 0; i < c->n_profiles; i++) {
 		const struct confine_profile *p = &c->profiles[i];
-		if (cgroup_check(c->cgroup_root, p, msg, sizeof(msg)) < 0) {
+		if (backend_check(c, p, msg, sizeof(msg)) < 0) {
+			if (p->limits_optional) {
+				printf("# profile %s: usable WITHOUT resource limits (limits = "
+				       "\"optional\"): %s\n",
+				       p->name, msg);
+				continue;
+			}
 			printf("# profile %s: NOT usable on this host: %s\n", p->name, msg);
 			bad = 1;
 		} else {

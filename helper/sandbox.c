@@ -35,6 +35,7 @@
 #include <time.h>
 
 #include "cgroup.h"
+#include "log.h"
 #include "home.h"
 #include "mountapi.h"
 #include "sandbox.h"
@@ -78,14 +79,30 @@ static int status_code(int st)
 	return SANDBOX_EXIT_SETUP;
 }
 
+/* Milliseconds on CLOCK_MONOTONIC until the session's time limit, or -1 for none. */
+static int64_t limit_at(const struct sandbox_spec *s)
+{
+	struct timespec ts;
+	int64_t now_boot, end;
+
+	if (!s || !s->max_duration)
+		return -1;
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	now_boot = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	end = (int64_t)(s->started + s->max_duration) * 1000;
+	return now_ms() + (end > now_boot ? end - now_boot : 0);
+}
+
 /*
  * Waits for child pid while relaying signals from sfd to it; SIGKILLs it grace_ms after
- * the first relayed signal (PID 1 ignores signals it has no handler for).
+ * the first relayed signal (PID 1 ignores signals it has no handler for). With limit set
+ * (the namespaced parent), the session's max_duration is enforced too: SIGHUP at the
+ * limit, SIGKILL max_duration_grace later.
  */
 static int wait_relaying(pid_t pid, int sfd, int msg_sock, struct sync_msg *msg, bool *got_msg,
-			 unsigned grace_ms)
+			 unsigned grace_ms, const struct sandbox_spec *limit)
 {
-	int64_t kill_at = -1;
+	int64_t kill_at = -1, hup_at = limit_at(limit);
 	int st;
 
 	for (;;) {
@@ -97,9 +114,10 @@ static int wait_relaying(pid_t pid, int sfd, int msg_sock, struct sync_msg *msg,
 
 		struct pollfd p[2] = {{.fd = sfd, .events = POLLIN}, {.fd = msg_sock, .events = POLLIN}};
 		int timeout = -1;
-		if (kill_at >= 0) {
-			int64_t left = kill_at - now_ms();
-			timeout = left > 0 ? (int)left : 0;
+		int64_t next = kill_at >= 0 && (hup_at < 0 || kill_at < hup_at) ? kill_at : hup_at;
+		if (next >= 0) {
+			int64_t left = next - now_ms();
+			timeout = left > 0 ? (left > INT32_MAX ? INT32_MAX : (int)left) : 0;
 		}
 		int n = poll(p, msg_sock >= 0 ? 2 : 1, timeout);
 		if (n < 0 && errno != EINTR)
@@ -107,6 +125,19 @@ static int wait_relaying(pid_t pid, int sfd, int msg_sock, struct sync_msg *msg,
 		if (kill_at >= 0 && now_ms() >= kill_at) {
 			(void)kill(pid, SIGKILL);
 			kill_at = -1;
+		}
+		if (hup_at >= 0 && now_ms() >= hup_at) {
+			char d[32], g[32];
+			format_duration(limit->max_duration, d, sizeof(d));
+			format_duration(limit->max_duration_grace, g, sizeof(g));
+			log_msg(LOG_NOTICE,
+				"session %s of %s: time limit max_duration = %s reached; hanging "
+				"up, killing it in %s",
+				limit->sid ? limit->sid : "?", limit->user ? limit->user : "?", d, g);
+			/* Like a terminal hangup: the shell may save its history and exit. */
+			(void)kill(pid, SIGHUP);
+			kill_at = now_ms() + (int64_t)limit->max_duration_grace * 1000;
+			hup_at = -1;
 		}
 		if (n > 0 && (p[0].revents & POLLIN)) {
 			struct signalfd_siginfo si;
@@ -340,7 +371,7 @@ static _Noreturn void ns_parent(const struct sandbox_spec *spec, int sock, int s
 		_exit(SANDBOX_EXIT_SETUP);
 
 	/* Join the session cgroup first: the cgroup namespace is rooted where we are. */
-	if ((r = cgroup_attach(s->cgroup_fd, 0)) < 0) {
+	if (s->cgroup_fd >= 0 && (r = cgroup_attach(s->cgroup_fd, 0)) < 0) {
 		report(sock, r, SANDBOX_EXIT_SETUP, "cannot join the session cgroup: %s",
 		       strerror(-r));
 		_exit(SANDBOX_EXIT_SETUP);
@@ -415,7 +446,7 @@ static _Noreturn void ns_parent(const struct sandbox_spec *spec, int sock, int s
 	close(sock); /* from now on only PID 1 reports */
 	if (s->home_fd >= 0)
 		close(s->home_fd); /* PID 1 holds the home now; the lock stays with us */
-	st = wait_relaying(child, sfd, -1, &unused, &got, s->grace_ms);
+	st = wait_relaying(child, sfd, -1, &unused, &got, s->grace_ms, s);
 	_exit(st < 0 ? SANDBOX_EXIT_SETUP : status_code(st));
 }
 
@@ -457,7 +488,9 @@ int sandbox_run(const struct sandbox_spec *s, int *ret_status, char *err, size_t
 		ns_parent(s, sp[1], sfd, self);
 	}
 	close(sp[1]);
-	st = wait_relaying(pid, sfd, sp[0], &msg, &got, s->grace_ms + 1000);
+	/* No limit here: the namespaced parent keeps it; SIGHUP reaches us only relayed. */
+	st = wait_relaying(pid, sfd, sp[0], &msg, &got,
+			   s->grace_ms + 1000 + (unsigned)s->max_duration_grace * 1000, NULL);
 	/* The sandbox may have exited before its message was read. */
 	if (!got && recv(sp[0], &msg, sizeof(msg), MSG_DONTWAIT) == sizeof(msg))
 		got = true;

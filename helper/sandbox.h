@@ -22,11 +22,16 @@ struct sandbox_spec {
 	 * (home_prepare) inside the sandbox's mount namespace, so nothing appears on the host. */
 	const struct confine_config *config;
 	const struct home_owner *home_owner;
-	int cgroup_fd;	    /* the session's leaf cgroup; joined before any user code runs */
+	int cgroup_fd;	    /* the session's leaf cgroup, joined before any user code runs; -1:
+			     * none (limits = "optional" on a host without them) */
 	const char *path;   /* program to exec (absolute) */
 	char *const *argv;  /* its argv (argv[0] may differ from path, e.g. "-bash") */
 	char *const *envp;  /* its whole environment */
 	unsigned grace_ms;  /* after relaying SIGHUP/SIGTERM/SIGINT, SIGKILL after this long */
+	/* Session time limit: at started + max_duration (CLOCK_BOOTTIME seconds; 0 = none)
+	 * the program gets SIGHUP, and SIGKILL max_duration_grace seconds later. */
+	unsigned long long started, max_duration, max_duration_grace;
+	const char *sid, *user; /* for the log line saying why the session ended */
 	int parent_pidfd;   /* internal: pidfd of the namespaced parent, for PID 1 */
 };
 

@@ -88,11 +88,13 @@ int session_write(const struct session_record *r)
 	}
 	fprintf(f,
 		"sid=%s\nuser=%s\nuid=%u\ngid=%u\ngroups=%s\nhome_dir=%s\nprofile=%s\n"
-		"cgroup_root=%s\nhome=%s\nconf=%s\nshell=%s\nhostname=%s\nnet=%s\ntmp_size=%llu\n"
-		"caller_pid=%d\ncaller_start=%llu\n",
+		"cgroup=%s\nunit=%s\nslice=%s\nhome=%s\nconf=%s\nshell=%s\nhostname=%s\nnet=%s\n"
+		"tmp_size=%llu\nstarted=%llu\nmax_duration=%llu\ngrace=%llu\ncaller_pid=%d\n"
+		"caller_start=%llu\n",
 		r->sid, r->user, (unsigned)r->uid, (unsigned)r->gid, r->groups, r->home_dir,
-		r->profile, r->cgroup_root, r->home, r->conf, r->shell, r->hostname, r->net,
-		r->tmp_size, (int)r->caller_pid, r->caller_start);
+		r->profile, r->cgroup, r->unit, r->slice, r->home, r->conf, r->shell, r->hostname,
+		r->net, r->tmp_size, r->started, r->max_duration, r->grace, (int)r->caller_pid,
+		r->caller_start);
 	if (fflush(f) != 0 || fsync(fileno(f)) < 0)
 		return negerrno();
 	/* Readers see the whole record or none. */
@@ -136,13 +138,18 @@ static const struct field {
 	{"groups", STR(groups)},
 	{"home_dir", STR(home_dir)},
 	{"profile", STR(profile)},
-	{"cgroup_root", STR(cgroup_root)},
+	{"cgroup", STR(cgroup)},
+	{"unit", STR(unit)},
+	{"slice", STR(slice)},
 	{"home", STR(home)},
 	{"conf", STR(conf)},
 	{"shell", STR(shell)},
 	{"hostname", STR(hostname)},
 	{"net", STR(net)},
 	{"tmp_size", NUM(tmp_size, ~0ULL)},
+	{"started", NUM(started, ~0ULL)},
+	{"max_duration", NUM(max_duration, ~0ULL)},
+	{"grace", NUM(grace, ~0ULL)},
 	{"caller_pid", NUM(caller_pid, 1U << 22)},
 	{"caller_start", NUM(caller_start, ~0ULL)},
 };
@@ -207,7 +214,7 @@ int session_parse(const char *text, size_t len, const char *sid, struct session_
 			return bit;
 		seen |= (unsigned)bit;
 	}
-	if (seen != ALL_FIELDS || !streq(r->sid, sid) || r->cgroup_root[0] != '/' ||
+	if (seen != ALL_FIELDS || !streq(r->sid, sid) || (r->cgroup[0] && r->cgroup[0] != '/') ||
 	    r->conf[0] != '/' || r->home_dir[0] != '/' || r->shell[0] != '/' || !r->hostname[0] ||
 	    (!streq(r->net, "none") && !streq(r->net, "host")) || r->caller_pid <= 0)
 		return -EINVAL;

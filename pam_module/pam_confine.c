@@ -58,15 +58,44 @@ static const char *get_user(pam_handle_t *pamh)
 }
 
 /* The helper's stdout holds the session id and at most one newline: [A-Za-z0-9._-]{1,MAX}. */
-static bool parse_sid(char *out, size_t len)
+#define NOTICE_PREFIX "confine: "
+
+/*
+ * Shows the helper's "confine: ..." lines to the user (style PAM_TEXT_INFO or
+ * PAM_ERROR_MSG), each cut at its newline, with anything unprintable replaced. Returns
+ * false if a line lacks the prefix (the helper's output is then not to be trusted).
+ */
+static bool show_notices(pam_handle_t *pamh, int style, char *text)
 {
-	if (len > 0 && out[len - 1] == '\n')
-		len--;
-	if (len == 0 || len > CONFINE_SID_MAX)
-		return false;
+	for (char *line = text, *next; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (strncmp(line, NOTICE_PREFIX, strlen(NOTICE_PREFIX)) != 0)
+			return false;
+		for (char *c = line; *c; c++)
+			if ((unsigned char)*c < ' ' || (unsigned char)*c > '~')
+				*c = '?';
+		/* A login program without a conversation for messages still logs in. */
+		(void)pam_prompt(pamh, style, NULL, "%s", line);
+	}
+	return true;
+}
+
+/* out: the session id on the first line, then notices for the user. */
+static bool parse_sid(pam_handle_t *pamh, char *out, size_t len)
+{
+	char *nl;
+
 	out[len] = '\0';
-	return strspn(out, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") ==
-	       len;
+	nl = strchr(out, '\n');
+	if (nl)
+		*nl = '\0';
+	len = strlen(out);
+	if (len == 0 || len > CONFINE_SID_MAX ||
+	    strspn(out, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != len)
+		return false;
+	return !nl || show_notices(pamh, PAM_TEXT_INFO, nl + 1);
 }
 
 /* "close" for a session the helper prepared but we cannot hand to the application. */
@@ -87,7 +116,7 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	struct confine_args args;
 	const struct passwd *pw;
 	const char *user, *service, *tty, *rhost;
-	char out[CONFINE_SID_MAX + 2]; /* id, newline, NUL */
+	char out[CONFINE_SID_MAX + 2 + 1024]; /* id, newline, notices, NUL */
 	_cleanup_free_ char *sid = NULL;
 	size_t len = 0;
 	int r;
@@ -128,16 +157,20 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 		return PAM_IGNORE;
 	case CONFINE_HELPER_DENIED:
 		pam_syslog(pamh, LOG_ERR, "session for %s refused by confine policy", user);
+		if (len < sizeof(out))
+			(void)show_notices(pamh, PAM_ERROR_MSG, (out[len] = '\0', out));
 		return PAM_PERM_DENIED;
 	case -1: /* logged */
 		return PAM_SYSTEM_ERR;
 	default:
 		pam_syslog(pamh, LOG_ERR,
 			   "cannot open confined session for %s: helper exit status %d", user, r);
+		if (r == CONFINE_HELPER_ERROR && len < sizeof(out))
+			(void)show_notices(pamh, PAM_ERROR_MSG, (out[len] = '\0', out));
 		return PAM_SYSTEM_ERR;
 	}
 
-	if (len > sizeof(out) - 1 || !parse_sid(out, len)) {
+	if (len > sizeof(out) - 1 || !parse_sid(pamh, out, len)) {
 		pam_syslog(pamh, LOG_ERR,
 			   "helper returned no valid session id for %s, rolling back", user);
 		rollback(pamh, &args, user);

@@ -206,14 +206,23 @@ static void mkcase(struct kase *k, const char *name, const char *control, const 
 		die(path);
 }
 
+/* Messages the module showed the user: "I:text" (info) or "E:text" (error), one per line. */
+static char shown[4096];
+
 static int conv(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
 {
-	(void)n;
-	(void)msg;
-	(void)resp;
 	(void)data;
-	return PAM_CONV_ERR;
+	for (int i = 0; i < n; i++) {
+		int style = msg[i]->msg_style;
+		if (style != PAM_TEXT_INFO && style != PAM_ERROR_MSG)
+			return PAM_CONV_ERR; /* nothing may ask the user anything */
+		snprintf(shown + strlen(shown), sizeof(shown) - strlen(shown), "%c:%s\n",
+			 style == PAM_TEXT_INFO ? 'I' : 'E', msg[i]->msg);
+	}
+	*resp = NULL;
+	return PAM_SUCCESS;
 }
+
 
 static const struct pam_conv pam_conv = {conv, NULL};
 
@@ -437,6 +446,26 @@ static void t_bad_sid(const char *name, const char *out)
 	is_int(runs(&k, "close"), 1, "%s: rolled back once, not closed again", name);
 	pam_end(pamh, PAM_SUCCESS);
 	free(ca);
+}
+
+/* The helper's lines after the session id, or of a refusal, reach the user, sanitized. */
+static void t_notices(const char *name, const char *exit_how, const char *out, int want,
+		      const char *want_shown)
+{
+	struct kase k;
+	pam_handle_t *pamh;
+
+	if (!need_root(name))
+		return;
+	mkcase(&k, name, PROBED, so_test, NULL, NULL);
+	write_file(&k, "exit", exit_how);
+	write_file(&k, "stdout", out);
+	pamh = start(&k, USER, true);
+	shown[0] = '\0';
+	is_int(OPEN(pamh), want, "%s: open_session returns %s", name, pam_strerror(pamh, want));
+	is_str(shown, want_shown, "%s: shown to the user", name);
+	(void)CLOSE(pamh);
+	pam_end(pamh, PAM_SUCCESS);
 }
 
 static void t_good_long_sid(void)
@@ -901,6 +930,16 @@ int main(int argc, char **argv)
 		  "12345678901234567890123456789012345678901234567890123456789012345\n");
 	t_bad_sid("sid-with-space", "12 34\n");
 	t_bad_sid("sid-two-lines", "1-2\n3-4\n");
+	t_bad_sid("notice-without-prefix", "1-2\nconfine: fine\nsomething else\n");
+	t_notices("notice", "0\n", "1-2\nconfine: warning: no limits\n", PAM_SUCCESS,
+		  "I:confine: warning: no limits\n");
+	t_notices("notice-sanitized", "0\n", "1-2\nconfine: a\033[2Jb\n", PAM_SUCCESS,
+		  "I:confine: a?[2Jb\n");
+	t_notices("refusal-shown", "11\n", "confine: login refused: 2 sessions open\n",
+		  PAM_PERM_DENIED, "E:confine: login refused: 2 sessions open\n");
+	t_notices("error-shown", "12\n", "confine: login refused: no controller 'cpu'\n",
+		  PAM_SYSTEM_ERR, "E:confine: login refused: no controller 'cpu'\n");
+	t_notices("refusal-junk-not-shown", "11\n", "rm -rf\n", PAM_PERM_DENIED, "");
 	t_good_long_sid();
 	t_sigchld();
 	t_close_without_open();

@@ -17,13 +17,18 @@ static const char valid[] = "sid=" SID "\n"
 			    "groups=1001,27,100\n"
 			    "home_dir=/home/alice\n"
 			    "profile=guest\n"
-			    "cgroup_root=/sys/fs/cgroup/confine\n"
+			    "cgroup=/sys/fs/cgroup/confine/user-1001/1234-5678\n"
+			    "unit=\n"
+			    "slice=\n"
 			    "home=/run/confine/homes/alice\n"
 			    "conf=/etc/confine/confine.conf\n"
 			    "shell=/bin/bash\n"
 			    "hostname=confine\n"
 			    "net=none\n"
 			    "tmp_size=67108864\n"
+			    "started=100\n"
+			    "max_duration=7200\n"
+			    "grace=30\n"
 			    "caller_pid=1234\n"
 			    "caller_start=5678\n";
 
@@ -52,7 +57,9 @@ static void test_valid(void)
 	is_str(r.user, "alice", "user");
 	is_int(r.uid, 1001, "uid");
 	is_str(r.profile, "guest", "profile");
-	is_str(r.cgroup_root, "/sys/fs/cgroup/confine", "cgroup_root");
+	is_str(r.cgroup, "/sys/fs/cgroup/confine/user-1001/1234-5678", "cgroup");
+	is_str(r.unit, "", "unit");
+	ok(r.started == 100 && r.max_duration == 7200 && r.grace == 30, "time limit fields");
 	is_str(r.home, "/run/confine/homes/alice", "home");
 	is_int(r.caller_pid, 1234, "caller_pid");
 	is_str(r.conf, "/etc/confine/confine.conf", "conf");
@@ -89,7 +96,7 @@ static void test_valid(void)
 static void test_missing(void)
 {
 	static const char *const keys[] = {"sid=",	  "user=",	 "uid=",
-					   "profile=",	  "cgroup_root=", "home=",
+					   "profile=",	  "cgroup=", "home=", "unit=", "slice=", "started=", "max_duration=", "grace=",
 					   "caller_pid=", "caller_start=", "conf=",
 					   "gid=",	  "groups=",	 "home_dir=",
 					   "shell=",	  "hostname=",	 "net=",
@@ -142,14 +149,19 @@ static void test_sid(void)
 	is_int(parse(valid, NULL, &r), -EINVAL, "NULL sid refused");
 }
 
-static void test_cgroup_root(void)
+static void test_cgroup(void)
 {
 	struct session_record r;
 
-	is_int(parse(edit("cgroup_root=", "cgroup_root=sys/fs/cgroup\n"), SID, &r), -EINVAL,
-	       "relative cgroup_root");
-	is_int(parse(edit("cgroup_root=", "cgroup_root=\n"), SID, &r), -EINVAL,
-	       "empty cgroup_root");
+	is_int(parse(edit("cgroup=", "cgroup=sys/fs/cgroup\n"), SID, &r), -EINVAL,
+	       "relative cgroup");
+	is_int(parse(edit("cgroup=", "cgroup=\n"), SID, &r), 0,
+	       "empty cgroup (limits optional and unavailable)");
+	is_str(r.cgroup, "", "empty cgroup read as empty");
+	is_int(parse(edit("unit=", "unit=confine-1234-5678.scope\n"), SID, &r), 0, "a unit");
+	is_str(r.unit, "confine-1234-5678.scope", "unit read");
+	is_int(parse(edit("max_duration=", "max_duration=2h\n"), SID, &r), -EINVAL,
+	       "max_duration with a unit refused (seconds only)");
 }
 
 static void test_overlong(void)
@@ -169,10 +181,10 @@ static void test_overlong(void)
 	big[0] = '/';
 	memset(big + 1, 'c', 700);
 	big[701] = '\0';
-	snprintf(text, sizeof(text), "%scgroup_root=%s\n", valid, big);
-	is_int(parse(text, SID, &r), 0, "overlong cgroup_root parses");
-	is_int((long long)strlen(r.cgroup_root), (long long)sizeof(r.cgroup_root) - 1,
-	       "cgroup_root truncated to field");
+	snprintf(text, sizeof(text), "%scgroup=%s\n", valid, big);
+	is_int(parse(text, SID, &r), 0, "overlong cgroup parses");
+	is_int((long long)strlen(r.cgroup), (long long)sizeof(r.cgroup) - 1,
+	       "cgroup truncated to field");
 	is_str(r.home, "/run/confine/homes/alice", "home intact");
 
 	/* A line longer than SESSION_LINE_MAX - 1 is split; its rest has no '=' here. */
@@ -213,7 +225,7 @@ int main(void)
 	test_numbers();
 	test_missing();
 	test_sid();
-	test_cgroup_root();
+	test_cgroup();
 	test_overlong();
 	test_junk();
 	return tap_done();

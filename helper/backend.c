@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <fcntl.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "backend.h"
+#include "cgroup-systemd.h"
+#include "cgroup.h"
+#include "util.h"
+
+enum cgroup_backend backend_resolve(const struct confine_config *c, char *why, size_t len)
+{
+	if (c->cgroup_backend != CGROUP_BACKEND_AUTO) {
+		snprintf(why, len, "cgroup_backend = \"%s\" in %s",
+			 config_backend_name(c->cgroup_backend), c->path);
+		return c->cgroup_backend;
+	}
+	if (systemd_booted()) {
+		snprintf(why, len, "auto: systemd is PID 1 and owns the cgroup tree");
+		return CGROUP_BACKEND_SYSTEMD;
+	}
+	snprintf(why, len, "auto: systemd is not running; confine manages %s itself",
+		 c->cgroup_root);
+	return CGROUP_BACKEND_CGROUPFS;
+}
+
+int backend_check(const struct confine_config *c, const struct confine_profile *p, char *msg,
+		  size_t len)
+{
+	char why[256];
+
+	if (backend_resolve(c, why, sizeof(why)) == CGROUP_BACKEND_CGROUPFS)
+		return cgroup_check(c->cgroup_root, p, msg, len);
+	if (!systemd_built_in()) {
+		snprintf(msg, len,
+			 "the systemd backend is in force (%s) but confine was built without "
+			 "libsystemd; rebuild with libsystemd-dev, or set cgroup_backend = "
+			 "\"cgroupfs\" on a host where nothing else manages cgroups",
+			 why);
+		return -EOPNOTSUPP;
+	}
+	if (!systemd_booted()) {
+		snprintf(msg, len, "cgroup_backend = \"systemd\" but systemd is not PID 1 here");
+		return -EOPNOTSUPP;
+	}
+	return cgroup_check(CGROUP_MOUNT, p, msg, len);
+}
+
+/*
+ * A transient scope needs a first process, and the login program must stay in its logind
+ * session scope. So a keeper holds the session's scope from open to close: root (the user
+ * cannot signal it), no fds (the PAM module reads our stdout to EOF), in its own session,
+ * asleep until the scope is stopped (SIGTERM) or killed.
+ */
+static pid_t spawn_keeper(void)
+{
+	pid_t pid = fork();
+
+	if (pid != 0)
+		return pid < 0 ? negerrno() : pid;
+	sigset_t mask;
+	sigfillset(&mask);
+	sigdelset(&mask, SIGTERM);
+	(void)sigprocmask(SIG_SETMASK, &mask, NULL);
+	(void)signal(SIGTERM, SIG_DFL);
+	(void)syscall(SYS_close_range, 0, ~0U, 0);
+	(void)setsid();
+	(void)prctl(PR_SET_NAME, "confine-keeper");
+	for (;;)
+		pause();
+}
+
+static int open_systemd(const struct confine_profile *p, uid_t uid, bool login,
+			const char *name, struct backend_session *s, char *err, size_t errlen)
+{
+	char slice[128], desc[256];
+	pid_t first = getpid();
+	int r, fd;
+
+	snprintf(s->unit, sizeof(s->unit), "confine-%s.scope", name);
+	snprintf(slice, sizeof(slice), "user-%u.slice", (unsigned)uid);
+	if (login && profile_has_user_limits(p)) {
+		/* The user's sessions share one budget: a slice inside the user's slice. */
+		snprintf(s->slice, sizeof(s->slice), "user-%u-confine.slice", (unsigned)uid);
+		snprintf(desc, sizeof(desc), "confine: all sessions of uid %u (profile %s)",
+			 (unsigned)uid, p->name);
+		if ((r = systemd_slice_start(s->slice, desc, p, err, errlen)) < 0)
+			return r;
+		snprintf(slice, sizeof(slice), "%s", s->slice);
+	}
+	if (login && (first = spawn_keeper()) < 0) {
+		snprintf(err, errlen, "cannot fork the scope keeper: %s", strerror(-first));
+		return first;
+	}
+	snprintf(desc, sizeof(desc), "confine session %s of uid %u (profile %s)", name,
+		 (unsigned)uid, p->name);
+	r = systemd_scope_start(s->unit, slice, desc, p, first, s->cgroup, sizeof(s->cgroup), err,
+				errlen);
+	if (r < 0) {
+		if (login) {
+			(void)kill(first, SIGKILL);
+			(void)waitpid(first, NULL, 0);
+		}
+		return r;
+	}
+	fd = open(s->cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		r = negerrno();
+		snprintf(err, errlen, "cannot open %s: %s", s->cgroup, strerror(-r));
+		(void)backend_close(s, login, NULL, desc, sizeof(desc));
+	}
+	return fd < 0 ? r : fd;
+}
+
+int backend_open(const struct confine_config *c, const struct confine_profile *p, uid_t uid,
+		 bool login, const char *name, struct backend_session *s, char *err,
+		 size_t errlen)
+{
+	char why[256], dev[32];
+	int fd;
+
+	*s = (struct backend_session){{0}};
+	if (backend_resolve(c, why, sizeof(why)) == CGROUP_BACKEND_SYSTEMD)
+		return open_systemd(p, uid, login, name, s, err, errlen);
+	if (profile_has_io(p) && (fd = cgroup_io_device(p->io_path, dev, sizeof(dev))) < 0) {
+		snprintf(err, errlen, "io_path %s: %s", p->io_path,
+			 fd == -ENOTBLK ? "not on a block device (tmpfs, overlayfs, network?)"
+					: strerror(-fd));
+		return fd;
+	}
+	fd = cgroup_create(c->cgroup_root, login ? uid : (uid_t)-1, name, p,
+			   profile_has_io(p) ? dev : NULL, s->cgroup, sizeof(s->cgroup));
+	if (fd < 0)
+		snprintf(err, errlen, "cannot create cgroup %s for %s: %s", c->cgroup_root, name,
+			 strerror(-fd));
+	return fd;
+}
+
+int backend_close(const struct backend_session *s, bool stop_unit, unsigned long long *oom_kills,
+		  char *err, size_t errlen)
+{
+	int r = 0;
+
+	if (oom_kills)
+		*oom_kills = 0;
+	/* Kill the payload first and wait for it: fast, and nothing of it survives the stop. */
+	if (s->cgroup[0] && (r = cgroup_destroy(s->cgroup, oom_kills)) < 0) {
+		snprintf(err, errlen, "cannot remove cgroup %s: %s", s->cgroup, strerror(-r));
+		return r;
+	}
+	if (s->unit[0] && stop_unit && (r = systemd_unit_stop(s->unit, err, errlen)) < 0)
+		return r;
+	return 0;
+}
+
+int backend_user_done(const struct backend_session *s, char *err, size_t errlen)
+{
+	_cleanup_free_ char *copy = NULL;
+	int r;
+
+	if (s->unit[0])
+		return s->slice[0] ? systemd_unit_stop(s->slice, err, errlen) : 0;
+	if (!s->cgroup[0])
+		return 0;
+	/* cgroupfs: the user's aggregate is the leaf's parent, user-UID. */
+	if (!(copy = strdup(s->cgroup)))
+		return -ENOMEM;
+	if (strncmp(basename(dirname(copy)), "user-", 5) != 0)
+		return 0;
+	if ((r = cgroup_remove_if_unused(copy)) < 0)
+		snprintf(err, errlen, "cannot remove cgroup %s: %s", copy, strerror(-r));
+	return r;
+}

@@ -1,0 +1,465 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cgroup-systemd.h"
+#include "cgroup.h"
+#include "units.h"
+#include "util.h"
+
+bool systemd_booted(void)
+{
+	struct stat st;
+
+	/* What sd_booted(3) tests: systemd creates this directory early at boot. */
+	return lstat("/run/systemd/system", &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+#ifndef HAVE_LIBSYSTEMD
+
+bool systemd_built_in(void)
+{
+	return false;
+}
+
+int systemd_scope_start(const char *unit, const char *slice, const char *description,
+			const struct confine_profile *p, pid_t pid, char *leaf, size_t len,
+			char *err, size_t errlen)
+{
+	(void)unit, (void)slice, (void)description, (void)p, (void)pid, (void)leaf, (void)len;
+	snprintf(err, errlen, "confine was built without libsystemd");
+	return -EOPNOTSUPP;
+}
+
+int systemd_slice_start(const char *slice, const char *description,
+			const struct confine_profile *p, char *err, size_t errlen)
+{
+	(void)slice, (void)description, (void)p;
+	snprintf(err, errlen, "confine was built without libsystemd");
+	return -EOPNOTSUPP;
+}
+
+int systemd_unit_stop(const char *unit, char *err, size_t errlen)
+{
+	(void)unit;
+	snprintf(err, errlen, "confine was built without libsystemd");
+	return -EOPNOTSUPP;
+}
+
+#else /* HAVE_LIBSYSTEMD */
+
+#include <systemd/sd-bus.h>
+
+#define SD_DEST	     "org.freedesktop.systemd1"
+#define SD_PATH	     "/org/freedesktop/systemd1"
+#define SD_MANAGER   SD_DEST ".Manager"
+#define JOB_WAIT_USEC (30ULL * 1000 * 1000)
+
+static inline void bus_unrefp(sd_bus **b)
+{
+	sd_bus_flush_close_unref(*b);
+}
+static inline void msg_unrefp(sd_bus_message **m)
+{
+	sd_bus_message_unref(*m);
+}
+static inline void slot_unrefp(sd_bus_slot **s)
+{
+	sd_bus_slot_unref(*s);
+}
+#define _cleanup_bus_  __attribute__((cleanup(bus_unrefp)))
+#define _cleanup_msg_  __attribute__((cleanup(msg_unrefp)))
+#define _cleanup_slot_ __attribute__((cleanup(slot_unrefp)))
+
+bool systemd_built_in(void)
+{
+	return true;
+}
+
+struct job_wait {
+	char path[256]; /* the job to wait for; "" until the call returned it */
+	char result[32];
+	bool done;
+};
+
+static int on_job_removed(sd_bus_message *m, void *userdata, sd_bus_error *e)
+{
+	struct job_wait *w = userdata;
+	const char *path, *unit, *result;
+	uint32_t id;
+
+	(void)e;
+	if (sd_bus_message_read(m, "uoss", &id, &path, &unit, &result) < 0)
+		return 0;
+	if (w->path[0] && streq(path, w->path)) {
+		snprintf(w->result, sizeof(w->result), "%s", result);
+		w->done = true;
+	}
+	return 0;
+}
+
+static uint64_t now_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/* Runs the bus until the job in w is removed; its result must be "done". */
+static int wait_job(sd_bus *bus, struct job_wait *w, char *err, size_t errlen)
+{
+	uint64_t deadline = now_usec() + JOB_WAIT_USEC;
+	int r;
+
+	while (!w->done) {
+		r = sd_bus_process(bus, NULL);
+		if (r < 0) {
+			snprintf(err, errlen, "D-Bus: %s", strerror(-r));
+			return r;
+		}
+		if (r > 0)
+			continue;
+		uint64_t now = now_usec();
+		if (now >= deadline) {
+			snprintf(err, errlen, "systemd job %s did not finish in time", w->path);
+			return -ETIMEDOUT;
+		}
+		r = sd_bus_wait(bus, deadline - now);
+		if (r < 0 && r != -EINTR) {
+			snprintf(err, errlen, "D-Bus: %s", strerror(-r));
+			return r;
+		}
+	}
+	if (!streq(w->result, "done")) {
+		snprintf(err, errlen, "systemd job %s ended with result '%s'", w->path, w->result);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* Connects to the system bus and subscribes to JobRemoved before any job is queued. */
+static int connect_bus(sd_bus **bus, sd_bus_slot **slot, struct job_wait *w, char *err,
+		       size_t errlen)
+{
+	int r = sd_bus_open_system(bus);
+
+	if (r < 0) {
+		snprintf(err, errlen, "cannot connect to the system bus: %s", strerror(-r));
+		return r;
+	}
+	r = sd_bus_match_signal(*bus, slot, SD_DEST, SD_PATH, SD_MANAGER, "JobRemoved",
+				on_job_removed, w);
+	if (r < 0)
+		snprintf(err, errlen, "cannot subscribe to systemd's job signals: %s", strerror(-r));
+	return r;
+}
+
+static int append_u64(sd_bus_message *m, const char *name, uint64_t v)
+{
+	return sd_bus_message_append(m, "(sv)", name, "t", v);
+}
+
+/* AllowedCPUs= takes a bitmask: bit j of byte i is CPU 8i+j. The list was validated. */
+static int append_cpus(sd_bus_message *m, const char *list)
+{
+	uint8_t mask[1024] = {0};
+	size_t n = 0;
+	int r;
+
+	for (const char *s = list; *s;) {
+		char *end;
+		unsigned long a = strtoul(s, &end, 10), b = a;
+		if (*end == '-')
+			b = strtoul(end + 1, &end, 10);
+		for (unsigned long c = a; c <= b && c / 8 < sizeof(mask); c++) {
+			mask[c / 8] |= (uint8_t)(1U << (c % 8));
+			if (c / 8 + 1 > n)
+				n = c / 8 + 1;
+		}
+		s = *end ? end + 1 : end;
+	}
+	if ((r = sd_bus_message_open_container(m, 'r', "sv")) < 0 ||
+	    (r = sd_bus_message_append(m, "s", "AllowedCPUs")) < 0 ||
+	    (r = sd_bus_message_open_container(m, 'v', "ay")) < 0 ||
+	    (r = sd_bus_message_append_array(m, 'y', mask, n)) < 0 ||
+	    (r = sd_bus_message_close_container(m)) < 0)
+		return r;
+	return sd_bus_message_close_container(m);
+}
+
+/* A per-device io property, a(st): the device is named by io_path; systemd resolves it. */
+static int append_io(sd_bus_message *m, const char *name, const char *path, uint64_t v)
+{
+	if (v == UNIT_MAX)
+		return 0;
+	return sd_bus_message_append(m, "(sv)", name, "a(st)", 1, path, v);
+}
+
+/* The profile's session limits as unit properties (UNIT_MAX is systemd's "infinity" too). */
+static int append_session_limits(sd_bus_message *m, const struct confine_profile *p)
+{
+	int r = 0;
+
+	if (p->memory_max != UNIT_MAX && (r = append_u64(m, "MemoryMax", p->memory_max)) < 0)
+		return r;
+	if (p->memory_high != UNIT_MAX && (r = append_u64(m, "MemoryHigh", p->memory_high)) < 0)
+		return r;
+	if (p->memory_swap_max != UNIT_MAX &&
+	    (r = append_u64(m, "MemorySwapMax", p->memory_swap_max)) < 0)
+		return r;
+	/* Percent of one CPU: 1% is 10 ms of CPU time per second. */
+	if (p->cpu_quota &&
+	    (r = append_u64(m, "CPUQuotaPerSecUSec", (uint64_t)p->cpu_quota * 10000)) < 0)
+		return r;
+	if (p->cpu_weight && (r = append_u64(m, "CPUWeight", p->cpu_weight)) < 0)
+		return r;
+	if (p->pids_max != UNIT_MAX && (r = append_u64(m, "TasksMax", p->pids_max)) < 0)
+		return r;
+	if (p->cpuset_cpus && (r = append_cpus(m, p->cpuset_cpus)) < 0)
+		return r;
+	if (p->io_path) {
+		if ((r = append_io(m, "IOReadBandwidthMax", p->io_path, p->io_read_bps)) < 0 ||
+		    (r = append_io(m, "IOWriteBandwidthMax", p->io_path, p->io_write_bps)) < 0 ||
+		    (r = append_io(m, "IOReadIOPSMax", p->io_path, p->io_read_iops)) < 0 ||
+		    (r = append_io(m, "IOWriteIOPSMax", p->io_path, p->io_write_iops)) < 0)
+			return r;
+		if (p->io_weight &&
+		    (r = append_io(m, "IODeviceWeight", p->io_path, p->io_weight)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* The aggregate: always all three, so a changed profile resets what it no longer sets. */
+static int append_user_limits(sd_bus_message *m, const struct confine_profile *p)
+{
+	int r;
+
+	if ((r = append_u64(m, "MemoryMax", p->user_memory_max)) < 0 ||
+	    (r = append_u64(m, "CPUQuotaPerSecUSec",
+			    p->user_cpu_quota ? (uint64_t)p->user_cpu_quota * 10000 : UNIT_MAX)) <
+		0 ||
+	    (r = append_u64(m, "TasksMax", p->user_pids_max)) < 0)
+		return r;
+	return 0;
+}
+
+/* Reads the job path of a reply into w, so wait_job can recognise its JobRemoved. */
+static int take_job(sd_bus_message *reply, struct job_wait *w)
+{
+	const char *job;
+	int r = sd_bus_message_read(reply, "o", &job);
+
+	if (r < 0)
+		return r;
+	snprintf(w->path, sizeof(w->path), "%s", job);
+	return 0;
+}
+
+/* The cgroup pid is in (its line "0::/path" of /proc/PID/cgroup), below the cgroup2 mount. */
+static int cgroup_of(pid_t pid, char *buf, size_t len)
+{
+	char path[64], line[600];
+	_cleanup_fclose_ FILE *f = NULL;
+
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	if (!(f = fopen(path, "re")))
+		return negerrno();
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, "0::/", 4) == 0) {
+			line[strcspn(line, "\n")] = '\0';
+			if ((size_t)snprintf(buf, len, "%s%s", CGROUP_MOUNT, line + 3) >= len)
+				return -ENAMETOOLONG;
+			return 0;
+		}
+	return -ENOENT;
+}
+
+/* Inside the delegated scope: supervisor/ for pid, payload/ for the session. */
+static int populate_scope(const char *scope, const struct confine_profile *p, pid_t pid,
+			  char *leaf, size_t len, char *err, size_t errlen)
+{
+	_cleanup_close_ int sfd = open(scope, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW),
+			    sup = -1, pay = -1;
+	char have[256] = "";
+	int r;
+
+	if (sfd < 0) {
+		snprintf(err, errlen, "cannot open the scope's cgroup %s: %m", scope);
+		return negerrno();
+	}
+	if ((sup = cgroup_mkdir(sfd, "supervisor")) < 0 || (r = cgroup_attach(sup, pid)) < 0) {
+		r = sup < 0 ? sup : r;
+		snprintf(err, errlen, "cannot move the supervisor into %s/supervisor: %s", scope,
+			 strerror(-r));
+		return r;
+	}
+	if ((pay = cgroup_mkdir(sfd, "payload")) < 0) {
+		snprintf(err, errlen, "cannot create %s/payload: %s", scope, strerror(-pay));
+		return pay;
+	}
+	if (p->memory_oom_group) {
+		/* The scope is ours (Delegate=yes): handing memory down to payload is allowed. */
+		_cleanup_close_ int cf = openat(sfd, "cgroup.controllers", O_RDONLY | O_CLOEXEC);
+		ssize_t n = cf >= 0 ? read(cf, have, sizeof(have) - 1) : -1;
+		if (n <= 0 || !strstr(have, "memory")) {
+			snprintf(err, errlen, "systemd did not delegate the memory controller to %s",
+				 scope);
+			return -ENOTSUP;
+		}
+		if ((r = cgroup_enable(sfd, "memory")) < 0 ||
+		    (r = cgroup_write(pay, "memory.oom.group", "1")) < 0) {
+			snprintf(err, errlen, "cannot set memory.oom.group in %s/payload: %s", scope,
+				 strerror(-r));
+			return r;
+		}
+	}
+	if ((size_t)snprintf(leaf, len, "%s/payload", scope) >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int systemd_scope_start(const char *unit, const char *slice, const char *description,
+			const struct confine_profile *p, pid_t pid, char *leaf, size_t len,
+			char *err, size_t errlen)
+{
+	_cleanup_bus_ sd_bus *bus = NULL;
+	_cleanup_slot_ sd_bus_slot *slot = NULL;
+	_cleanup_msg_ sd_bus_message *m = NULL, *reply = NULL;
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	struct job_wait w = {0};
+	char scope[512], *base;
+	int r;
+
+	if ((r = connect_bus(&bus, &slot, &w, err, errlen)) < 0)
+		return r;
+	if ((r = sd_bus_message_new_method_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER,
+						"StartTransientUnit")) < 0 ||
+	    (r = sd_bus_message_append(m, "ss", unit, "fail")) < 0 ||
+	    (r = sd_bus_message_open_container(m, 'a', "(sv)")) < 0 ||
+	    (r = sd_bus_message_append(m, "(sv)", "Description", "s", description)) < 0 ||
+	    (r = sd_bus_message_append(m, "(sv)", "Slice", "s", slice)) < 0 ||
+	    /* Delegate: the subtree below the scope is ours to write, and only that. */
+	    (r = sd_bus_message_append(m, "(sv)", "Delegate", "b", 1)) < 0 ||
+	    (r = sd_bus_message_append(m, "(sv)", "PIDs", "au", 1, (uint32_t)pid)) < 0 ||
+	    /* Gone when stopped, failed or not: no unit outlives its session. */
+	    (r = sd_bus_message_append(m, "(sv)", "CollectMode", "s", "inactive-or-failed")) < 0 ||
+	    (r = append_u64(m, "TimeoutStopUSec", 5ULL * 1000 * 1000)) < 0 ||
+	    (r = append_session_limits(m, p)) < 0 ||
+	    (r = sd_bus_message_close_container(m)) < 0 ||
+	    (r = sd_bus_message_append(m, "a(sa(sv))", 0)) < 0) {
+		snprintf(err, errlen, "cannot build the D-Bus request: %s", strerror(-r));
+		return r;
+	}
+	r = sd_bus_call(bus, m, 0, &e, &reply);
+	if (r < 0) {
+		snprintf(err, errlen, "systemd refused scope %s: %s", unit,
+			 e.message ? e.message : strerror(-r));
+		sd_bus_error_free(&e);
+		return r;
+	}
+	if ((r = take_job(reply, &w)) < 0 || (r = wait_job(bus, &w, err, errlen)) < 0)
+		goto fail;
+	/* Where systemd put it, as the kernel says; it must be the scope we asked for. */
+	if ((r = cgroup_of(pid, scope, sizeof(scope))) < 0 || !(base = strrchr(scope, '/')) ||
+	    !streq(base + 1, unit)) {
+		snprintf(err, errlen, "process %d is not in scope %s after its start", (int)pid,
+			 unit);
+		r = -ESRCH;
+		goto fail;
+	}
+	if ((r = populate_scope(scope, p, pid, leaf, len, err, errlen)) < 0)
+		goto fail;
+	return 0;
+fail: {
+	char ignored[128];
+	(void)systemd_unit_stop(unit, ignored, sizeof(ignored));
+	return r;
+}
+}
+
+int systemd_slice_start(const char *slice, const char *description,
+			const struct confine_profile *p, char *err, size_t errlen)
+{
+	_cleanup_bus_ sd_bus *bus = NULL;
+	_cleanup_slot_ sd_bus_slot *slot = NULL;
+	_cleanup_msg_ sd_bus_message *m = NULL, *reply = NULL;
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	struct job_wait w = {0};
+	int r;
+
+	if ((r = connect_bus(&bus, &slot, &w, err, errlen)) < 0)
+		return r;
+	if ((r = sd_bus_message_new_method_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER,
+						"StartTransientUnit")) < 0 ||
+	    (r = sd_bus_message_append(m, "ss", slice, "fail")) < 0 ||
+	    (r = sd_bus_message_open_container(m, 'a', "(sv)")) < 0 ||
+	    (r = sd_bus_message_append(m, "(sv)", "Description", "s", description)) < 0 ||
+	    (r = append_user_limits(m, p)) < 0 || (r = sd_bus_message_close_container(m)) < 0 ||
+	    (r = sd_bus_message_append(m, "a(sa(sv))", 0)) < 0) {
+		snprintf(err, errlen, "cannot build the D-Bus request: %s", strerror(-r));
+		return r;
+	}
+	r = sd_bus_call(bus, m, 0, &e, &reply);
+	if (r >= 0) {
+		if ((r = take_job(reply, &w)) < 0)
+			return r;
+		return wait_job(bus, &w, err, errlen);
+	}
+	if (!sd_bus_error_has_name(&e, "org.freedesktop.systemd1.UnitExists")) {
+		snprintf(err, errlen, "systemd refused slice %s: %s", slice,
+			 e.message ? e.message : strerror(-r));
+		sd_bus_error_free(&e);
+		return r;
+	}
+	sd_bus_error_free(&e);
+	/* Another session of the user made it: bring its limits up to this profile's. */
+	sd_bus_message_unref(m);
+	m = NULL;
+	if ((r = sd_bus_message_new_method_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER,
+						"SetUnitProperties")) < 0 ||
+	    (r = sd_bus_message_append(m, "sb", slice, 1)) < 0 ||
+	    (r = sd_bus_message_open_container(m, 'a', "(sv)")) < 0 ||
+	    (r = append_user_limits(m, p)) < 0 || (r = sd_bus_message_close_container(m)) < 0) {
+		snprintf(err, errlen, "cannot build the D-Bus request: %s", strerror(-r));
+		return r;
+	}
+	r = sd_bus_call(bus, m, 0, &e, NULL);
+	if (r < 0)
+		snprintf(err, errlen, "systemd refused the limits of slice %s: %s", slice,
+			 e.message ? e.message : strerror(-r));
+	sd_bus_error_free(&e);
+	return r;
+}
+
+int systemd_unit_stop(const char *unit, char *err, size_t errlen)
+{
+	_cleanup_bus_ sd_bus *bus = NULL;
+	_cleanup_slot_ sd_bus_slot *slot = NULL;
+	_cleanup_msg_ sd_bus_message *reply = NULL;
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	struct job_wait w = {0};
+	int r;
+
+	if ((r = connect_bus(&bus, &slot, &w, err, errlen)) < 0)
+		return r;
+	r = sd_bus_call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, "StopUnit", &e, &reply, "ss",
+			       unit, "replace");
+	if (r < 0) {
+		/* Already gone (stopped and collected): what stopping wants. */
+		bool gone = sd_bus_error_has_name(&e, "org.freedesktop.systemd1.NoSuchUnit");
+		if (!gone)
+			snprintf(err, errlen, "systemd refused to stop %s: %s", unit,
+				 e.message ? e.message : strerror(-r));
+		sd_bus_error_free(&e);
+		return gone ? 0 : r;
+	}
+	if ((r = take_job(reply, &w)) < 0)
+		return r;
+	return wait_job(bus, &w, err, errlen);
+}
+
+#endif /* HAVE_LIBSYSTEMD */

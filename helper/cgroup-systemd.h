@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * systemd backend: on a host where systemd owns the cgroup tree, sessions get a transient
+ * scope with Delegate=yes through systemd's D-Bus API (sd-bus), and confine writes only
+ * inside that delegated scope (systemd's single-writer rule, CGROUP_DELEGATION).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "config.h"
+
+/* True when systemd is PID 1 (the check sd_booted(3) makes). */
+bool systemd_booted(void);
+
+/* True when confine was built with libsystemd (the backend is usable at all). */
+bool systemd_built_in(void);
+
+/*
+ * Starts the transient scope unit (e.g. "confine-SID.scope") in slice with Delegate=yes,
+ * the profile's session limits as unit properties and pid as its first process, and waits
+ * for it. Then, inside the delegated scope: pid moves to <scope>/supervisor (a cgroup with
+ * processes cannot hand controllers down) and <scope>/payload is created for the session,
+ * with memory.oom.group when the profile asks. Writes payload's path into leaf. On error
+ * returns a negative errno with a message in err; the scope is stopped again.
+ */
+int systemd_scope_start(const char *unit, const char *slice, const char *description,
+			const struct confine_profile *p, pid_t pid, char *leaf, size_t len,
+			char *err, size_t errlen);
+
+/*
+ * Starts (or updates) the transient slice of a user's aggregate limits, e.g.
+ * "user-1001-confine.slice" (inside user-1001.slice).
+ */
+int systemd_slice_start(const char *slice, const char *description,
+			const struct confine_profile *p, char *err, size_t errlen);
+
+/* Stops a unit and waits for it. Idempotent: a unit that is not loaded is success. */
+int systemd_unit_stop(const char *unit, char *err, size_t errlen);
