@@ -117,7 +117,7 @@ a=$($SSH -o ControlPath=/tmp/cm guest@127.0.0.1 'sleep 2; cat /proc/self/cgroup;
     $SSH -o ControlPath=/tmp/cm guest@127.0.0.1 'sleep 2; cat /proc/self/cgroup; readlink /proc/self/ns/pid'; wait)
 assert_eq "$(echo "$a" | grep -c '^0::/$')" 2 "two multiplexed channels both run confined"
 assert_eq "$(echo "$a" | grep pid: | sort -u | wc -l)" 2 "each channel has its own PID namespace"
-n=$(ls /sys/fs/cgroup/confine | grep -c '^[0-9]')
+n=$(find /sys/fs/cgroup/confine -mindepth 2 -maxdepth 2 -type d -name '[0-9]*' | wc -l)
 assert_eq "$n" 1 "the multiplexed channels share one session cgroup"
 $SSH -o ControlPath=/tmp/cm -O exit guest@127.0.0.1 2>/dev/null
 wait_clean; assert_eq "$(snapshot)" "$before" "ssh: nothing left after logout"

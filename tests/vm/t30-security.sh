@@ -381,7 +381,7 @@ wait
 SH
 su -l guest -c "bash $P/hog.sh" </dev/null >/dev/null 2>&1 & hogpid=$!
 for _ in $(seq 150); do
-	leaf=$(find /sys/fs/cgroup/confine -mindepth 1 -maxdepth 1 -type d -name '[0-9]*' | head -1)
+	leaf=$(find /sys/fs/cgroup/confine -mindepth 2 -maxdepth 2 -type d -name '[0-9]*' | head -1)
 	[ -n "$leaf" ] && [ "$(cat "$leaf/pids.current" 2>/dev/null || echo 0)" -ge 250 ] && break
 	sleep 0.2
 done

@@ -1,0 +1,205 @@
+#!/bin/bash
+# Resource control, cgroupfs backend (issue 5): every limit seen from inside the session and
+# from outside, the per-user aggregate, max_sessions, max_duration, and last (it rebinds
+# controllers to cgroup v1 for the rest of the boot) a hybrid host: refusal, limits=optional.
+. "$(dirname "$0")/lib.sh"
+require_vm
+. "$CONFINE_REPO/tests/vm/install-in-vm.sh"
+
+PY=/usr/bin/python3
+UIDG=$(id -u guest)
+USERCG=/sys/fs/cgroup/confine/user-$UIDG
+LOG=/var/log/t50-syslog
+# The helpers log to syslog: collect it, to check what the log says.
+busybox syslogd -n -O "$LOG" -s 4096 & SYSLOGD=$!
+for _ in $(seq 50); do [ -S /dev/log ] && break; sleep 0.1; done
+mkdir -p /var/lib/confine && mount -t tmpfs -o mode=0700 tmpfs /var/lib/confine
+
+# A real block device for io.max: an ext4 loop device with a file to read back.
+truncate -s 64M /var/tmp/io.img
+LOOP=$(losetup -f --show /var/tmp/io.img) || die "no loop device"
+mkfs.ext4 -q "$LOOP" && mkdir -p /mnt/io && mount "$LOOP" /mnt/io || die "cannot mount $LOOP"
+dd if=/dev/urandom of=/mnt/io/data bs=1M count=6 status=none && chmod 0644 /mnt/io/data
+LOOPDEV=$(lsblk -dno MAJ:MIN "$LOOP" | tr -d ' ')
+
+conf() { # PROFILE-BODY: guest gets a profile "lim" with these keys
+	cat >/etc/confine/confine.conf <<CONF
+profiles = { lim = { $1 }; };
+rules = ( { user = "guest"; profile = "lim"; } );
+CONF
+}
+as_guest() { su -l guest -c "$1" </dev/null 2>&1; }
+wait_no_sessions() { for _ in $(seq 150); do [ -z "$(ls /run/confine/sessions 2>/dev/null)" ] && return 0; sleep 0.2; done; return 1; }
+
+conf 'memory_max = "64M"; memory_swap_max = 0; cpu_quota = "20%"; pids_max = 40;
+      cpuset_cpus = "0"; io_path = "/mnt/io"; io_read_bps = "1M";
+      user_memory_max = "96M"; user_pids_max = 70; max_sessions = 2;'
+
+out=$(confinectl check 2>&1)
+assert_contains "$out" "# cgroup backend: cgroupfs (auto: systemd is not running" "check names the backend and why"
+assert_contains "$out" "# profile lim: usable" "check: the profile is usable here"
+
+# --- every limit, from inside -----------------------------------------------------------
+out=$(as_guest 'cd /sys/fs/cgroup; for f in memory.max memory.swap.max memory.oom.group cpu.max cpuset.cpus pids.max io.max; do echo "$f=$(cat $f)"; done')
+assert_contains "$out" "memory.max=67108864" "inside: memory.max"
+assert_contains "$out" "memory.swap.max=0" "inside: memory.swap.max"
+assert_contains "$out" "memory.oom.group=1" "inside: memory.oom.group (default on)"
+assert_contains "$out" "cpu.max=20000 100000" "inside: cpu.max is 20% of one CPU"
+assert_contains "$out" "cpuset.cpus=0" "inside: cpuset.cpus"
+assert_contains "$out" "pids.max=40" "inside: pids.max"
+assert_contains "$out" "io.max=$LOOPDEV rbps=1048576 wbps=max riops=max wiops=max" \
+	"inside: io.max on the loop device backing io_path"
+
+# --- from outside, while a session runs ------------------------------------------------
+as_guest 'sleep 8' >/dev/null & S1=$!
+for _ in $(seq 100); do [ -n "$(ls -d "$USERCG"/*-* 2>/dev/null)" ] && break; sleep 0.1; done
+leaf=$(ls -d "$USERCG"/*-* 2>/dev/null | head -n1)
+assert_ne "$leaf" "" "outside: the session's leaf is below the user's cgroup"
+assert_eq "$(cat "$USERCG/memory.max" 2>&1)" 100663296 "outside: the user's aggregate memory.max"
+assert_eq "$(cat "$USERCG/pids.max" 2>&1)" 70 "outside: the user's aggregate pids.max"
+assert_eq "$(cat "$leaf/memory.max" 2>&1)" 67108864 "outside: the leaf's memory.max"
+assert_eq "$(stat -c %U "$leaf")" root "outside: the leaf is root's, not the user's"
+wait $S1
+wait_no_sessions
+assert_eq "$(ls -d "$USERCG" 2>/dev/null)" "" "the user's cgroup is gone with its last session"
+
+# --- memory.max: a hog is OOM-killed with its whole session, and the log says so ---------
+out=$(as_guest 'tail /dev/zero; echo survived'); rc=$?
+assert_ne "$rc" 0 "memory hog: the session ends with an error"
+assert_not_contains "$out" "survived" "memory hog: the whole session was killed (oom.group)"
+wait_no_sessions
+assert_contains "$(cat "$LOG")" "OOM-killed" "memory hog: the session's close log line records the OOM kill"
+
+# --- pids.max -------------------------------------------------------------------------
+out=$(as_guest "$PY -c '
+import os, time
+n = 0
+try:
+    for i in range(100):
+        if os.fork() == 0:
+            time.sleep(3); os._exit(0)
+        n += 1
+except OSError as e:
+    print(\"fork failed after\", n, e.errno)
+print(open(\"/sys/fs/cgroup/pids.events\").read().strip())
+'")
+assert_contains "$out" "fork failed after" "pids.max: fork fails inside"
+assert_contains "$out" "max " "pids.max: pids.events counts it"
+n=$(echo "$out" | sed -n 's/^fork failed after \([0-9]*\).*/\1/p')
+[ -n "$n" ] && [ "$n" -lt 40 ] && ok "pids.max: fewer than 40 forks succeeded ($n)" || not_ok "pids.max: $n forks succeeded"
+wait_no_sessions
+
+# --- cpu.max: a busy loop is throttled at 20% -----------------------------------------
+out=$(as_guest 'timeout 4 sh -c "while :; do :; done"; cat /sys/fs/cgroup/cpu.stat')
+thr=$(echo "$out" | sed -n 's/^nr_throttled //p')
+usage=$(echo "$out" | sed -n 's/^usage_usec //p')
+diag "cpu.stat: nr_throttled=$thr usage_usec=$usage (wall 4 s, quota 20%)"
+[ "${thr:-0}" -gt 0 ] && ok "cpu.max: the session was throttled" || not_ok "cpu.max: not throttled"
+# 20% of 4 s is 0.8 s; allow the login's own work and TCG jitter, far below a whole CPU.
+[ "${usage:-9999999999}" -lt 2000000 ] && ok "cpu.max: usage ${usage}us is well below 4 s of CPU" ||
+	not_ok "cpu.max: usage ${usage}us"
+wait_no_sessions
+
+# --- cpuset.cpus: the session runs only on CPU 0 ---------------------------------------
+out=$(as_guest 'grep Cpus_allowed_list /proc/self/status')
+assert_contains "$out" "Cpus_allowed_list:	0" "cpuset.cpus: the session may run only on CPU 0"
+wait_no_sessions
+
+# --- io.max on the loop device ---------------------------------------------------------
+t0=$(date +%s.%N)
+dd if=/mnt/io/data of=/dev/null bs=1M iflag=direct status=none
+t_free=$(echo "$(date +%s.%N) - $t0" | bc)
+out=$(as_guest 's=$(date +%s.%N); dd if=/mnt/io/data of=/dev/null bs=1M iflag=direct status=none; echo elapsed=$(echo "$(date +%s.%N) - $s" | bc)')
+t_conf=$(echo "$out" | sed -n 's/^elapsed=//p')
+diag "io: 6 MiB direct read takes ${t_free}s outside, ${t_conf}s confined at 1 MiB/s"
+[ -n "$t_conf" ] && [ "$(echo "$t_conf >= 4" | bc)" = 1 ] && ok "io.max: the confined read is throttled to ~1 MiB/s" ||
+	not_ok "io.max: confined read took ${t_conf}s"
+wait_no_sessions
+
+# --- memory.high: throttled and reclaimed, not killed ----------------------------------
+conf 'memory_high = "24M"; memory_swap_max = 0; pids_max = 64;'
+out=$(as_guest "$PY -c '
+import time
+chunks = []
+t = time.time()
+while time.time() - t < 6:
+    chunks.append(b\"x\" * (1 << 20))
+print(\"allocated\", len(chunks))
+' ; grep -E '^(high|oom_kill) ' /sys/fs/cgroup/memory.events")
+high=$(echo "$out" | sed -n 's/^high //p')
+diag "memory.high: $(echo "$out" | tr '\n' ' ')"
+[ "${high:-0}" -gt 0 ] && ok "memory.high: memory.events counts high events" || not_ok "memory.high: no high events"
+assert_contains "$out" "oom_kill 0" "memory.high: nothing was OOM-killed"
+assert_contains "$out" "allocated" "memory.high: the program ran to its end"
+wait_no_sessions
+
+# --- per-user aggregate across two parallel sessions ------------------------------------
+conf 'memory_max = "64M"; memory_swap_max = 0; pids_max = 64; user_memory_max = "80M"; max_sessions = 2;'
+HOLD="$PY -c 'import time; a = b\"x\" * (45 << 20); print(\"holding\", flush=True); time.sleep(12)'"
+as_guest "$HOLD" >/tmp/agg1 & A1=$!
+for _ in $(seq 200); do grep -q holding /tmp/agg1 && break; sleep 0.1; done
+assert_contains "$(cat /tmp/agg1)" "holding" "aggregate: one session holds 45M (under its own 64M)"
+out=$(as_guest "$HOLD"); rc2=$?
+wait $A1; rc1=$?
+oom=$(sed -n 's/^oom_kill //p' "$USERCG/memory.events" 2>/dev/null)
+diag "aggregate: session 1 rc=$rc1, session 2 rc=$rc2"
+{ [ "$rc1" != 0 ] || [ "$rc2" != 0 ]; } && ok "aggregate: 2 x 45M exceed the user's 80M: a session was OOM-killed" ||
+	not_ok "aggregate: both sessions held 45M (the user budget did not hold)"
+wait_no_sessions
+
+# --- max_sessions -----------------------------------------------------------------------
+as_guest 'sleep 10' >/dev/null & M1=$!
+as_guest 'sleep 10' >/dev/null & M2=$!
+for _ in $(seq 200); do [ "$(ls /run/confine/sessions | wc -l)" -ge 2 ] && break; sleep 0.1; done
+out=$(as_guest 'echo third-session-ran'); rc=$?
+assert_ne "$rc" 0 "max_sessions: a third session is refused"
+assert_not_contains "$out" "third-session-ran" "max_sessions: nothing ran"
+assert_contains "$out" "guest already has 2 sessions open (at most 2 allowed)" "max_sessions: the user is told why"
+assert_contains "$(cat "$LOG")" "max_sessions = 2" "max_sessions: the log says why"
+wait $M1 $M2
+wait_no_sessions
+
+# --- max_duration -----------------------------------------------------------------------
+conf 'pids_max = 64; max_duration = "5s"; max_duration_grace = "3s";'
+s=$(date +%s)
+out=$(as_guest 'trap "echo got-hangup; exit 7" HUP; sleep 60 & wait'); rc=$?
+el=$(( $(date +%s) - s ))
+assert_contains "$out" "got-hangup" "max_duration: the session gets SIGHUP at the limit"
+assert_eq "$rc" 7 "max_duration: the shell could exit on its own terms"
+[ "$el" -lt 40 ] && ok "max_duration: the session ended after ${el}s, not 60" || not_ok "max_duration: took ${el}s"
+assert_contains "$(cat "$LOG")" "time limit max_duration = 5s reached" "max_duration: the log says why"
+s=$(date +%s)
+out=$(as_guest 'trap "" HUP; sleep 60; echo not-killed'); rc=$?
+el=$(( $(date +%s) - s ))
+assert_not_contains "$out" "not-killed" "max_duration: a session ignoring SIGHUP is killed after the grace"
+[ "$el" -lt 45 ] && ok "max_duration: killed after ${el}s" || not_ok "max_duration: killed only after ${el}s"
+wait_no_sessions
+
+# --- a hybrid host: memory, pids and cpu bound to cgroup v1 -----------------------------
+rmdir "$USERCG" /sys/fs/cgroup/confine 2>/dev/null
+echo "-memory -pids -cpu -cpuset -io" >/sys/fs/cgroup/cgroup.subtree_control
+mkdir -p /run/v1 && mount -t cgroup -o memory,pids,cpu none /run/v1 || die "cannot bind controllers to cgroup v1"
+diag "v2 controllers now: $(cat /sys/fs/cgroup/cgroup.controllers)"
+conf 'memory_max = "64M"; pids_max = 64;'
+out=$(confinectl check 2>&1); rc=$?
+assert_ne "$rc" 0 "hybrid: confinectl check fails"
+assert_contains "$out" "# profile lim: NOT usable on this host: cgroup v2 controller 'pids' is not available on this host (it is bound to cgroup v1" \
+	"hybrid: check names the missing controller"
+out=$(as_guest 'echo unconfined-shell-ran'); rc=$?
+assert_ne "$rc" 0 "hybrid: the login is refused"
+assert_not_contains "$out" "unconfined-shell-ran" "hybrid: nothing ran"
+assert_contains "$out" "confine: login refused: no resource limits on this host: cgroup v2 controller 'pids'" \
+	"hybrid: the user is told which controller is missing"
+conf 'memory_max = "64M"; pids_max = 64; limits = "optional";'
+out=$(confinectl check 2>&1)
+assert_contains "$out" "# profile lim: usable WITHOUT resource limits" "limits=optional: check says so"
+out=$(as_guest 'echo pid1=$(cat /proc/1/comm); echo ran-without-limits'); rc=$?
+assert_eq "$rc" 0 "limits=optional: the login works"
+assert_contains "$out" "ran-without-limits" "limits=optional: the shell ran"
+assert_contains "$out" "pid1=bash" "limits=optional: still in its own PID namespace"
+assert_contains "$out" "confine: warning: this session has no resource limits" "limits=optional: the user is warned"
+assert_contains "$(cat "$LOG")" "runs WITHOUT resource limits" "limits=optional: the log warns"
+wait_no_sessions
+assert_eq "$(ls /run/confine/sessions)" "" "nothing left"
+kill $SYSLOGD
+finish

@@ -1,0 +1,91 @@
+#!/bin/bash
+# The systemd backend (issue 5), in the VM booted with systemd as PID 1: logins through su
+# and sshd with pam_systemd in the stack get a transient scope with Delegate=yes in the
+# user's slice, with the profile's limits as unit properties; logind keeps its session;
+# nothing of systemd's tree is written by confine; after logout the scope is gone.
+. "$(dirname "$0")/lib.sh"
+require_vm
+[ "${CONFINE_VM_INIT:-}" = systemd ] || skip_all "needs the systemd VM mode (CONFINE_VM_INIT=systemd)"
+. "$CONFINE_REPO/tests/vm/install-in-vm.sh"
+mkdir -p /var/lib/confine && mount -t tmpfs -o mode=0700 tmpfs /var/lib/confine
+mkdir -p /run/sshd
+
+UIDG=$(id -u guest)
+conf() {
+	cat >/etc/confine/confine.conf <<CONF
+profiles = { lim = { $1 }; };
+rules = ( { user = "guest"; profile = "lim"; } );
+CONF
+}
+as_guest() { su -l guest -c "$1" </dev/null 2>&1; }
+scopes() { systemctl list-units --all --plain --no-legend 'confine-*.scope' 2>/dev/null | awk '{print $1}'; }
+wait_no_scopes() { for _ in $(seq 150); do [ -z "$(scopes)" ] && [ -z "$(ls /run/confine/sessions 2>/dev/null)" ] && return 0; sleep 0.2; done; return 1; }
+
+assert_contains "$(grep -h pam_systemd /etc/pam.d/common-session)" pam_systemd "pam_systemd is in the session stack"
+conf 'memory_max = "64M"; memory_swap_max = 0; pids_max = 40; cpu_quota = "30%"; cpuset_cpus = "0";'
+out=$(confinectl check 2>&1)
+assert_contains "$out" "# cgroup backend: systemd (auto: systemd is PID 1" "check: the systemd backend is in force"
+assert_contains "$out" "# profile lim: usable" "check: the profile is usable"
+
+# --- a session through su, looked at from outside while it runs --------------------------
+as_guest 'echo inside=$(cat /proc/self/cgroup); sleep 15' >/tmp/su.out & S=$!
+for _ in $(seq 300); do [ -n "$(scopes)" ] && grep -q inside= /tmp/su.out && break; sleep 0.1; done
+unit=$(scopes | head -n1)
+assert_contains "$unit" "confine-" "su: a confine scope exists"
+show=$(systemctl show "$unit" -p Slice -p Delegate -p MemoryMax -p TasksMax -p CPUQuotaPerSecUSec -p AllowedCPUs -p ControlGroup -p ActiveState)
+diag "$show"
+assert_contains "$show" "Slice=user-$UIDG.slice" "su: the scope is in the user's slice"
+assert_contains "$show" "Delegate=yes" "su: Delegate=yes"
+assert_contains "$show" "MemoryMax=67108864" "su: MemoryMax is the profile's"
+assert_contains "$show" "TasksMax=40" "su: TasksMax is the profile's"
+assert_contains "$show" "CPUQuotaPerSecUSec=300ms" "su: CPUQuota is the profile's 30%"
+assert_contains "$show" "AllowedCPUs=0" "su: AllowedCPUs is the profile's"
+assert_contains "$show" "ActiveState=active" "su: the scope is active"
+cg=/sys/fs/cgroup$(echo "$show" | sed -n 's/^ControlGroup=//p')
+assert_eq "$(cat "$cg/memory.max" 2>&1)" 67108864 "su: memory.max on the scope's cgroup"
+assert_eq "$(cat "$cg/payload/memory.oom.group" 2>&1)" 1 "su: memory.oom.group on the payload"
+keeper=$(cat "$cg/supervisor/cgroup.procs" 2>/dev/null)
+assert_eq "$(cat /proc/$keeper/comm 2>&1)" confine-keeper "su: the keeper holds the scope, in supervisor/"
+assert_eq "$(stat -c %u /proc/$keeper 2>&1)" 0 "su: the keeper is root's"
+sh=$(pgrep -u guest -x sleep | head -n1)
+assert_contains "$(cat /proc/$sh/cgroup)" "/user.slice/user-$UIDG.slice/$unit/payload" "su: the payload runs in the scope's payload cgroup"
+assert_contains "$(cat /tmp/su.out)" "inside=0::/" "su: inside, its own cgroup namespace"
+sessions=$(loginctl list-sessions --no-legend)
+assert_contains "$sessions" "guest" "su: logind still lists the session"
+sid=$(loginctl list-sessions --no-legend | awk '$3 == "guest" {print $1; exit}')
+assert_eq "$(systemctl show "session-$sid.scope" -p ActiveState --value)" active "su: the logind session scope is active"
+assert_eq "$(ls -d /sys/fs/cgroup/confine 2>/dev/null)" "" "nothing written outside the delegated scope (no cgroupfs root)"
+wait $S
+wait_no_scopes && ok "su: after logout the scope is gone" || not_ok "su: scope left: $(scopes)"
+assert_eq "$(systemctl show "$unit" -p LoadState --value)" not-found "su: the unit is unloaded"
+
+# --- limits hold: an OOM ends the session --------------------------------------------------
+out=$(as_guest 'tail /dev/zero; echo survived'); rc=$?
+assert_ne "$rc" 0 "oom: the memory hog's session ends with an error"
+assert_not_contains "$out" "survived" "oom: the whole payload was killed"
+assert_contains "$(journalctl -q -t confine-helper --no-pager 2>/dev/null)" "OOM-killed" "oom: the journal records it"
+wait_no_scopes
+
+# --- the per-user aggregate slice ----------------------------------------------------------
+conf 'memory_max = "64M"; pids_max = 40; user_memory_max = "100M"; user_pids_max = 60;'
+as_guest 'sleep 8' >/dev/null & S=$!
+for _ in $(seq 300); do [ -n "$(scopes)" ] && break; sleep 0.1; done
+unit=$(scopes | head -n1)
+assert_eq "$(systemctl show "$unit" -p Slice --value)" "user-$UIDG-confine.slice" "aggregate: the scope is in the user's confine slice"
+sl=$(systemctl show "user-$UIDG-confine.slice" -p MemoryMax -p TasksMax)
+assert_contains "$sl" "MemoryMax=104857600" "aggregate: the slice's MemoryMax"
+assert_contains "$sl" "TasksMax=60" "aggregate: the slice's TasksMax"
+wait $S
+wait_no_scopes
+for _ in $(seq 50); do [ "$(systemctl show "user-$UIDG-confine.slice" -p ActiveState --value)" != active ] && break; sleep 0.2; done
+assert_ne "$(systemctl show "user-$UIDG-confine.slice" -p ActiveState --value)" active "aggregate: the slice is stopped with the last session"
+
+# --- sshd -----------------------------------------------------------------------------------
+conf 'memory_max = "64M"; pids_max = 40;'
+start_test_sshd guest
+out=$($SSH guest@127.0.0.1 'echo cg=$(cat /proc/self/cgroup); echo mem=$(cat /sys/fs/cgroup/memory.max); loginctl list-sessions --no-legend 2>&1 | head -n1' 2>&1)
+assert_contains "$out" "cg=0::/" "sshd: the remote command runs confined"
+assert_contains "$out" "mem=67108864" "sshd: with the profile's memory.max"
+wait_no_scopes && ok "sshd: after the connection closes the scope is gone" || not_ok "sshd: scope left: $(scopes)"
+assert_eq "$(ls /run/confine/sessions)" "" "nothing left"
+finish
