@@ -39,7 +39,7 @@ PAM_SRCS    := pam_module/pam_confine.c pam_module/args.c pam_module/spawn.c
 PAM_LDFLAGS := -shared -Wl,-z,defs -Wl,--version-script=pam_module/pam_confine.map -Wl,-z,relro,-z,now
 UNIT_TESTS  := $(B)/tests/test_units $(B)/tests/test_config $(B)/tests/test_session
 
-.PHONY: all clean check check-unit check-vm install install-only deps try
+.PHONY: all clean check check-unit check-vm check-vm-systemd install install-only deps try
 all: $(PROGS)
 
 $(B)/%.o: %.c $(wildcard helper/*.h pam_module/*.h)
@@ -85,6 +85,12 @@ VM_ENV      := CONFINE_VM_TIMEOUT=1800 CONFINE_VM_TOTAL_TIMEOUT=3600
 # Root integration tests in a throwaway qemu VM over the host root (never touches host /etc).
 check-vm: all
 	$(VM_ENV) bash tests/vm/run-vm.sh $(VM_TESTS)
+
+# The same VM booted with systemd as PID 1 (logind, pam_systemd sessions, systemd's cgroup
+# tree); scripts for that mode go into VM_SYSTEMD_TESTS, after the mode's own smoke test.
+VM_SYSTEMD_TESTS ?=
+check-vm-systemd: all
+	$(VM_ENV) CONFINE_VM_INIT=systemd bash tests/vm/run-vm.sh tests/vm/t40-systemd-smoke.sh $(VM_SYSTEMD_TESTS)
 
 # Boots the VM with confine installed and PAM configured, at a real login prompt.
 try: all

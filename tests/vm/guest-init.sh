@@ -1,15 +1,15 @@
 #!/bin/bash
 # Stage 2 init: runs as PID 1 inside the VM (root = host root, read-only 9p
 # with a tmpfs overlay). Sets up a minimal system, runs the test scripts
-# listed in /mnt/results/scripts and powers off.
+# listed in /mnt/results/scripts and powers off. (The default mode; with
+# CONFINE_VM_INIT=systemd, systemd is PID 1 and guest-systemd.sh the runner.)
 set +e
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root TERM=${TERM:-linux} LANG=C.UTF-8
 umask 022
 
-R=/mnt/results
-
-log() { echo "confine-vm: $*" >/dev/console 2>/dev/null || echo "confine-vm: $*"; }
+# shellcheck source=tests/vm/guest-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/guest-lib.sh"
 
 poweroff_now() {
 	sync
@@ -41,17 +41,8 @@ hostname confine-vm
 echo confine-vm >/etc/hostname
 ip link set lo up
 
-# shellcheck source=/dev/null
-. "$R/config"
-
-# make modprobe work: the guest kernel's modules live in the host cache dir,
-# which is visible through the host root.
-if [ -n "$CONFINE_VM_KVER" ] && [ -d "$CONFINE_VM_MODDIR" ]; then
-	mkdir -p "/lib/modules/$CONFINE_VM_KVER"
-	mount --bind "$CONFINE_VM_MODDIR" "/lib/modules/$CONFINE_VM_KVER"
-fi
-
-export CONFINE_VM=1 CONFINE_REPO CONFINE_VM_TIMEOUT CONFINE_VM_BUILD
+load_config
+bind_modules
 cd "$CONFINE_REPO" 2>/dev/null || cd /
 
 if [ "${CONFINE_VM_TRY:-0}" = 1 ]; then
@@ -85,23 +76,9 @@ if [ "${CONFINE_VM_SHELL:-0}" = 1 ]; then
 	poweroff_now
 fi
 
-i=0
-while IFS= read -r script; do
-	[ -n "$script" ] || continue
-	i=$((i + 1))
-	log "[$i] running $script"
-	start=$(date +%s)
-	(
-		cd "$CONFINE_REPO" 2>/dev/null || cd /
-		exec timeout -k 10 "$CONFINE_VM_TIMEOUT" bash "$script"
-	) </dev/null >"$R/$i.log" 2>&1
-	rc=$?
-	[ $rc = 124 ] && echo "*** confine-vm: timed out after ${CONFINE_VM_TIMEOUT}s" >>"$R/$i.log"
-	echo $(( $(date +%s) - start )) >"$R/$i.time"
-	echo $rc >"$R/$i.status"
-	log "[$i] exit status $rc"
-	sync
-done <"$R/scripts"
-
-echo "done" >"$R/done"
+run_direct() ( # N SCRIPT, in a subshell: PID 1 must not exec
+	cd "$CONFINE_REPO" 2>/dev/null || cd /
+	exec timeout -k 10 "$CONFINE_VM_TIMEOUT" bash "$2"
+)
+run_scripts run_direct
 poweroff_now

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Run test scripts inside a throwaway qemu VM whose root filesystem is the
 # host root (read-only 9p + tmpfs overlay). See tests/vm/README.md.
+# CONFINE_VM_INIT=systemd boots systemd as PID 1 instead of guest-init.sh.
 #
 # usage: run-vm.sh [--keep-log DIR] SCRIPT...
 set -euo pipefail
@@ -15,6 +16,7 @@ SMP=${CONFINE_VM_SMP:-2}
 SHELL_MODE=${CONFINE_VM_SHELL:-0}
 VERBOSE=${CONFINE_VM_VERBOSE:-0}
 NINEP_CACHE=${CONFINE_VM_9P_CACHE:-none}
+INIT_MODE=${CONFINE_VM_INIT:-busybox}
 MODULES="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci 9pnet 9pnet_virtio netfs fscache 9p overlay"
 
 die() { echo "run-vm: error: $*" >&2; exit 2; }
@@ -35,6 +37,11 @@ while [ $# -gt 0 ]; do
 	esac
 done
 if [ "$SHELL_MODE" != 1 ] && [ ${#SCRIPTS[@]} -eq 0 ]; then usage; fi
+case "$INIT_MODE" in
+busybox|systemd) ;;
+*) die "CONFINE_VM_INIT must be busybox (the default) or systemd, not '$INIT_MODE'" ;;
+esac
+[ "$INIT_MODE" = systemd ] && [ "${CONFINE_VM_TRY:-0}" = 1 ] && die "CONFINE_VM_TRY is not supported with CONFINE_VM_INIT=systemd"
 
 [ "$(id -u)" = 0 ] || die "must run as root (the VM exports the host root filesystem)"
 QEMU=$(command -v qemu-system-x86_64) || die "qemu-system-x86_64 not found (apt-get install qemu-system-x86)"
@@ -130,8 +137,6 @@ for m in $MODULES; do
 	esac
 	echo "$m" >>"$WORK/initrd/modules/load-order"
 done
-( cd "$WORK/initrd" && find . | cpio -o -H newc --quiet | gzip -1 ) >"$WORK/initrd.gz"
-
 # --- guest configuration ------------------------------------------------
 [ ${#GPATH[@]} -eq 0 ] || printf '%s\n' "${GPATH[@]}" >"$RES/scripts"
 {
@@ -142,16 +147,32 @@ done
 	printf 'CONFINE_VM_SHELL=%q\n' "$SHELL_MODE"
 	printf 'CONFINE_VM_TRY=%q\n' "${CONFINE_VM_TRY:-0}"
 	printf 'CONFINE_VM_BUILD=%q\n' "${CONFINE_VM_BUILD:-build}"
+	printf 'CONFINE_VM_INIT=%q\n' "$INIT_MODE"
 } >"$RES/config"
 
-GUEST_INIT=$HERE/guest-init.sh
+# Stage 2 (what initramfs-init switch_roots into): guest-init.sh, bash as PID 1
+# running the scripts itself; or systemd, which finds its units, masks and the test
+# runner (guest-systemd.sh) in the overlay's upper layer (systemd-overlay.sh).
+INIT_APPEND=
+if [ "$INIT_MODE" = systemd ]; then
+	GUEST_INIT=/lib/systemd/systemd
+	[ -x "$GUEST_INIT" ] || die "$GUEST_INIT not found: CONFINE_VM_INIT=systemd needs systemd on the host"
+	case "$HERE" in *[[:space:]]*) die "path $HERE contains whitespace";; esac
+	bash "$HERE/systemd-overlay.sh" "$WORK/initrd/overlay" "$RES/config"
+	status=error
+	[ "$VERBOSE" = 1 ] && status=yes
+	INIT_APPEND="systemd.unit=confine-vm.target systemd.unified_cgroup_hierarchy=1 systemd.show_status=$status"
+else
+	GUEST_INIT=$HERE/guest-init.sh
+fi
 case "$GUEST_INIT" in *[[:space:]]*) die "path $GUEST_INIT contains whitespace";; esac
+( cd "$WORK/initrd" && find . | cpio -o -H newc --quiet | gzip -1 ) >"$WORK/initrd.gz"
 
 QARGS=(
 	-accel tcg,thread=multi -cpu max -m "$MEM" -smp "$SMP"
 	-nographic -no-reboot -nodefaults
 	-kernel "$VMLINUZ" -initrd "$WORK/initrd.gz"
-	-append "console=ttyS0 panic=-1 loglevel=4 quiet confine_init=$GUEST_INIT confine_9pcache=$NINEP_CACHE ${CONFINE_VM_APPEND:-}"
+	-append "console=ttyS0 panic=-1 loglevel=4 quiet confine_init=$GUEST_INIT confine_9pcache=$NINEP_CACHE $INIT_APPEND ${CONFINE_VM_APPEND:-}"
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
 	-virtfs "local,path=$RES,mount_tag=results,security_model=none,multidevs=remap"
 )
@@ -162,7 +183,9 @@ if [ "$SHELL_MODE" = 1 ]; then
 fi
 
 # --- run ------------------------------------------------------------------
-note "booting $KVER under qemu (TCG), ${#ABS[@]} script(s), per-script timeout ${TIMEOUT}s"
+pid1=
+[ "$INIT_MODE" = systemd ] && pid1=", systemd as PID 1"
+note "booting $KVER under qemu (TCG$pid1), ${#ABS[@]} script(s), per-script timeout ${TIMEOUT}s"
 t0=$(date +%s)
 # the guest enforces per-script timeouts; this is the backstop for hangs
 if [ "$VERBOSE" = 1 ]; then
@@ -178,6 +201,9 @@ timed_out=0
 [ $qrc = 124 ] || [ $qrc = 137 ] && timed_out=1
 t1=$(date +%s)
 note "VM ran for $((t1 - t0))s (qemu exit status $qrc)"
+if [ -f "$RES/boot.time" ]; then
+	note "boot: the first test started $(cat "$RES/boot.time")s after kernel start (guest uptime), $(( $(stat -c %Y "$RES/boot.time") - t0 ))s after qemu start"
+fi
 
 # --- report ---------------------------------------------------------------
 pass=0 fail=0 skip=0 n=0
