@@ -74,11 +74,13 @@ static pid_t spawn_keeper(void)
 		pause();
 }
 
-static int open_systemd(const struct confine_profile *p, uid_t uid, bool login,
-			const char *name, struct backend_session *s, char *err, size_t errlen)
+static int open_systemd(const struct confine_profile *p, const char *io_dev, uid_t uid,
+			bool login, const char *name, struct backend_session *s, char *err,
+			size_t errlen)
 {
 	char slice[128], desc[256];
 	pid_t first = getpid();
+	bool create_slice = false;
 	int r, fd;
 
 	snprintf(s->unit, sizeof(s->unit), "confine-%s.scope", name);
@@ -86,10 +88,12 @@ static int open_systemd(const struct confine_profile *p, uid_t uid, bool login,
 	if (login && profile_has_user_limits(p)) {
 		/* The user's sessions share one budget: a slice inside the user's slice. */
 		snprintf(s->slice, sizeof(s->slice), "user-%u-confine.slice", (unsigned)uid);
-		snprintf(desc, sizeof(desc), "confine: all sessions of uid %u (profile %s)",
-			 (unsigned)uid, p->name);
-		if ((r = systemd_slice_start(s->slice, desc, p, err, errlen)) < 0)
+		if ((r = systemd_unit_loaded(s->slice)) < 0) {
+			snprintf(err, errlen, "cannot ask systemd about %s: %s", s->slice,
+				 strerror(-r));
 			return r;
+		}
+		create_slice = r == 0;
 		snprintf(slice, sizeof(slice), "%s", s->slice);
 	}
 	if (login && (first = spawn_keeper()) < 0) {
@@ -98,13 +102,17 @@ static int open_systemd(const struct confine_profile *p, uid_t uid, bool login,
 	}
 	snprintf(desc, sizeof(desc), "confine session %s of uid %u (profile %s)", name,
 		 (unsigned)uid, p->name);
-	r = systemd_scope_start(s->unit, slice, desc, p, first, s->cgroup, sizeof(s->cgroup), err,
-				errlen);
+	r = systemd_scope_start(s->unit, slice, create_slice, desc, p, io_dev, first, s->cgroup,
+				sizeof(s->cgroup), err, errlen);
 	if (r < 0) {
 		if (login) {
 			(void)kill(first, SIGKILL);
 			(void)waitpid(first, NULL, 0);
 		}
+		return r;
+	}
+	if (s->slice[0] && (r = systemd_slice_set(s->slice, p, err, errlen)) < 0) {
+		(void)backend_close(s, login, NULL, desc, sizeof(desc));
 		return r;
 	}
 	fd = open(s->cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
@@ -124,14 +132,16 @@ int backend_open(const struct confine_config *c, const struct confine_profile *p
 	int fd;
 
 	*s = (struct backend_session){{0}};
-	if (backend_resolve(c, why, sizeof(why)) == CGROUP_BACKEND_SYSTEMD)
-		return open_systemd(p, uid, login, name, s, err, errlen);
+	/* Resolved here, by root, from the root-owned config: never from the user. */
 	if (profile_has_io(p) && (fd = cgroup_io_device(p->io_path, dev, sizeof(dev))) < 0) {
 		snprintf(err, errlen, "io_path %s: %s", p->io_path,
 			 fd == -ENOTBLK ? "not on a block device (tmpfs, overlayfs, network?)"
 					: strerror(-fd));
 		return fd;
 	}
+	if (backend_resolve(c, why, sizeof(why)) == CGROUP_BACKEND_SYSTEMD)
+		return open_systemd(p, profile_has_io(p) ? dev : NULL, uid, login, name, s, err,
+				    errlen);
 	fd = cgroup_create(c->cgroup_root, login ? uid : (uid_t)-1, name, p,
 			   profile_has_io(p) ? dev : NULL, s->cgroup, sizeof(s->cgroup));
 	if (fd < 0)

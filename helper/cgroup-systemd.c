@@ -24,19 +24,26 @@ bool systemd_built_in(void)
 	return false;
 }
 
-int systemd_scope_start(const char *unit, const char *slice, const char *description,
-			const struct confine_profile *p, pid_t pid, char *leaf, size_t len,
-			char *err, size_t errlen)
+int systemd_scope_start(const char *unit, const char *slice, bool create_slice,
+			const char *description, const struct confine_profile *p, const char *io_dev,
+			pid_t pid, char *leaf, size_t len, char *err, size_t errlen)
 {
-	(void)unit, (void)slice, (void)description, (void)p, (void)pid, (void)leaf, (void)len;
+	(void)unit, (void)slice, (void)create_slice, (void)description, (void)p, (void)io_dev, (void)pid, (void)leaf,
+		(void)len;
 	snprintf(err, errlen, "confine was built without libsystemd");
 	return -EOPNOTSUPP;
 }
 
-int systemd_slice_start(const char *slice, const char *description,
-			const struct confine_profile *p, char *err, size_t errlen)
+int systemd_unit_loaded(const char *unit)
 {
-	(void)slice, (void)description, (void)p;
+	(void)unit;
+	return -EOPNOTSUPP;
+}
+
+int systemd_slice_set(const char *slice, const struct confine_profile *p, char *err,
+		      size_t errlen)
+{
+	(void)slice, (void)p;
 	snprintf(err, errlen, "confine was built without libsystemd");
 	return -EOPNOTSUPP;
 }
@@ -247,6 +254,28 @@ static int append_user_limits(sd_bus_message *m, const struct confine_profile *p
 	return 0;
 }
 
+/*
+ * The aggregate slice, created with the scope in one transaction when it does not exist: a
+ * "user-" slice is StopWhenUnneeded (user-.slice.d), so alone it would stop at once.
+ */
+static int append_aux(sd_bus_message *m, const char *slice, bool create, const struct confine_profile *p)
+{
+	int r;
+
+	if (!create)
+		return sd_bus_message_append(m, "a(sa(sv))", 0);
+	if ((r = sd_bus_message_open_container(m, 'a', "(sa(sv))")) < 0 ||
+	    (r = sd_bus_message_open_container(m, 'r', "sa(sv)")) < 0 ||
+	    (r = sd_bus_message_append(m, "s", slice)) < 0 ||
+	    (r = sd_bus_message_open_container(m, 'a', "(sv)")) < 0 ||
+	    (r = sd_bus_message_append(m, "(sv)", "Description", "s",
+				       "confine: all sessions of one user")) < 0 ||
+	    (r = append_user_limits(m, p)) < 0 || (r = sd_bus_message_close_container(m)) < 0 ||
+	    (r = sd_bus_message_close_container(m)) < 0)
+		return r;
+	return sd_bus_message_close_container(m);
+}
+
 /* Reads the job path of a reply into w, so wait_job can recognise its JobRemoved. */
 static int take_job(sd_bus_message *reply, struct job_wait *w)
 {
@@ -278,13 +307,17 @@ static int cgroup_of(pid_t pid, char *buf, size_t len)
 	return -ENOENT;
 }
 
-/* Inside the delegated scope: supervisor/ for pid, payload/ for the session. */
-static int populate_scope(const char *scope, const struct confine_profile *p, pid_t pid,
-			  char *leaf, size_t len, char *err, size_t errlen)
+/*
+ * Inside the delegated scope: supervisor/ for pid, payload/ for the session, with the
+ * session limits written again on payload, so the session sees them in its own cgroup
+ * (the scope's properties already bound it; the keeper is outside payload).
+ */
+static int populate_scope(const char *scope, const struct confine_profile *p, const char *io_dev,
+			  pid_t pid, char *leaf, size_t len, char *err, size_t errlen)
 {
 	_cleanup_close_ int sfd = open(scope, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW),
 			    sup = -1, pay = -1;
-	char have[256] = "";
+	char need[64];
 	int r;
 
 	if (sfd < 0) {
@@ -297,34 +330,28 @@ static int populate_scope(const char *scope, const struct confine_profile *p, pi
 			 strerror(-r));
 		return r;
 	}
+	/* Delegate=yes hands the scope every controller systemd knows: pass them on. */
+	if ((r = cgroup_enable(sfd, cgroup_needed(p, need, sizeof(need)))) < 0) {
+		snprintf(err, errlen, "cannot enable %s in %s: %s", need, scope, strerror(-r));
+		return r;
+	}
 	if ((pay = cgroup_mkdir(sfd, "payload")) < 0) {
 		snprintf(err, errlen, "cannot create %s/payload: %s", scope, strerror(-pay));
 		return pay;
 	}
-	if (p->memory_oom_group) {
-		/* The scope is ours (Delegate=yes): handing memory down to payload is allowed. */
-		_cleanup_close_ int cf = openat(sfd, "cgroup.controllers", O_RDONLY | O_CLOEXEC);
-		ssize_t n = cf >= 0 ? read(cf, have, sizeof(have) - 1) : -1;
-		if (n <= 0 || !strstr(have, "memory")) {
-			snprintf(err, errlen, "systemd did not delegate the memory controller to %s",
-				 scope);
-			return -ENOTSUP;
-		}
-		if ((r = cgroup_enable(sfd, "memory")) < 0 ||
-		    (r = cgroup_write(pay, "memory.oom.group", "1")) < 0) {
-			snprintf(err, errlen, "cannot set memory.oom.group in %s/payload: %s", scope,
-				 strerror(-r));
-			return r;
-		}
+	if ((r = cgroup_write_limits(pay, p, io_dev)) < 0) {
+		snprintf(err, errlen, "cannot write the limits of %s/payload: %s", scope,
+			 strerror(-r));
+		return r;
 	}
 	if ((size_t)snprintf(leaf, len, "%s/payload", scope) >= len)
 		return -ENAMETOOLONG;
 	return 0;
 }
 
-int systemd_scope_start(const char *unit, const char *slice, const char *description,
-			const struct confine_profile *p, pid_t pid, char *leaf, size_t len,
-			char *err, size_t errlen)
+int systemd_scope_start(const char *unit, const char *slice, bool create_slice,
+			const char *description, const struct confine_profile *p, const char *io_dev,
+			pid_t pid, char *leaf, size_t len, char *err, size_t errlen)
 {
 	_cleanup_bus_ sd_bus *bus = NULL;
 	_cleanup_slot_ sd_bus_slot *slot = NULL;
@@ -349,8 +376,7 @@ int systemd_scope_start(const char *unit, const char *slice, const char *descrip
 	    (r = sd_bus_message_append(m, "(sv)", "CollectMode", "s", "inactive-or-failed")) < 0 ||
 	    (r = append_u64(m, "TimeoutStopUSec", 5ULL * 1000 * 1000)) < 0 ||
 	    (r = append_session_limits(m, p)) < 0 ||
-	    (r = sd_bus_message_close_container(m)) < 0 ||
-	    (r = sd_bus_message_append(m, "a(sa(sv))", 0)) < 0) {
+	    (r = sd_bus_message_close_container(m)) < 0 || (r = append_aux(m, slice, create_slice, p)) < 0) {
 		snprintf(err, errlen, "cannot build the D-Bus request: %s", strerror(-r));
 		return r;
 	}
@@ -371,7 +397,7 @@ int systemd_scope_start(const char *unit, const char *slice, const char *descrip
 		r = -ESRCH;
 		goto fail;
 	}
-	if ((r = populate_scope(scope, p, pid, leaf, len, err, errlen)) < 0)
+	if ((r = populate_scope(scope, p, io_dev, pid, leaf, len, err, errlen)) < 0)
 		goto fail;
 	return 0;
 fail: {
@@ -381,44 +407,39 @@ fail: {
 }
 }
 
-int systemd_slice_start(const char *slice, const char *description,
-			const struct confine_profile *p, char *err, size_t errlen)
+int systemd_unit_loaded(const char *unit)
 {
 	_cleanup_bus_ sd_bus *bus = NULL;
-	_cleanup_slot_ sd_bus_slot *slot = NULL;
-	_cleanup_msg_ sd_bus_message *m = NULL, *reply = NULL;
+	_cleanup_msg_ sd_bus_message *reply = NULL;
 	sd_bus_error e = SD_BUS_ERROR_NULL;
-	struct job_wait w = {0};
-	int r;
+	int r = sd_bus_open_system(&bus);
 
-	if ((r = connect_bus(&bus, &slot, &w, err, errlen)) < 0)
+	if (r < 0)
 		return r;
-	if ((r = sd_bus_message_new_method_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER,
-						"StartTransientUnit")) < 0 ||
-	    (r = sd_bus_message_append(m, "ss", slice, "fail")) < 0 ||
-	    (r = sd_bus_message_open_container(m, 'a', "(sv)")) < 0 ||
-	    (r = sd_bus_message_append(m, "(sv)", "Description", "s", description)) < 0 ||
-	    (r = append_user_limits(m, p)) < 0 || (r = sd_bus_message_close_container(m)) < 0 ||
-	    (r = sd_bus_message_append(m, "a(sa(sv))", 0)) < 0) {
-		snprintf(err, errlen, "cannot build the D-Bus request: %s", strerror(-r));
-		return r;
-	}
-	r = sd_bus_call(bus, m, 0, &e, &reply);
-	if (r >= 0) {
-		if ((r = take_job(reply, &w)) < 0)
-			return r;
-		return wait_job(bus, &w, err, errlen);
-	}
-	if (!sd_bus_error_has_name(&e, "org.freedesktop.systemd1.UnitExists")) {
-		snprintf(err, errlen, "systemd refused slice %s: %s", slice,
-			 e.message ? e.message : strerror(-r));
-		sd_bus_error_free(&e);
-		return r;
-	}
+	/* GetUnit, unlike LoadUnit, does not load what is not loaded yet. */
+	r = sd_bus_call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, "GetUnit", &e, &reply, "s", unit);
+	if (r < 0 && sd_bus_error_has_name(&e, "org.freedesktop.systemd1.NoSuchUnit"))
+		r = 0;
+	else if (r >= 0)
+		r = 1;
 	sd_bus_error_free(&e);
-	/* Another session of the user made it: bring its limits up to this profile's. */
-	sd_bus_message_unref(m);
-	m = NULL;
+	return r;
+}
+
+int systemd_slice_set(const char *slice, const struct confine_profile *p, char *err,
+		      size_t errlen)
+{
+	_cleanup_bus_ sd_bus *bus = NULL;
+	_cleanup_msg_ sd_bus_message *m = NULL;
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	int r = sd_bus_open_system(&bus);
+
+	if (r < 0) {
+		snprintf(err, errlen, "cannot connect to the system bus: %s", strerror(-r));
+		return r;
+	}
+	/* Runtime properties of a transient unit live and go with it; they also come after the
+	 * user-.slice.d drop-in (TasksMax=33%) that would otherwise override ours. */
 	if ((r = sd_bus_message_new_method_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER,
 						"SetUnitProperties")) < 0 ||
 	    (r = sd_bus_message_append(m, "sb", slice, 1)) < 0 ||

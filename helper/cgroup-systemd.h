@@ -19,23 +19,29 @@ bool systemd_booted(void);
 bool systemd_built_in(void);
 
 /*
- * Starts the transient scope unit (e.g. "confine-SID.scope") in slice with Delegate=yes,
+ * Starts the transient scope unit (e.g. "confine-SID.scope") in slice (created with it when
+ * create_slice, with the profile's user_* limits) with Delegate=yes,
  * the profile's session limits as unit properties and pid as its first process, and waits
  * for it. Then, inside the delegated scope: pid moves to <scope>/supervisor (a cgroup with
- * processes cannot hand controllers down) and <scope>/payload is created for the session,
- * with memory.oom.group when the profile asks. Writes payload's path into leaf. On error
- * returns a negative errno with a message in err; the scope is stopped again.
+ * processes cannot hand controllers down) and <scope>/payload is created for the session
+ * with the session limits again (io_dev as for cgroup_write_limits), so the session sees
+ * them. Writes payload's path into leaf. On error returns a negative errno with a message
+ * in err; the scope is stopped again.
  */
-int systemd_scope_start(const char *unit, const char *slice, const char *description,
-			const struct confine_profile *p, pid_t pid, char *leaf, size_t len,
-			char *err, size_t errlen);
+int systemd_scope_start(const char *unit, const char *slice, bool create_slice,
+			const char *description, const struct confine_profile *p, const char *io_dev,
+			pid_t pid, char *leaf, size_t len, char *err, size_t errlen);
+
+/* 1 if systemd has unit loaded, 0 if not (it is not loaded by asking), or -errno. */
+int systemd_unit_loaded(const char *unit);
 
 /*
- * Starts (or updates) the transient slice of a user's aggregate limits, e.g.
- * "user-1001-confine.slice" (inside user-1001.slice).
+ * Sets the profile's per-user limits (user_*) on the user's aggregate slice, e.g.
+ * "user-1001-confine.slice" inside user-1001.slice, as runtime properties. The slice is
+ * created by systemd_scope_start with create_slice, together with the first scope in it.
  */
-int systemd_slice_start(const char *slice, const char *description,
-			const struct confine_profile *p, char *err, size_t errlen);
+int systemd_slice_set(const char *slice, const struct confine_profile *p, char *err,
+		      size_t errlen);
 
 /* Stops a unit and waits for it. Idempotent: a unit that is not loaded is success. */
 int systemd_unit_stop(const char *unit, char *err, size_t errlen);

@@ -76,8 +76,13 @@ static bool show_notices(pam_handle_t *pamh, int style, char *text)
 		for (char *c = line; *c; c++)
 			if ((unsigned char)*c < ' ' || (unsigned char)*c > '~')
 				*c = '?';
-		/* A login program without a conversation for messages still logs in. */
-		(void)pam_prompt(pamh, style, NULL, "%s", line);
+		/* Warnings go out as errors: su -c and sshd drop PAM_TEXT_INFO, "loudly" they
+		 * must not be dropped. A login program without a conversation still logs in. */
+		(void)pam_prompt(pamh,
+				 strncmp(line, NOTICE_PREFIX "warning:", strlen(NOTICE_PREFIX "warning:"))
+					 ? style
+					 : PAM_ERROR_MSG,
+				 NULL, "%s", line);
 	}
 	return true;
 }

@@ -931,8 +931,9 @@ int main(int argc, char **argv)
 	t_bad_sid("sid-with-space", "12 34\n");
 	t_bad_sid("sid-two-lines", "1-2\n3-4\n");
 	t_bad_sid("notice-without-prefix", "1-2\nconfine: fine\nsomething else\n");
-	t_notices("notice", "0\n", "1-2\nconfine: warning: no limits\n", PAM_SUCCESS,
-		  "I:confine: warning: no limits\n");
+	t_notices("notice", "0\n", "1-2\nconfine: note\n", PAM_SUCCESS, "I:confine: note\n");
+	t_notices("warning", "0\n", "1-2\nconfine: warning: no limits\n", PAM_SUCCESS,
+		  "E:confine: warning: no limits\n");
 	t_notices("notice-sanitized", "0\n", "1-2\nconfine: a\033[2Jb\n", PAM_SUCCESS,
 		  "I:confine: a?[2Jb\n");
 	t_notices("refusal-shown", "11\n", "confine: login refused: 2 sessions open\n",
