@@ -57,7 +57,93 @@ int systemd_unit_stop(const char *unit, char *err, size_t errlen)
 
 #else /* HAVE_LIBSYSTEMD */
 
+#include <dlfcn.h>
 #include <systemd/sd-bus.h>
+
+/*
+ * libsystemd is loaded when the systemd backend is used, not linked: on hosts without
+ * systemd every login would otherwise pay for loading it (and libgcrypt, liblz4, ...).
+ * dlopen by soname, from the system's library path (the helper runs with an empty
+ * environment).
+ */
+static struct {
+	bool loaded;
+	typeof(sd_bus_call) *call;
+	typeof(sd_bus_call_method) *call_method;
+	typeof(sd_bus_error_free) *error_free;
+	typeof(sd_bus_error_has_name) *error_has_name;
+	typeof(sd_bus_flush_close_unref) *flush_close_unref;
+	typeof(sd_bus_match_signal) *match_signal;
+	typeof(sd_bus_message_append) *message_append;
+	typeof(sd_bus_message_append_array) *message_append_array;
+	typeof(sd_bus_message_close_container) *message_close_container;
+	typeof(sd_bus_message_new_method_call) *message_new_method_call;
+	typeof(sd_bus_message_open_container) *message_open_container;
+	typeof(sd_bus_message_read) *message_read;
+	typeof(sd_bus_message_unref) *message_unref;
+	typeof(sd_bus_open_system) *open_system;
+	typeof(sd_bus_process) *process;
+	typeof(sd_bus_slot_unref) *slot_unref;
+	typeof(sd_bus_wait) *wait;
+} sd;
+
+static int sd_load(char *err, size_t errlen)
+{
+	static const char *const names[] = {
+	    "sd_bus_call",
+	    "sd_bus_call_method",
+	    "sd_bus_error_free",
+	    "sd_bus_error_has_name",
+	    "sd_bus_flush_close_unref",
+	    "sd_bus_match_signal",
+	    "sd_bus_message_append",
+	    "sd_bus_message_append_array",
+	    "sd_bus_message_close_container",
+	    "sd_bus_message_new_method_call",
+	    "sd_bus_message_open_container",
+	    "sd_bus_message_read",
+	    "sd_bus_message_unref",
+	    "sd_bus_open_system",
+	    "sd_bus_process",
+	    "sd_bus_slot_unref",
+	    "sd_bus_wait",
+	};
+	void **slots[] = {
+	    (void **)&sd.call,
+	    (void **)&sd.call_method,
+	    (void **)&sd.error_free,
+	    (void **)&sd.error_has_name,
+	    (void **)&sd.flush_close_unref,
+	    (void **)&sd.match_signal,
+	    (void **)&sd.message_append,
+	    (void **)&sd.message_append_array,
+	    (void **)&sd.message_close_container,
+	    (void **)&sd.message_new_method_call,
+	    (void **)&sd.message_open_container,
+	    (void **)&sd.message_read,
+	    (void **)&sd.message_unref,
+	    (void **)&sd.open_system,
+	    (void **)&sd.process,
+	    (void **)&sd.slot_unref,
+	    (void **)&sd.wait,
+	};
+	void *h;
+
+	if (sd.loaded)
+		return 0;
+	h = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+	if (!h) {
+		snprintf(err, errlen, "the systemd backend needs libsystemd.so.0: %s", dlerror());
+		return -EOPNOTSUPP;
+	}
+	for (size_t i = 0; i < ELEMENTSOF(names); i++)
+		if (!(*slots[i] = dlsym(h, names[i]))) {
+			snprintf(err, errlen, "libsystemd.so.0 lacks %s", names[i]);
+			return -EOPNOTSUPP;
+		}
+	sd.loaded = true;
+	return 0;
+}
 
 #define SD_DEST	     "org.freedesktop.systemd1"
 #define SD_PATH	     "/org/freedesktop/systemd1"
@@ -66,15 +152,18 @@ int systemd_unit_stop(const char *unit, char *err, size_t errlen)
 
 static inline void bus_unrefp(sd_bus **b)
 {
-	sd_bus_flush_close_unref(*b);
+	if (*b)
+		sd.flush_close_unref(*b);
 }
 static inline void msg_unrefp(sd_bus_message **m)
 {
-	sd_bus_message_unref(*m);
+	if (*m)
+		sd.message_unref(*m);
 }
 static inline void slot_unrefp(sd_bus_slot **s)
 {
-	sd_bus_slot_unref(*s);
+	if (*s)
+		sd.slot_unref(*s);
 }
 #define _cleanup_bus_  __attribute__((cleanup(bus_unrefp)))
 #define _cleanup_msg_  __attribute__((cleanup(msg_unrefp)))
@@ -98,7 +187,7 @@ static int on_job_removed(sd_bus_message *m, void *userdata, sd_bus_error *e)
 	uint32_t id;
 
 	(void)e;
-	if (sd_bus_message_read(m, "uoss", &id, &path, &unit, &result) < 0)
+	if (sd.message_read(m, "uoss", &id, &path, &unit, &result) < 0)
 		return 0;
 	if (w->path[0] && streq(path, w->path)) {
 		snprintf(w->result, sizeof(w->result), "%s", result);
@@ -122,7 +211,7 @@ static int wait_job(sd_bus *bus, struct job_wait *w, char *err, size_t errlen)
 	int r;
 
 	while (!w->done) {
-		r = sd_bus_process(bus, NULL);
+		r = sd.process(bus, NULL);
 		if (r < 0) {
 			snprintf(err, errlen, "D-Bus: %s", strerror(-r));
 			return r;
@@ -134,7 +223,7 @@ static int wait_job(sd_bus *bus, struct job_wait *w, char *err, size_t errlen)
 			snprintf(err, errlen, "systemd job %s did not finish in time", w->path);
 			return -ETIMEDOUT;
 		}
-		r = sd_bus_wait(bus, deadline - now);
+		r = sd.wait(bus, deadline - now);
 		if (r < 0 && r != -EINTR) {
 			snprintf(err, errlen, "D-Bus: %s", strerror(-r));
 			return r;
@@ -151,13 +240,17 @@ static int wait_job(sd_bus *bus, struct job_wait *w, char *err, size_t errlen)
 static int connect_bus(sd_bus **bus, sd_bus_slot **slot, struct job_wait *w, char *err,
 		       size_t errlen)
 {
-	int r = sd_bus_open_system(bus);
+	int r = sd_load(err, errlen);
+
+	if (r < 0)
+		return r;
+	r = sd.open_system(bus);
 
 	if (r < 0) {
 		snprintf(err, errlen, "cannot connect to the system bus: %s", strerror(-r));
 		return r;
 	}
-	r = sd_bus_match_signal(*bus, slot, SD_DEST, SD_PATH, SD_MANAGER, "JobRemoved",
+	r = sd.match_signal(*bus, slot, SD_DEST, SD_PATH, SD_MANAGER, "JobRemoved",
 				on_job_removed, w);
 	if (r < 0)
 		snprintf(err, errlen, "cannot subscribe to systemd's job signals: %s", strerror(-r));
@@ -166,7 +259,7 @@ static int connect_bus(sd_bus **bus, sd_bus_slot **slot, struct job_wait *w, cha
 
 static int append_u64(sd_bus_message *m, const char *name, uint64_t v)
 {
-	return sd_bus_message_append(m, "(sv)", name, "t", v);
+	return sd.message_append(m, "(sv)", name, "t", v);
 }
 
 /* AllowedCPUs= takes a bitmask: bit j of byte i is CPU 8i+j. The list was validated. */
@@ -188,13 +281,13 @@ static int append_cpus(sd_bus_message *m, const char *list)
 		}
 		s = *end ? end + 1 : end;
 	}
-	if ((r = sd_bus_message_open_container(m, 'r', "sv")) < 0 ||
-	    (r = sd_bus_message_append(m, "s", "AllowedCPUs")) < 0 ||
-	    (r = sd_bus_message_open_container(m, 'v', "ay")) < 0 ||
-	    (r = sd_bus_message_append_array(m, 'y', mask, n)) < 0 ||
-	    (r = sd_bus_message_close_container(m)) < 0)
+	if ((r = sd.message_open_container(m, 'r', "sv")) < 0 ||
+	    (r = sd.message_append(m, "s", "AllowedCPUs")) < 0 ||
+	    (r = sd.message_open_container(m, 'v', "ay")) < 0 ||
+	    (r = sd.message_append_array(m, 'y', mask, n)) < 0 ||
+	    (r = sd.message_close_container(m)) < 0)
 		return r;
-	return sd_bus_message_close_container(m);
+	return sd.message_close_container(m);
 }
 
 /* A per-device io property, a(st): the device is named by io_path; systemd resolves it. */
@@ -202,7 +295,7 @@ static int append_io(sd_bus_message *m, const char *name, const char *path, uint
 {
 	if (v == UNIT_MAX)
 		return 0;
-	return sd_bus_message_append(m, "(sv)", name, "a(st)", 1, path, v);
+	return sd.message_append(m, "(sv)", name, "a(st)", 1, path, v);
 }
 
 /* The profile's session limits as unit properties (UNIT_MAX is systemd's "infinity" too). */
@@ -263,24 +356,24 @@ static int append_aux(sd_bus_message *m, const char *slice, bool create, const s
 	int r;
 
 	if (!create)
-		return sd_bus_message_append(m, "a(sa(sv))", 0);
-	if ((r = sd_bus_message_open_container(m, 'a', "(sa(sv))")) < 0 ||
-	    (r = sd_bus_message_open_container(m, 'r', "sa(sv)")) < 0 ||
-	    (r = sd_bus_message_append(m, "s", slice)) < 0 ||
-	    (r = sd_bus_message_open_container(m, 'a', "(sv)")) < 0 ||
-	    (r = sd_bus_message_append(m, "(sv)", "Description", "s",
+		return sd.message_append(m, "a(sa(sv))", 0);
+	if ((r = sd.message_open_container(m, 'a', "(sa(sv))")) < 0 ||
+	    (r = sd.message_open_container(m, 'r', "sa(sv)")) < 0 ||
+	    (r = sd.message_append(m, "s", slice)) < 0 ||
+	    (r = sd.message_open_container(m, 'a', "(sv)")) < 0 ||
+	    (r = sd.message_append(m, "(sv)", "Description", "s",
 				       "confine: all sessions of one user")) < 0 ||
-	    (r = append_user_limits(m, p)) < 0 || (r = sd_bus_message_close_container(m)) < 0 ||
-	    (r = sd_bus_message_close_container(m)) < 0)
+	    (r = append_user_limits(m, p)) < 0 || (r = sd.message_close_container(m)) < 0 ||
+	    (r = sd.message_close_container(m)) < 0)
 		return r;
-	return sd_bus_message_close_container(m);
+	return sd.message_close_container(m);
 }
 
 /* Reads the job path of a reply into w, so wait_job can recognise its JobRemoved. */
 static int take_job(sd_bus_message *reply, struct job_wait *w)
 {
 	const char *job;
-	int r = sd_bus_message_read(reply, "o", &job);
+	int r = sd.message_read(reply, "o", &job);
 
 	if (r < 0)
 		return r;
@@ -363,28 +456,28 @@ int systemd_scope_start(const char *unit, const char *slice, bool create_slice,
 
 	if ((r = connect_bus(&bus, &slot, &w, err, errlen)) < 0)
 		return r;
-	if ((r = sd_bus_message_new_method_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER,
+	if ((r = sd.message_new_method_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER,
 						"StartTransientUnit")) < 0 ||
-	    (r = sd_bus_message_append(m, "ss", unit, "fail")) < 0 ||
-	    (r = sd_bus_message_open_container(m, 'a', "(sv)")) < 0 ||
-	    (r = sd_bus_message_append(m, "(sv)", "Description", "s", description)) < 0 ||
-	    (r = sd_bus_message_append(m, "(sv)", "Slice", "s", slice)) < 0 ||
+	    (r = sd.message_append(m, "ss", unit, "fail")) < 0 ||
+	    (r = sd.message_open_container(m, 'a', "(sv)")) < 0 ||
+	    (r = sd.message_append(m, "(sv)", "Description", "s", description)) < 0 ||
+	    (r = sd.message_append(m, "(sv)", "Slice", "s", slice)) < 0 ||
 	    /* Delegate: the subtree below the scope is ours to write, and only that. */
-	    (r = sd_bus_message_append(m, "(sv)", "Delegate", "b", 1)) < 0 ||
-	    (r = sd_bus_message_append(m, "(sv)", "PIDs", "au", 1, (uint32_t)pid)) < 0 ||
+	    (r = sd.message_append(m, "(sv)", "Delegate", "b", 1)) < 0 ||
+	    (r = sd.message_append(m, "(sv)", "PIDs", "au", 1, (uint32_t)pid)) < 0 ||
 	    /* Gone when stopped, failed or not: no unit outlives its session. */
-	    (r = sd_bus_message_append(m, "(sv)", "CollectMode", "s", "inactive-or-failed")) < 0 ||
+	    (r = sd.message_append(m, "(sv)", "CollectMode", "s", "inactive-or-failed")) < 0 ||
 	    (r = append_u64(m, "TimeoutStopUSec", 5ULL * 1000 * 1000)) < 0 ||
 	    (r = append_session_limits(m, p)) < 0 ||
-	    (r = sd_bus_message_close_container(m)) < 0 || (r = append_aux(m, slice, create_slice, p)) < 0) {
+	    (r = sd.message_close_container(m)) < 0 || (r = append_aux(m, slice, create_slice, p)) < 0) {
 		snprintf(err, errlen, "cannot build the D-Bus request: %s", strerror(-r));
 		return r;
 	}
-	r = sd_bus_call(bus, m, 0, &e, &reply);
+	r = sd.call(bus, m, 0, &e, &reply);
 	if (r < 0) {
 		snprintf(err, errlen, "systemd refused scope %s: %s", unit,
 			 e.message ? e.message : strerror(-r));
-		sd_bus_error_free(&e);
+		sd.error_free(&e);
 		return r;
 	}
 	if ((r = take_job(reply, &w)) < 0 || (r = wait_job(bus, &w, err, errlen)) < 0)
@@ -412,17 +505,18 @@ int systemd_unit_loaded(const char *unit)
 	_cleanup_bus_ sd_bus *bus = NULL;
 	_cleanup_msg_ sd_bus_message *reply = NULL;
 	sd_bus_error e = SD_BUS_ERROR_NULL;
-	int r = sd_bus_open_system(&bus);
+	char err[256];
+	int r = sd_load(err, sizeof(err));
 
-	if (r < 0)
+	if (r < 0 || (r = sd.open_system(&bus)) < 0)
 		return r;
 	/* GetUnit, unlike LoadUnit, does not load what is not loaded yet. */
-	r = sd_bus_call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, "GetUnit", &e, &reply, "s", unit);
-	if (r < 0 && sd_bus_error_has_name(&e, "org.freedesktop.systemd1.NoSuchUnit"))
+	r = sd.call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, "GetUnit", &e, &reply, "s", unit);
+	if (r < 0 && sd.error_has_name(&e, "org.freedesktop.systemd1.NoSuchUnit"))
 		r = 0;
 	else if (r >= 0)
 		r = 1;
-	sd_bus_error_free(&e);
+	sd.error_free(&e);
 	return r;
 }
 
@@ -432,27 +526,29 @@ int systemd_slice_set(const char *slice, const struct confine_profile *p, char *
 	_cleanup_bus_ sd_bus *bus = NULL;
 	_cleanup_msg_ sd_bus_message *m = NULL;
 	sd_bus_error e = SD_BUS_ERROR_NULL;
-	int r = sd_bus_open_system(&bus);
+	int r = sd_load(err, errlen);
 
-	if (r < 0) {
+	if (r < 0)
+		return r;
+	if ((r = sd.open_system(&bus)) < 0) {
 		snprintf(err, errlen, "cannot connect to the system bus: %s", strerror(-r));
 		return r;
 	}
 	/* Runtime properties of a transient unit live and go with it; they also come after the
 	 * user-.slice.d drop-in (TasksMax=33%) that would otherwise override ours. */
-	if ((r = sd_bus_message_new_method_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER,
+	if ((r = sd.message_new_method_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER,
 						"SetUnitProperties")) < 0 ||
-	    (r = sd_bus_message_append(m, "sb", slice, 1)) < 0 ||
-	    (r = sd_bus_message_open_container(m, 'a', "(sv)")) < 0 ||
-	    (r = append_user_limits(m, p)) < 0 || (r = sd_bus_message_close_container(m)) < 0) {
+	    (r = sd.message_append(m, "sb", slice, 1)) < 0 ||
+	    (r = sd.message_open_container(m, 'a', "(sv)")) < 0 ||
+	    (r = append_user_limits(m, p)) < 0 || (r = sd.message_close_container(m)) < 0) {
 		snprintf(err, errlen, "cannot build the D-Bus request: %s", strerror(-r));
 		return r;
 	}
-	r = sd_bus_call(bus, m, 0, &e, NULL);
+	r = sd.call(bus, m, 0, &e, NULL);
 	if (r < 0)
 		snprintf(err, errlen, "systemd refused the limits of slice %s: %s", slice,
 			 e.message ? e.message : strerror(-r));
-	sd_bus_error_free(&e);
+	sd.error_free(&e);
 	return r;
 }
 
@@ -467,15 +563,15 @@ int systemd_unit_stop(const char *unit, char *err, size_t errlen)
 
 	if ((r = connect_bus(&bus, &slot, &w, err, errlen)) < 0)
 		return r;
-	r = sd_bus_call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, "StopUnit", &e, &reply, "ss",
+	r = sd.call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, "StopUnit", &e, &reply, "ss",
 			       unit, "replace");
 	if (r < 0) {
 		/* Already gone (stopped and collected): what stopping wants. */
-		bool gone = sd_bus_error_has_name(&e, "org.freedesktop.systemd1.NoSuchUnit");
+		bool gone = sd.error_has_name(&e, "org.freedesktop.systemd1.NoSuchUnit");
 		if (!gone)
 			snprintf(err, errlen, "systemd refused to stop %s: %s", unit,
 				 e.message ? e.message : strerror(-r));
-		sd_bus_error_free(&e);
+		sd.error_free(&e);
 		return gone ? 0 : r;
 	}
 	if ((r = take_job(reply, &w)) < 0)

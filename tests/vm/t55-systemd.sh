@@ -48,6 +48,12 @@ assert_eq "$(cat "$cg/payload/memory.oom.group" 2>&1)" 1 "su: memory.oom.group o
 keeper=$(cat "$cg/supervisor/cgroup.procs" 2>/dev/null)
 assert_eq "$(cat /proc/$keeper/comm 2>&1)" confine-keeper "su: the keeper holds the scope, in supervisor/"
 assert_eq "$(stat -c %u /proc/$keeper 2>&1)" 0 "su: the keeper is root's"
+pss=$(awk '/^Pss:/ {print $2}' /proc/$keeper/smaps_rollup 2>/dev/null)
+diag "keeper: Pss ${pss} kB, fds: $(ls /proc/$keeper/fd | wc -l)"
+assert_eq "$(ls /proc/$keeper/fd | wc -l)" 0 "su: the keeper holds no file descriptors"
+status=$(SYSTEMD_COLORS=0 systemctl status --no-pager "$unit" 2>&1)
+assert_contains "$status" "max: 64.0M" "su: systemctl status shows the memory limit"
+assert_contains "$status" "limit: 40" "su: systemctl status shows the tasks limit"
 sh=$(pgrep -u guest -x sleep | head -n1)
 assert_contains "$(cat /proc/$sh/cgroup)" "/user.slice/user-$UIDG.slice/$unit/payload" "su: the payload runs in the scope's payload cgroup"
 assert_contains "$(cat /tmp/su.out)" "inside=0::/" "su: inside, its own cgroup namespace"
