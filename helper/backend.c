@@ -179,8 +179,9 @@ int backend_user_done(const struct backend_session *s, char *err, size_t errlen)
 	/* cgroupfs: the user's aggregate is the leaf's parent, user-UID. */
 	if (!(copy = strdup(s->cgroup)))
 		return -ENOMEM;
+	/* cppcheck does not know __attribute__((cleanup)): copy is freed by _cleanup_free_. */
 	if (strncmp(basename(dirname(copy)), "user-", 5) != 0)
-		return 0;
+		return 0; // cppcheck-suppress memleak
 	if ((r = cgroup_remove_if_unused(copy)) < 0)
 		snprintf(err, errlen, "cannot remove cgroup %s: %s", copy, strerror(-r));
 	return r;

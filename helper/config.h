@@ -23,35 +23,36 @@ enum net_mode {
 };
 
 struct confine_profile {
+	/* Ordered by size (clang-analyzer's padding check): pointers and 64-bit values first. */
 	char *name;
-	enum home_mode home;
+	char *hostname;		  /* default "confine" */
+	char *shell;		  /* absolute path of the real shell; default "/bin/bash" */
+	char *cpuset_cpus;	  /* cpuset.cpus list like "0-3,6", or NULL (all) */
+	char *io_path;		  /* io limits apply to the block device holding this path */
 	uint64_t home_size;	  /* bytes: upper tmpfs (ephemeral) or tmpfs home; default 256M */
 	uint64_t tmp_size;	  /* bytes: private /tmp and /dev/shm each; default 64M */
 	uint64_t memory_max;	  /* bytes or UNIT_MAX; default UNIT_MAX */
 	uint64_t memory_high;	  /* bytes or UNIT_MAX; default UNIT_MAX */
 	uint64_t memory_swap_max; /* bytes or UNIT_MAX; default UNIT_MAX */
-	unsigned cpu_quota;	  /* percent of one CPU, 0 = unlimited; default 0 */
-	unsigned cpu_weight;	  /* 1..10000, 0 = kernel default (100); default 0 */
 	uint64_t pids_max;	  /* count or UNIT_MAX; default UNIT_MAX */
-	enum net_mode net;	  /* default NET_NONE */
-	bool user_ns;		  /* also unshare a user namespace; default false */
-	char *hostname;		  /* default "confine" */
-	char *shell;		  /* absolute path of the real shell; default "/bin/bash" */
-	bool memory_oom_group;	  /* an OOM kill takes the whole session; default true */
-	char *cpuset_cpus;	  /* cpuset.cpus list like "0-3,6", or NULL (all) */
-	char *io_path;		  /* io limits apply to the block device holding this path */
 	uint64_t io_read_bps;	  /* bytes/s or UNIT_MAX; io.max rbps */
 	uint64_t io_write_bps;	  /* bytes/s or UNIT_MAX; io.max wbps */
 	uint64_t io_read_iops;	  /* or UNIT_MAX; io.max riops */
 	uint64_t io_write_iops;	  /* or UNIT_MAX; io.max wiops */
-	unsigned io_weight;	  /* 1..10000 on io_path's device, 0 = default */
 	/* Per-user aggregate: one budget for all of the user's sessions together. */
 	uint64_t user_memory_max; /* bytes or UNIT_MAX */
-	unsigned user_cpu_quota;  /* percent of one CPU, 0 = unlimited */
 	uint64_t user_pids_max;	  /* count or UNIT_MAX */
-	unsigned max_sessions;	  /* parallel sessions per user, 0 = unlimited */
 	uint64_t max_duration;	  /* seconds, 0 = unlimited */
 	uint64_t max_duration_grace; /* seconds between the SIGHUP and the kill; default 30 */
+	enum home_mode home;
+	enum net_mode net;	  /* default NET_NONE */
+	unsigned cpu_quota;	  /* percent of one CPU, 0 = unlimited; default 0 */
+	unsigned cpu_weight;	  /* 1..10000, 0 = kernel default (100); default 0 */
+	unsigned io_weight;	  /* 1..10000 on io_path's device, 0 = default */
+	unsigned user_cpu_quota;  /* percent of one CPU, 0 = unlimited (aggregate) */
+	unsigned max_sessions;	  /* parallel sessions per user, 0 = unlimited */
+	bool user_ns;		  /* also unshare a user namespace; default false */
+	bool memory_oom_group;	  /* an OOM kill takes the whole session; default true */
 	bool limits_optional;	  /* run without cgroup limits where they are unavailable */
 };
 
