@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * libFuzzer harness for parse_size() and parse_percent(). Besides the sanitizers it checks
- * the contracts: only 0, -EINVAL or -ERANGE; a size never spells UNIT_MAX except "max";
- * a percentage is 1..100000; format_size() of a parsed size parses back to the same value.
+ * libFuzzer harness for parse_size(), parse_percent() and parse_duration(). Besides the
+ * sanitizers it checks the contracts: only 0, -EINVAL or -ERANGE; a size never spells
+ * UNIT_MAX except "max"; a percentage is 1..100000; a duration is 0 only for "max" and at
+ * most DURATION_MAX; format_size()/format_duration() of a parsed value parse back to it.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -38,6 +39,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (r == 0 && (pct < 1 || pct > 100000))
 		abort();
+
+	r = parse_duration(s, &v);
+	if (r != 0 && r != -EINVAL && r != -ERANGE)
+		abort();
+	if (r == 0) {
+		if ((v == 0) != (strcmp(s, "max") == 0) || v > DURATION_MAX)
+			abort();
+		if (parse_duration(format_duration(v, buf, sizeof(buf)), &back) != 0 || back != v)
+			abort();
+	}
 
 	free(s);
 	return 0;
