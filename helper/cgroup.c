@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "cgroup.h"
+#include "mountapi.h"
 #include "units.h"
 #include "util.h"
 
@@ -142,7 +143,10 @@ int cgroup_check(const char *dir, const struct confine_profile *p, char *msg, si
 
 int cgroup_io_device(const char *path, char *buf, size_t len)
 {
-	_cleanup_close_ int fd = open(path, O_PATH | O_CLOEXEC), sys = -1;
+	/* io_path may lead through users' directories: follow no symlink they could plant. */
+	struct open_how how = {.flags = O_PATH | O_CLOEXEC,
+			       .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS};
+	_cleanup_close_ int fd = sys_openat2(AT_FDCWD, path, &how), sys = -1;
 	char sysdev[64], dev[32];
 	struct stat st;
 	int r;
