@@ -290,7 +290,7 @@ static int append_cpus(sd_bus_message *m, const char *list)
 	return sd.message_close_container(m);
 }
 
-/* A per-device io property, a(st): the device is named by io_path; systemd resolves it. */
+/* A per-device io property, a(st), on the device node the helper resolved from io_path. */
 static int append_io(sd_bus_message *m, const char *name, const char *path, uint64_t v)
 {
 	if (v == UNIT_MAX)
@@ -299,7 +299,8 @@ static int append_io(sd_bus_message *m, const char *name, const char *path, uint
 }
 
 /* The profile's session limits as unit properties (UNIT_MAX is systemd's "infinity" too). */
-static int append_session_limits(sd_bus_message *m, const struct confine_profile *p)
+static int append_session_limits(sd_bus_message *m, const struct confine_profile *p,
+				 const char *io_node)
 {
 	int r = 0;
 
@@ -320,14 +321,13 @@ static int append_session_limits(sd_bus_message *m, const struct confine_profile
 		return r;
 	if (p->cpuset_cpus && (r = append_cpus(m, p->cpuset_cpus)) < 0)
 		return r;
-	if (p->io_path) {
-		if ((r = append_io(m, "IOReadBandwidthMax", p->io_path, p->io_read_bps)) < 0 ||
-		    (r = append_io(m, "IOWriteBandwidthMax", p->io_path, p->io_write_bps)) < 0 ||
-		    (r = append_io(m, "IOReadIOPSMax", p->io_path, p->io_read_iops)) < 0 ||
-		    (r = append_io(m, "IOWriteIOPSMax", p->io_path, p->io_write_iops)) < 0)
+	if (io_node) {
+		if ((r = append_io(m, "IOReadBandwidthMax", io_node, p->io_read_bps)) < 0 ||
+		    (r = append_io(m, "IOWriteBandwidthMax", io_node, p->io_write_bps)) < 0 ||
+		    (r = append_io(m, "IOReadIOPSMax", io_node, p->io_read_iops)) < 0 ||
+		    (r = append_io(m, "IOWriteIOPSMax", io_node, p->io_write_iops)) < 0)
 			return r;
-		if (p->io_weight &&
-		    (r = append_io(m, "IODeviceWeight", p->io_path, p->io_weight)) < 0)
+		if (p->io_weight && (r = append_io(m, "IODeviceWeight", io_node, p->io_weight)) < 0)
 			return r;
 	}
 	return 0;
@@ -451,9 +451,15 @@ int systemd_scope_start(const char *unit, const char *slice, bool create_slice,
 	_cleanup_msg_ sd_bus_message *m = NULL, *reply = NULL;
 	sd_bus_error e = SD_BUS_ERROR_NULL;
 	struct job_wait w = {0};
-	char scope[512], *base;
+	char scope[512], node[300], *base;
 	int r;
 
+	/* systemd wants a path for io limits: the node of the disk the helper resolved. */
+	if (io_dev && (r = cgroup_io_devnode(io_dev, node, sizeof(node))) < 0) {
+		snprintf(err, errlen, "no device node for block device %s: %s", io_dev,
+			 strerror(-r));
+		return r;
+	}
 	if ((r = connect_bus(&bus, &slot, &w, err, errlen)) < 0)
 		return r;
 	if ((r = sd.message_new_method_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER,
@@ -468,7 +474,7 @@ int systemd_scope_start(const char *unit, const char *slice, bool create_slice,
 	    /* Gone when stopped, failed or not: no unit outlives its session. */
 	    (r = sd.message_append(m, "(sv)", "CollectMode", "s", "inactive-or-failed")) < 0 ||
 	    (r = append_u64(m, "TimeoutStopUSec", 5ULL * 1000 * 1000)) < 0 ||
-	    (r = append_session_limits(m, p)) < 0 ||
+	    (r = append_session_limits(m, p, io_dev ? node : NULL)) < 0 ||
 	    (r = sd.message_close_container(m)) < 0 || (r = append_aux(m, slice, create_slice, p)) < 0) {
 		snprintf(err, errlen, "cannot build the D-Bus request: %s", strerror(-r));
 		return r;

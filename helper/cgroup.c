@@ -173,6 +173,29 @@ int cgroup_io_device(const char *path, char *buf, size_t len)
 	return 0;
 }
 
+int cgroup_io_devnode(const char *dev, char *buf, size_t len)
+{
+	char path[64], uevent[512], *name;
+	_cleanup_close_ int fd = -1;
+	int r;
+
+	snprintf(path, sizeof(path), "/sys/dev/block/%s", dev);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return negerrno();
+	if ((r = read_at(fd, "uevent", uevent, sizeof(uevent))) < 0)
+		return r;
+	if (!(name = strstr(uevent, "DEVNAME=")) || (name != uevent && name[-1] != '\n'))
+		return -ENODEV;
+	name += strlen("DEVNAME=");
+	name[strcspn(name, "\n")] = '\0';
+	if (!*name || strstr(name, ".."))
+		return -ENODEV;
+	if ((size_t)snprintf(buf, len, "/dev/%s", name) >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
 int cgroup_enable(int dirfd, const char *need)
 {
 	char buf[128] = "", *w, *save = NULL, copy[64];

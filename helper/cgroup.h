@@ -30,6 +30,9 @@ int cgroup_check(const char *dir, const struct confine_profile *p, char *msg, si
  */
 int cgroup_io_device(const char *path, char *buf, size_t len);
 
+/* The device node of dev ("MAJ:MIN"), as the kernel names it: "/dev/loop0". */
+int cgroup_io_devnode(const char *dev, char *buf, size_t len);
+
 /*
  * Writes the session limits of p into the cgroup dirfd (memory, cpu, cpuset, pids, io,
  * memory.oom.group). io_dev is the io_path's device from cgroup_io_device, or NULL.

@@ -11,6 +11,12 @@ mkdir -p /var/lib/confine && mount -t tmpfs -o mode=0700 tmpfs /var/lib/confine
 mkdir -p /run/sshd
 
 UIDG=$(id -u guest)
+# A block device for io limits: an ext4 loop device.
+modprobe loop 2>/dev/null
+truncate -s 32M /var/tmp/io.img
+LOOP=$(losetup -f --show /var/tmp/io.img) || die "no loop device"
+mkfs.ext4 -q "$LOOP" && mkdir -p /mnt/io && mount "$LOOP" /mnt/io || die "cannot mount $LOOP"
+LOOPDEV=$(lsblk -dno MAJ:MIN "$LOOP" | tr -d ' ')
 conf() {
 	cat >/etc/confine/confine.conf <<CONF
 profiles = { lim = { $1 }; };
@@ -22,7 +28,8 @@ scopes() { systemctl list-units --all --plain --no-legend 'confine-*.scope' 2>/d
 wait_no_scopes() { for _ in $(seq 150); do [ -z "$(scopes)" ] && [ -z "$(ls /run/confine/sessions 2>/dev/null)" ] && return 0; sleep 0.2; done; return 1; }
 
 assert_contains "$(grep -h pam_systemd /etc/pam.d/common-session)" pam_systemd "pam_systemd is in the session stack"
-conf 'memory_max = "64M"; memory_swap_max = 0; pids_max = 40; cpu_quota = "30%"; cpuset_cpus = "0";'
+conf 'memory_max = "64M"; memory_swap_max = 0; pids_max = 40; cpu_quota = "30%"; cpuset_cpus = "0";
+      io_path = "/mnt/io"; io_read_bps = "1M";'
 out=$(confinectl check 2>&1)
 assert_contains "$out" "# cgroup backend: systemd (auto: systemd is PID 1" "check: the systemd backend is in force"
 assert_contains "$out" "# profile lim: usable" "check: the profile is usable"
@@ -32,7 +39,7 @@ as_guest 'echo inside=$(cat /proc/self/cgroup); sleep 15' >/tmp/su.out & S=$!
 for _ in $(seq 300); do [ -n "$(scopes)" ] && grep -q inside= /tmp/su.out && break; sleep 0.1; done
 unit=$(scopes | head -n1)
 assert_contains "$unit" "confine-" "su: a confine scope exists"
-show=$(systemctl show "$unit" -p Slice -p Delegate -p MemoryMax -p TasksMax -p CPUQuotaPerSecUSec -p AllowedCPUs -p ControlGroup -p ActiveState)
+show=$(systemctl show "$unit" -p Slice -p Delegate -p MemoryMax -p TasksMax -p CPUQuotaPerSecUSec -p AllowedCPUs -p IOReadBandwidthMax -p ControlGroup -p ActiveState)
 diag "$show"
 assert_contains "$show" "Slice=user-$UIDG.slice" "su: the scope is in the user's slice"
 assert_contains "$show" "Delegate=yes" "su: Delegate=yes"
@@ -41,9 +48,11 @@ assert_contains "$show" "TasksMax=40" "su: TasksMax is the profile's"
 assert_contains "$show" "CPUQuotaPerSecUSec=300ms" "su: CPUQuota is the profile's 30%"
 assert_contains "$show" "AllowedCPUs=0" "su: AllowedCPUs is the profile's"
 assert_contains "$show" "ActiveState=active" "su: the scope is active"
+assert_contains "$show" "IOReadBandwidthMax=$LOOP 1048576" "su: IOReadBandwidthMax on the loop device backing io_path"
 cg=/sys/fs/cgroup$(echo "$show" | sed -n 's/^ControlGroup=//p')
 assert_eq "$(cat "$cg/memory.max" 2>&1)" 67108864 "su: memory.max on the scope's cgroup"
 assert_eq "$(cat "$cg/payload/memory.max" 2>&1)" 67108864 "su: and on the payload, where the session sees it"
+assert_contains "$(cat "$cg/io.max" 2>&1)" "$LOOPDEV rbps=1048576" "su: io.max on the scope's cgroup"
 assert_eq "$(cat "$cg/payload/memory.oom.group" 2>&1)" 1 "su: memory.oom.group on the payload"
 keeper=$(cat "$cg/supervisor/cgroup.procs" 2>/dev/null)
 assert_eq "$(cat /proc/$keeper/comm 2>&1)" confine-keeper "su: the keeper holds the scope, in supervisor/"
