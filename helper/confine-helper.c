@@ -7,7 +7,8 @@
  *          → session record. Prints the session id, then notices for the user.
  *   close: kill and remove the session cgroup, drop the home reference (unmounting with
  *          the last one, and removing the user's aggregate), remove the record. Idempotent.
- *   gc:    close every session whose login process is gone (also run for the user at open).
+ *   gc:    close every session whose login process is gone (also run for the user at open);
+ *          stop the scopes of sessions whose helper died before writing their record.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -22,6 +23,7 @@
 #include <time.h>
 
 #include "backend.h"
+#include "cgroup-systemd.h"
 #include "cgroup.h"
 #include "config.h"
 #include "home.h"
@@ -232,6 +234,76 @@ static int gc_runs(const char *conf)
 	if (d)
 		closedir(d);
 	config_free(c);
+	return ret;
+}
+
+/*
+ * Stops the systemd scopes of sessions that never got a record: the helper died between
+ * starting the scope and writing the record. A scope is named after its session, whose id
+ * is the login process's pid and start time; with that process gone and no record, the
+ * session can never be closed otherwise. (An open in progress has its caller alive.)
+ */
+static int gc_scopes_in(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int ret = 0;
+
+	if (!d)
+		return errno == ENOENT ? 0 : negerrno();
+	while ((de = readdir(d))) {
+		struct session_record r = {0};
+		char sub[600], err[256];
+		int n = 0;
+
+		if (de->d_type == DT_DIR && strncmp(de->d_name, "user-", 5) == 0 &&
+		    strstr(de->d_name, "-confine.slice")) {
+			snprintf(sub, sizeof(sub), "%s/%s", dir, de->d_name);
+			if (gc_scopes_in(sub) < 0)
+				ret = -EIO;
+			continue;
+		}
+		if (sscanf(de->d_name, "confine-%d-%llu.scope%n", &r.caller_pid, &r.caller_start,
+			   &n) != 2 ||
+		    (size_t)n != strlen(de->d_name) || r.caller_pid <= 0)
+			continue;
+		snprintf(r.sid, sizeof(r.sid), "%d-%llu", (int)r.caller_pid, r.caller_start);
+		if (session_caller_alive(&r) || session_read(r.sid, &(struct session_record){0}) == 0)
+			continue;
+		log_msg(LOG_NOTICE, "scope %s: no session record and its login process is gone, "
+				    "stopping it", de->d_name);
+		snprintf(r.unit, sizeof(r.unit), "%s", de->d_name);
+		if ((size_t)snprintf(r.cgroup, sizeof(r.cgroup), "%s/%s/payload", dir, de->d_name) >=
+		    sizeof(r.cgroup))
+			continue;
+		struct backend_session b;
+		backend_of(&r, &b);
+		if (backend_close(&b, true, NULL, err, sizeof(err)) < 0) {
+			log_msg(LOG_ERR, "scope %s: %s", de->d_name, err);
+			ret = -EIO;
+		}
+	}
+	closedir(d);
+	return ret;
+}
+
+static int gc_scopes(void)
+{
+	DIR *d = opendir(CGROUP_MOUNT "/user.slice");
+	struct dirent *de;
+	int ret = 0;
+
+	if (!d)
+		return 0; /* no systemd tree: no scopes */
+	while ((de = readdir(d))) {
+		char dir[600];
+		if (de->d_type != DT_DIR || strncmp(de->d_name, "user-", 5) != 0)
+			continue;
+		snprintf(dir, sizeof(dir), CGROUP_MOUNT "/user.slice/%s", de->d_name);
+		if (gc_scopes_in(dir) < 0)
+			ret = -EIO;
+	}
+	closedir(d);
 	return ret;
 }
 
@@ -546,7 +618,8 @@ int main(int argc, char **argv)
 		return do_close(argv[2]);
 	if (argc >= 2 && argc <= 3 && streq(argv[1], "gc")) {
 		int r1 = gc(NULL), r2 = gc_runs(argc == 3 ? argv[2] : CONFINE_CONF_DEFAULT);
-		return r1 < 0 || r2 < 0 ? CONFINE_HELPER_ERROR : CONFINE_HELPER_OK;
+		int r3 = systemd_booted() ? gc_scopes() : 0;
+		return r1 < 0 || r2 < 0 || r3 < 0 ? CONFINE_HELPER_ERROR : CONFINE_HELPER_OK;
 	}
 	fprintf(stderr, "usage: confine-helper open USER SERVICE TTY RHOST [CONF] | close USER "
 			"[CONF] | gc [CONF]\n");

@@ -105,4 +105,15 @@ assert_contains "$out" "cg=0::/" "sshd: the remote command runs confined"
 assert_contains "$out" "mem=67108864" "sshd: with the profile's memory.max"
 wait_no_scopes && ok "sshd: after the connection closes the scope is gone" || not_ok "sshd: scope left: $(scopes)"
 assert_eq "$(ls /run/confine/sessions)" "" "nothing left"
+
+# --- gc: the scope of a helper that died before writing the record -----------------------
+start=$(awk '{print $22}' /proc/$$/stat)
+systemd-run --quiet --scope --unit="confine-4000000-1.scope" --slice="user-$UIDG.slice" -p Delegate=yes sleep 300 &
+systemd-run --quiet --scope --unit="confine-$$-$start.scope" --slice="user-$UIDG.slice" -p Delegate=yes sleep 300 &
+for _ in $(seq 100); do [ "$(scopes | wc -l)" -ge 2 ] && break; sleep 0.1; done
+confinectl gc >/dev/null 2>&1
+for _ in $(seq 50); do scopes | grep -q "confine-4000000-1.scope" || break; sleep 0.2; done
+assert_not_contains "$(scopes)" "confine-4000000-1.scope" "gc: an orphan scope whose login process is gone is stopped"
+assert_contains "$(scopes)" "confine-$$-$start.scope" "gc: a scope whose login process lives (an open in progress) is left alone"
+systemctl stop "confine-$$-$start.scope"
 finish
