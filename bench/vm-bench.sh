@@ -255,7 +255,7 @@ if want flat; then
 		((i % 20 == 19)) && sleep 2
 	done
 	for ((i = 0; i < 600; i++)); do
-		n=$(find "$CGROOT" -mindepth 1 -maxdepth 1 -type d | wc -l)
+		n=$(find "$CGROOT" -mindepth 1 -maxdepth 2 -type d \( -name 'run-*' -o -name '[0-9]*' \) | wc -l)
 		[ "$n" -ge $((2 * NSESS)) ] && break
 		sleep 0.5
 	done
