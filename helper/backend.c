@@ -41,11 +41,11 @@ int backend_check(const struct confine_config *c, const struct confine_profile *
 			 "libsystemd; rebuild with libsystemd-dev, or set cgroup_backend = "
 			 "\"cgroupfs\" on a host where nothing else manages cgroups",
 			 why);
-		return -EOPNOTSUPP;
+		return -ENOPKG; /* not the host's fault: limits = "optional" does not cover it */
 	}
 	if (!systemd_booted()) {
 		snprintf(msg, len, "cgroup_backend = \"systemd\" but systemd is not PID 1 here");
-		return -EOPNOTSUPP;
+		return -ENOPKG;
 	}
 	return cgroup_check(CGROUP_MOUNT, p, msg, len);
 }
@@ -162,8 +162,18 @@ int backend_close(const struct backend_session *s, bool stop_unit, unsigned long
 		snprintf(err, errlen, "cannot remove cgroup %s: %s", s->cgroup, strerror(-r));
 		return r;
 	}
-	if (s->unit[0] && stop_unit && (r = systemd_unit_stop(s->unit, err, errlen)) < 0)
+	if (s->unit[0] && stop_unit && (r = systemd_unit_stop(s->unit, err, errlen)) < 0) {
+		/* systemd would not stop it: kill the keeper in our own subtree instead; the
+		 * empty scope then ends by itself, and no root process is left behind. */
+		char sup[sizeof(s->cgroup) + 16];
+		const char *slash = strrchr(s->cgroup, '/');
+		if (slash) {
+			snprintf(sup, sizeof(sup), "%.*s/supervisor", (int)(slash - s->cgroup),
+				 s->cgroup);
+			(void)cgroup_destroy(sup, NULL);
+		}
 		return r;
+	}
 	return 0;
 }
 

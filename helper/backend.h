@@ -23,8 +23,10 @@ struct backend_session {
 enum cgroup_backend backend_resolve(const struct confine_config *c, char *why, size_t len);
 
 /*
- * Checks that the backend in force can apply every limit of p here: -ENOTSUP (or -errno)
- * with a message naming what is missing (the controller, libsystemd, systemd) otherwise.
+ * Checks that the backend in force can apply every limit of p here. Otherwise returns, with
+ * a message naming what is missing: -ENOTSUP when the host lacks cgroup v2 or a controller
+ * (the one case limits = "optional" may run without limits), -ENOPKG when the backend in
+ * force is unusable (no libsystemd, systemd not running), or another -errno.
  */
 int backend_check(const struct confine_config *c, const struct confine_profile *p, char *msg,
 		  size_t len);

@@ -86,6 +86,8 @@ static int open_mount_root(const char *path)
 	for (;;) {
 		fd = open(copy, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		char *slash = strrchr(copy, '/');
+		if (fd < 0 && errno != ENOENT)
+			return negerrno(); /* a local failure, not a fact about the host */
 		if (fd >= 0 || !slash || slash == copy)
 			break;
 		*slash = '\0';

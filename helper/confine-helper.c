@@ -18,6 +18,7 @@
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -307,6 +308,54 @@ static int gc_scopes(void)
 	return ret;
 }
 
+/*
+ * Drops the references of sessions that never got a record (their helper died after taking
+ * the reference, e.g. killed), once their login process is gone: they would otherwise
+ * count against max_sessions and hold the home forever. Their cgroups go too. Lock held.
+ */
+static int reap_orphans(const struct confine_config *c, const struct passwd *pw, int udir)
+{
+	_cleanup_close_ int fd = openat(udir, "sessions", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char why[128], err[256];
+	bool systemd = backend_resolve(c, why, sizeof(why)) == CGROUP_BACKEND_SYSTEMD;
+	struct dirent *de;
+	DIR *d;
+	int ret = 0;
+
+	if (fd < 0 || !(d = fdopendir(TAKE_FD(fd))))
+		return negerrno();
+	while ((de = readdir(d))) {
+		struct session_record r = {0};
+		struct backend_session b;
+		int n = 0;
+
+		if (sscanf(de->d_name, "%d-%llu%n", &r.caller_pid, &r.caller_start, &n) != 2 ||
+		    (size_t)n != strlen(de->d_name) || r.caller_pid <= 0 ||
+		    session_read(de->d_name, &(struct session_record){0}) != -ENOENT ||
+		    session_caller_alive(&r))
+			continue;
+		log_msg(LOG_NOTICE, "session %s of %s: no record and its login process is gone, "
+				    "collecting what it left",
+			de->d_name, pw->pw_name);
+		snprintf(r.cgroup, sizeof(r.cgroup), "%s/user-%u/%s", c->cgroup_root,
+			 (unsigned)pw->pw_uid, de->d_name);
+		if (systemd) {
+			snprintf(r.unit, sizeof(r.unit), "confine-%s.scope", de->d_name);
+			r.cgroup[0] = '\0'; /* the scope's payload goes with the scope */
+		}
+		backend_of(&r, &b);
+		if (backend_close(&b, true, NULL, err, sizeof(err)) < 0) {
+			log_msg(LOG_ERR, "session %s: %s", de->d_name, err);
+			ret = -EIO;
+			continue;
+		}
+		if (home_release(pw->pw_name, udir, de->d_name) < 0)
+			ret = -EIO;
+	}
+	closedir(d);
+	return ret;
+}
+
 /* Names of all the user's groups, NULL-terminated, for rule matching. */
 static char **group_names(const struct passwd *pw)
 {
@@ -432,6 +481,21 @@ static int do_open(const char *user, const char *service, const char *tty, const
 		log_msg(LOG_ERR, "refusing the session of '%s': unknown user", user);
 		goto out;
 	}
+	/* Locks, references and max_sessions go by name, the cgroups by uid: one of each. */
+	{
+		char name[64];
+		uid_t uid = pw->pw_uid;
+		snprintf(name, sizeof(name), "%s", pw->pw_name);
+		const struct passwd *byuid = getpwuid(uid);
+		if (!byuid || !streq(byuid->pw_name, name)) {
+			log_msg(LOG_ERR, "refusing the session of '%s': uid %u is not its own (it "
+					 "belongs to '%s' too); a confined account needs a uid of its own",
+				user, (unsigned)uid, byuid ? byuid->pw_name : "?");
+			goto out;
+		}
+		if (!(pw = getpwnam(name))) /* getpwuid reused the buffer */
+			goto out;
+	}
 	if (!(groups = group_names(pw))) {
 		log_msg(LOG_ERR, "refusing the session of '%s': cannot read its groups", user);
 		goto out;
@@ -467,7 +531,8 @@ static int do_open(const char *user, const char *service, const char *tty, const
 		goto out;
 	}
 	if ((r = backend_check(c, p, err, sizeof(err))) < 0) {
-		if (!p->limits_optional) {
+		/* "optional" covers a host without the controllers, not a local failure. */
+		if (!p->limits_optional || r != -ENOTSUP) {
 			log_msg(LOG_ERR, "refusing the session of '%s' (profile %s): %s", user,
 				p->name, err);
 			printf("confine: login refused: no resource limits on this host: %s\n", err);
@@ -518,7 +583,12 @@ static int do_open(const char *user, const char *service, const char *tty, const
 	}
 	/* Serialises this user's opens and closes: session count, cgroups, home. */
 	(void)flock(udir, LOCK_EX);
-	if (p->max_sessions && (r = refs_left(udir)) >= (int)p->max_sessions) {
+	(void)reap_orphans(c, pw, udir);
+	if ((r = refs_left(udir)) < 0) {
+		log_errno(r, "refusing the session of '%s': cannot count its sessions", user);
+		goto out;
+	}
+	if (p->max_sessions && r >= (int)p->max_sessions) {
 		log_msg(LOG_ERR,
 			"refusing the session of '%s' (profile %s): %d sessions are open, "
 			"max_sessions = %u",
@@ -529,17 +599,8 @@ static int do_open(const char *user, const char *service, const char *tty, const
 		ret = CONFINE_HELPER_DENIED;
 		goto out;
 	}
-	if (!no_limits) {
-		leaf = backend_open(c, p, pw->pw_uid, true, rec.sid, &cg, err, sizeof(err));
-		if (leaf < 0) {
-			log_msg(LOG_ERR, "refusing the session of '%s' (profile %s): %s", user,
-				p->name, err);
-			goto out;
-		}
-	}
-	snprintf(rec.cgroup, sizeof(rec.cgroup), "%s", cg.cgroup);
-	snprintf(rec.unit, sizeof(rec.unit), "%s", cg.unit);
-	snprintf(rec.slice, sizeof(rec.slice), "%s", cg.slice);
+	/* The home first: a session of another profile is refused before it touches the
+	 * cgroups, so it cannot rewrite the budget the user's other sessions share. */
 	r = home_acquire(c, p, pw, udir, rec.sid, home, sizeof(home));
 	if (r == -EXDEV) {
 		log_msg(LOG_ERR,
@@ -547,7 +608,7 @@ static int do_open(const char *user, const char *service, const char *tty, const
 			"with a different profile holds its home",
 			user, p->name);
 		ret = CONFINE_HELPER_DENIED;
-		goto rollback_cgroup;
+		goto out;
 	}
 	if (r < 0) {
 		log_errno(r, "refusing the session of '%s': cannot mount its home %s", user,
@@ -555,9 +616,20 @@ static int do_open(const char *user, const char *service, const char *tty, const
 		goto rollback_home;
 	}
 	snprintf(rec.home, sizeof(rec.home), "%s", home);
+	if (!no_limits) {
+		leaf = backend_open(c, p, pw->pw_uid, true, rec.sid, &cg, err, sizeof(err));
+		if (leaf < 0) {
+			log_msg(LOG_ERR, "refusing the session of '%s' (profile %s): %s", user,
+				p->name, err);
+			goto rollback_home;
+		}
+	}
+	snprintf(rec.cgroup, sizeof(rec.cgroup), "%s", cg.cgroup);
+	snprintf(rec.unit, sizeof(rec.unit), "%s", cg.unit);
+	snprintf(rec.slice, sizeof(rec.slice), "%s", cg.slice);
 	if ((r = session_write(&rec)) < 0) {
 		log_errno(r, "refusing the session of '%s': cannot write its record", user);
-		goto rollback_home;
+		goto rollback_cgroup;
 	}
 	log_msg(LOG_INFO, "session %s opened for %s (profile %s, service %s%s%s)", rec.sid, user,
 		p->name, service, cg.unit[0] ? ", scope " : "", cg.unit);
@@ -567,11 +639,10 @@ static int do_open(const char *user, const char *service, const char *tty, const
 	ret = CONFINE_HELPER_OK;
 	goto out;
 
-rollback_home:
-	(void)home_release(pw->pw_name, udir, rec.sid);
 rollback_cgroup:
 	(void)backend_close(&cg, true, NULL, err, sizeof(err));
-	if (refs_left(udir) == 0)
+rollback_home:
+	if (home_release(pw->pw_name, udir, rec.sid) == 1)
 		(void)backend_user_done(&cg, err, sizeof(err));
 out:
 	free_names(groups);
@@ -609,6 +680,23 @@ int main(int argc, char **argv)
 			return CONFINE_HELPER_ERROR;
 	(void)syscall(SYS_close_range, 3, ~0U, 0);
 	umask(022);
+	/* Limits and signals come from the caller, which may be the user (su): a tiny
+	 * RLIMIT_FSIZE would kill us with SIGXFSZ between creating a session and recording it. */
+	static const struct {
+		int res;
+		rlim_t v;
+	} lim[] = {{RLIMIT_FSIZE, RLIM_INFINITY}, {RLIMIT_CPU, RLIM_INFINITY},
+		   {RLIMIT_AS, RLIM_INFINITY},	  {RLIMIT_DATA, RLIM_INFINITY},
+		   {RLIMIT_NOFILE, 1024},	  {RLIMIT_CORE, 0}};
+	for (size_t i = 0; i < ELEMENTSOF(lim); i++)
+		if (setrlimit(lim[i].res, &(struct rlimit){lim[i].v, lim[i].v}) < 0)
+			return CONFINE_HELPER_ERROR;
+	sigset_t none;
+	sigemptyset(&none);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			(void)signal(sig, SIG_DFL);
 	log_open("confine-helper", 0);
 
 	if (argc >= 6 && argc <= 7 && streq(argv[1], "open"))

@@ -18,6 +18,7 @@
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/syscall.h>
+#include <time.h>
 
 #include "config.h"
 #include "log.h"
@@ -139,6 +140,14 @@ int main(int argc, char **argv)
 		.shell = rec.shell,
 	};
 
+	/* After the time limit no new shell starts in the session (say, a multiplexed ssh
+	 * channel); the ones running get their hangup from their own supervisors. */
+	if (rec.max_duration) {
+		struct timespec now;
+		clock_gettime(CLOCK_BOOTTIME, &now);
+		if ((unsigned long long)now.tv_sec >= rec.started + rec.max_duration)
+			refuse("session %s of %s: its time limit has passed", rec.sid, rec.user);
+	}
 	/* No cgroup only where the profile said limits = "optional" and there were none. */
 	if (rec.cgroup[0] &&
 	    (leaf = open(rec.cgroup, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)

@@ -139,7 +139,7 @@ static int cmd_run(int argc, char **argv)
 		goto out_setup;
 	}
 	if ((r = backend_check(c, p, err, sizeof(err))) < 0) {
-		if (!p->limits_optional) {
+		if (!p->limits_optional || r != -ENOTSUP) {
 			fprintf(stderr, "confinectl: refusing to run profile '%s' unconfined: %s\n",
 				pname, err);
 			goto out_setup;
@@ -331,8 +331,9 @@ static int cmd_check(int argc, char **argv)
 	}
 	for (unsigned i = 0; i < c->n_profiles; i++) {
 		const struct confine_profile *p = &c->profiles[i];
-		if (backend_check(c, p, msg, sizeof(msg)) < 0) {
-			if (p->limits_optional) {
+		int r = backend_check(c, p, msg, sizeof(msg));
+		if (r < 0) {
+			if (p->limits_optional && r == -ENOTSUP) {
 				printf("# profile %s: usable WITHOUT resource limits (limits = "
 				       "\"optional\"): %s\n",
 				       p->name, msg);

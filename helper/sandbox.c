@@ -16,6 +16,7 @@
  * the exec happened.
  */
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/keyctl.h>
 #include <sys/syscall.h>
 #include <net/if.h>
@@ -79,18 +80,18 @@ static int status_code(int st)
 	return SANDBOX_EXIT_SETUP;
 }
 
-/* Milliseconds on CLOCK_MONOTONIC until the session's time limit, or -1 for none. */
-static int64_t limit_at(const struct sandbox_spec *s)
+/* Milliseconds until the session's time limit (CLOCK_BOOTTIME: suspend counts), -1: none. */
+static int64_t limit_left(const struct sandbox_spec *s)
 {
 	struct timespec ts;
-	int64_t now_boot, end;
+	int64_t now, end;
 
 	if (!s || !s->max_duration)
 		return -1;
 	clock_gettime(CLOCK_BOOTTIME, &ts);
-	now_boot = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	end = (int64_t)(s->started + s->max_duration) * 1000;
-	return now_ms() + (end > now_boot ? end - now_boot : 0);
+	return end > now ? end - now : 0;
 }
 
 /*
@@ -102,7 +103,8 @@ static int64_t limit_at(const struct sandbox_spec *s)
 static int wait_relaying(pid_t pid, int sfd, int msg_sock, struct sync_msg *msg, bool *got_msg,
 			 unsigned grace_ms, const struct sandbox_spec *limit)
 {
-	int64_t kill_at = -1, hup_at = limit_at(limit);
+	int64_t kill_at = -1;
+	bool hup_pending = limit && limit->max_duration;
 	int st;
 
 	for (;;) {
@@ -113,12 +115,10 @@ static int wait_relaying(pid_t pid, int sfd, int msg_sock, struct sync_msg *msg,
 			return -1;
 
 		struct pollfd p[2] = {{.fd = sfd, .events = POLLIN}, {.fd = msg_sock, .events = POLLIN}};
-		int timeout = -1;
-		int64_t next = kill_at >= 0 && (hup_at < 0 || kill_at < hup_at) ? kill_at : hup_at;
-		if (next >= 0) {
-			int64_t left = next - now_ms();
-			timeout = left > 0 ? (left > INT32_MAX ? INT32_MAX : (int)left) : 0;
-		}
+		int64_t left = kill_at >= 0 ? kill_at - now_ms() : -1, hup = -1;
+		if (hup_pending && (hup = limit_left(limit)) >= 0 && (left < 0 || hup < left))
+			left = hup;
+		int timeout = left < 0 ? -1 : left > 60000 ? 60000 : (int)left;
 		int n = poll(p, msg_sock >= 0 ? 2 : 1, timeout);
 		if (n < 0 && errno != EINTR)
 			return -1;
@@ -126,7 +126,7 @@ static int wait_relaying(pid_t pid, int sfd, int msg_sock, struct sync_msg *msg,
 			(void)kill(pid, SIGKILL);
 			kill_at = -1;
 		}
-		if (hup_at >= 0 && now_ms() >= hup_at) {
+		if (hup_pending && limit_left(limit) == 0) {
 			char d[32], g[32];
 			format_duration(limit->max_duration, d, sizeof(d));
 			format_duration(limit->max_duration_grace, g, sizeof(g));
@@ -137,7 +137,7 @@ static int wait_relaying(pid_t pid, int sfd, int msg_sock, struct sync_msg *msg,
 			/* Like a terminal hangup: the shell may save its history and exit. */
 			(void)kill(pid, SIGHUP);
 			kill_at = now_ms() + (int64_t)limit->max_duration_grace * 1000;
-			hup_at = -1;
+			hup_pending = false;
 		}
 		if (n > 0 && (p[0].revents & POLLIN)) {
 			struct signalfd_siginfo si;
@@ -489,8 +489,9 @@ int sandbox_run(const struct sandbox_spec *s, int *ret_status, char *err, size_t
 	}
 	close(sp[1]);
 	/* No limit here: the namespaced parent keeps it; SIGHUP reaches us only relayed. */
+	uint64_t outer_grace = s->grace_ms + 1000 + (uint64_t)s->max_duration_grace * 1000;
 	st = wait_relaying(pid, sfd, sp[0], &msg, &got,
-			   s->grace_ms + 1000 + (unsigned)s->max_duration_grace * 1000, NULL);
+			   outer_grace > UINT_MAX ? UINT_MAX : (unsigned)outer_grace, NULL);
 	/* The sandbox may have exited before its message was read. */
 	if (!got && recv(sp[0], &msg, sizeof(msg), MSG_DONTWAIT) == sizeof(msg))
 		got = true;
