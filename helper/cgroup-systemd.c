@@ -75,6 +75,7 @@ static struct {
 	typeof(sd_bus_flush_close_unref) *flush_close_unref;
 	typeof(sd_bus_match_signal) *match_signal;
 	typeof(sd_bus_message_append) *message_append;
+	typeof(sd_bus_message_get_sender) *message_get_sender;
 	typeof(sd_bus_message_append_array) *message_append_array;
 	typeof(sd_bus_message_close_container) *message_close_container;
 	typeof(sd_bus_message_new_method_call) *message_new_method_call;
@@ -97,6 +98,7 @@ static int sd_load(char *err, size_t errlen)
 	    "sd_bus_flush_close_unref",
 	    "sd_bus_match_signal",
 	    "sd_bus_message_append",
+	    "sd_bus_message_get_sender",
 	    "sd_bus_message_append_array",
 	    "sd_bus_message_close_container",
 	    "sd_bus_message_new_method_call",
@@ -116,6 +118,7 @@ static int sd_load(char *err, size_t errlen)
 	    (void **)&sd.flush_close_unref,
 	    (void **)&sd.match_signal,
 	    (void **)&sd.message_append,
+	    (void **)&sd.message_get_sender,
 	    (void **)&sd.message_append_array,
 	    (void **)&sd.message_close_container,
 	    (void **)&sd.message_new_method_call,
@@ -175,7 +178,8 @@ bool systemd_built_in(void)
 }
 
 struct job_wait {
-	char path[256]; /* the job to wait for; "" until the call returned it */
+	char owner[128]; /* systemd's unique bus name: only its signals count */
+	char path[256];	 /* the job to wait for; "" until the call returned it */
 	char result[32];
 	bool done;
 };
@@ -187,6 +191,10 @@ static int on_job_removed(sd_bus_message *m, void *userdata, sd_bus_error *e)
 	uint32_t id;
 
 	(void)e;
+	/* Any bus client may send a signal named like systemd's: check who sent it. */
+	const char *sender = sd.message_get_sender(m);
+	if (!sender || !streq(sender, w->owner))
+		return 0;
 	if (sd.message_read(m, "uoss", &id, &path, &unit, &result) < 0)
 		return 0;
 	if (w->path[0] && streq(path, w->path)) {
@@ -252,9 +260,20 @@ static int connect_bus(sd_bus **bus, sd_bus_slot **slot, struct job_wait *w, cha
 	}
 	r = sd.match_signal(*bus, slot, SD_DEST, SD_PATH, SD_MANAGER, "JobRemoved",
 				on_job_removed, w);
-	if (r < 0)
+	if (r < 0) {
 		snprintf(err, errlen, "cannot subscribe to systemd's job signals: %s", strerror(-r));
-	return r;
+		return r;
+	}
+	_cleanup_msg_ sd_bus_message *reply = NULL;
+	const char *owner;
+	r = sd.call_method(*bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+			   "org.freedesktop.DBus", "GetNameOwner", NULL, &reply, "s", SD_DEST);
+	if (r < 0 || (r = sd.message_read(reply, "s", &owner)) < 0) {
+		snprintf(err, errlen, "systemd is not on the system bus: %s", strerror(-r));
+		return r;
+	}
+	snprintf(w->owner, sizeof(w->owner), "%s", owner);
+	return 0;
 }
 
 static int append_u64(sd_bus_message *m, const char *name, uint64_t v)
