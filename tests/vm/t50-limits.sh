@@ -148,7 +148,43 @@ diag "aggregate: session 1 rc=$rc1, session 2 rc=$rc2"
 	not_ok "aggregate: both sessions held 45M (the user budget did not hold)"
 wait_no_sessions
 
+# --- a refused login of another profile does not touch the user's budget ----------------
+cat >/etc/confine/confine.conf <<'CONF'
+profiles = { a = { pids_max = 64; user_memory_max = "80M"; user_pids_max = 70; };
+             b = { pids_max = 64; home = "tmpfs"; }; };
+rules = ( { user = "guest"; service = "su*"; profile = "a"; }, { user = "guest"; profile = "b"; } );
+CONF
+as_guest 'sleep 8' >/dev/null & A1=$!
+for _ in $(seq 200); do [ -e "$USERCG/memory.max" ] && [ -n "$(ls /run/confine/sessions)" ] && break; sleep 0.1; done
+out=$(pamtester login guest open_session 2>&1); rc=$?
+assert_ne "$rc" 0 "profiles: a login of another profile while one holds the home is refused"
+assert_eq "$(cat "$USERCG/memory.max" 2>&1)" 83886080 "profiles: the refused login left the user's budget alone"
+assert_eq "$(cat "$USERCG/pids.max" 2>&1)" 70 "profiles: and its pids budget"
+wait $A1
+wait_no_sessions
+
+# --- the caller's limits do not reach the helper ------------------------------------------
+conf 'pids_max = 64;'
+out=$( (ulimit -f 0; su -l guest -c 'echo ran-with-fsize-0' </dev/null 2>&1) ); rc=$?
+assert_eq "$rc" 0 "rlimits: a login from a caller with RLIMIT_FSIZE 0 works"
+assert_contains "$out" "ran-with-fsize-0" "rlimits: the session ran (the helper wrote its record)"
+wait_no_sessions
+assert_eq "$(ls /run/confine/users/guest/sessions 2>/dev/null)" "" "rlimits: no reference left behind"
+
+# --- one uid, two names: refused ------------------------------------------------------------
+cat >/etc/confine/confine.conf <<'CONF'
+profiles = { lim = { pids_max = 64; }; };
+rules = ( { user = "guest*"; profile = "lim"; } );
+CONF
+useradd -o -u "$UIDG" -g guest -M -d /home/guest -s /usr/local/libexec/confine/confine-shell guest2
+out=$(su -l guest2 -c 'echo alias-ran' </dev/null 2>&1); rc=$?
+assert_ne "$rc" 0 "uid alias: a second name for a confined uid is refused"
+assert_not_contains "$out" "alias-ran" "uid alias: nothing ran"
+userdel guest2
+wait_no_sessions
+
 # --- max_sessions -----------------------------------------------------------------------
+conf 'memory_max = "64M"; memory_swap_max = 0; pids_max = 64; max_sessions = 2;'
 as_guest 'sleep 10' >/dev/null & M1=$!
 as_guest 'sleep 10' >/dev/null & M2=$!
 for _ in $(seq 200); do [ "$(ls /run/confine/sessions | wc -l)" -ge 2 ] && break; sleep 0.1; done
