@@ -22,7 +22,8 @@ CFLAGS      ?= -O2 -g
 WARN        := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-missing-field-initializers
 HARDEN      := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fPIE -fstack-clash-protection
 DEFS        := -D_GNU_SOURCE -DCONFINE_HELPER_PATH=\"$(LIBEXECDIR)/confine-helper\" \
-               -DCONFINE_SHELL_PATH=\"$(LIBEXECDIR)/confine-shell\"
+               -DCONFINE_SHELL_PATH=\"$(LIBEXECDIR)/confine-shell\" \
+               -DCONFINE_KEEPER_PATH=\"$(LIBEXECDIR)/confine-keeper\"
 ALL_CFLAGS  := -std=gnu11 $(WARN) $(HARDEN) $(DEFS) $(PKG_CFLAGS) $(SD_CFLAGS) $(CFLAGS)
 LDHARDEN    := -pie -Wl,-z,relro,-z,now -Wl,--as-needed
 
@@ -34,7 +35,8 @@ LIB_SRCS    := helper/log.c helper/units.c helper/config.c helper/privs.c helper
                helper/seccomp.c helper/users.c
 LIB_OBJS    := $(LIB_SRCS:%.c=$(B)/%.o)
 
-PROGS       := $(B)/confinectl $(B)/confine-helper $(B)/confine-shell $(B)/pam_confine.so
+PROGS       := $(B)/confinectl $(B)/confine-helper $(B)/confine-shell $(B)/confine-keeper \
+               $(B)/pam_confine.so
 PAM_SRCS    := pam_module/pam_confine.c pam_module/args.c pam_module/spawn.c
 PAM_LDFLAGS := -shared -Wl,-z,defs -Wl,--version-script=pam_module/pam_confine.map -Wl,-z,relro,-z,now
 UNIT_TESTS  := $(B)/tests/test_units $(B)/tests/test_config $(B)/tests/test_session
@@ -110,6 +112,7 @@ install-only:
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSCONFDIR)/confine
 	install -m 0755 -o root -g root $(B)/confinectl $(DESTDIR)$(SBINDIR)/confinectl
 	install -m 0700 -o root -g root $(B)/confine-helper $(DESTDIR)$(LIBEXECDIR)/confine-helper
+	install -m 0755 -o root -g root $(B)/confine-keeper $(DESTDIR)$(LIBEXECDIR)/confine-keeper
 	# A staged install (DESTDIR) must not touch this machine's groups: the package's
 	# postinst creates group confine and sets root:confine 4750 itself.
 	if [ -z "$(DESTDIR)" ]; then \
@@ -133,7 +136,8 @@ deps:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
 		gcc make pkg-config libc6-dev libpam0g-dev libcap-dev libconfig-dev libsystemd-dev pamtester \
 		qemu-system-x86 busybox-static cpio kmod xz-utils openssh-server openssh-client \
-		iproute2 procps psmisc strace perl login passwd util-linux \
+		iproute2 procps psmisc strace perl login passwd util-linux bc e2fsprogs \
+		systemd systemd-sysv dbus libpam-systemd \
 		clang libclang-rt-14-dev clang-tidy cppcheck bubblewrap python3 sudo
 
 clean:
@@ -149,6 +153,11 @@ $(B)/pam_confine_test.so: $(PAM_SRCS) $(wildcard pam_module/*.h) helper/protocol
 
 $(B)/confine-helper: $(B)/helper/confine-helper.o $(B)/libconfine.a
 	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $^ $(PKG_LIBS)
+
+# Static and tiny: one sleeps per session with the systemd backend (see confine-keeper.c).
+$(B)/confine-keeper: helper/confine-keeper.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -static -o $@ $<
 
 $(B)/confine-shell: $(B)/helper/confine-shell.o $(B)/libconfine.a
 	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $^ $(PKG_LIBS)

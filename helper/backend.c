@@ -3,7 +3,6 @@
 #include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
-#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -54,10 +53,12 @@ int backend_check(const struct confine_config *c, const struct confine_profile *
  * A transient scope needs a first process, and the login program must stay in its logind
  * session scope. So a keeper holds the session's scope from open to close: root (the user
  * cannot signal it), no fds (the PAM module reads our stdout to EOF), in its own session,
- * asleep until the scope is stopped (SIGTERM) or killed.
+ * every signal but SIGTERM blocked (the mask survives exec), asleep in confine-keeper until
+ * the scope is stopped or killed. If the exec fails it exits, and the scope cannot start.
  */
 static pid_t spawn_keeper(void)
 {
+	static char *const argv[] = {"confine-keeper", NULL}, *const envp[] = {NULL};
 	pid_t pid = fork();
 
 	if (pid != 0)
@@ -69,9 +70,8 @@ static pid_t spawn_keeper(void)
 	(void)signal(SIGTERM, SIG_DFL);
 	(void)syscall(SYS_close_range, 0, ~0U, 0);
 	(void)setsid();
-	(void)prctl(PR_SET_NAME, "confine-keeper");
-	for (;;)
-		pause();
+	execve(CONFINE_KEEPER_PATH, argv, envp);
+	_exit(127);
 }
 
 static int open_systemd(const struct confine_profile *p, const char *io_dev, uid_t uid,
