@@ -155,9 +155,11 @@ $(B)/confine-helper: $(B)/helper/confine-helper.o $(B)/libconfine.a
 	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $^ $(PKG_LIBS)
 
 # Static and tiny: one sleeps per session with the systemd backend (see confine-keeper.c).
+KEEPER_FLAGS := $(if $(filter x86_64 aarch64,$(shell uname -m)),-nostdlib -ffreestanding) \
+                -fno-stack-protector -fno-asynchronous-unwind-tables -U_FORTIFY_SOURCE
 $(B)/confine-keeper: helper/confine-keeper.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -static -o $@ $<
+	$(CC) -std=gnu11 $(WARN) -O2 -static $(KEEPER_FLAGS) -o $@ $<
 
 $(B)/confine-shell: $(B)/helper/confine-shell.o $(B)/libconfine.a
 	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $^ $(PKG_LIBS)
