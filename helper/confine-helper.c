@@ -131,7 +131,7 @@ static void backend_of(const struct session_record *r, struct backend_session *b
 static int session_close(const char *sid)
 {
 	struct session_record r;
-	struct backend_session b;
+	struct backend_session b = {{0}};
 	_cleanup_close_ int udir = -1;
 	unsigned long long ooms = 0;
 	char err[512], oom_note[96] = "";
@@ -277,7 +277,7 @@ static int gc_scopes_in(const char *dir)
 		if ((size_t)snprintf(r.cgroup, sizeof(r.cgroup), "%s/%s/payload", dir, de->d_name) >=
 		    sizeof(r.cgroup))
 			continue;
-		struct backend_session b;
+		struct backend_session b = {{0}};
 		backend_of(&r, &b);
 		if (backend_close(&b, true, NULL, err, sizeof(err)) < 0) {
 			log_msg(LOG_ERR, "scope %s: %s", de->d_name, err);
@@ -326,7 +326,7 @@ static int reap_orphans(const struct confine_config *c, const struct passwd *pw,
 		return negerrno();
 	while ((de = readdir(d))) {
 		struct session_record r = {0};
-		struct backend_session b;
+		struct backend_session b = {{0}};
 		int n = 0;
 
 		if (sscanf(de->d_name, "%d-%llu%n", &r.caller_pid, &r.caller_start, &n) != 2 ||
