@@ -144,7 +144,12 @@ int backend_open(const struct confine_config *c, const struct confine_profile *p
 				    errlen);
 	fd = cgroup_create(c->cgroup_root, login ? uid : (uid_t)-1, name, p,
 			   profile_has_io(p) ? dev : NULL, s->cgroup, sizeof(s->cgroup));
-	if (fd < 0)
+	if (fd == -EOPNOTSUPP && p->io_weight)
+		snprintf(err, errlen,
+			 "io_weight: block device %s of io_path %s has no proportional io control "
+			 "(enable io.cost, or the bfq scheduler)",
+			 dev, p->io_path);
+	else if (fd < 0)
 		snprintf(err, errlen, "cannot create cgroup %s for %s: %s", c->cgroup_root, name,
 			 strerror(-fd));
 	return fd;

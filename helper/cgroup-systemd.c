@@ -452,8 +452,14 @@ static int populate_scope(const char *scope, const struct confine_profile *p, co
 		return pay;
 	}
 	if ((r = cgroup_write_limits(pay, p, io_dev)) < 0) {
-		snprintf(err, errlen, "cannot write the limits of %s/payload: %s", scope,
-			 strerror(-r));
+		if (r == -EOPNOTSUPP && p->io_weight)
+			snprintf(err, errlen,
+				 "io_weight: block device %s of io_path %s has no proportional io "
+				 "control (enable io.cost, or the bfq scheduler)",
+				 io_dev, p->io_path);
+		else
+			snprintf(err, errlen, "cannot write the limits of %s/payload: %s", scope,
+				 strerror(-r));
 		return r;
 	}
 	if ((size_t)snprintf(leaf, len, "%s/payload", scope) >= len)

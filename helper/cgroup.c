@@ -280,9 +280,13 @@ int cgroup_write_limits(int fd, const struct confine_profile *p, const char *io_
 			return r;
 	}
 	if (io_dev && p->io_weight) {
+		/* Per-device weights need io.cost on the device, or else the BFQ scheduler. */
 		snprintf(v, sizeof(v), "%s %u", io_dev, p->io_weight);
-		if ((r = cgroup_write(fd, "io.weight", v)) < 0)
-			return r;
+		r = cgroup_write(fd, "io.weight", v);
+		if (r == -EOPNOTSUPP || r == -ENOENT)
+			r = cgroup_write(fd, "io.bfq.weight", v);
+		if (r < 0)
+			return r == -ENOENT ? -EOPNOTSUPP : r;
 	}
 	return 0;
 }

@@ -36,6 +36,7 @@ int cgroup_io_devnode(const char *dev, char *buf, size_t len);
 /*
  * Writes the session limits of p into the cgroup dirfd (memory, cpu, cpuset, pids, io,
  * memory.oom.group). io_dev is the io_path's device from cgroup_io_device, or NULL.
+ * -EOPNOTSUPP when io_weight is set but the device has neither io.cost nor BFQ.
  */
 int cgroup_write_limits(int dirfd, const struct confine_profile *p, const char *io_dev);
 

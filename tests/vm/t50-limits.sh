@@ -117,6 +117,20 @@ diag "io: 6 MiB direct read takes ${t_free}s outside, ${t_conf}s confined at 1 M
 	not_ok "io.max: confined read took ${t_conf}s"
 wait_no_sessions
 
+# --- io_weight needs io.cost or BFQ on the device ----------------------------------------
+conf 'pids_max = 64; io_path = "/mnt/io"; io_weight = 50;'
+out=$(as_guest 'echo weighted-ran'); rc=$?
+assert_ne "$rc" 0 "io_weight: refused on a device without io.cost or BFQ"
+assert_contains "$(cat "$LOG")" "has no proportional io control" "io_weight: the log says why"
+if echo bfq >"/sys/block/${LOOP#/dev/}/queue/scheduler" 2>/dev/null; then
+	out=$(as_guest 'cat /sys/fs/cgroup/io.bfq.weight'); rc=$?
+	assert_eq "$rc" 0 "io_weight: works with the BFQ scheduler"
+	assert_contains "$out" "$LOOPDEV 50" "io_weight: io.bfq.weight inside"
+else
+	skip "io_weight with BFQ: the bfq scheduler is not available in this kernel"
+fi
+wait_no_sessions
+
 # --- memory.high: throttled and reclaimed, not killed ----------------------------------
 conf 'memory_high = "24M"; memory_swap_max = 0; pids_max = 64;'
 out=$(as_guest "$PY -c '
