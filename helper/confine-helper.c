@@ -273,7 +273,7 @@ static int gc_scopes_in(const char *dir)
 			continue;
 		log_msg(LOG_NOTICE, "scope %s: no session record and its login process is gone, "
 				    "stopping it", de->d_name);
-		snprintf(r.unit, sizeof(r.unit), "%s", de->d_name);
+		snprintf(r.unit, sizeof(r.unit), "confine-%s.scope", r.sid);
 		if ((size_t)snprintf(r.cgroup, sizeof(r.cgroup), "%s/%s/payload", dir, de->d_name) >=
 		    sizeof(r.cgroup))
 			continue;
@@ -334,22 +334,23 @@ static int reap_orphans(const struct confine_config *c, const struct passwd *pw,
 		    session_read(de->d_name, &(struct session_record){0}) != -ENOENT ||
 		    session_caller_alive(&r))
 			continue;
+		snprintf(r.sid, sizeof(r.sid), "%d-%llu", (int)r.caller_pid, r.caller_start);
 		log_msg(LOG_NOTICE, "session %s of %s: no record and its login process is gone, "
 				    "collecting what it left",
-			de->d_name, pw->pw_name);
+			r.sid, pw->pw_name);
 		snprintf(r.cgroup, sizeof(r.cgroup), "%s/user-%u/%s", c->cgroup_root,
-			 (unsigned)pw->pw_uid, de->d_name);
+			 (unsigned)pw->pw_uid, r.sid);
 		if (systemd) {
-			snprintf(r.unit, sizeof(r.unit), "confine-%s.scope", de->d_name);
+			snprintf(r.unit, sizeof(r.unit), "confine-%s.scope", r.sid);
 			r.cgroup[0] = '\0'; /* the scope's payload goes with the scope */
 		}
 		backend_of(&r, &b);
 		if (backend_close(&b, true, NULL, err, sizeof(err)) < 0) {
-			log_msg(LOG_ERR, "session %s: %s", de->d_name, err);
+			log_msg(LOG_ERR, "session %s: %s", r.sid, err);
 			ret = -EIO;
 			continue;
 		}
-		if (home_release(pw->pw_name, udir, de->d_name) < 0)
+		if (home_release(pw->pw_name, udir, r.sid) < 0)
 			ret = -EIO;
 	}
 	closedir(d);
