@@ -117,6 +117,24 @@ diag "io: 6 MiB direct read takes ${t_free}s outside, ${t_conf}s confined at 1 M
 	not_ok "io.max: confined read took ${t_conf}s"
 wait_no_sessions
 
+# --- io.max on writes: a persistent home whose upper layer is on the loop device -----------
+mkdir -p /mnt/io/state && chmod 0700 /mnt/io/state
+cat >/etc/confine/confine.conf <<'CONF'
+state_dir = "/mnt/io/state";
+profiles = { lim = { home = "persistent"; pids_max = 64; io_path = "/mnt/io"; io_write_bps = "1M"; }; };
+rules = ( { user = "guest"; profile = "lim"; } );
+CONF
+t0=$(date +%s.%N)
+dd if=/dev/zero of=/mnt/io/free bs=1M count=4 oflag=direct status=none; rm -f /mnt/io/free
+t_free=$(echo "$(date +%s.%N) - $t0" | bc)
+out=$(as_guest 's=$(date +%s.%N); dd if=/dev/zero of=$HOME/w bs=1M count=4 oflag=direct status=none && echo wrote; echo elapsed=$(echo "$(date +%s.%N) - $s" | bc); rm -f $HOME/w')
+t_conf=$(echo "$out" | sed -n 's/^elapsed=//p')
+diag "io: 4 MiB direct write takes ${t_free}s outside, ${t_conf}s confined at 1 MiB/s"
+assert_contains "$out" "wrote" "io.max: the confined direct write completed"
+[ -n "$t_conf" ] && [ "$(echo "$t_conf >= 2.5" | bc)" = 1 ] && ok "io.max: the confined write is throttled to ~1 MiB/s" ||
+	not_ok "io.max: confined write took ${t_conf}s"
+wait_no_sessions
+
 # --- io_weight needs io.cost or BFQ on the device ----------------------------------------
 conf 'pids_max = 64; io_path = "/mnt/io"; io_weight = 50;'
 out=$(as_guest 'echo weighted-ran'); rc=$?
