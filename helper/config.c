@@ -760,11 +760,89 @@ static bool valid_profile_name(const char *s)
 	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
 }
 
+/* Profile keys whose value is read by one reader straight into one field. */
+enum key_kind {
+	KEY_SIZE_MIN_1M,   /* uint64_t, get_size(SIZE_MIN_1M) */
+	KEY_SIZE_MEM,	   /* uint64_t, get_size(SIZE_MEM) */
+	KEY_SIZE_MEM_ZERO, /* uint64_t, get_size(SIZE_MEM_ZERO) */
+	KEY_PERCENT,	   /* unsigned */
+	KEY_WEIGHT,	   /* unsigned */
+	KEY_COUNT,	   /* uint64_t */
+	KEY_BOOL,	   /* bool */
+	KEY_PATH,	   /* char * */
+	KEY_DURATION,	   /* uint64_t, "max" allowed */
+	KEY_DURATION_SET,  /* uint64_t, "max" not allowed */
+};
+
+#define PF(field) offsetof(struct confine_profile, field)
+static const struct plain_key {
+	const char *key;
+	enum key_kind kind;
+	size_t off;
+} plain_keys[] = {
+	{"home_size", KEY_SIZE_MIN_1M, PF(home_size)},
+	{"tmp_size", KEY_SIZE_MIN_1M, PF(tmp_size)},
+	{"memory_max", KEY_SIZE_MEM, PF(memory_max)},
+	{"memory_high", KEY_SIZE_MEM, PF(memory_high)},
+	{"memory_swap_max", KEY_SIZE_MEM_ZERO, PF(memory_swap_max)},
+	{"cpu_quota", KEY_PERCENT, PF(cpu_quota)},
+	{"cpu_weight", KEY_WEIGHT, PF(cpu_weight)},
+	{"pids_max", KEY_COUNT, PF(pids_max)},
+	{"user_ns", KEY_BOOL, PF(user_ns)},
+	{"shell", KEY_PATH, PF(shell)},
+	{"memory_oom_group", KEY_BOOL, PF(memory_oom_group)},
+	{"io_path", KEY_PATH, PF(io_path)},
+	{"io_read_bps", KEY_SIZE_MEM, PF(io_read_bps)},
+	{"io_write_bps", KEY_SIZE_MEM, PF(io_write_bps)},
+	{"io_read_iops", KEY_COUNT, PF(io_read_iops)},
+	{"io_write_iops", KEY_COUNT, PF(io_write_iops)},
+	{"io_weight", KEY_WEIGHT, PF(io_weight)},
+	{"user_memory_max", KEY_SIZE_MEM, PF(user_memory_max)},
+	{"user_cpu_quota", KEY_PERCENT, PF(user_cpu_quota)},
+	{"user_pids_max", KEY_COUNT, PF(user_pids_max)},
+	{"max_duration", KEY_DURATION, PF(max_duration)},
+	{"max_duration_grace", KEY_DURATION_SET, PF(max_duration_grace)},
+};
+#undef PF
+
+static int plain_key(struct loader *ld, const config_setting_t *s, const struct plain_key *k,
+		     struct confine_profile *p)
+{
+	void *f = (char *)p + k->off;
+
+	switch (k->kind) {
+	case KEY_SIZE_MIN_1M:
+		return get_size(ld, s, SIZE_MIN_1M, f);
+	case KEY_SIZE_MEM:
+		return get_size(ld, s, SIZE_MEM, f);
+	case KEY_SIZE_MEM_ZERO:
+		return get_size(ld, s, SIZE_MEM_ZERO, f);
+	case KEY_PERCENT:
+		return get_percent(ld, s, f);
+	case KEY_WEIGHT:
+		return get_weight(ld, s, f);
+	case KEY_COUNT:
+		return get_count(ld, s, f);
+	case KEY_BOOL:
+		return get_bool(ld, s, f);
+	case KEY_PATH:
+		return get_path(ld, s, f);
+	case KEY_DURATION:
+		return get_duration(ld, s, true, f);
+	case KEY_DURATION_SET:
+		return get_duration(ld, s, false, f);
+	}
+	return -EINVAL;
+}
+
 static int profile_key(struct loader *ld, const config_setting_t *s, struct confine_profile *p)
 {
 	const char *key = config_setting_name(s);
 	int r, choice;
 
+	for (size_t i = 0; i < ELEMENTSOF(plain_keys); i++)
+		if (streq(key, plain_keys[i].key))
+			return plain_key(ld, s, &plain_keys[i], p);
 	if (streq(key, "home")) {
 		r = get_choice(ld, s, home_names, "\"ephemeral\", \"persistent\" or \"tmpfs\"",
 			       &choice);
@@ -772,30 +850,12 @@ static int profile_key(struct loader *ld, const config_setting_t *s, struct conf
 			p->home = (enum home_mode)choice;
 		return r;
 	}
-	if (streq(key, "home_size"))
-		return get_size(ld, s, SIZE_MIN_1M, &p->home_size);
-	if (streq(key, "tmp_size"))
-		return get_size(ld, s, SIZE_MIN_1M, &p->tmp_size);
-	if (streq(key, "memory_max"))
-		return get_size(ld, s, SIZE_MEM, &p->memory_max);
-	if (streq(key, "memory_high"))
-		return get_size(ld, s, SIZE_MEM, &p->memory_high);
-	if (streq(key, "memory_swap_max"))
-		return get_size(ld, s, SIZE_MEM_ZERO, &p->memory_swap_max);
-	if (streq(key, "cpu_quota"))
-		return get_percent(ld, s, &p->cpu_quota);
-	if (streq(key, "cpu_weight"))
-		return get_weight(ld, s, &p->cpu_weight);
-	if (streq(key, "pids_max"))
-		return get_count(ld, s, &p->pids_max);
 	if (streq(key, "net")) {
 		r = get_choice(ld, s, net_names, "\"none\" or \"host\"", &choice);
 		if (r == 0)
 			p->net = (enum net_mode)choice;
 		return r;
 	}
-	if (streq(key, "user_ns"))
-		return get_bool(ld, s, &p->user_ns);
 	if (streq(key, "hostname")) {
 		const char *str;
 
@@ -810,10 +870,6 @@ static int profile_key(struct loader *ld, const config_setting_t *s, struct conf
 		}
 		return set_string(ld, s, str, &p->hostname);
 	}
-	if (streq(key, "shell"))
-		return get_path(ld, s, &p->shell);
-	if (streq(key, "memory_oom_group"))
-		return get_bool(ld, s, &p->memory_oom_group);
 	if (streq(key, "cpuset_cpus")) {
 		const char *str;
 
@@ -828,24 +884,6 @@ static int profile_key(struct loader *ld, const config_setting_t *s, struct conf
 		}
 		return set_string(ld, s, str, &p->cpuset_cpus);
 	}
-	if (streq(key, "io_path"))
-		return get_path(ld, s, &p->io_path);
-	if (streq(key, "io_read_bps"))
-		return get_size(ld, s, SIZE_MEM, &p->io_read_bps);
-	if (streq(key, "io_write_bps"))
-		return get_size(ld, s, SIZE_MEM, &p->io_write_bps);
-	if (streq(key, "io_read_iops"))
-		return get_count(ld, s, &p->io_read_iops);
-	if (streq(key, "io_write_iops"))
-		return get_count(ld, s, &p->io_write_iops);
-	if (streq(key, "io_weight"))
-		return get_weight(ld, s, &p->io_weight);
-	if (streq(key, "user_memory_max"))
-		return get_size(ld, s, SIZE_MEM, &p->user_memory_max);
-	if (streq(key, "user_cpu_quota"))
-		return get_percent(ld, s, &p->user_cpu_quota);
-	if (streq(key, "user_pids_max"))
-		return get_count(ld, s, &p->user_pids_max);
 	if (streq(key, "max_sessions")) {
 		uint64_t v;
 
@@ -858,10 +896,6 @@ static int profile_key(struct loader *ld, const config_setting_t *s, struct conf
 		p->max_sessions = v == UNIT_MAX ? 0 : (unsigned)v;
 		return 0;
 	}
-	if (streq(key, "max_duration"))
-		return get_duration(ld, s, true, &p->max_duration);
-	if (streq(key, "max_duration_grace"))
-		return get_duration(ld, s, false, &p->max_duration_grace);
 	if (streq(key, "limits")) {
 		r = get_choice(ld, s, limits_names, "\"required\" or \"optional\"", &choice);
 		if (r == 0)

@@ -399,6 +399,17 @@ static void t_open_close(void)
 	free(fds_after);
 }
 
+/* A case whose fake helper exits as exit_how after printing out (unless NULL); started. */
+static pam_handle_t *start_outcome(struct kase *k, const char *name, const char *exit_how,
+				   const char *out)
+{
+	mkcase(k, name, PROBED, so_test, NULL, NULL);
+	write_file(k, "exit", exit_how);
+	if (out)
+		write_file(k, "stdout", out);
+	return start(k, USER, true);
+}
+
 /* Open with a given helper outcome; the helper must then never be asked to close. */
 static void t_outcome(const char *name, const char *exit_how, const char *out, int want,
 		      int want_err_lines, const char *want_text)
@@ -408,11 +419,7 @@ static void t_outcome(const char *name, const char *exit_how, const char *out, i
 
 	if (!need_root(name))
 		return;
-	mkcase(&k, name, PROBED, so_test, NULL, NULL);
-	write_file(&k, "exit", exit_how);
-	if (out)
-		write_file(&k, "stdout", out);
-	pamh = start(&k, USER, true);
+	pamh = start_outcome(&k, name, exit_how, out);
 	log_reset();
 	is_int(OPEN(pamh), want, "%s: open_session returns %s", name, pam_strerror(pamh, want));
 	is_int(runs(&k, "open"), 1, "%s: helper ran once", name);
@@ -435,10 +442,7 @@ static void t_bad_sid(const char *name, const char *out)
 
 	if (!need_root(name))
 		return;
-	mkcase(&k, name, PROBED, so_test, NULL, NULL);
-	write_file(&k, "exit", "0\n");
-	write_file(&k, "stdout", out);
-	pamh = start(&k, USER, true);
+	pamh = start_outcome(&k, name, "0\n", out);
 	is_int(OPEN(pamh), PAM_SYSTEM_ERR, "%s: open_session returns PAM_SYSTEM_ERR", name);
 	ca = close_args(&k);
 	check_record(&k, "close", ca, getpid(), name);
@@ -457,10 +461,7 @@ static void t_notices(const char *name, const char *exit_how, const char *out, i
 
 	if (!need_root(name))
 		return;
-	mkcase(&k, name, PROBED, so_test, NULL, NULL);
-	write_file(&k, "exit", exit_how);
-	write_file(&k, "stdout", out);
-	pamh = start(&k, USER, true);
+	pamh = start_outcome(&k, name, exit_how, out);
 	shown[0] = '\0';
 	is_int(OPEN(pamh), want, "%s: open_session returns %s", name, pam_strerror(pamh, want));
 	is_str(shown, want_shown, "%s: shown to the user", name);
