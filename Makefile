@@ -31,7 +31,7 @@ B           := build
 # Engine library shared by confinectl, confine-helper and confine-shell.
 LIB_SRCS    := helper/log.c helper/units.c helper/config.c helper/privs.c helper/cgroup.c \
                helper/cgroup-systemd.c helper/backend.c \
-               helper/home.c helper/sandbox.c helper/session.c \
+               helper/home.c helper/sandbox.c helper/session.c helper/session-procs.c \
                helper/seccomp.c helper/users.c
 LIB_OBJS    := $(LIB_SRCS:%.c=$(B)/%.o)
 
@@ -79,7 +79,8 @@ check-unit: $(UNIT_TESTS) $(B)/pam_confine.so $(B)/pam_confine_test.so $(PAM_TES
 	@echo "== tests/pam/test_symbols.sh"; sh tests/pam/test_symbols.sh $(B)/pam_confine.so $(B)/pam_confine_test.so
 
 VM_TESTS    := tests/vm/t00-smoke.sh tests/vm/t10-run.sh tests/vm/t20-login.sh \
-               tests/vm/t25-enroll.sh tests/vm/t30-security.sh tests/vm/t50-limits.sh
+               tests/vm/t25-enroll.sh tests/vm/t30-security.sh tests/vm/t31-escape.sh \
+               tests/vm/t50-limits.sh
 # The functional suites, run again with sanitized builds (t30 alone takes ~16 min under TCG).
 VM_SAN_TESTS := tests/vm/t10-run.sh tests/vm/t20-login.sh
 VM_ENV      := CONFINE_VM_TIMEOUT=1800 CONFINE_VM_TOTAL_TIMEOUT=3600
@@ -90,7 +91,7 @@ check-vm: all
 
 # The same VM booted with systemd as PID 1 (logind, pam_systemd sessions, systemd's cgroup
 # tree); scripts for that mode go into VM_SYSTEMD_TESTS, after the mode's own smoke test.
-VM_SYSTEMD_TESTS ?= tests/vm/t55-systemd.sh
+VM_SYSTEMD_TESTS ?= tests/vm/t31-escape.sh tests/vm/t55-systemd.sh
 check-vm-systemd: all
 	$(VM_ENV) CONFINE_VM_INIT=systemd bash tests/vm/run-vm.sh tests/vm/t40-systemd-smoke.sh $(VM_SYSTEMD_TESTS)
 

@@ -31,6 +31,7 @@
 #include "log.h"
 #include "mountapi.h"
 #include "protocol.h"
+#include "session-procs.h"
 #include "session.h"
 #include "users.h"
 #include "util.h"
@@ -40,13 +41,41 @@ static bool name_ok(const char *s)
 	return s[0] && s[0] != '.' && !strchr(s, '/') && strlen(s) < 64;
 }
 
+/*
+ * /run/confine: root-only, and a private mount point of its own, so that a sandbox detaches
+ * its copy of everything below (other users' homes) in one call, and the homes mounted
+ * below never propagate to other mount namespaces of the host (/run is shared on systemd
+ * hosts). Made once, under a lock: two helpers at once must not stack two binds.
+ */
+static int run_dir_prepare(void)
+{
+	_cleanup_close_ int fd = -1;
+	struct statx stx;
+
+	if (mkdir(CONFINE_RUN_DIR, 0700) < 0 && errno != EEXIST)
+		return negerrno();
+	fd = open(CONFINE_RUN_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fchmod(fd, 0700) < 0 || flock(fd, LOCK_EX) < 0)
+		return negerrno();
+	if (statx(AT_FDCWD, CONFINE_RUN_DIR, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &stx) < 0)
+		return negerrno();
+	if (!(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))
+		return -EOPNOTSUPP; /* kernels before 5.8 cannot tell */
+	if (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT)
+		return 0;
+	if (mount(CONFINE_RUN_DIR, CONFINE_RUN_DIR, NULL, MS_BIND | MS_REC, NULL) < 0 ||
+	    mount(NULL, CONFINE_RUN_DIR, NULL, MS_PRIVATE | MS_REC, NULL) < 0)
+		return negerrno();
+	return 0;
+}
+
 /* /run/confine/users/<user>: root-only; holds the lock, the staging dir and the refs. */
 static int user_dir(const char *user)
 {
 	_cleanup_close_ int base = -1;
 	int fd;
 
-	(void)mkdir(CONFINE_RUN_DIR, 0755);
+	(void)mkdir(CONFINE_RUN_DIR, 0700);
 	if (mkdir(CONFINE_USERS_DIR, 0700) < 0 && errno != EEXIST)
 		return negerrno();
 	base = open(CONFINE_USERS_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -145,6 +174,9 @@ static int session_close(const char *sid)
 	backend_of(&r, &b);
 	if (name_ok(r.user) && (udir = user_dir(r.user)) >= 0)
 		(void)flock(udir, LOCK_EX); /* serialises with the user's opens */
+	/* Without a cgroup, nothing else ends the session's sandboxes: kill them one by one. */
+	if (!r.cgroup[0] && (q = procs_close(sid)) < 0)
+		ret = log_errno(q, "session %s: cannot end its sandboxes", sid);
 	q = backend_close(&b, true, &ooms, err, sizeof(err));
 	if (q < 0)
 		ret = log_errno(q, "session %s: %s", sid, err);
@@ -199,6 +231,30 @@ static int gc(const char *user)
 	while ((de = readdir(d)))
 		if (de->d_name[0] != '.' && collect(de->d_name) < 0)
 			ret = -EIO;
+	closedir(d);
+	return ret;
+}
+
+/* Process registries whose session has no record and whose login process is gone. */
+static int gc_procs(void)
+{
+	DIR *d = opendir(CONFINE_PROCS_DIR);
+	struct dirent *de;
+	int ret = 0;
+
+	if (!d)
+		return errno == ENOENT ? 0 : negerrno();
+	while ((de = readdir(d))) {
+		struct session_record r = {0};
+		int n = 0;
+
+		if (sscanf(de->d_name, "%d-%llu%n", &r.caller_pid, &r.caller_start, &n) != 2 ||
+		    (size_t)n != strlen(de->d_name) || session_caller_alive(&r) ||
+		    session_read(de->d_name, &(struct session_record){0}) != -ENOENT)
+			continue;
+		if (procs_close(de->d_name) < 0)
+			ret = -EIO;
+	}
 	closedir(d);
 	return ret;
 }
@@ -578,6 +634,11 @@ static int do_open(const char *user, const char *service, const char *tty, const
 	rec.max_duration = p->max_duration;
 	rec.grace = p->max_duration_grace;
 
+	if ((r = run_dir_prepare()) < 0) {
+		log_errno(r, "refusing the session of '%s': cannot prepare %s", user,
+			  CONFINE_RUN_DIR);
+		goto out;
+	}
 	if ((udir = user_dir(pw->pw_name)) < 0) {
 		log_errno(udir, "refusing the session of '%s': cannot create its state", user);
 		goto out;
@@ -628,6 +689,11 @@ static int do_open(const char *user, const char *service, const char *tty, const
 	snprintf(rec.cgroup, sizeof(rec.cgroup), "%s", cg.cgroup);
 	snprintf(rec.unit, sizeof(rec.unit), "%s", cg.unit);
 	snprintf(rec.slice, sizeof(rec.slice), "%s", cg.slice);
+	if (no_limits && (r = procs_create(rec.sid)) < 0) {
+		log_errno(r, "refusing the session of '%s': cannot create its process registry",
+			  user);
+		goto rollback_cgroup;
+	}
 	if ((r = session_write(&rec)) < 0) {
 		log_errno(r, "refusing the session of '%s': cannot write its record", user);
 		goto rollback_cgroup;
@@ -641,6 +707,7 @@ static int do_open(const char *user, const char *service, const char *tty, const
 	goto out;
 
 rollback_cgroup:
+	(void)procs_close(rec.sid);
 	(void)backend_close(&cg, true, NULL, err, sizeof(err));
 rollback_home:
 	if (home_release(pw->pw_name, udir, rec.sid) == 1)
@@ -707,8 +774,9 @@ int main(int argc, char **argv)
 		return do_close(argv[2]);
 	if (argc >= 2 && argc <= 3 && streq(argv[1], "gc")) {
 		int r1 = gc(NULL), r2 = gc_runs(argc == 3 ? argv[2] : CONFINE_CONF_DEFAULT);
-		int r3 = systemd_booted() ? gc_scopes() : 0;
-		return r1 < 0 || r2 < 0 || r3 < 0 ? CONFINE_HELPER_ERROR : CONFINE_HELPER_OK;
+		int r3 = systemd_booted() ? gc_scopes() : 0, r4 = gc_procs();
+		return r1 < 0 || r2 < 0 || r3 < 0 || r4 < 0 ? CONFINE_HELPER_ERROR
+							    : CONFINE_HELPER_OK;
 	}
 	fprintf(stderr, "usage: confine-helper open USER SERVICE TTY RHOST [CONF] | close USER "
 			"[CONF] | gc [CONF]\n");

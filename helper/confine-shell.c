@@ -24,6 +24,7 @@
 #include "log.h"
 #include "mountapi.h"
 #include "sandbox.h"
+#include "session-procs.h"
 #include "session.h"
 #include "util.h"
 
@@ -43,6 +44,59 @@ static _Noreturn void refuse(const char *fmt, ...)
 	va_end(ap);
 	log_msg(LOG_ERR, "%s", buf);
 	_exit(1);
+}
+
+/*
+ * What a login program may hand us as fds 0-2: a terminal, pipe, socket, character device
+ * or regular file. A directory, or any O_PATH handle, would lead out of the sandbox:
+ * /proc/self/fd/N walks back into the host's writable mount tree from inside. (Through the
+ * others no path leads further than the object itself: a magic link to a non-directory
+ * cannot be walked.) Refused, not replaced: nobody passes a directory as stdin by mistake.
+ */
+static void check_std_fds(void)
+{
+	for (int fd = 0; fd < 3; fd++) {
+		struct stat st;
+		int fl = fcntl(fd, F_GETFL);
+		const char *what = NULL;
+
+		if (fl < 0 || fstat(fd, &st) < 0)
+			what = "unusable";
+		else if (fl & O_PATH)
+			what = "an O_PATH handle";
+		else if (S_ISDIR(st.st_mode))
+			what = "a directory";
+		else if (!S_ISCHR(st.st_mode) && !S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode) &&
+			 !S_ISREG(st.st_mode))
+			what = S_ISBLK(st.st_mode) ? "a block device" : "not a file, pipe or socket";
+		if (what)
+			refuse("refusing: fd %d is %s; a confined session accepts only a terminal, "
+			       "pipe, socket, character device or regular file as fds 0-2",
+			       fd, what);
+	}
+}
+
+/*
+ * An unset loginuid (su from a context without one) may be set once by an unprivileged
+ * process: the confined user could claim to be any login, root's included. Set it, as root,
+ * to the user's uid before anything of theirs runs. No audit support, no loginuid: fine.
+ */
+static int set_loginuid(uid_t uid)
+{
+	_cleanup_close_ int fd = open("/proc/self/loginuid", O_RDWR | O_CLOEXEC);
+	char buf[16] = "";
+	ssize_t n;
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : negerrno();
+	if ((n = read(fd, buf, sizeof(buf) - 1)) < 0)
+		return negerrno();
+	if (strtoul(buf, NULL, 10) != (unsigned long)(uid_t)-1)
+		return 0; /* set by the login program (pam_loginuid): keep it */
+	n = snprintf(buf, sizeof(buf), "%u", (unsigned)uid);
+	if (pwrite(fd, buf, (size_t)n, 0) != n)
+		return negerrno();
+	return 0;
 }
 
 /* Finds the session opened by one of our ancestors for this uid. */
@@ -85,7 +139,7 @@ int main(int argc, char **argv)
 	struct session_record rec;
 	char err[512], **env, **args, *real0;
 	size_t total = 0;
-	int leaf = -1, home, status, r, ngroups;
+	int leaf = -1, procs = -1, home, status, r, ngroups;
 	uid_t uid = getuid();
 	gid_t groups[SESSION_GROUPS_MAX];
 	char **saved_env = environ;
@@ -104,6 +158,7 @@ int main(int argc, char **argv)
 	(void)setrlimit(RLIMIT_CORE, &(struct rlimit){0, 0});
 	(void)prctl(PR_SET_DUMPABLE, 0);
 	log_open("confine-shell", 1);
+	check_std_fds();
 
 	if (argc < 1 || !argv[0])
 		refuse("refusing: started without argv[0]");
@@ -128,6 +183,9 @@ int main(int argc, char **argv)
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 		refuse("refusing: cannot become root: %m");
 	(void)prctl(PR_SET_DUMPABLE, 0);
+	if ((r = set_loginuid(rec.uid)) < 0)
+		refuse("refusing the session of %s: cannot set its loginuid: %s", rec.user,
+		       strerror(-r));
 
 	/* Everything else comes from the record root wrote at pam_open_session. */
 	if ((ngroups = session_groups(&rec, groups, SESSION_GROUPS_MAX)) < 0)
@@ -153,6 +211,10 @@ int main(int argc, char **argv)
 	    (leaf = open(rec.cgroup, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		refuse("refusing the session of %s: its cgroup %s is gone: %m", rec.user,
 		       rec.cgroup);
+	/* Without a cgroup, close finds this sandbox through its registration (fail closed). */
+	if (!rec.cgroup[0] && (procs = procs_open(rec.sid)) < 0)
+		refuse("refusing the session of %s: its process registry is gone: %s", rec.user,
+		       strerror(-procs));
 	/* A private copy of the user's shared home, to be moved into this sandbox. */
 	home = sys_open_tree(AT_FDCWD, rec.home,
 			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_SYMLINK_NOFOLLOW);
@@ -190,6 +252,7 @@ int main(int argc, char **argv)
 		.max_duration_grace = rec.grace,
 		.sid = rec.sid,
 		.user = rec.user,
+		.procs_dirfd = procs,
 	};
 	r = sandbox_run(&spec, &status, err, sizeof(err));
 	if (r < 0)

@@ -201,6 +201,7 @@ static int cmd_run(int argc, char **argv)
 		.max_duration_grace = p->max_duration_grace,
 		.sid = name,
 		.user = pw->pw_name,
+		.procs_dirfd = -1, /* ended by this process's teardown, not by a PAM close */
 	};
 	r = sandbox_run(&spec, &status, err, sizeof(err));
 	if (r < 0)
@@ -254,6 +255,55 @@ static bool file_has(const char *path, const char *needle)
 		if (strstr(line, needle))
 			return true;
 	return false;
+}
+
+/* A cgroup below the cgroup2 mount other than its root (which lacks most limit files), or
+ * "" when there is none to look at. */
+static void some_child_cgroup(const struct confine_config *c, char *buf, size_t len)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/cgroup", "re");
+	char line[600];
+
+	buf[0] = '\0';
+	while (f && fgets(line, sizeof(line), f))
+		if (strncmp(line, "0::/", 4) == 0 && line[4] != '\n') {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(buf, len, "%s%s", CGROUP_MOUNT, line + 3);
+			return;
+		}
+	if (access(c->cgroup_root, F_OK) == 0)
+		snprintf(buf, len, "%s", c->cgroup_root);
+}
+
+/*
+ * Limits of p this host cannot apply although the backend has the controllers: a login of
+ * the profile would be refused. Prints one line each; returns how many.
+ */
+static int profile_host_problems(const struct confine_config *c, const struct confine_profile *p)
+{
+	char dev[32], cg[700], path[800];
+	int n = 0, r;
+
+	if (p->user_ns) {
+		printf("# profile %s: NOT usable: user_ns = true is not supported yet (its logins "
+		       "are refused)\n", p->name);
+		n++;
+	}
+	if (profile_has_io(p) && (r = cgroup_io_device(p->io_path, dev, sizeof(dev))) < 0) {
+		printf("# profile %s: NOT usable: io_path %s: %s (its logins are refused)\n",
+		       p->name, p->io_path,
+		       r == -ENOTBLK ? "not on a block device" : strerror(-r));
+		n++;
+	}
+	some_child_cgroup(c, cg, sizeof(cg));
+	snprintf(path, sizeof(path), "%s/memory.swap.max", cg);
+	if (p->memory_swap_max != UNIT_MAX && cg[0] && access(path, F_OK) < 0 &&
+	    (snprintf(path, sizeof(path), "%s/memory.max", cg), access(path, F_OK) == 0)) {
+		printf("# profile %s: NOT usable: memory_swap_max: this kernel has no swap "
+		       "accounting (no memory.swap.max; its logins are refused)\n", p->name);
+		n++;
+	}
+	return n;
 }
 
 static int cmd_check(int argc, char **argv)
@@ -340,6 +390,8 @@ static int cmd_check(int argc, char **argv)
 				continue;
 			}
 			printf("# profile %s: NOT usable on this host: %s\n", p->name, msg);
+			bad = 1;
+		} else if (profile_host_problems(c, p) > 0) {
 			bad = 1;
 		} else {
 			printf("# profile %s: usable\n", p->name);

@@ -23,5 +23,6 @@
 #define CONFINE_SESSIONS_DIR CONFINE_RUN_DIR "/sessions"
 #define CONFINE_USERS_DIR    CONFINE_RUN_DIR "/users"
 #define CONFINE_HOMES_DIR    CONFINE_RUN_DIR "/homes"
+#define CONFINE_PROCS_DIR    CONFINE_RUN_DIR "/procs" /* sessions without a cgroup */
 
 #define CONFINE_SID_MAX 64 /* "<caller pid>-<caller start time in ticks>" fits easily */

@@ -39,8 +39,11 @@
 #include "log.h"
 #include "home.h"
 #include "mountapi.h"
+#include "protocol.h"
 #include "sandbox.h"
 #include "seccomp.h"
+#include "session-procs.h"
+#include "session.h"
 #include "units.h"
 #include "util.h"
 
@@ -62,6 +65,9 @@ static void report(int sock, int err, int code, const char *fmt, ...)
 }
 
 static const int relayed[] = {SIGHUP, SIGTERM, SIGINT, SIGQUIT};
+/* Job control from the terminal must not stop the supervisors: the namespaced parent
+ * enforces max_duration, and a stopped one would let the session run on. */
+static const int ignored[] = {SIGTSTP, SIGTTIN, SIGTTOU};
 
 static int64_t now_ms(void)
 {
@@ -244,8 +250,10 @@ static int inner_setup(const struct sandbox_spec *s, const char **what)
 	 * session can write its home, /tmp, /var/tmp, /dev/shm and /run/user, nothing that
 	 * would outlive it or reach other users (/var/tmp, /var/mail, ...).
 	 */
-	*what = "make the host's mounts read-only";
-	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
+	*what = "make the host's mounts read-only, nosuid and nodev";
+	/* nosuid, nodev: a second layer beside no_new_privs, whatever the host mounts allow. */
+	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+					    MOUNT_ATTR_NODEV};
 	if (syscall(SYS_mount_setattr, AT_FDCWD, "/", AT_RECURSIVE, &ro, sizeof(ro)) < 0)
 		return negerrno();
 	/* A /proc of this PID namespace: the user sees only sandbox processes. */
@@ -390,10 +398,27 @@ static _Noreturn void ns_parent(const struct sandbox_spec *spec, int sock, int s
 		report(sock, r, SANDBOX_EXIT_SETUP, "cannot unshare namespaces: %s", strerror(-r));
 		_exit(SANDBOX_EXIT_SETUP);
 	}
-	/* Our mounts must never propagate back to the host; host unmounts still reach us. */
-	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0) {
+	/*
+	 * Private, not slave: our mounts never reach the host, and the host's later mounts
+	 * (automounts, USB disks) never reach us, where they would keep the host's flags
+	 * (read-write, suid) instead of the read-only, nosuid, nodev of everything else.
+	 */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
 		r = negerrno();
-		report(sock, r, SANDBOX_EXIT_SETUP, "cannot make / a slave mount: %s", strerror(-r));
+		report(sock, r, SANDBOX_EXIT_SETUP, "cannot make / a private mount: %s",
+		       strerror(-r));
+		_exit(SANDBOX_EXIT_SETUP);
+	}
+	/*
+	 * Our copy of confine's run dir holds every logged-in user's home: detach it (the
+	 * session's own home is a clone taken before), so no other home stays pinned in here
+	 * after its user logged out, and mountinfo does not tell who is logged in.
+	 */
+	if (umount2(CONFINE_RUN_DIR, MNT_DETACH | UMOUNT_NOFOLLOW) < 0 && errno != EINVAL &&
+	    errno != ENOENT) {
+		r = negerrno();
+		report(sock, r, SANDBOX_EXIT_SETUP, "cannot detach %s: %s", CONFINE_RUN_DIR,
+		       strerror(-r));
 		_exit(SANDBOX_EXIT_SETUP);
 	}
 	if (sethostname(p->hostname, strlen(p->hostname)) < 0) {
@@ -450,9 +475,27 @@ static _Noreturn void ns_parent(const struct sandbox_spec *spec, int sock, int s
 	_exit(st < 0 ? SANDBOX_EXIT_SETUP : status_code(st));
 }
 
+/*
+ * A session without a cgroup: record the sandbox so that close can kill it. If the session
+ * is closing meanwhile, end the sandbox here (close may have looked before we wrote).
+ */
+static int register_sandbox(const struct sandbox_spec *s, pid_t pid)
+{
+	unsigned long long start;
+	int r;
+
+	if (s->procs_dirfd < 0)
+		return 0;
+	r = procs_register(s->procs_dirfd, pid);
+	if (r < 0 && proc_start_time(pid, &start) == 0)
+		procs_kill_sandbox(pid, start);
+	return r;
+}
+
 int sandbox_run(const struct sandbox_spec *s, int *ret_status, char *err, size_t errlen)
 {
-	struct sigaction old_act[ELEMENTSOF(relayed)], dfl = {.sa_handler = SIG_DFL};
+	struct sigaction old_act[ELEMENTSOF(relayed)], old_ign[ELEMENTSOF(ignored)],
+		dfl = {.sa_handler = SIG_DFL}, ign = {.sa_handler = SIG_IGN};
 	sigset_t mask, old_mask;
 	struct sync_msg msg = {0};
 	bool got = false;
@@ -466,20 +509,26 @@ int sandbox_run(const struct sandbox_spec *s, int *ret_status, char *err, size_t
 	/* Handlers must be default for signalfd to see them (a caller may ignore SIGHUP). */
 	for (size_t i = 0; i < ELEMENTSOF(relayed); i++)
 		sigaction(relayed[i], &dfl, &old_act[i]);
+	for (size_t i = 0; i < ELEMENTSOF(ignored); i++)
+		sigaction(ignored[i], &ign, &old_ign[i]);
 	sigprocmask(SIG_BLOCK, &mask, &old_mask);
+	snprintf(err, errlen, "sandbox setup failed"); /* until a better message is known */
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 	if (sfd < 0) {
 		r = negerrno();
+		snprintf(err, errlen, "cannot create a signalfd: %s", strerror(-r));
 		goto out_sig;
 	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
 		r = negerrno();
+		snprintf(err, errlen, "cannot create a socket pair: %s", strerror(-r));
 		goto out_sfd;
 	}
 	pid_t self = getpid();
 	pid = fork();
 	if (pid < 0) {
 		r = negerrno();
+		snprintf(err, errlen, "cannot fork: %s", strerror(-r));
 		close(sp[1]);
 		goto out_sock;
 	}
@@ -488,6 +537,9 @@ int sandbox_run(const struct sandbox_spec *s, int *ret_status, char *err, size_t
 		ns_parent(s, sp[1], sfd, self);
 	}
 	close(sp[1]);
+	if ((r = register_sandbox(s, pid)) < 0)
+		snprintf(err, errlen, "%s",
+			 r == -ESTALE ? "the session is closing" : "cannot register the sandbox");
 	/* No limit here: the namespaced parent keeps it; SIGHUP reaches us only relayed. */
 	uint64_t outer_grace = s->grace_ms + 1000 + (uint64_t)s->max_duration_grace * 1000;
 	st = wait_relaying(pid, sfd, sp[0], &msg, &got,
@@ -495,8 +547,11 @@ int sandbox_run(const struct sandbox_spec *s, int *ret_status, char *err, size_t
 	/* The sandbox may have exited before its message was read. */
 	if (!got && recv(sp[0], &msg, sizeof(msg), MSG_DONTWAIT) == sizeof(msg))
 		got = true;
-	if (st < 0) {
+	if (r < 0) {
+		*ret_status = SANDBOX_EXIT_SETUP; /* registering failed: the sandbox was ended */
+	} else if (st < 0) {
 		r = negerrno();
+		snprintf(err, errlen, "cannot wait for the sandbox: %s", strerror(-r));
 	} else if (got) {
 		r = msg.err < 0 ? msg.err : -EIO;
 		snprintf(err, errlen, "%s", msg.text);
@@ -514,5 +569,7 @@ out_sig:
 	sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	for (size_t i = 0; i < ELEMENTSOF(relayed); i++)
 		sigaction(relayed[i], &old_act[i], NULL);
+	for (size_t i = 0; i < ELEMENTSOF(ignored); i++)
+		sigaction(ignored[i], &old_ign[i], NULL);
 	return r;
 }

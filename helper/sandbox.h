@@ -32,6 +32,8 @@ struct sandbox_spec {
 	 * the program gets SIGHUP, and SIGKILL max_duration_grace seconds later. */
 	unsigned long long started, max_duration, max_duration_grace;
 	const char *sid, *user; /* for the log line saying why the session ended */
+	int procs_dirfd;    /* a session without a cgroup: where the sandbox is registered so
+			     * that close can kill it (session-procs.h); -1: not needed */
 	int parent_pidfd;   /* internal: pidfd of the namespaced parent, for PID 1 */
 };
 

@@ -73,14 +73,21 @@ int session_write(const struct session_record *r)
 
 	if (!sid_valid(r->sid))
 		return -EINVAL;
-	(void)mkdir(CONFINE_RUN_DIR, 0755);
-	if (mkdir(CONFINE_SESSIONS_DIR, 0755) < 0 && errno != EEXIST)
+	/* Root-only: the records say who is confined. */
+	(void)mkdir(CONFINE_RUN_DIR, 0700);
+	if (mkdir(CONFINE_SESSIONS_DIR, 0700) < 0 && errno != EEXIST)
+		return negerrno();
+	if (chmod(CONFINE_SESSIONS_DIR, 0700) < 0) /* made 0755 by an earlier version */
 		return negerrno();
 	snprintf(path, sizeof(path), CONFINE_SESSIONS_DIR "/%s", r->sid);
 	snprintf(tmp, sizeof(tmp), CONFINE_SESSIONS_DIR "/.%s.tmp", r->sid);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return negerrno();
+	if (fchmod(fd, 0600) < 0) { /* a stale temporary file may have had another mode */
+		close(fd);
+		return negerrno();
+	}
 	f = fdopen(fd, "w");
 	if (!f) {
 		close(fd);

@@ -465,12 +465,24 @@ static void check_shipped(const struct confine_config *c)
 	is_str(c->cgroup_root, "/sys/fs/cgroup/confine", "shipped: cgroup_root");
 	is_str(c->state_dir, "/var/lib/confine", "shipped: state_dir");
 	is_int(c->n_profiles, 3, "shipped: three profiles");
-	check_profile(c, "guest", HOME_EPHEMERAL, 256 * MiB, 64 * MiB, 512 * MiB, UNIT_MAX,
-		      UNIT_MAX, 50, 0, 256, NET_NONE, false, "confine", "/bin/bash");
-	check_profile(c, "lab", HOME_PERSISTENT, GiB, 64 * MiB, 2 * GiB, 1536 * MiB, UNIT_MAX, 100,
-		      0, 1024, NET_HOST, false, "lab", "/bin/bash");
+	check_profile(c, "guest", HOME_EPHEMERAL, 256 * MiB, 64 * MiB, 512 * MiB, UNIT_MAX, 0, 50,
+		      0, 256, NET_NONE, false, "confine", "/bin/bash");
+	check_profile(c, "lab", HOME_PERSISTENT, GiB, 64 * MiB, 2 * GiB, 1536 * MiB, GiB, 100, 0,
+		      1024, NET_HOST, false, "lab", "/bin/bash");
 	check_profile(c, "kiosk", HOME_TMPFS, 64 * MiB, 32 * MiB, 256 * MiB, UNIT_MAX, 0, 25, 0,
 		      128, NET_NONE, false, "kiosk", "/bin/bash");
+
+	/* Every shipped profile bounds a user: memory, swap, tasks, a per-user budget and a
+	 * session count (else N logins get N times the limits, and one fills the swap). */
+	for (unsigned i = 0; i < c->n_profiles; i++) {
+		const struct confine_profile *p = &c->profiles[i];
+		ok(p->memory_max != UNIT_MAX && p->memory_swap_max != UNIT_MAX &&
+			   p->pids_max != UNIT_MAX,
+		   "shipped: %s bounds memory, swap and tasks", p->name);
+		ok(p->user_memory_max != UNIT_MAX && p->user_pids_max != UNIT_MAX &&
+			   p->user_cpu_quota && p->max_sessions,
+		   "shipped: %s has a per-user budget and max_sessions", p->name);
+	}
 
 	is_int(c->n_rules, 3, "shipped: three active rules");
 	rule = config_match(c, &in);

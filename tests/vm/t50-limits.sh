@@ -273,6 +273,20 @@ assert_contains "$out" "pid1=bash" "limits=optional: still in its own PID namesp
 assert_contains "$out" "confine: warning: this session has no resource limits" "limits=optional: the user is warned"
 assert_contains "$(cat "$LOG")" "runs WITHOUT resource limits" "limits=optional: the log warns"
 wait_no_sessions
+# Without a cgroup no cgroup.kill ends the session: close must still end it. An ssh remote
+# command whose client dies keeps running after sshd's pam_close_session otherwise.
+start_test_sshd guest
+for _ in $(seq 100); do $SSH guest@127.0.0.1 true 2>/dev/null && break; sleep 0.3; done
+wait_no_sessions
+$SSH guest@127.0.0.1 'sleep 300' </dev/null >/dev/null 2>&1 & sshc=$!
+for _ in $(seq 150); do pgrep -u guest -x sleep >/dev/null && break; sleep 0.2; done
+assert_ne "$(pgrep -u guest -x sleep)" "" "limits=optional: the ssh session runs"
+kill -9 $sshc; wait $sshc 2>/dev/null
+wait_no_sessions || not_ok "limits=optional: sshd closed the session after its client died"
+for _ in $(seq 50); do pgrep -u guest >/dev/null || break; sleep 0.2; done
+assert_eq "$(pgrep -u guest -a)" "" "limits=optional: nothing of the session runs after its close"
+assert_eq "$(ls /run/confine/procs 2>/dev/null)" "" "limits=optional: its process registry is gone"
+kill "$(cat /run/sshd.pid 2>/dev/null)" 2>/dev/null || pkill -f "sshd -f /tmp/sshd_config"
 assert_eq "$(ls /run/confine/sessions)" "" "nothing left"
 kill $SYSLOGD
 finish
