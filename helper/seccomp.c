@@ -17,7 +17,8 @@
 #include <sys/personality.h>
 #include <sys/socket.h>
 
-#include "seccomp.h"
+/* ours; <seccomp.h> above is libseccomp's */
+#include "seccomp.h" // NOLINT(readability-duplicate-include)
 #include "util.h"
 
 /* Refused with EPERM whatever the arguments. */
