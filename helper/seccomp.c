@@ -56,6 +56,7 @@ static const char *const deny_always[] = {
     "chroot",
     "move_mount",
     "open_tree",
+    "open_tree_attr", /* Linux 6.15, unknown to libseccomp 2.5 (then skipped) */
     "fsopen",
     "fsconfig",
     "fsmount",
