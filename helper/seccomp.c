@@ -210,9 +210,9 @@ static int add_personality_rules(scmp_filter_ctx ctx)
 			bits[n++] = 1U << b;
 	for (size_t i = 0; i < n; i++) {
 		uint64_t b = bits[i], c = bits[(i + 1) % n];
+		struct scmp_arg_cmp b_set_c_clear = SCMP_A0_64(SCMP_CMP_MASKED_EQ, b | c, b);
 
-		if ((r = rule1(ctx, "personality", act, SCMP_A0_64(SCMP_CMP_MASKED_EQ, b | c, b))) <
-		    0)
+		if ((r = rule1(ctx, "personality", act, b_set_c_clear)) < 0)
 			return r;
 	}
 	const uint32_t partial[] = {others, others | PER_LINUX32, others | UNAME26};
