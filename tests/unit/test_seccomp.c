@@ -111,7 +111,8 @@ static int in_child(bool filtered, void (*fn)(void *out), void *out, size_t len)
 {
 	int p[2], st;
 	pid_t pid;
-	ssize_t n;
+	size_t got = 0;
+	ssize_t n = 1;
 
 	memset(out, 0, len);
 	if (pipe(p) < 0)
@@ -122,10 +123,14 @@ static int in_child(bool filtered, void (*fn)(void *out), void *out, size_t len)
 		_exit(write(p[1], out, len) == (ssize_t)len ? 0 : 93);
 	}
 	close(p[1]);
-	n = pid < 0 ? -1 : read(p[0], out, len);
+	while (pid > 0 && got < len && (n = read(p[0], (char *)out + got, len - got)) != 0)
+		if (n > 0)
+			got += n;
+		else if (errno != EINTR)
+			break;
 	close(p[0]);
 	st = pid < 0 ? -1 : reap(pid);
-	if (n != (ssize_t)len && st == 0)
+	if (got != len && st == 0)
 		st = -1;
 	return st;
 }
@@ -163,7 +168,13 @@ static struct res ctl[256], flt[256];
 
 static void add(int want, const char *what, long nr, const unsigned long a[6])
 {
-	struct probe *p = &probes[nprobes++];
+	struct probe *p;
+
+	if (nprobes == ELEMENTSOF(probes)) {
+		printf("Bail out! more than %zu probes\n", ELEMENTSOF(probes));
+		exit(1);
+	}
+	p = &probes[nprobes++];
 
 	snprintf(p->what, sizeof(p->what), "%s", what);
 	p->nr = nr;
