@@ -7,7 +7,7 @@ SYSCONFDIR  ?= /etc
 PAMDIR      ?= $(shell pkg-config --variable=libdir pam 2>/dev/null || echo /lib/x86_64-linux-gnu)/security
 DESTDIR     ?=
 
-PKGS        := libcap libconfig pam
+PKGS        := libcap libconfig pam libseccomp
 PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS    := $(shell pkg-config --libs $(PKGS))
 # libsystemd (sd-bus) is optional: built with its headers, the systemd backend dlopen()s it
@@ -39,7 +39,8 @@ PROGS       := $(B)/confinectl $(B)/confine-helper $(B)/confine-shell $(B)/confi
                $(B)/pam_confine.so
 PAM_SRCS    := pam_module/pam_confine.c pam_module/args.c pam_module/spawn.c
 PAM_LDFLAGS := -shared -Wl,-z,defs -Wl,--version-script=pam_module/pam_confine.map -Wl,-z,relro,-z,now
-UNIT_TESTS  := $(B)/tests/test_units $(B)/tests/test_config $(B)/tests/test_session
+UNIT_TESTS  := $(B)/tests/test_units $(B)/tests/test_config $(B)/tests/test_session \
+               $(B)/tests/test_seccomp
 
 .PHONY: all clean check check-unit check-vm check-vm-systemd install install-only deps try
 all: $(PROGS)
@@ -80,6 +81,7 @@ check-unit: $(UNIT_TESTS) $(B)/pam_confine.so $(B)/pam_confine_test.so $(PAM_TES
 
 VM_TESTS    := tests/vm/t00-smoke.sh tests/vm/t10-run.sh tests/vm/t20-login.sh \
                tests/vm/t25-enroll.sh tests/vm/t30-security.sh tests/vm/t31-escape.sh \
+               tests/vm/t32-seccomp.sh \
                tests/vm/t50-limits.sh
 # The functional suites, run again with sanitized builds (t30 alone takes ~16 min under TCG).
 VM_SAN_TESTS := tests/vm/t10-run.sh tests/vm/t20-login.sh
@@ -130,12 +132,12 @@ install-only:
 	install -m 0644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
 
 # Build and test dependencies (Debian/Ubuntu). Fedora: dnf install gcc make pkgconf-pkg-config
-# pam-devel libcap-devel libconfig-devel pamtester qemu-system-x86 busybox cpio kmod
+# pam-devel libcap-devel libconfig-devel libseccomp-devel pamtester qemu-system-x86 busybox cpio kmod
 # openssh-server openssh-clients strace (the VM tests expect Debian's kernel package).
 deps:
 	apt-get update -q
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-		gcc make pkg-config libc6-dev libpam0g-dev libcap-dev libconfig-dev libsystemd-dev pamtester \
+		gcc make pkg-config libc6-dev libpam0g-dev libcap-dev libconfig-dev libseccomp-dev libsystemd-dev pamtester \
 		qemu-system-x86 busybox-static cpio kmod xz-utils openssh-server openssh-client \
 		iproute2 procps psmisc strace perl login passwd util-linux bc e2fsprogs \
 		systemd systemd-sysv dbus libpam-systemd \

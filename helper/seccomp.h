@@ -1,12 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* A small seccomp filter for the sandboxed program (installed after the privilege drop). */
+/* The seccomp filter of the sandboxed program (installed after the privilege drop). */
 #pragma once
 
+#include <stdint.h>
+
 /*
- * Denies, with EPERM: ioctl TIOCSTI and TIOCLINUX (typing into the terminal of the
- * outer session), and clone/unshare with CLONE_NEWUSER (nested user namespaces, the
- * usual door to kernel attack surface). clone3 gets ENOSYS, since its flags are behind a
- * pointer, so libc falls back to clone, which is checked. Other architectures' syscall
- * entry points (i386, x32) kill the process. Needs no_new_privs set.
+ * Builds the filter with libseccomp for one architecture (an SCMP_ARCH_* token) without
+ * loading it: default allow; EPERM for the syscalls, namespace flags, personalities and
+ * ioctl commands a login session never needs, EAFNOSUPPORT for socket families other than
+ * local, IPv4, IPv6 and netlink, ENOSYS for clone3; any other ABI's entry point kills the
+ * process. SECURITY.md, "The seccomp filter", has every rule and its reason. On success
+ * *ret is a libseccomp scmp_filter_ctx, the caller's to seccomp_release(). (Its type is
+ * spelt void * here: this header's name hides libseccomp's <seccomp.h> on an -I helper
+ * path.) Negative errno on failure.
  */
+int seccomp_build(uint32_t arch, void **ret);
+
+/* Builds the filter for the native architecture and loads it into this process (for good,
+ * inherited by everything it starts). Needs no_new_privs set. Negative errno on failure. */
 int seccomp_install(void);
