@@ -35,7 +35,8 @@ assert_contains "$out" "# cgroup backend: systemd (auto: systemd is PID 1" "chec
 assert_contains "$out" "# profile lim: usable" "check: the profile is usable"
 
 # --- a session through su, looked at from outside while it runs --------------------------
-as_guest 'echo inside=$(cat /proc/self/cgroup); sleep 15' >/tmp/su.out & S=$!
+# (a long sleep, ended below once everything is looked at: a loaded TCG host is slow)
+as_guest 'echo inside=$(cat /proc/self/cgroup); sleep 600' >/tmp/su.out & S=$!
 for _ in $(seq 300); do [ -n "$(scopes)" ] && grep -q inside= /tmp/su.out && break; sleep 0.1; done
 unit=$(scopes | head -n1)
 assert_contains "$unit" "confine-" "su: a confine scope exists"
@@ -71,6 +72,7 @@ assert_contains "$sessions" "guest" "su: logind still lists the session"
 sid=$(loginctl list-sessions --no-legend | awk '$3 == "guest" {print $1; exit}')
 assert_eq "$(systemctl show "session-$sid.scope" -p ActiveState --value)" active "su: the logind session scope is active"
 assert_eq "$(ls -d /sys/fs/cgroup/confine 2>/dev/null)" "" "nothing written outside the delegated scope (no cgroupfs root)"
+pkill -u guest -x sleep
 wait $S
 wait_no_scopes && ok "su: after logout the scope is gone" || not_ok "su: scope left: $(scopes)"
 assert_eq "$(systemctl show "$unit" -p LoadState --value)" not-found "su: the unit is unloaded"
