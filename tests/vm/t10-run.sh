@@ -172,5 +172,9 @@ assert_eq "$rc" 3 "check reports the profile unusable (exit 3)"
 assert_contains "$out" "NOT usable" "check says why"
 umount /mnt/fakecg
 out=$("$CTL" check --config /etc/confine/t10.conf 2>&1); rc=$?
+assert_eq "$rc" 3 "check: the user_ns profile makes the file unusable (exit 3)"
+assert_contains "$out" "profile u: NOT usable: user_ns" "check names the user_ns profile"
+grep -v 'user_ns = true' /etc/confine/t10.conf >/etc/confine/t10ok.conf
+out=$("$CTL" check --config /etc/confine/t10ok.conf 2>&1); rc=$?
 assert_eq "$rc" 0 "check passes on a cgroup v2 host"
 assert_contains "$out" "profile t: usable" "check reports the profile usable"
