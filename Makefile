@@ -31,7 +31,7 @@ B           := build
 # Engine library shared by confinectl, confine-helper and confine-shell.
 LIB_SRCS    := helper/log.c helper/units.c helper/config.c helper/privs.c helper/cgroup.c \
                helper/cgroup-systemd.c helper/backend.c \
-               helper/home.c helper/sandbox.c helper/session.c \
+               helper/home.c helper/home-image.c helper/sandbox.c helper/session.c \
                helper/seccomp.c helper/users.c
 LIB_OBJS    := $(LIB_SRCS:%.c=$(B)/%.o)
 
@@ -39,7 +39,8 @@ PROGS       := $(B)/confinectl $(B)/confine-helper $(B)/confine-shell $(B)/confi
                $(B)/pam_confine.so
 PAM_SRCS    := pam_module/pam_confine.c pam_module/args.c pam_module/spawn.c
 PAM_LDFLAGS := -shared -Wl,-z,defs -Wl,--version-script=pam_module/pam_confine.map -Wl,-z,relro,-z,now
-UNIT_TESTS  := $(B)/tests/test_units $(B)/tests/test_config $(B)/tests/test_session
+UNIT_TESTS  := $(B)/tests/test_units $(B)/tests/test_config $(B)/tests/test_session \
+               $(B)/tests/test_home_image
 
 .PHONY: all clean check check-unit check-vm check-vm-systemd install install-only deps try
 all: $(PROGS)
