@@ -226,13 +226,8 @@ int home_persistent_ensure(const struct confine_config *c, const struct confine_
 	return img < 0 ? img : 0;
 }
 
-/*
- * The session's io limits apply to the disk below the image only through the loop
- * device's direct I/O; without it (a file system without O_DIRECT) writes into the home
- * would escape limits on that disk, so such a session is refused.
- */
-static int io_limits_hold(const struct confine_profile *p, const char *where, bool dio,
-			  char *err, size_t errlen)
+int home_io_limits_hold(const struct confine_profile *p, const char *where, bool dio, char *err,
+			size_t errlen)
 {
 	char io[32], img[32];
 
@@ -270,7 +265,7 @@ static int persistent_fs(const struct confine_profile *p, int udir, const char *
 			 strerror(-loop));
 		return loop;
 	}
-	if ((r = io_limits_hold(p, where, dio, err, errlen)) < 0)
+	if ((r = home_io_limits_hold(p, where, dio, err, errlen)) < 0)
 		return r;
 	/* The kernel replays the journal of a home whose host crashed. */
 	if ((fs = image_mount(loop)) < 0) {

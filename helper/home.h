@@ -2,6 +2,7 @@
 /* The session's home: a detached mount (new mount API) to be placed over the real home. */
 #pragma once
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -45,6 +46,15 @@ int home_prepare(const struct confine_config *c, const struct confine_profile *p
  */
 int home_persistent_ensure(const struct confine_config *c, const struct confine_profile *p,
 			   const struct home_owner *o, char *err, size_t errlen);
+
+/*
+ * The session's io limits apply to the disk below a persistent home's image only through
+ * its loop device's direct I/O (dio); without it (state_dir on a file system without
+ * O_DIRECT) writes into the home would escape the limits on that disk: -ENOTSUP with a
+ * message when the profile has io limits on the disk that holds where (state_dir/<user>).
+ */
+int home_io_limits_hold(const struct confine_profile *p, const char *where, bool dio, char *err,
+			size_t errlen);
 
 /*
  * For confinectl check: prints a warning for each persistent home in state_dir that logins

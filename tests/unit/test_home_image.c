@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../../helper/cgroup.h"
 #include "../../helper/config.h"
 #include "../../helper/home-image.h"
 #include "../../helper/home.h"
@@ -258,6 +259,33 @@ static void test_check_state(void)
 	config_free(c);
 }
 
+static void test_io_limits(void)
+{
+	struct confine_profile p = {.io_read_bps = UINT64_MAX, .io_write_bps = UINT64_MAX,
+				    .io_read_iops = UINT64_MAX, .io_write_iops = UINT64_MAX};
+	char err[512] = "", disk[32];
+
+	is_int(home_io_limits_hold(&p, tmp, false, err, sizeof(err)), 0,
+	       "io: no io limits, no direct I/O needed");
+	p.io_path = "/";
+	p.io_write_bps = 1 << 20;
+	is_int(home_io_limits_hold(&p, tmp, true, err, sizeof(err)), 0,
+	       "io: limits on the image's disk hold with direct I/O");
+	if (cgroup_io_device("/", disk, sizeof(disk)) < 0 || cgroup_io_device(tmp, err, sizeof(err)) < 0 ||
+	    !streq(disk, err)) {
+		skip("io: / and %s are not on one block device here", tmp);
+		return;
+	}
+	is_int(home_io_limits_hold(&p, tmp, false, err, sizeof(err)), -ENOTSUP,
+	       "io: limits on the image's disk without direct I/O are refused");
+	char want[512];
+	snprintf(want, sizeof(want),
+		 "the io limits on %s (io_path /) would not hold for writes into the home: the "
+		 "loop device cannot do direct I/O on %s/home.img",
+		 disk, tmp);
+	is_str(err, want, "io: and says why");
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmp)) {
@@ -270,6 +298,7 @@ int main(void)
 	test_open();
 	test_legacy();
 	test_check_state();
+	test_io_limits();
 	char cmd[300];
 	snprintf(cmd, sizeof(cmd), "rm -rf -- '%s'", tmp);
 	if (system(cmd) != 0)
