@@ -245,13 +245,21 @@ int home_io_limits_hold(const struct confine_profile *p, const char *where, bool
 static int persistent_fs(const struct confine_profile *p, int udir, const char *where,
 			 char *err, size_t errlen)
 {
-	_cleanup_close_ int img = -1, loop = -1, fs = -1, root = -1;
+	_cleanup_close_ int priv = -1, img = -1, loop = -1, fs = -1, root = -1;
 	uint64_t blocks = 0;
 	unsigned bsize = 4096;
 	bool dio = false;
 	int r;
 
-	img = image_open(udir, where, p->home_size, false, &blocks, &bsize, err, errlen);
+	/*
+	 * The loop device keeps the image open for writing as long as it is attached: opened
+	 * through a private, detached clone of the state directory's mount, that writer is on
+	 * no mount of the sandbox's tree, which is made read-only afterwards.
+	 */
+	priv = sys_open_tree(udir, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	if (priv < 0)
+		return negerrno();
+	img = image_open(priv, where, p->home_size, false, &blocks, &bsize, err, errlen);
 	if (img < 0)
 		return img;
 	/* Attached already: a mount of it outlived its session; a second would corrupt it. */

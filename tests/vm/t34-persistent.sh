@@ -128,10 +128,9 @@ assert_contains "$($CTL check 2>&1)" "# warning: $STATE/t34c/upper is a persiste
 	cd $STATE/t34c
 	truncate -s 32M migrate.img
 	mkfs.ext4 -q -b 4096 -i 16384 -m 0 -E root_owner=0:0 migrate.img
-	mkdir -p /mnt/migrate
-	mount -o loop migrate.img /mnt/migrate
-	cp -a upper /mnt/migrate/upper
-	umount /mnt/migrate
+	mount -o loop migrate.img /mnt
+	cp -a upper /mnt/upper
+	umount /mnt
 	chmod 0600 migrate.img
 	mv migrate.img home.img
 	mv upper upper.migrated
