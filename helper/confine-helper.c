@@ -404,7 +404,8 @@ static int home_acquire(const struct confine_config *c, const struct confine_pro
 		if (n <= 0 || (have[n] = '\0', !streq(have, p->name)))
 			return -EXDEV;
 	} else {
-		struct home_owner o = {pw->pw_name, pw->pw_uid, pw->pw_gid, pw->pw_dir};
+		struct home_owner o = {pw->pw_name, pw->pw_uid, pw->pw_gid, pw->pw_dir, -1};
+		_cleanup_close_ int state = -1;
 		/* Root-only parent: the host-side copy is reachable only through sandboxes. */
 		if (mkdir(CONFINE_HOMES_DIR, 0700) < 0 && errno != EEXIST)
 			return negerrno();
@@ -417,8 +418,9 @@ static int home_acquire(const struct confine_config *c, const struct confine_pro
 		while (is_mountpoint(stage))
 			if (umount2(stage, MNT_DETACH | UMOUNT_NOFOLLOW) < 0)
 				return negerrno();
-		if ((m = home_persistent_ensure(c, p, &o, why, whylen)) < 0)
+		if ((m = home_persistent_ensure(c, p, &o, &state, why, whylen)) < 0)
 			return m;
+		o.state_fd = state;
 		m = home_prepare(c, p, &o, stage, &lock, why, whylen);
 		if (m < 0)
 			return m;

@@ -91,7 +91,7 @@ static int cmd_run(int argc, char **argv)
 	const struct confine_profile *p;
 	_cleanup_free_ char *prog = NULL;
 	_cleanup_free_ gid_t *groups = NULL;
-	_cleanup_close_ int leaf = -1;
+	_cleanup_close_ int leaf = -1, state_fd = -1;
 	char name[64], err[512], home_env[4200], user_env[300], logname_env[300],
 		shell_env[4200], term_env[256];
 	char *envp[8];
@@ -158,12 +158,13 @@ static int cmd_run(int argc, char **argv)
 				"is in use by another session (a login)\n", uname);
 		goto out_setup;
 	}
-	struct home_owner ho = {pw->pw_name, pw->pw_uid, pw->pw_gid, pw->pw_dir};
+	struct home_owner ho = {pw->pw_name, pw->pw_uid, pw->pw_gid, pw->pw_dir, -1};
 	/* The image is made here: mkfs cannot run as a child in the sandbox's PID namespace. */
-	if (home_persistent_ensure(c, p, &ho, err, sizeof(err)) < 0) {
+	if (home_persistent_ensure(c, p, &ho, &state_fd, err, sizeof(err)) < 0) {
 		fprintf(stderr, "confinectl: cannot prepare the home of '%s': %s\n", uname, err);
 		goto out_setup;
 	}
+	ho.state_fd = state_fd;
 
 	if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
 		rnd = (uint32_t)getpid() ^ (uint32_t)time(NULL);

@@ -172,29 +172,37 @@ static int home_ephemeral(const struct confine_profile *p, const struct home_own
 	return overlay_staged(tmp, staging, lower, upper, work);
 }
 
-/* state_dir/<user>/ (root's, 0700; state_dir made 0700 if missing); its path into where. */
-static int open_user_state(const struct confine_config *c, const char *user, char *where,
-			   size_t len)
+/*
+ * state_dir/<user>/ (root's, 0700; state_dir made 0700 if missing), as a file description
+ * of its own (its own flock); its path into where.
+ */
+static int open_user_state(const struct confine_config *c, const struct home_owner *o,
+			   char *where, size_t len)
 {
 	_cleanup_close_ int state = -1;
+	int fd;
 
-	snprintf(where, len, "%s/%s", c->state_dir, user);
+	snprintf(where, len, "%s/%s", c->state_dir, o->user);
+	if (o->state_fd >= 0) {
+		fd = openat(o->state_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		return fd < 0 ? negerrno() : fd;
+	}
 	if (mkdir(c->state_dir, 0700) < 0 && errno != EEXIST)
 		return negerrno();
 	state = open(c->state_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (state < 0)
 		return negerrno();
-	return mkdir_owned(state, user, 0700, 0, 0);
+	return mkdir_owned(state, o->user, 0700, 0, 0);
 }
 
 /*
  * The user's state directory, locked: one mounter of a persistent home at a time (two
  * mounts of one ext4 image, or overlays sharing an upper, would corrupt it).
  */
-static int lock_user_state(const struct confine_config *c, const char *user, char *where,
-			   size_t len, char *err, size_t errlen)
+static int lock_user_state(const struct confine_config *c, const struct home_owner *o,
+			   char *where, size_t len, char *err, size_t errlen)
 {
-	_cleanup_close_ int udir = open_user_state(c, user, where, len);
+	_cleanup_close_ int udir = open_user_state(c, o, where, len);
 
 	if (udir < 0) {
 		snprintf(err, errlen, "cannot create %s: %s", where, strerror(-udir));
@@ -210,20 +218,28 @@ static int lock_user_state(const struct confine_config *c, const char *user, cha
 }
 
 int home_persistent_ensure(const struct confine_config *c, const struct confine_profile *p,
-			   const struct home_owner *o, char *err, size_t errlen)
+			   const struct home_owner *o, int *ret_state_fd, char *err, size_t errlen)
 {
-	_cleanup_close_ int udir = -1, img = -1;
+	_cleanup_close_ int udir = -1, img = -1, unlocked = -1;
 	char where[PATH_MAX];
 	uint64_t blocks;
 	unsigned bsize;
 
+	*ret_state_fd = -1;
 	if (p->home != HOME_PERSISTENT)
 		return 0;
-	udir = lock_user_state(c, o->user, where, sizeof(where), err, errlen);
+	udir = lock_user_state(c, o, where, sizeof(where), err, errlen);
 	if (udir < 0)
 		return udir;
 	img = image_open(udir, where, p->home_size, true, &blocks, &bsize, err, errlen);
-	return img < 0 ? img : 0;
+	if (img < 0)
+		return img;
+	/* A file description of its own: the lock goes with udir's. */
+	unlocked = openat(udir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (unlocked < 0)
+		return negerrno();
+	*ret_state_fd = TAKE_FD(unlocked);
+	return 0;
 }
 
 int home_io_limits_hold(const struct confine_profile *p, const char *where, bool dio, char *err,
@@ -245,21 +261,13 @@ int home_io_limits_hold(const struct confine_profile *p, const char *where, bool
 static int persistent_fs(const struct confine_profile *p, int udir, const char *where,
 			 char *err, size_t errlen)
 {
-	_cleanup_close_ int priv = -1, img = -1, loop = -1, fs = -1, root = -1;
+	_cleanup_close_ int img = -1, loop = -1, fs = -1, root = -1;
 	uint64_t blocks = 0;
 	unsigned bsize = 4096;
 	bool dio = false;
 	int r;
 
-	/*
-	 * The loop device keeps the image open for writing as long as it is attached: opened
-	 * through a private, detached clone of the state directory's mount, that writer is on
-	 * no mount of the sandbox's tree, which is made read-only afterwards.
-	 */
-	priv = sys_open_tree(udir, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
-	if (priv < 0)
-		return negerrno();
-	img = image_open(priv, where, p->home_size, false, &blocks, &bsize, err, errlen);
+	img = image_open(udir, where, p->home_size, false, &blocks, &bsize, err, errlen);
 	if (img < 0)
 		return img;
 	/* Attached already: a mount of it outlived its session; a second would corrupt it. */
@@ -304,7 +312,7 @@ static int home_persistent(const struct confine_config *c, const struct confine_
 	lower = open_real_home(o, &mode);
 	if (lower < 0)
 		return lower;
-	udir = lock_user_state(c, o->user, where, sizeof(where), err, errlen);
+	udir = lock_user_state(c, o, where, sizeof(where), err, errlen);
 	if (udir < 0)
 		return udir;
 	fs = persistent_fs(p, udir, where, err, errlen);

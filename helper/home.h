@@ -13,6 +13,10 @@ struct home_owner {
 	uid_t uid;
 	gid_t gid;
 	const char *path; /* the real home (passwd pw_dir), absolute */
+	/* state_dir/<user>, opened in the host's mount namespace by home_persistent_ensure(),
+	 * or -1 (opened by path): the loop device keeps the image open for writing, which
+	 * must pin no mount of a sandbox's tree (it is made read-only). */
+	int state_fd;
 };
 
 /*
@@ -42,10 +46,11 @@ int home_prepare(const struct confine_config *c, const struct confine_profile *p
  * For a persistent profile: makes the user's home image (mkfs.ext4, a child process: call
  * it outside the sandbox's PID namespace) or grows its file to home_size. Refuses an image
  * bigger than home_size and an upper directory of the older layout without an image,
- * changing nothing, with a message in err. 0 for other profiles.
+ * changing nothing, with a message in err. *ret_state_fd: the user's state directory
+ * (unlocked), for home_owner.state_fd; -1 for other profiles.
  */
 int home_persistent_ensure(const struct confine_config *c, const struct confine_profile *p,
-			   const struct home_owner *o, char *err, size_t errlen);
+			   const struct home_owner *o, int *ret_state_fd, char *err, size_t errlen);
 
 /*
  * The session's io limits apply to the disk below a persistent home's image only through
