@@ -10,7 +10,7 @@ STATE=/var/lib/confine
 modprobe loop
 # state_dir on a tmpfs of 256M: room for far more than any home_size below (the control).
 mkdir -p $STATE && mount -t tmpfs -o mode=0700,size=256M tmpfs $STATE
-for u in t34b t34c; do
+for u in t34b t34c t34d; do
 	id $u >/dev/null 2>&1 || useradd --create-home --shell $CONFINE_SHELL --groups confine --user-group $u
 done
 
@@ -34,6 +34,27 @@ home_sum() { (cd "/home/$1" && { find . -printf '%p %s %m %U %G %y %l\n' | sort;
 kib() { du -k "$1" | cut -f1; }
 
 conf 16M
+# --- a host that cannot hold home_size: check refuses the profile, logins are refused -----
+mv /sbin/mkfs.ext4 /sbin/mkfs.ext4.t34
+out=$($CTL check 2>&1); rc=$?
+assert_eq "$rc" 3 "no mkfs.ext4: check exits 3"
+assert_contains "$out" "# profile lab: NOT usable on this host: home_size cannot be enforced: /sbin/mkfs.ext4: No such file or directory (install e2fsprogs)" "no mkfs.ext4: check says the size cannot be enforced"
+out=$(as t34d 'echo ran-unlimited'); rc=$?
+assert_ne "$rc" 0 "no mkfs.ext4: a first login is refused"
+assert_contains "$out" "cannot run /sbin/mkfs.ext4 (install e2fsprogs)" "no mkfs.ext4: the user is told why"
+assert_eq "$(ls -A $STATE/t34d)" "" "no mkfs.ext4: no image is left"
+mv /sbin/mkfs.ext4.t34 /sbin/mkfs.ext4
+if modprobe -r loop && [ ! -e /dev/loop-control ]; then
+	out=$($CTL check 2>&1); rc=$?
+	assert_eq "$rc" 3 "no loop driver: check exits 3"
+	assert_contains "$out" "# profile lab: NOT usable on this host: home_size cannot be enforced: no loop devices" "no loop driver: check says the size cannot be enforced"
+	out=$(as t34d 'echo ran-unlimited'); rc=$?
+	assert_ne "$rc" 0 "no loop driver: the login is refused"
+	assert_not_contains "$out" "ran-unlimited" "no loop driver: no shell ran"
+else
+	skip "the loop driver cannot be unloaded here"
+fi
+modprobe loop
 out=$($CTL check 2>&1)
 assert_contains "$out" "# profile lab: usable" "check: the persistent profile is usable with loop devices, ext4 and mkfs.ext4"
 before=$(snapshot)
