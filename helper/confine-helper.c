@@ -629,7 +629,8 @@ static int do_open(const char *user, const char *service, const char *tty, const
 	if (r < 0) {
 		if (!err[0])
 			snprintf(err, sizeof(err), "%s", strerror(-r));
-		log_msg(LOG_ERR, "refusing the session of '%s' (profile %s): cannot mount its home %s: %s",
+		log_msg(LOG_ERR,
+			"refusing the session of '%s' (profile %s): cannot mount its home %s: %s",
 			user, p->name, pw->pw_dir, err);
 		printf("confine: login refused: cannot prepare your home: %s\n", err);
 		goto rollback_home;

@@ -74,8 +74,9 @@ static int image_geometry(int fd, uint64_t *ret_blocks, unsigned *ret_bsize)
  */
 static int run_mkfs(int fd, char *err, size_t errlen)
 {
-	char *const argv[] = {"mkfs.ext4", "-q",  "-b", "4096", "-i", "16384", "-m",
-			      "0",	   "-E", "root_owner=0:0",	"/proc/self/fd/3", NULL};
+	char *const argv[] = {"mkfs.ext4",	 "-q", "-b", "4096", "-i",
+			      "16384",		 "-m", "0",  "-E",   "root_owner=0:0",
+			      "/proc/self/fd/3", NULL};
 	char *const envp[] = {NULL};
 	char out[256] = "";
 	int pipefd[2], st;
@@ -140,7 +141,8 @@ int image_create(int udir, uint64_t size, char *err, size_t errlen)
 	}
 	/* Durable before it has a name; never replaces an image that is there. */
 	if (fsync(fd) < 0 ||
-	    renameat2(udir, HOME_IMAGE_NEW, udir, HOME_IMAGE, RENAME_NOREPLACE) < 0 || fsync(udir) < 0)
+	    renameat2(udir, HOME_IMAGE_NEW, udir, HOME_IMAGE, RENAME_NOREPLACE) < 0 ||
+	    fsync(udir) < 0)
 		goto fail;
 	return 0;
 fail:
@@ -167,10 +169,11 @@ static int image_missing(int udir, const char *where, uint64_t want, bool create
 	struct stat st;
 
 	if (fstatat(udir, HOME_LEGACY_DIR, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-		snprintf(err, errlen,
-			 "%s/" HOME_LEGACY_DIR " is a persistent home of an older confine, without a "
-			 "size limit: migrate it into %s/" HOME_IMAGE " (confine.conf(5), MIGRATION)",
-			 where, where);
+		snprintf(
+		    err, errlen,
+		    "%s/" HOME_LEGACY_DIR " is a persistent home of an older confine, without a "
+		    "size limit: migrate it into %s/" HOME_IMAGE " (confine.conf(5), MIGRATION)",
+		    where, where);
 		return -EEXIST;
 	}
 	if (!create) {
@@ -200,8 +203,8 @@ int image_open(int udir, const char *where, uint64_t want, bool create, uint64_t
 	}
 	/* Only what we made ourselves: a regular file of ours that nothing else links to. */
 	if (!S_ISREG(st.st_mode) || st.st_uid != geteuid() || st.st_nlink != 1) {
-		snprintf(err, errlen, "%s/" HOME_IMAGE " is not a regular file of root's with one link",
-			 where);
+		snprintf(err, errlen,
+			 "%s/" HOME_IMAGE " is not a regular file of root's with one link", where);
 		return -EPERM;
 	}
 	if ((st.st_mode & 07777) != 0600 && fchmod(fd, 0600) < 0)
@@ -209,7 +212,8 @@ int image_open(int udir, const char *where, uint64_t want, bool create, uint64_t
 	switch (image_plan((uint64_t)st.st_size, want)) {
 	case IMAGE_SHRINK:
 		snprintf(err, errlen,
-			 "home_size %s is smaller than the home image %s/" HOME_IMAGE " (%s): a home "
+			 "home_size %s is smaller than the home image %s/" HOME_IMAGE
+			 " (%s): a home "
 			 "is never shrunk (confine.conf(5), home_size)",
 			 format_size(want, a, sizeof(a)), where,
 			 format_size((uint64_t)st.st_size, b, sizeof(b)));
@@ -342,7 +346,8 @@ static bool has_filesystem(const char *name)
 
 	while (f && fgets(line, sizeof(line), f)) {
 		char *tab = strchr(line, '\t');
-		if (tab && strncmp(tab + 1, name, strlen(name)) == 0 && tab[1 + strlen(name)] == '\n')
+		if (tab && strncmp(tab + 1, name, strlen(name)) == 0 &&
+		    tab[1 + strlen(name)] == '\n')
 			return true;
 	}
 	return false;

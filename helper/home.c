@@ -176,8 +176,8 @@ static int home_ephemeral(const struct confine_profile *p, const struct home_own
  * state_dir/<user>/ (root's, 0700; state_dir made 0700 if missing), as a file description
  * of its own (its own flock); its path into where.
  */
-static int open_user_state(const struct confine_config *c, const struct home_owner *o,
-			   char *where, size_t len)
+static int open_user_state(const struct confine_config *c, const struct home_owner *o, char *where,
+			   size_t len)
 {
 	_cleanup_close_ int state = -1;
 	int fd;
@@ -199,8 +199,8 @@ static int open_user_state(const struct confine_config *c, const struct home_own
  * The user's state directory, locked: one mounter of a persistent home at a time (two
  * mounts of one ext4 image, or overlays sharing an upper, would corrupt it).
  */
-static int lock_user_state(const struct confine_config *c, const struct home_owner *o,
-			   char *where, size_t len, char *err, size_t errlen)
+static int lock_user_state(const struct confine_config *c, const struct home_owner *o, char *where,
+			   size_t len, char *err, size_t errlen)
 {
 	_cleanup_close_ int udir = open_user_state(c, o, where, len);
 
@@ -258,8 +258,8 @@ int home_io_limits_hold(const struct confine_profile *p, const char *where, bool
 }
 
 /* The image's ext4 file system, mounted detached, grown to home_size, root dir root's. */
-static int persistent_fs(const struct confine_profile *p, int udir, const char *where,
-			 char *err, size_t errlen)
+static int persistent_fs(const struct confine_profile *p, int udir, const char *where, char *err,
+			 size_t errlen)
 {
 	_cleanup_close_ int img = -1, loop = -1, fs = -1, root = -1;
 	uint64_t blocks = 0;
@@ -285,8 +285,9 @@ static int persistent_fs(const struct confine_profile *p, int udir, const char *
 		return r;
 	/* The kernel replays the journal of a home whose host crashed. */
 	if ((fs = image_mount(loop)) < 0) {
-		snprintf(err, errlen, "cannot mount %s/" HOME_IMAGE " (check it with e2fsck -f): %s",
-			 where, strerror(-fs));
+		snprintf(err, errlen,
+			 "cannot mount %s/" HOME_IMAGE " (check it with e2fsck -f): %s", where,
+			 strerror(-fs));
 		return fs;
 	}
 	if (blocks < p->home_size / bsize && (r = image_grow_fs(fs, p->home_size / bsize)) < 0) {
@@ -444,8 +445,7 @@ int home_prepare(const struct confine_config *c, const struct confine_profile *p
 }
 
 /* Warns about one user's persistent home in state_dir that logins would refuse. */
-static int check_user_state(const struct confine_config *c, int udir, const char *user,
-			    FILE *out)
+static int check_user_state(const struct confine_config *c, int udir, const char *user, FILE *out)
 {
 	char a[32], b[32];
 	struct stat st;
@@ -463,8 +463,8 @@ static int check_user_state(const struct confine_config *c, int udir, const char
 	}
 	for (unsigned i = 0; i < c->n_profiles; i++) {
 		const struct confine_profile *p = &c->profiles[i];
-		if (p->home != HOME_PERSISTENT || image_plan((uint64_t)st.st_size, p->home_size) !=
-							  IMAGE_SHRINK)
+		if (p->home != HOME_PERSISTENT ||
+		    image_plan((uint64_t)st.st_size, p->home_size) != IMAGE_SHRINK)
 			continue;
 		fprintf(out,
 			"# warning: profile %s: home_size %s is smaller than %s/%s/" HOME_IMAGE
@@ -492,8 +492,8 @@ int home_check_state(const struct confine_config *c, FILE *out)
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
-		_cleanup_close_ int u = openat(dirfd(d), de->d_name,
-					       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		_cleanup_close_ int u =
+		    openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (u >= 0)
 			n += check_user_state(c, u, de->d_name, out);
 	}

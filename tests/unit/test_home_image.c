@@ -27,8 +27,10 @@ static void test_plan(void)
 {
 	is_int(image_plan(16 * MiB, 16 * MiB), IMAGE_KEEP, "plan: same size keeps");
 	is_int(image_plan(16 * MiB, 64 * MiB), IMAGE_GROW, "plan: a bigger home_size grows");
-	is_int(image_plan(64 * MiB, 16 * MiB), IMAGE_SHRINK, "plan: a smaller home_size is a shrink");
-	is_int(image_plan(64 * MiB, 64 * MiB - 1), IMAGE_SHRINK, "plan: one byte smaller is a shrink");
+	is_int(image_plan(64 * MiB, 16 * MiB), IMAGE_SHRINK,
+	       "plan: a smaller home_size is a shrink");
+	is_int(image_plan(64 * MiB, 64 * MiB - 1), IMAGE_SHRINK,
+	       "plan: one byte smaller is a shrink");
 }
 
 /* A superblock buffer: blocks_lo, log block size, incompat, blocks_hi at their offsets. */
@@ -64,12 +66,14 @@ static void test_superblock(void)
 	is_int(ext4_sb_geometry(buf, sizeof(buf), &blocks, &bsize), 0, "sb: 1 KiB blocks");
 	is_int(bsize, 1024, "sb: block size 1024");
 	sb(buf, 256, 2, 0, 0, 0xEF52);
-	is_int(ext4_sb_geometry(buf, sizeof(buf), &blocks, &bsize), -EINVAL, "sb: bad magic refused");
+	is_int(ext4_sb_geometry(buf, sizeof(buf), &blocks, &bsize), -EINVAL,
+	       "sb: bad magic refused");
 	sb(buf, 256, 7, 0, 0, 0xEF53);
 	is_int(ext4_sb_geometry(buf, sizeof(buf), &blocks, &bsize), -EINVAL,
 	       "sb: block size above 64 KiB refused");
 	sb(buf, 0, 2, 0, 0, 0xEF53);
-	is_int(ext4_sb_geometry(buf, sizeof(buf), &blocks, &bsize), -EINVAL, "sb: zero blocks refused");
+	is_int(ext4_sb_geometry(buf, sizeof(buf), &blocks, &bsize), -EINVAL,
+	       "sb: zero blocks refused");
 	sb(buf, 256, 2, 0, 0, 0xEF53);
 	is_int(ext4_sb_geometry(buf, 2047, &blocks, &bsize), -EINVAL, "sb: short read refused");
 }
@@ -107,7 +111,8 @@ static void test_create(void)
 	/* A creation cut short left home.img.new: it goes, the new image is made. */
 	close(openat(d, HOME_IMAGE_NEW, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
 	is_int(image_create(d, 16 * MiB, err, sizeof(err)), 0, "create: a 16M image (%s)", err);
-	ok(fstatat(d, HOME_IMAGE, &st, 0) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0777) == 0600,
+	ok(fstatat(d, HOME_IMAGE, &st, 0) == 0 && S_ISREG(st.st_mode) &&
+	       (st.st_mode & 0777) == 0600,
 	   "create: home.img is a regular file, 0600");
 	is_int(st.st_size, 16 * MiB, "create: of home_size");
 	ok(st.st_blocks * 512 < 8 * (off_t)MiB, "create: sparse (%lld KiB on disk)",
@@ -115,8 +120,8 @@ static void test_create(void)
 	ok(!exists(d, HOME_IMAGE_NEW), "create: no home.img.new left");
 	img = image_open(d, "S/u", 16 * MiB, false, &blocks, &bsize, err, sizeof(err));
 	ok(img >= 0, "create: the image opens (%s)", err);
-	ok(blocks * bsize == 16 * MiB && bsize == 4096, "create: an ext4 of 16M in 4K blocks (%llu x %u)",
-	   (unsigned long long)blocks, bsize);
+	ok(blocks * bsize == 16 * MiB && bsize == 4096,
+	   "create: an ext4 of 16M in 4K blocks (%llu x %u)", (unsigned long long)blocks, bsize);
 	is_int(image_create(d, 32 * MiB, err, sizeof(err)), -EEXIST,
 	       "create: never replaces an existing image");
 	is_int(size_of(d, HOME_IMAGE), 16 * MiB, "create: the existing image is untouched");
@@ -126,7 +131,8 @@ static void test_create(void)
 	err[0] = '\0';
 	is_int(image_create(d2, 4096, err, sizeof(err)), -EIO, "create: mkfs failure is an error");
 	ok(strstr(err, MKFS_EXT4 " failed (exit status") != NULL, "create: names mkfs: %s", err);
-	ok(!exists(d2, HOME_IMAGE) && !exists(d2, HOME_IMAGE_NEW), "create: no image left after it");
+	ok(!exists(d2, HOME_IMAGE) && !exists(d2, HOME_IMAGE_NEW),
+	   "create: no image left after it");
 }
 
 static void test_open(void)
@@ -230,9 +236,11 @@ static void test_check_state(void)
 	mkdirat(s, "bob", 0700);
 	mkdirat(s, "bob/" HOME_LEGACY_DIR, 0755);
 	mkdirat(s, "carol", 0700);
-	_cleanup_close_ int img = openat(s, "alice/" HOME_IMAGE, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	_cleanup_close_ int img =
+	    openat(s, "alice/" HOME_IMAGE, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
 	ok(ftruncate(img, 64 * MiB) == 0, "setup: alice has a 64M image");
-	_cleanup_close_ int img2 = openat(s, "carol/" HOME_IMAGE, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	_cleanup_close_ int img2 =
+	    openat(s, "carol/" HOME_IMAGE, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
 	ok(ftruncate(img2, 16 * MiB) == 0, "setup: carol has a 16M image");
 
 	f = fmemopen(out, sizeof(out) - 1, "w");
@@ -261,8 +269,10 @@ static void test_check_state(void)
 
 static void test_io_limits(void)
 {
-	struct confine_profile p = {.io_read_bps = UINT64_MAX, .io_write_bps = UINT64_MAX,
-				    .io_read_iops = UINT64_MAX, .io_write_iops = UINT64_MAX};
+	struct confine_profile p = {.io_read_bps = UINT64_MAX,
+				    .io_write_bps = UINT64_MAX,
+				    .io_read_iops = UINT64_MAX,
+				    .io_write_iops = UINT64_MAX};
 	char err[512] = "", disk[32];
 
 	is_int(home_io_limits_hold(&p, tmp, false, err, sizeof(err)), 0,
@@ -271,8 +281,8 @@ static void test_io_limits(void)
 	p.io_write_bps = 1 << 20;
 	is_int(home_io_limits_hold(&p, tmp, true, err, sizeof(err)), 0,
 	       "io: limits on the image's disk hold with direct I/O");
-	if (cgroup_io_device("/", disk, sizeof(disk)) < 0 || cgroup_io_device(tmp, err, sizeof(err)) < 0 ||
-	    !streq(disk, err)) {
+	if (cgroup_io_device("/", disk, sizeof(disk)) < 0 ||
+	    cgroup_io_device(tmp, err, sizeof(err)) < 0 || !streq(disk, err)) {
 		skip("io: / and %s are not on one block device here", tmp);
 		return;
 	}
