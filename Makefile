@@ -31,7 +31,8 @@ B           := build
 # Engine library shared by confinectl, confine-helper and confine-shell.
 LIB_SRCS    := helper/log.c helper/units.c helper/config.c helper/privs.c helper/cgroup.c \
                helper/cgroup-systemd.c helper/backend.c \
-               helper/home.c helper/sandbox.c helper/session.c helper/session-procs.c \
+               helper/home.c helper/home-image.c helper/sandbox.c helper/session.c \
+               helper/session-procs.c \
                helper/seccomp.c helper/users.c
 LIB_OBJS    := $(LIB_SRCS:%.c=$(B)/%.o)
 
@@ -40,7 +41,7 @@ PROGS       := $(B)/confinectl $(B)/confine-helper $(B)/confine-shell $(B)/confi
 PAM_SRCS    := pam_module/pam_confine.c pam_module/args.c pam_module/spawn.c
 PAM_LDFLAGS := -shared -Wl,-z,defs -Wl,--version-script=pam_module/pam_confine.map -Wl,-z,relro,-z,now
 UNIT_TESTS  := $(B)/tests/test_units $(B)/tests/test_config $(B)/tests/test_session \
-               $(B)/tests/test_seccomp
+               $(B)/tests/test_seccomp $(B)/tests/test_home_image
 
 .PHONY: all clean check check-unit check-vm check-vm-systemd install install-only deps try
 all: $(PROGS)
@@ -81,7 +82,7 @@ check-unit: $(UNIT_TESTS) $(B)/pam_confine.so $(B)/pam_confine_test.so $(PAM_TES
 
 VM_TESTS    := tests/vm/t00-smoke.sh tests/vm/t10-run.sh tests/vm/t20-login.sh \
                tests/vm/t25-enroll.sh tests/vm/t30-security.sh tests/vm/t31-escape.sh \
-               tests/vm/t32-seccomp.sh \
+               tests/vm/t32-seccomp.sh tests/vm/t34-persistent.sh \
                tests/vm/t50-limits.sh
 # The functional suites, run again with sanitized builds (t30 alone takes ~16 min under TCG).
 VM_SAN_TESTS := tests/vm/t10-run.sh tests/vm/t20-login.sh

@@ -439,9 +439,13 @@ static void free_names(char **v)
 	free(v);
 }
 
-/* Takes a reference on the user's shared home, mounting it first if needed. Lock held. */
+/*
+ * Takes a reference on the user's shared home, mounting it first if needed. Lock held.
+ * On failure, why says why (for the log and the user).
+ */
 static int home_acquire(const struct confine_config *c, const struct confine_profile *p,
-			const struct passwd *pw, int udir, const char *sid, char *home, size_t len)
+			const struct passwd *pw, int udir, const char *sid, char *home, size_t len,
+			char *why, size_t whylen)
 {
 	_cleanup_close_ int m = -1, lock = -1, ref = -1;
 	char stage[160], refname[128];
@@ -456,14 +460,24 @@ static int home_acquire(const struct confine_config *c, const struct confine_pro
 		if (n <= 0 || (have[n] = '\0', !streq(have, p->name)))
 			return -EXDEV;
 	} else {
-		struct home_owner o = {pw->pw_name, pw->pw_uid, pw->pw_gid, pw->pw_dir};
+		struct home_owner o = {pw->pw_name, pw->pw_uid, pw->pw_gid, pw->pw_dir, -1};
+		_cleanup_close_ int state = -1;
 		/* Root-only parent: the host-side copy is reachable only through sandboxes. */
 		if (mkdir(CONFINE_HOMES_DIR, 0700) < 0 && errno != EEXIST)
 			return negerrno();
 		if (mkdir(home, 0700) < 0 && errno != EEXIST)
 			return negerrno();
 		snprintf(stage, sizeof(stage), CONFINE_USERS_DIR "/%s/stage", pw->pw_name);
-		m = home_prepare(c, p, &o, stage, &lock);
+		/* A helper killed while the upper's file system was staged left it attached
+		 * there (with a persistent home, its image on a loop device): only we use the
+		 * stage, under the user's lock. */
+		while (is_mountpoint(stage))
+			if (umount2(stage, MNT_DETACH | UMOUNT_NOFOLLOW) < 0)
+				return negerrno();
+		if ((m = home_persistent_ensure(c, p, &o, &state, why, whylen)) < 0)
+			return m;
+		o.state_fd = state;
+		m = home_prepare(c, p, &o, stage, &lock, why, whylen);
 		if (m < 0)
 			return m;
 		/* Attach it once for all of the user's sessions; each sandbox clones it. */
@@ -663,7 +677,8 @@ static int do_open(const char *user, const char *service, const char *tty, const
 	}
 	/* The home first: a session of another profile is refused before it touches the
 	 * cgroups, so it cannot rewrite the budget the user's other sessions share. */
-	r = home_acquire(c, p, pw, udir, rec.sid, home, sizeof(home));
+	err[0] = '\0';
+	r = home_acquire(c, p, pw, udir, rec.sid, home, sizeof(home), err, sizeof(err));
 	if (r == -EXDEV) {
 		log_msg(LOG_ERR,
 			"refusing the session of '%s' (profile %s): another session of the user "
@@ -673,8 +688,12 @@ static int do_open(const char *user, const char *service, const char *tty, const
 		goto out;
 	}
 	if (r < 0) {
-		log_errno(r, "refusing the session of '%s': cannot mount its home %s", user,
-			  pw->pw_dir);
+		if (!err[0])
+			snprintf(err, sizeof(err), "%s", strerror(-r));
+		log_msg(LOG_ERR,
+			"refusing the session of '%s' (profile %s): cannot mount its home %s: %s",
+			user, p->name, pw->pw_dir, err);
+		printf("confine: login refused: cannot prepare your home: %s\n", err);
 		goto rollback_home;
 	}
 	snprintf(rec.home, sizeof(rec.home), "%s", home);

@@ -16,6 +16,7 @@
 #include "backend.h"
 #include "cgroup.h"
 #include "config.h"
+#include "home-image.h"
 #include "home.h"
 #include "protocol.h"
 #include "session.h"
@@ -90,7 +91,7 @@ static int cmd_run(int argc, char **argv)
 	const struct confine_profile *p;
 	_cleanup_free_ char *prog = NULL;
 	_cleanup_free_ gid_t *groups = NULL;
-	_cleanup_close_ int leaf = -1;
+	_cleanup_close_ int leaf = -1, state_fd = -1;
 	char name[64], err[512], home_env[4200], user_env[300], logname_env[300],
 		shell_env[4200], term_env[256];
 	char *envp[8];
@@ -157,6 +158,13 @@ static int cmd_run(int argc, char **argv)
 				"is in use by another session (a login)\n", uname);
 		goto out_setup;
 	}
+	struct home_owner ho = {pw->pw_name, pw->pw_uid, pw->pw_gid, pw->pw_dir, -1};
+	/* The image is made here: mkfs cannot run as a child in the sandbox's PID namespace. */
+	if (home_persistent_ensure(c, p, &ho, &state_fd, err, sizeof(err)) < 0) {
+		fprintf(stderr, "confinectl: cannot prepare the home of '%s': %s\n", uname, err);
+		goto out_setup;
+	}
+	ho.state_fd = state_fd;
 
 	if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
 		rnd = (uint32_t)getpid() ^ (uint32_t)time(NULL);
@@ -166,7 +174,6 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "confinectl: %s\n", err);
 		goto out_setup;
 	}
-	struct home_owner ho = {pw->pw_name, pw->pw_uid, pw->pw_gid, pw->pw_dir};
 	snprintf(home_env, sizeof(home_env), "HOME=%s", pw->pw_dir);
 	snprintf(user_env, sizeof(user_env), "USER=%s", pw->pw_name);
 	snprintf(logname_env, sizeof(logname_env), "LOGNAME=%s", pw->pw_name);
@@ -382,6 +389,17 @@ static int cmd_check(int argc, char **argv)
 	for (unsigned i = 0; i < c->n_profiles; i++) {
 		const struct confine_profile *p = &c->profiles[i];
 		int r = backend_check(c, p, msg, sizeof(msg));
+		char why[256] = "";
+		/* A persistent home's size is an ext4 image on a loop device: refused without. */
+		if (p->home == HOME_PERSISTENT && image_support(why, sizeof(why)) < 0) {
+			printf("# profile %s: NOT usable on this host: home_size cannot be enforced: "
+			       "%s\n",
+			       p->name, why);
+			bad = 1;
+			continue;
+		}
+		if (why[0])
+			printf("# profile %s: home_size: %s\n", p->name, why);
 		if (r < 0) {
 			if (p->limits_optional && r == -ENOTSUP) {
 				printf("# profile %s: usable WITHOUT resource limits (limits = "
@@ -397,6 +415,7 @@ static int cmd_check(int argc, char **argv)
 			printf("# profile %s: usable\n", p->name);
 		}
 	}
+	(void)home_check_state(c, stdout);
 	config_free(c);
 	return bad ? 3 : 0;
 }

@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 
+#include "cgroup.h"
+#include "home-image.h"
 #include "home.h"
 #include "mountapi.h"
+#include "units.h"
 #include "util.h"
 
 #define SKEL_DIR       "/etc/skel"
@@ -126,12 +130,31 @@ static int open_real_home(const struct home_owner *o, mode_t *ret_mode)
 	return TAKE_FD(fd);
 }
 
+/*
+ * The overlay over lower with upper and work on the file system mnt. overlayfs clones its
+ * upper mount, which must be attached in our mount namespace (kernels before 6.x refuse a
+ * detached one): mnt is attached at staging while the overlay is created, then detached
+ * again; the overlay keeps its own private clone.
+ */
+static int overlay_staged(int mnt, const char *staging, int lower, int upper, int work)
+{
+	int r;
+
+	if (sys_move_mount(mnt, "", AT_FDCWD, staging, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return negerrno();
+	r = overlay_new(lower, upper, work);
+	if (umount2(staging, MNT_DETACH) < 0 && r >= 0) {
+		close(r);
+		return negerrno();
+	}
+	return r;
+}
+
 static int home_ephemeral(const struct confine_profile *p, const struct home_owner *o,
 			  const char *staging)
 {
 	_cleanup_close_ int lower = -1, tmp = -1, upper = -1, work = -1;
 	mode_t mode = 0; /* set when open_real_home() succeeds */
-	int r;
 
 	lower = open_real_home(o, &mode);
 	if (lower < 0)
@@ -146,47 +169,164 @@ static int home_ephemeral(const struct confine_profile *p, const struct home_own
 	work = mkdir_owned(tmp, "work", 0700, 0, 0);
 	if (work < 0)
 		return work;
-	/* overlayfs clones its upper mount, which must be attached in our mount namespace. */
-	if (sys_move_mount(tmp, "", AT_FDCWD, staging, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		return negerrno();
-	r = overlay_new(lower, upper, work);
-	/* The overlay holds its own clone; the staging attachment is not needed any more. */
-	if (umount2(staging, MNT_DETACH) < 0 && r >= 0) {
-		close(r);
-		return negerrno();
-	}
-	return r;
+	return overlay_staged(tmp, staging, lower, upper, work);
 }
 
-static int home_persistent(const struct confine_config *c, const struct home_owner *o,
-			   int *ret_lock)
+/*
+ * state_dir/<user>/ (root's, 0700; state_dir made 0700 if missing), as a file description
+ * of its own (its own flock); its path into where.
+ */
+static int open_user_state(const struct confine_config *c, const struct home_owner *o, char *where,
+			   size_t len)
 {
-	_cleanup_close_ int lower = -1, state = -1, udir = -1, upper = -1, work = -1;
-	int r;
-	mode_t mode = 0; /* set when open_real_home() succeeds */
+	_cleanup_close_ int state = -1;
+	int fd;
 
-	lower = open_real_home(o, &mode);
-	if (lower < 0)
-		return lower;
-	/* The state dir is admin-configured and root-owned all the way; create it 0700. */
+	snprintf(where, len, "%s/%s", c->state_dir, o->user);
+	if (o->state_fd >= 0) {
+		fd = openat(o->state_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		return fd < 0 ? negerrno() : fd;
+	}
 	if (mkdir(c->state_dir, 0700) < 0 && errno != EEXIST)
 		return negerrno();
 	state = open(c->state_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (state < 0)
 		return negerrno();
-	udir = mkdir_owned(state, o->user, 0700, 0, 0);
+	return mkdir_owned(state, o->user, 0700, 0, 0);
+}
+
+/*
+ * The user's state directory, locked: one mounter of a persistent home at a time (two
+ * mounts of one ext4 image, or overlays sharing an upper, would corrupt it).
+ */
+static int lock_user_state(const struct confine_config *c, const struct home_owner *o, char *where,
+			   size_t len, char *err, size_t errlen)
+{
+	_cleanup_close_ int udir = open_user_state(c, o, where, len);
+
+	if (udir < 0) {
+		snprintf(err, errlen, "cannot create %s: %s", where, strerror(-udir));
+		return udir;
+	}
+	if (flock(udir, LOCK_EX | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK)
+			return negerrno();
+		snprintf(err, errlen, "the persistent home is in use by another session");
+		return -EBUSY;
+	}
+	return TAKE_FD(udir);
+}
+
+int home_persistent_ensure(const struct confine_config *c, const struct confine_profile *p,
+			   const struct home_owner *o, int *ret_state_fd, char *err, size_t errlen)
+{
+	_cleanup_close_ int udir = -1, img = -1, unlocked = -1;
+	char where[PATH_MAX];
+	uint64_t blocks;
+	unsigned bsize;
+
+	*ret_state_fd = -1;
+	if (p->home != HOME_PERSISTENT)
+		return 0;
+	udir = lock_user_state(c, o, where, sizeof(where), err, errlen);
 	if (udir < 0)
 		return udir;
-	/* One mounter of an upper at a time: overlayfs forbids sharing it between mounts. */
-	if (flock(udir, LOCK_EX | LOCK_NB) < 0)
-		return errno == EWOULDBLOCK ? -EBUSY : negerrno();
-	upper = mkdir_owned(udir, "upper", mode, o->uid, o->gid);
+	img = image_open(udir, where, p->home_size, true, &blocks, &bsize, err, errlen);
+	if (img < 0)
+		return img;
+	/* A file description of its own: the lock goes with udir's. */
+	unlocked = openat(udir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (unlocked < 0)
+		return negerrno();
+	*ret_state_fd = TAKE_FD(unlocked);
+	return 0;
+}
+
+int home_io_limits_hold(const struct confine_profile *p, const char *where, bool dio, char *err,
+			size_t errlen)
+{
+	char io[32], img[32];
+
+	if (dio || !profile_has_io(p) || cgroup_io_device(p->io_path, io, sizeof(io)) < 0 ||
+	    cgroup_io_device(where, img, sizeof(img)) < 0 || !streq(io, img))
+		return 0;
+	snprintf(err, errlen,
+		 "the io limits on %s (io_path %s) would not hold for writes into the home: the "
+		 "loop device cannot do direct I/O on %s/" HOME_IMAGE,
+		 io, p->io_path, where);
+	return -ENOTSUP;
+}
+
+/* The image's ext4 file system, mounted detached, grown to home_size, root dir root's. */
+static int persistent_fs(const struct confine_profile *p, int udir, const char *where, char *err,
+			 size_t errlen)
+{
+	_cleanup_close_ int img = -1, loop = -1, fs = -1, root = -1;
+	uint64_t blocks = 0;
+	unsigned bsize = 4096;
+	bool dio = false;
+	int r;
+
+	img = image_open(udir, where, p->home_size, false, &blocks, &bsize, err, errlen);
+	if (img < 0)
+		return img;
+	/* Attached already: a mount of it outlived its session; a second would corrupt it. */
+	if ((r = image_attached(img)) >= 0) {
+		snprintf(err, errlen, "%s/" HOME_IMAGE " is still in use (attached to /dev/loop%d)",
+			 where, r);
+		return -EBUSY;
+	}
+	if ((loop = image_attach(img, &dio)) < 0) {
+		snprintf(err, errlen, "cannot attach %s/" HOME_IMAGE " to a loop device: %s", where,
+			 strerror(-loop));
+		return loop;
+	}
+	if ((r = home_io_limits_hold(p, where, dio, err, errlen)) < 0)
+		return r;
+	/* The kernel replays the journal of a home whose host crashed. */
+	if ((fs = image_mount(loop)) < 0) {
+		snprintf(err, errlen,
+			 "cannot mount %s/" HOME_IMAGE " (check it with e2fsck -f): %s", where,
+			 strerror(-fs));
+		return fs;
+	}
+	if (blocks < p->home_size / bsize && (r = image_grow_fs(fs, p->home_size / bsize)) < 0) {
+		snprintf(err, errlen, "cannot grow the file system of %s/" HOME_IMAGE ": %s", where,
+			 strerror(-r));
+		return r;
+	}
+	root = openat(fs, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0 || fchown(root, 0, 0) < 0 || fchmod(root, 0700) < 0)
+		return negerrno();
+	return TAKE_FD(fs);
+}
+
+static int home_persistent(const struct confine_config *c, const struct confine_profile *p,
+			   const struct home_owner *o, const char *staging, int *ret_lock,
+			   char *err, size_t errlen)
+{
+	_cleanup_close_ int lower = -1, udir = -1, fs = -1, upper = -1, work = -1;
+	char where[PATH_MAX];
+	mode_t mode = 0; /* set when open_real_home() succeeds */
+	int r;
+
+	lower = open_real_home(o, &mode);
+	if (lower < 0)
+		return lower;
+	udir = lock_user_state(c, o, where, sizeof(where), err, errlen);
+	if (udir < 0)
+		return udir;
+	fs = persistent_fs(p, udir, where, err, errlen);
+	if (fs < 0)
+		return fs;
+	/* Root-only image root: the user reaches upper only through the overlay. */
+	upper = mkdir_owned(fs, "upper", mode, o->uid, o->gid);
 	if (upper < 0)
 		return upper;
-	work = mkdir_owned(udir, "work", 0700, 0, 0);
+	work = mkdir_owned(fs, "work", 0700, 0, 0);
 	if (work < 0)
 		return work;
-	r = overlay_new(lower, upper, work);
+	r = overlay_staged(fs, staging, lower, upper, work);
 	if (r >= 0)
 		*ret_lock = TAKE_FD(udir);
 	return r;
@@ -281,16 +421,82 @@ static int home_tmpfs(const struct confine_profile *p, const struct home_owner *
 }
 
 int home_prepare(const struct confine_config *c, const struct confine_profile *p,
-		 const struct home_owner *o, const char *staging, int *ret_lock_fd)
+		 const struct home_owner *o, const char *staging, int *ret_lock_fd, char *err,
+		 size_t errlen)
 {
+	int r = -EINVAL;
+
 	*ret_lock_fd = -1;
+	err[0] = '\0';
 	switch (p->home) {
 	case HOME_EPHEMERAL:
-		return home_ephemeral(p, o, staging);
+		r = home_ephemeral(p, o, staging);
+		break;
 	case HOME_PERSISTENT:
-		return home_persistent(c, o, ret_lock_fd);
+		r = home_persistent(c, p, o, staging, ret_lock_fd, err, errlen);
+		break;
 	case HOME_TMPFS:
-		return home_tmpfs(p, o);
+		r = home_tmpfs(p, o);
+		break;
 	}
-	return -EINVAL;
+	if (r < 0 && !err[0])
+		snprintf(err, errlen, "%s", strerror(-r));
+	return r;
+}
+
+/* Warns about one user's persistent home in state_dir that logins would refuse. */
+static int check_user_state(const struct confine_config *c, int udir, const char *user, FILE *out)
+{
+	char a[32], b[32];
+	struct stat st;
+	int n = 0;
+
+	if (fstatat(udir, HOME_IMAGE, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (fstatat(udir, HOME_LEGACY_DIR, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			return 0;
+		fprintf(out,
+			"# warning: %s/%s/" HOME_LEGACY_DIR " is a persistent home of an older "
+			"confine, without a size limit: logins of %s with a persistent profile are "
+			"refused until it is migrated (confine.conf(5), MIGRATION)\n",
+			c->state_dir, user, user);
+		return 1;
+	}
+	for (unsigned i = 0; i < c->n_profiles; i++) {
+		const struct confine_profile *p = &c->profiles[i];
+		if (p->home != HOME_PERSISTENT ||
+		    image_plan((uint64_t)st.st_size, p->home_size) != IMAGE_SHRINK)
+			continue;
+		fprintf(out,
+			"# warning: profile %s: home_size %s is smaller than %s/%s/" HOME_IMAGE
+			" (%s): logins of %s with this profile are refused (a home is never "
+			"shrunk)\n",
+			p->name, format_size(p->home_size, a, sizeof(a)), c->state_dir, user,
+			format_size((uint64_t)st.st_size, b, sizeof(b)), user);
+		n++;
+	}
+	return n;
+}
+
+int home_check_state(const struct confine_config *c, FILE *out)
+{
+	DIR *d = opendir(c->state_dir);
+	struct dirent *de;
+	int n = 0;
+
+	if (!d) {
+		if (errno != ENOENT)
+			fprintf(out, "# state_dir %s: cannot look at the persistent homes: %s\n",
+				c->state_dir, strerror(errno));
+		return 0;
+	}
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		_cleanup_close_ int u =
+		    openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (u >= 0)
+			n += check_user_state(c, u, de->d_name, out);
+	}
+	closedir(d);
+	return n;
 }

@@ -2,6 +2,8 @@
 /* The session's home: a detached mount (new mount API) to be placed over the real home. */
 #pragma once
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "config.h"
@@ -11,25 +13,60 @@ struct home_owner {
 	uid_t uid;
 	gid_t gid;
 	const char *path; /* the real home (passwd pw_dir), absolute */
+	/* state_dir/<user>, opened in the host's mount namespace by home_persistent_ensure(),
+	 * or -1 (opened by path): the loop device keeps the image open for writing, which
+	 * must pin no mount of a sandbox's tree (it is made read-only). */
+	int state_fd;
 };
 
 /*
  * Builds the profile's home as a detached, nosuid+nodev mount and returns its fd:
  *  - ephemeral:  overlay, lower = the real home (read-only), upper+work on a new
  *                size-limited tmpfs that exists only as long as the mount does;
- *  - persistent: overlay, upper+work under state_dir/<user>/ (created root-owned);
+ *  - persistent: overlay, upper+work in an ext4 file system of home_size in the image
+ *                state_dir/<user>/home.img, on a loop device that detaches itself with
+ *                the last mount (see home-image.h); the image must exist
+ *                (home_persistent_ensure), and is grown to home_size, never shrunk;
  *  - tmpfs:      a size-limited tmpfs owned by the user, populated from /etc/skel.
  * Nothing is attached to any mount tree, so nothing needs unmounting on the host:
  * closing the fd and the end of the sandbox's mount namespace free it all.
- * *ret_lock_fd receives an fd holding the persistent upper's lock (or -1).
+ * *ret_lock_fd receives an fd holding the persistent home's lock (or -1).
  *
- * staging: a root-owned directory where the ephemeral upper's tmpfs is attached while the
+ * staging: a root-owned directory where the upper's file system is attached while the
  * overlay is created (kernels before 6.x refuse an upper on a detached mount); it is
  * detached again right after, the overlay keeps its own private clone. Call this in the
  * sandbox's private mount namespace, or pass a path below /run/confine on the host.
+ * On failure err says why (for the admin and the user).
  */
 int home_prepare(const struct confine_config *c, const struct confine_profile *p,
-		 const struct home_owner *o, const char *staging, int *ret_lock_fd);
+		 const struct home_owner *o, const char *staging, int *ret_lock_fd, char *err,
+		 size_t errlen);
+
+/*
+ * For a persistent profile: makes the user's home image (mkfs.ext4, a child process: call
+ * it outside the sandbox's PID namespace) or grows its file to home_size. Refuses an image
+ * bigger than home_size and an upper directory of the older layout without an image,
+ * changing nothing, with a message in err. *ret_state_fd: the user's state directory
+ * (unlocked), for home_owner.state_fd; -1 for other profiles.
+ */
+int home_persistent_ensure(const struct confine_config *c, const struct confine_profile *p,
+			   const struct home_owner *o, int *ret_state_fd, char *err, size_t errlen);
+
+/*
+ * The session's io limits apply to the disk below a persistent home's image only through
+ * its loop device's direct I/O (dio); without it (state_dir on a file system without
+ * O_DIRECT) writes into the home would escape the limits on that disk: -ENOTSUP with a
+ * message when the profile has io limits on the disk that holds where (state_dir/<user>).
+ */
+int home_io_limits_hold(const struct confine_profile *p, const char *where, bool dio, char *err,
+			size_t errlen);
+
+/*
+ * For confinectl check: prints a warning for each persistent home in state_dir that logins
+ * would refuse (image bigger than a persistent profile's home_size, an upper directory of
+ * the older layout). Returns how many.
+ */
+int home_check_state(const struct confine_config *c, FILE *out);
 
 /* Opens an existing directory without following any symlink (O_PATH fd) or -errno. */
 int open_dir_nofollow(int dirfd, const char *path);

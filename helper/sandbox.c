@@ -433,12 +433,11 @@ static _Noreturn void ns_parent(const struct sandbox_spec *spec, int sock, int s
 
 	if (s->home_fd < 0 && s->home_owner) {
 		/* Build the home here, in the private mount namespace: it dies with the session. */
-		r = home_prepare(s->config, p, s->home_owner, "/tmp", &lock);
+		char why[200];
+		r = home_prepare(s->config, p, s->home_owner, "/tmp", &lock, why, sizeof(why));
 		if (r < 0) {
 			report(sock, r, SANDBOX_EXIT_SETUP, "cannot prepare the home %s: %s",
-			       s->home_owner->path,
-			       r == -EBUSY ? "the persistent home is in use by another session"
-					   : strerror(-r));
+			       s->home_owner->path, why);
 			_exit(SANDBOX_EXIT_SETUP);
 		}
 		s->home_fd = r;

@@ -35,14 +35,16 @@ rules = ( { group = "confine"; profile = "t"; } );
 CONF
 chmod 0644 /etc/confine/t10.conf
 
-# The VM's root is itself an overlay, which overlayfs refuses as an upper: give state_dir a
-# real filesystem, as it has on a host.
+# state_dir on a file system of its own (a tmpfs): the persistent home's image lives there;
+# the image is attached to a loop device.
 mkdir -p /var/lib/confine && mount -t tmpfs -o mode=0700 tmpfs /var/lib/confine
+modprobe loop
 
 snapshot() { # what the host has of sessions: mounts (no ids), cgroups, ctest's processes
 	sed 's/^[0-9]* [0-9]* //' /proc/self/mountinfo | sort
 	find /sys/fs/cgroup/confine -mindepth 1 -type d 2>/dev/null
 	pgrep -u ctest -a
+	losetup -a
 }
 run() { "$CTL" run --config /etc/confine/t10.conf --profile t --user ctest -- "$@"; }
 
@@ -120,6 +122,9 @@ check "persistent: write a file" runp p sh -c 'echo kept > ~/kept'
 assert_eq "$(runp p cat /home/ctest/kept)" kept "persistent: the file is there in the next session"
 check_fails "persistent: the real home does not have it" test -e /home/ctest/kept
 assert_eq "$(stat -c '%U %a' /var/lib/confine/ctest)" "root 700" "persistent: the state dir is root's, 0700"
+assert_eq "$(stat -c '%U %a %s' /var/lib/confine/ctest/home.img)" "root 600 268435456" \
+	"persistent: the home is an image of home_size (default 256M), root's, 0600"
+assert_eq "$(losetup -a)" "" "persistent: no loop device is left after the runs"
 out=$(runp p sh -c 'ls /sys/class/net | wc -l; hostname')
 [ "$(echo "$out" | head -1)" -ge 1 ] && ok "net host: the host's interfaces are visible" || not_ok "net host: $out"
 assert_eq "$(echo "$out" | tail -1)" lab "net host: still its own hostname"

@@ -5,8 +5,9 @@ require_vm
 . "$CONFINE_REPO/tests/vm/install-in-vm.sh"
 CTL=/usr/local/sbin/confinectl
 SHELL_PATH=/usr/local/libexec/confine/confine-shell
-# lab's persistent upper needs a real file system (the VM's root is an overlay).
+# lab's persistent home is an image on a loop device, in state_dir (a tmpfs here).
 mkdir -p /var/lib/confine && mount -t tmpfs -o mode=0700 tmpfs /var/lib/confine
+modprobe loop
 make_user e1
 make_user e2
 groups_of() { id -nG "$1" | tr ' ' '\n' | grep '^confine' | sort | tr '\n' ' '; }

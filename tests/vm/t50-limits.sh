@@ -123,21 +123,28 @@ diag "io: 6 MiB direct read takes ${t_free}s outside, ${t_conf}s confined at 1 M
 	not_ok "io.max: confined read took ${t_conf}s"
 wait_no_sessions
 
-# --- io.max on writes: a persistent home whose upper layer is on the loop device -----------
+# --- io.max on writes: a persistent home whose image is on the loop device -----------------
+# The home is an ext4 image in state_dir on /mnt/io, on a loop device of its own: the session's
+# direct writes reach the disk below (io_path's, with io.max) through that loop device, which
+# does direct I/O on the image; buffered, the image's page cache would absorb them unthrottled.
 mkdir -p /mnt/io/state && chmod 0700 /mnt/io/state
 cat >/etc/confine/confine.conf <<'CONF'
 state_dir = "/mnt/io/state";
-profiles = { lim = { home = "persistent"; pids_max = 64; io_path = "/mnt/io"; io_write_bps = "1M"; }; };
+profiles = { lim = { home = "persistent"; home_size = "32M"; pids_max = 64; io_path = "/mnt/io"; io_write_bps = "1M"; }; };
 rules = ( { user = "guest"; profile = "lim"; } );
 CONF
 t0=$(date +%s.%N)
 dd if=/dev/zero of=/mnt/io/free bs=1M count=4 oflag=direct status=none; rm -f /mnt/io/free
 t_free=$(echo "$(date +%s.%N) - $t0" | bc)
-out=$(as_guest 's=$(date +%s.%N); dd if=/dev/zero of=$HOME/w bs=1M count=4 oflag=direct status=none && echo wrote; echo elapsed=$(echo "$(date +%s.%N) - $s" | bc); rm -f $HOME/w')
+out=$(as_guest 's=$(date +%s.%N); dd if=/dev/zero of=$HOME/w bs=1M count=4 oflag=direct status=none && echo wrote; echo elapsed=$(echo "$(date +%s.%N) - $s" | bc); rm -f $HOME/w; sleep 3' &
+      for _ in $(seq 150); do [ -n "$(losetup -j /mnt/io/state/guest/home.img)" ] && break; sleep 0.2; done
+      h=$(losetup -j /mnt/io/state/guest/home.img | cut -d: -f1)
+      echo "home-loop=$h dio=$(cat /sys/block/${h#/dev/}/loop/dio 2>&1)"; wait)
 t_conf=$(echo "$out" | sed -n 's/^elapsed=//p')
 diag "io: 4 MiB direct write takes ${t_free}s outside, ${t_conf}s confined at 1 MiB/s"
 assert_contains "$out" "wrote" "io.max: the confined direct write completed"
-[ -n "$t_conf" ] && [ "$(echo "$t_conf >= 2.5" | bc)" = 1 ] && ok "io.max: the confined write is throttled to ~1 MiB/s" ||
+assert_contains "$out" "dio=1" "io.max: the home's loop device does direct I/O on its image"
+[ -n "$t_conf" ] && [ "$(echo "$t_conf >= 2.5" | bc)" = 1 ] && ok "io.max: the confined write into the home is throttled to ~1 MiB/s" ||
 	not_ok "io.max: confined write took ${t_conf}s"
 wait_no_sessions
 
