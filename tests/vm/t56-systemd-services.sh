@@ -52,7 +52,8 @@ stop_user "$UIDG" || die "cannot stop user@$UIDG.service"
 echo "account required pam_confine.so" >>/etc/pam.d/common-account
 echo "session required pam_confine.so" >>/etc/pam.d/common-session-noninteractive
 
-su -l guest -c 'echo host=$(hostname); echo cg=$(cat /proc/self/cgroup); sleep 8' >/tmp/su.out 2>&1 & S=$!
+# A login that stays while we look (killed below: su then closes the session).
+su -l guest -c 'echo host=$(hostname); echo cg=$(cat /proc/self/cgroup); sleep 120' >/tmp/su.out 2>&1 & S=$!
 for _ in $(seq 300); do grep -q host= /tmp/su.out && break; sleep 0.1; done
 assert_contains "$(cat /tmp/su.out)" "host=confine" "su -l: works, confined"
 assert_contains "$(cat /tmp/su.out)" "cg=0::/" "su -l: in its own cgroup namespace"
@@ -66,6 +67,7 @@ assert_contains "$(journalctl -q --no-pager -t confine-helper)" \
 	"refusing the session of 'guest' (rule at /etc/confine/confine.conf:" "the journal says why ..."
 assert_contains "$(journalctl -q --no-pager -t confine-helper)" \
 	"PAM service 'systemd-user' is not in profiles.guest.services" "... naming the service and the key"
+kill $S
 wait $S
 assert_not_contains "$(journalctl -q --no-pager)" "Failed to create session" \
 	"pam_systemd got its session (no timeout)"
