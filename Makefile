@@ -82,7 +82,7 @@ check-unit: $(UNIT_TESTS) $(B)/pam_confine.so $(B)/pam_confine_test.so $(PAM_TES
 
 VM_TESTS    := tests/vm/t00-smoke.sh tests/vm/t10-run.sh tests/vm/t20-login.sh \
                tests/vm/t25-enroll.sh tests/vm/t30-security.sh tests/vm/t31-escape.sh \
-               tests/vm/t32-seccomp.sh tests/vm/t34-persistent.sh \
+               tests/vm/t32-seccomp.sh tests/vm/t33-services.sh tests/vm/t34-persistent.sh \
                tests/vm/t50-limits.sh
 # The functional suites, run again with sanitized builds (t30 alone takes ~16 min under TCG).
 VM_SAN_TESTS := tests/vm/t10-run.sh tests/vm/t20-login.sh
@@ -94,7 +94,7 @@ check-vm: all
 
 # The same VM booted with systemd as PID 1 (logind, pam_systemd sessions, systemd's cgroup
 # tree); scripts for that mode go into VM_SYSTEMD_TESTS, after the mode's own smoke test.
-VM_SYSTEMD_TESTS ?= tests/vm/t31-escape.sh tests/vm/t55-systemd.sh
+VM_SYSTEMD_TESTS ?= tests/vm/t31-escape.sh tests/vm/t55-systemd.sh tests/vm/t56-systemd-services.sh
 check-vm-systemd: all
 	$(VM_ENV) CONFINE_VM_INIT=systemd bash tests/vm/run-vm.sh tests/vm/t40-systemd-smoke.sh $(VM_SYSTEMD_TESTS)
 

@@ -28,6 +28,7 @@
 #define KEY_PATH_MAX	    256
 #define CPUS_MAX	    8192
 #define MAX_SESSIONS_LIMIT  10000
+#define SERVICE_NAME_MAX    64
 
 #define DEFAULT_CGROUP_ROOT "/sys/fs/cgroup/confine"
 #define DEFAULT_STATE_DIR   "/var/lib/confine"
@@ -735,10 +736,25 @@ static int profile_init(struct confine_profile *p, const char *name)
 	    .user_pids_max = UNIT_MAX,
 	    .max_duration_grace = 30,
 	};
+	static const char *const default_services[] = {CONFINE_DEFAULT_SERVICES};
+
 	p->name = strdup(name);
 	p->hostname = strdup(DEFAULT_HOSTNAME);
 	p->shell = strdup(DEFAULT_SHELL);
-	return p->name && p->hostname && p->shell ? 0 : -ENOMEM;
+	p->services = calloc(ELEMENTSOF(default_services) + 1, sizeof(char *));
+	if (!p->name || !p->hostname || !p->shell || !p->services)
+		return -ENOMEM;
+	for (size_t i = 0; i < ELEMENTSOF(default_services); i++)
+		if (!(p->services[i] = strdup(default_services[i])))
+			return -ENOMEM;
+	return 0;
+}
+
+static void free_strv(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
 }
 
 static void profile_done(struct confine_profile *p)
@@ -748,6 +764,73 @@ static void profile_done(struct confine_profile *p)
 	free(p->shell);
 	free(p->cpuset_cpus);
 	free(p->io_path);
+	free_strv(p->services);
+}
+
+/* A PAM service name or an fnmatch(3) glob of one: what may name a file in /etc/pam.d. */
+static bool valid_service_glob(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n >= 1 && n <= SERVICE_NAME_MAX && s[0] != '.' &&
+	       strspn(s,
+		      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-*?[]!") ==
+		   n;
+}
+
+/*
+ * services = ["login", "sshd", ...]: an array or list of service names or globs, at least
+ * one, each once. Replaces the default list as a whole.
+ */
+static int get_services(struct loader *ld, const config_setting_t *s, char ***field)
+{
+	int type = config_setting_type(s), n = config_setting_length(s);
+	char **v;
+
+	if (type != CONFIG_TYPE_ARRAY && type != CONFIG_TYPE_LIST) {
+		key_err(ld, s, "expected a list of PAM service names, like [\"login\", \"sshd\"]");
+		return -EINVAL;
+	}
+	if (n == 0) {
+		key_err(ld, s, "must name at least one PAM service, like [\"login\", \"sshd\"]");
+		return -EINVAL;
+	}
+	v = calloc((size_t)n + 1, sizeof(char *));
+	if (!v) {
+		key_err(ld, s, "out of memory");
+		return -ENOMEM;
+	}
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+		const char *str;
+
+		if (get_string(ld, e, "a PAM service name string", &str) < 0)
+			goto fail;
+		if (!valid_service_glob(str)) {
+			key_err(ld, e,
+				"invalid PAM service \"%s\": use 1..%d letters, digits, '.', '_', "
+				"'+', '-' and the glob characters '*', '?', '[', ']', '!', not "
+				"starting with '.'",
+				str, SERVICE_NAME_MAX);
+			goto fail;
+		}
+		for (int j = 0; j < i; j++)
+			if (streq(v[j], str)) {
+				key_err(ld, e, "PAM service \"%s\" is listed twice", str);
+				goto fail;
+			}
+		if (!(v[i] = strdup(str))) {
+			key_err(ld, e, "out of memory");
+			free_strv(v);
+			return -ENOMEM;
+		}
+	}
+	free_strv(*field);
+	*field = v;
+	return 0;
+fail:
+	free_strv(v);
+	return -EINVAL;
 }
 
 
@@ -902,6 +985,8 @@ static int profile_key(struct loader *ld, const config_setting_t *s, struct conf
 			p->limits_optional = choice == 1;
 		return r;
 	}
+	if (streq(key, "services"))
+		return get_services(ld, s, &p->services);
 
 	key_err(ld, s, "unknown key");
 	return -EINVAL;
@@ -1249,6 +1334,16 @@ const struct confine_profile *config_find_profile(const struct confine_config *c
 	return NULL;
 }
 
+bool profile_allows_service(const struct confine_profile *p, const char *service)
+{
+	if (!p || !p->services || !service || !*service)
+		return false;
+	for (char **g = p->services; *g; g++)
+		if (fnmatch(*g, service, 0) == 0)
+			return true;
+	return false;
+}
+
 static bool glob_ok(const char *pattern, const char *value)
 {
 	if (!pattern)
@@ -1358,4 +1453,8 @@ void config_print_profile(const struct confine_profile *p, FILE *out)
 	fprintf(out, "max_duration_grace = \"%s\";\n",
 		format_duration(p->max_duration_grace, buf, sizeof(buf)));
 	fprintf(out, "limits = \"%s\";\n", limits_names[p->limits_optional]);
+	fprintf(out, "services = [");
+	for (char **g = p->services; g && *g; g++)
+		fprintf(out, "%s\"%s\"", g == p->services ? "" : ", ", *g);
+	fprintf(out, "];\n");
 }

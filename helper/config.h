@@ -29,6 +29,8 @@ struct confine_profile {
 	char *shell;		  /* absolute path of the real shell; default "/bin/bash" */
 	char *cpuset_cpus;	  /* cpuset.cpus list like "0-3,6", or NULL (all) */
 	char *io_path;		  /* io limits apply to the block device holding this path */
+	char **services;	  /* PAM services (fnmatch globs) known to run the login shell;
+				   * NULL-terminated, never empty; default CONFINE_DEFAULT_SERVICES */
 	uint64_t home_size;	  /* bytes: upper tmpfs (ephemeral) or tmpfs home; default 256M */
 	uint64_t tmp_size;	  /* bytes: private /tmp and /dev/shm each; default 64M */
 	uint64_t memory_max;	  /* bytes or UNIT_MAX; default UNIT_MAX */
@@ -70,6 +72,16 @@ static inline bool profile_has_io(const struct confine_profile *p)
 	return p->io_read_bps != UINT64_MAX || p->io_write_bps != UINT64_MAX ||
 	       p->io_read_iops != UINT64_MAX || p->io_write_iops != UINT64_MAX || p->io_weight;
 }
+
+/*
+ * The PAM services whose sessions run the user's passwd shell (confine-shell), so a confined
+ * session through them really is confined. A matched user's session through any other
+ * service (display managers, cron, atd, systemd-user, ...) would run unconfined: refused.
+ */
+#define CONFINE_DEFAULT_SERVICES "login", "su", "su-l", "sshd", "sudo-i"
+
+/* True when service (a PAM_SERVICE; NULL or "" never) matches one of p->services. */
+bool profile_allows_service(const struct confine_profile *p, const char *service);
 
 /* A match rule: every criterion given must hold; patterns are fnmatch(3) globs. */
 struct confine_rule {

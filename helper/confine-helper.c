@@ -9,6 +9,8 @@
  *          the last one, and removing the user's aggregate), remove the record. Idempotent.
  *   gc:    close every session whose login process is gone (also run for the user at open);
  *          stop the scopes of sessions whose helper died before writing their record.
+ *   account: match the user; refuse a matched user whose PAM service is not one of the
+ *          profile's services (those known to run the login shell).
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -528,6 +530,108 @@ static int record_user_profile(struct session_record *rec, const struct passwd *
 	return 0;
 }
 
+/*
+ * Looks the user up and finds the first rule that matches it. Returns CONFINE_HELPER_OK with
+ * *ret_rule set (*ret_pw points into getpwnam's buffer), CONFINE_HELPER_IGNORE when no rule
+ * matches, or CONFINE_HELPER_ERROR after logging.
+ */
+static int match_user(const struct confine_config *c, const char *user, const char *service,
+		      const char *tty, const char *rhost, struct passwd **ret_pw,
+		      const struct confine_rule **ret_rule)
+{
+	const struct confine_rule *rule;
+	struct passwd *pw;
+	char **groups, name[64];
+	uid_t uid;
+
+	if (!(pw = getpwnam(user)) || !name_ok(pw->pw_name)) {
+		log_msg(LOG_ERR, "refusing the session of '%s': unknown user", user);
+		return CONFINE_HELPER_ERROR;
+	}
+	if (!(groups = group_names(pw))) {
+		log_msg(LOG_ERR, "refusing the session of '%s': cannot read its groups", user);
+		return CONFINE_HELPER_ERROR;
+	}
+	struct match_input in = {pw->pw_name,
+				 pw->pw_uid,
+				 (const char *const *)groups,
+				 service[0] ? service : NULL,
+				 rhost[0] ? rhost : NULL,
+				 tty[0] ? tty : NULL};
+	rule = config_match(c, &in);
+	free_names(groups);
+	if (!rule)
+		return CONFINE_HELPER_IGNORE; /* not ours: an unmatched user is never refused */
+	/* Locks, references and max_sessions go by name, the cgroups by uid: one of each. */
+	uid = pw->pw_uid;
+	snprintf(name, sizeof(name), "%s", pw->pw_name);
+	const struct passwd *byuid = getpwuid(uid);
+	if (!byuid || !streq(byuid->pw_name, name)) {
+		log_msg(LOG_ERR,
+			"refusing the session of '%s': uid %u is not its own (it "
+			"belongs to '%s' too); a confined account needs a uid of its own",
+			user, (unsigned)uid, byuid ? byuid->pw_name : "?");
+		return CONFINE_HELPER_ERROR;
+	}
+	if (!(pw = getpwnam(name))) /* getpwuid reused the buffer */
+		return CONFINE_HELPER_ERROR;
+	*ret_pw = pw;
+	*ret_rule = rule;
+	return CONFINE_HELPER_OK;
+}
+
+/*
+ * Only a session that runs the user's passwd shell (confine-shell) is confined: cron and
+ * atd run jobs with /bin/sh, display managers a session script, systemd-user the user's
+ * service manager. A matched user's session through a service not in the profile's list
+ * would run unconfined, so it is refused: one log line naming the key that widens the list.
+ */
+static int refuse_service(const struct confine_config *c, const struct confine_rule *rule,
+			  const char *user, const char *service)
+{
+	const struct confine_profile *p = rule->profile;
+	char list[256] = "";
+	size_t off = 0;
+
+	for (char **g = p->services; *g && off < sizeof(list); g++)
+		off +=
+		    (size_t)snprintf(list + off, sizeof(list) - off, "%s%s", off ? ", " : "", *g);
+	log_msg(LOG_ERR,
+		"refusing the session of '%s' (rule at %s:%d, profile %s): PAM service '%s' is "
+		"not in profiles.%s.services (%s), the services known to run the login shell, "
+		"so its session would not be confined",
+		user, c->path, rule->line, p->name, service, p->name, list);
+	printf("confine: login refused: %s may not log in through '%s' (it would not be "
+	       "confined)\n",
+	       user, service);
+	return CONFINE_HELPER_DENIED;
+}
+
+/*
+ * The account check (pam_sm_acct_mgmt): may this service start a session for the user at
+ * all? Refuses a matched user on a service not in the profile's services before the service
+ * does anything as the user: systemd-user, cron and atd include no session module of ours.
+ */
+static int do_account(const char *user, const char *service, const char *tty, const char *rhost,
+		      const char *conf)
+{
+	struct confine_config *c = NULL;
+	const struct confine_rule *rule = NULL;
+	struct passwd *pw = NULL;
+	char err[512];
+	int r;
+
+	if (config_load(conf, CONFIG_CHECK_OWNER, &c, err, sizeof(err)) < 0) {
+		log_msg(LOG_ERR, "refusing the session of '%s': %s", user, err);
+		return CONFINE_HELPER_ERROR;
+	}
+	r = match_user(c, user, service, tty, rhost, &pw, &rule);
+	if (r == CONFINE_HELPER_OK && !profile_allows_service(rule->profile, service))
+		r = refuse_service(c, rule, user, service);
+	config_free(c);
+	return r;
+}
+
 static int do_open(const char *user, const char *service, const char *tty, const char *rhost,
 		   const char *conf)
 {
@@ -541,48 +645,25 @@ static int do_open(const char *user, const char *service, const char *tty, const
 	bool no_limits = false;
 	_cleanup_close_ int leaf = -1, udir = -1;
 	struct passwd *pw;
-	char **groups = NULL;
 	int r, ret = CONFINE_HELPER_ERROR;
 
 	if (config_load(conf, CONFIG_CHECK_OWNER, &c, err, sizeof(err)) < 0) {
 		log_msg(LOG_ERR, "refusing the session of '%s': %s", user, err);
 		return CONFINE_HELPER_ERROR;
 	}
-	if (!(pw = getpwnam(user)) || !name_ok(pw->pw_name)) {
-		log_msg(LOG_ERR, "refusing the session of '%s': unknown user", user);
-		goto out;
-	}
-	/* Locks, references and max_sessions go by name, the cgroups by uid: one of each. */
-	{
-		char name[64];
-		uid_t uid = pw->pw_uid;
-		snprintf(name, sizeof(name), "%s", pw->pw_name);
-		const struct passwd *byuid = getpwuid(uid);
-		if (!byuid || !streq(byuid->pw_name, name)) {
-			log_msg(LOG_ERR, "refusing the session of '%s': uid %u is not its own (it "
-					 "belongs to '%s' too); a confined account needs a uid of its own",
-				user, (unsigned)uid, byuid ? byuid->pw_name : "?");
-			goto out;
-		}
-		if (!(pw = getpwnam(name))) /* getpwuid reused the buffer */
-			goto out;
-	}
-	if (!(groups = group_names(pw))) {
-		log_msg(LOG_ERR, "refusing the session of '%s': cannot read its groups", user);
-		goto out;
-	}
-	struct match_input in = {pw->pw_name, pw->pw_uid, (const char *const *)groups,
-				 service[0] ? service : NULL, rhost[0] ? rhost : NULL,
-				 tty[0] ? tty : NULL};
-	rule = config_match(c, &in);
-	if (!rule) {
-		ret = CONFINE_HELPER_IGNORE;
+	r = match_user(c, user, service, tty, rhost, &pw, &rule);
+	if (r != CONFINE_HELPER_OK) {
+		ret = r;
 		goto out;
 	}
 	p = rule->profile;
 	if (pw->pw_uid == 0) {
 		log_msg(LOG_ERR, "refusing the session of '%s': uid 0 cannot be confined", user);
 		ret = CONFINE_HELPER_DENIED;
+		goto out;
+	}
+	if (!profile_allows_service(p, service)) {
+		ret = refuse_service(c, rule, user, service);
 		goto out;
 	}
 	/* Without confine-shell as login shell the login would run unconfined: refuse it. */
@@ -732,7 +813,6 @@ rollback_home:
 	if (home_release(pw->pw_name, udir, rec.sid) == 1)
 		(void)backend_user_done(&cg, err, sizeof(err));
 out:
-	free_names(groups);
 	config_free(c);
 	return ret;
 }
@@ -789,6 +869,9 @@ int main(int argc, char **argv)
 	if (argc >= 6 && argc <= 7 && streq(argv[1], "open"))
 		return do_open(argv[2], argv[3], argv[4], argv[5],
 			       argc == 7 ? argv[6] : CONFINE_CONF_DEFAULT);
+	if (argc >= 6 && argc <= 7 && streq(argv[1], "account"))
+		return do_account(argv[2], argv[3], argv[4], argv[5],
+				  argc == 7 ? argv[6] : CONFINE_CONF_DEFAULT);
 	if (argc >= 3 && argc <= 4 && streq(argv[1], "close"))
 		return do_close(argv[2]);
 	if (argc >= 2 && argc <= 3 && streq(argv[1], "gc")) {
@@ -797,7 +880,7 @@ int main(int argc, char **argv)
 		return r1 < 0 || r2 < 0 || r3 < 0 || r4 < 0 ? CONFINE_HELPER_ERROR
 							    : CONFINE_HELPER_OK;
 	}
-	fprintf(stderr, "usage: confine-helper open USER SERVICE TTY RHOST [CONF] | close USER "
-			"[CONF] | gc [CONF]\n");
+	fprintf(stderr, "usage: confine-helper open USER SERVICE TTY RHOST [CONF] | account USER "
+			"SERVICE TTY RHOST [CONF] | close USER [CONF] | gc [CONF]\n");
 	return CONFINE_HELPER_ERROR;
 }

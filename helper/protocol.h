@@ -2,8 +2,9 @@
 /*
  * The contract between pam_confine.so and confine-helper (both sides include this).
  *
- *   confine-helper open  USER SERVICE TTY RHOST [CONF]
- *   confine-helper close USER [CONF]
+ *   confine-helper open    USER SERVICE TTY RHOST [CONF]
+ *   confine-helper close   USER [CONF]
+ *   confine-helper account USER SERVICE TTY RHOST [CONF]
  *
  * Empty strings stand for unset PAM items; CONF defaults to /etc/confine/confine.conf.
  * The helper identifies the PAM session by its parent, the process that called
@@ -11,12 +12,19 @@
  * caller cannot name somebody else's session. On success of "open" it prints the session
  * id on stdout. Its exit status is one of the codes below; anything else (a crash, a
  * signal) is an error too, so the module fails closed.
+ *
+ * "account" (pam_sm_acct_mgmt) matches the user as "open" would (same items) and checks
+ * only that SERVICE is one of the profile's services, those known to run the login shell:
+ * OK = matched and allowed, IGNORE = not matched, DENIED = matched and SERVICE is not in the
+ * list (a "confine: login refused: ..." line on stdout), ERROR. It changes nothing.
+ * "open" refuses such a service the same way (DENIED), for stacks without the account hook.
  */
 #pragma once
 
-#define CONFINE_HELPER_OK     0	 /* open: session prepared; close: torn down (or none) */
-#define CONFINE_HELPER_IGNORE 10 /* open: no rule matches the user: not confined */
-#define CONFINE_HELPER_DENIED 11 /* open: matched, but this login must be refused */
+#define CONFINE_HELPER_OK     0	 /* open: session prepared; close: torn down (or none);
+				  * account: matched, and SERVICE may start a confined session */
+#define CONFINE_HELPER_IGNORE 10 /* open, account: no rule matches the user: not confined */
+#define CONFINE_HELPER_DENIED 11 /* open, account: matched, but this login must be refused */
 #define CONFINE_HELPER_ERROR  12 /* matched (or could not tell) and something failed */
 
 #define CONFINE_RUN_DIR	     "/run/confine"

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * pam_confine.so: a thin session module. All the work (matching the user against the policy,
- * preparing and tearing down the sandbox state) happens in confine-helper, run as root with a
- * clean environment; this file only maps PAM items to its argv and its exit status to PAM codes.
+ * pam_confine.so: a thin session (and account) module. All the work (matching the user against
+ * the policy, preparing and tearing down the sandbox state) happens in confine-helper, run as
+ * root with a clean environment; this file only maps PAM items to its argv and its exit status
+ * to PAM codes.
  *
  * Failures are fatal by design: opening returns PAM_SYSTEM_ERR or PAM_PERM_DENIED, never
  * PAM_SESSION_ERR, which sudo treats as non-fatal.
@@ -116,18 +117,17 @@ static void rollback(pam_handle_t *pamh, const struct confine_args *args, const 
 		pam_syslog(pamh, LOG_ERR, "rollback for %s failed: helper exit status %d", user, r);
 }
 
-PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
+/*
+ * What open and account share: the arguments, the user, and the root exemption. Returns
+ * PAM_SUCCESS to go on (with *ret_user set), else the code to return.
+ */
+static int begin(pam_handle_t *pamh, int argc, const char **argv, struct confine_args *args,
+		 const char **ret_user)
 {
-	struct confine_args args;
 	const struct passwd *pw;
-	const char *user, *service, *tty, *rhost;
-	char out[CONFINE_SID_MAX + 2 + 1024]; /* id, newline, notices, NUL */
-	_cleanup_free_ char *sid = NULL;
-	size_t len = 0;
-	int r;
+	const char *user;
 
-	(void)flags;
-	if (confine_parse_args(pamh, argc, argv, &args) < 0)
+	if (confine_parse_args(pamh, argc, argv, args) < 0)
 		return PAM_SYSTEM_ERR;
 	user = get_user(pamh);
 	if (!user)
@@ -137,12 +137,29 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 		pam_syslog(pamh, LOG_ERR, "unknown user %s", user);
 		return PAM_USER_UNKNOWN;
 	}
-	/* Lockout guard: root is never confined, whatever the policy says. */
+	/* Lockout guard: root is never confined (nor refused), whatever the policy says. */
 	if (pw->pw_uid == 0) {
-		if (args.debug)
+		if (args->debug)
 			pam_syslog(pamh, LOG_DEBUG, "%s has uid 0: never confined", user);
 		return PAM_IGNORE;
 	}
+	*ret_user = user;
+	return PAM_SUCCESS;
+}
+
+PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	struct confine_args args;
+	const char *user = NULL, *service, *tty, *rhost;
+	char out[CONFINE_SID_MAX + 2 + 1024]; /* id, newline, notices, NUL */
+	_cleanup_free_ char *sid = NULL;
+	size_t len = 0;
+	int r;
+
+	(void)flags;
+	r = begin(pamh, argc, argv, &args, &user);
+	if (r != PAM_SUCCESS)
+		return r;
 	service = item_or_empty(pamh, PAM_SERVICE);
 	tty = item_or_empty(pamh, PAM_TTY);
 	rhost = item_or_empty(pamh, PAM_RHOST);
@@ -232,6 +249,60 @@ PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, con
 			   "cannot close confined session %s for %s: helper exit status %d",
 			   (const char *)data, user, r);
 	return PAM_SESSION_ERR;
+}
+
+/*
+ * The account hook: refuses a matched user on a PAM service that is not known to run the
+ * login shell (see confine.conf(5), services), before that service runs anything as the user.
+ * systemd-user, cron and atd include common-account but no session stack this module is in.
+ * Never PAM_SUCCESS: allowing is the other account modules' business, so this module can never
+ * be the one that makes a stack succeed. Errors fail closed like open_session.
+ */
+PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	struct confine_args args;
+	const char *user = NULL, *service;
+	char out[1024 + 1];
+	size_t len = 0;
+	int r;
+
+	r = begin(pamh, argc, argv, &args, &user);
+	if (r != PAM_SUCCESS)
+		return r;
+	service = item_or_empty(pamh, PAM_SERVICE);
+
+	const char *const hargv[] = {
+	    args.helper,
+	    "account",
+	    user,
+	    service,
+	    item_or_empty(pamh, PAM_TTY),
+	    item_or_empty(pamh, PAM_RHOST),
+	    args.conf,
+	    NULL,
+	};
+
+	r = confine_spawn(pamh, args.helper, hargv, out, sizeof(out) - 1, &len);
+	if (args.debug && r >= 0)
+		pam_syslog(pamh, LOG_DEBUG, "%s account %s %s: exit status %d", args.helper, user,
+			   service, r);
+	if (r == CONFINE_HELPER_OK || r == CONFINE_HELPER_IGNORE)
+		return PAM_IGNORE; /* a confined session through this service, or not confined */
+	if (r == -1)
+		return PAM_SYSTEM_ERR; /* logged */
+	if (r == CONFINE_HELPER_DENIED)
+		pam_syslog(pamh, LOG_ERR, "%s refused by confine policy for service %s", user,
+			   service);
+	else
+		pam_syslog(pamh, LOG_ERR,
+			   "cannot check %s against confine policy: helper exit "
+			   "status %d",
+			   user, r);
+	/* PAM_SILENT (atd, cron): the application asked for no messages. */
+	if ((r == CONFINE_HELPER_DENIED || r == CONFINE_HELPER_ERROR) && !(flags & PAM_SILENT) &&
+	    len < sizeof(out))
+		(void)show_notices(pamh, PAM_ERROR_MSG, (out[len] = '\0', out));
+	return r == CONFINE_HELPER_DENIED ? PAM_PERM_DENIED : PAM_SYSTEM_ERR;
 }
 
 /*

@@ -2,9 +2,10 @@
 /*
  * Stand-in for confine-helper in the PAM tests. test_pam makes a directory per case holding
  * a symlink "confine-helper" to this program, so dirname(argv[0]) is that case's directory.
- * It appends what it was started with to DIR/record.VERB (VERB: argv[1], "open" or "close"),
- * then copies DIR/stdout[.VERB] to stdout and exits with the number in DIR/exit[.VERB], or
- * kills itself with SIGKILL if that file says "kill". Missing exit file: exit 0.
+ * It appends what it was started with to DIR/record.VERB (VERB: argv[1], "open", "close" or
+ * "account"), then copies DIR/stdout[.VERB] to stdout and exits with the number in
+ * DIR/exit[.VERB], or kills itself with SIGKILL if that file says "kill". Missing exit file:
+ * exit 0.
  *
  * Written in C, not sh: a shell opens descriptors of its own (the script, saved redirections),
  * which would hide or fake the "no inherited descriptors" check.
@@ -102,7 +103,8 @@ int main(int argc, char **argv)
 	if (argc < 1 || !strrchr(argv[0], '/'))
 		return 98;
 	snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(argv[0], '/') - argv[0]), argv[0]);
-	verb = argc > 1 && (strcmp(argv[1], "open") == 0 || strcmp(argv[1], "close") == 0)
+	verb = argc > 1 && (strcmp(argv[1], "open") == 0 || strcmp(argv[1], "close") == 0 ||
+			    strcmp(argv[1], "account") == 0)
 		   ? argv[1]
 		   : "other";
 

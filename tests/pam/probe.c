@@ -52,6 +52,11 @@ PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, con
 	return forward(pamh, "pam_sm_close_session", flags, argc, argv);
 }
 
+PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	return forward(pamh, "pam_sm_acct_mgmt", flags, argc, argv);
+}
+
 PAM_EXTERN int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	return forward(pamh, "pam_sm_setcred", flags, argc, argv);

@@ -245,6 +245,7 @@ static int probe_call(pam_handle_t *pamh, int (*fn)(pam_handle_t *, int))
 
 #define OPEN(pamh)  probe_call((pamh), pam_open_session)
 #define CLOSE(pamh) probe_call((pamh), pam_close_session)
+#define ACCT(pamh)  probe_call((pamh), pam_acct_mgmt)
 
 static pam_handle_t *start(const struct kase *k, const char *user, bool items)
 {
@@ -846,6 +847,205 @@ static void t_not_root(void)
 	is_int(runs(&k, "open"), 0, "not root: helper not run");
 }
 
+/* ---- the account hook --------------------------------------------------------------------- */
+
+/*
+ * Rewrites the case's service file for the account stack:
+ * "account CONTROL SO helper=DIR/confine-helper conf=DIR/confine.conf ARGS" plus EXTRA lines;
+ * CONTROL PROBED: through pam_confine_probe.so. conf=NULL leaves conf= out.
+ */
+static void account_stack(const struct kase *k, const char *control, const char *args,
+			  const char *conf, const char *extra)
+{
+	char path[PATH_MAX * 2];
+	FILE *f;
+
+	xsnprintf(path, sizeof(path), "%s/" SERVICE, k->confdir);
+	f = fopen(path, "we");
+	if (!f)
+		die(path);
+	fprintf(f, "account %s %s %s helper=%s %s%s %s\n%s", control ? control : "required",
+		control ? "" : probe, so_test, k->helper, conf ? "conf=" : "", conf ? conf : "",
+		args ? args : "", extra ? extra : "");
+	if (fclose(f) == EOF)
+		die(path);
+}
+
+static char *account_args(const struct kase *k, bool items, bool conf)
+{
+	char *s;
+
+	if (asprintf(&s, "arg=account\narg=%s\narg=%s\narg=%s\narg=%s\n%s%s%s", USER, SERVICE,
+		     items ? TTY : "", items ? RHOST : "", conf ? "arg=" : "", conf ? k->conf : "",
+		     conf ? "\n" : "") < 0)
+		die("asprintf");
+	return s;
+}
+
+/* A probed account case whose fake helper exits as exit_how after printing out; started. */
+static pam_handle_t *start_account(struct kase *k, const char *name, const char *exit_how,
+				   const char *out, const char *args, const char *user)
+{
+	mkcase(k, name, PROBED, so_test, NULL, NULL);
+	account_stack(k, PROBED, args, k->conf, NULL);
+	write_file(k, "exit", exit_how);
+	if (out)
+		write_file(k, "stdout", out);
+	return start(k, user, true);
+}
+
+/*
+ * The account hook with a given helper outcome: the helper ran once as "account USER SERVICE
+ * TTY RHOST CONF" with the module's contract, the code, the log lines and what the user saw.
+ */
+static void t_account(const char *name, const char *exit_how, const char *out, int want,
+		      const char *want_err, const char *want_shown)
+{
+	struct kase k;
+	pam_handle_t *pamh;
+	char *aa;
+
+	if (!need_root(name))
+		return;
+	pamh = start_account(&k, name, exit_how, out, NULL, USER);
+	log_reset();
+	shown[0] = '\0';
+	is_int(ACCT(pamh), want, "%s: acct_mgmt returns %s", name, pam_strerror(pamh, want));
+	aa = account_args(&k, true, true);
+	check_record(&k, "account", aa, getpid(), name);
+	ok(log_count(-1) == (want_err ? 1 : 0) &&
+	       (!want_err || (log_count(LOG_ERR) == 1 && log_has(LOG_ERR, want_err))),
+	   "%s: %s", name, want_err ? "one LOG_ERR line with the reason" : "nothing logged") ||
+	    (log_dump(), 0);
+	is_str(shown, want_shown, "%s: shown to the user", name);
+	is_int(runs(&k, "open") + runs(&k, "close"), 0, "%s: no session verb ran", name);
+	pam_end(pamh, PAM_SUCCESS);
+	free(aa);
+}
+
+#define REFUSAL "confine: login refused: nobody may not log in through 'confine-test'"
+
+/* PAM_SILENT (atd and cron pass it): refused all the same, but nothing is shown. */
+static void t_account_silent(void)
+{
+	struct kase k;
+	pam_handle_t *pamh;
+
+	if (!need_root("account PAM_SILENT"))
+		return;
+	pamh = start_account(&k, "acct-silent", "11\n", REFUSAL "\n", NULL, USER);
+	shown[0] = '\0';
+	(void)pam_putenv(pamh, "CONFINE_PROBE_RC");
+	is_int(pam_acct_mgmt(pamh, PAM_SILENT), PAM_SUCCESS, "PAM_SILENT: the probe ran");
+	is_int(pam_getenv(pamh, "CONFINE_PROBE_RC") ? atoi(pam_getenv(pamh, "CONFINE_PROBE_RC"))
+						    : -1,
+	       PAM_PERM_DENIED, "PAM_SILENT, exit 11: PAM_PERM_DENIED");
+	is_str(shown, "", "PAM_SILENT: nothing shown");
+	pam_end(pamh, PAM_SUCCESS);
+}
+
+/* Root is never refused, unknown users are refused: neither runs the helper. */
+static void t_account_users(void)
+{
+	struct kase k;
+	pam_handle_t *pamh;
+
+	pamh = start_account(&k, "acct-root", "11\n", REFUSAL "\n", NULL, "root");
+	log_reset();
+	is_int(ACCT(pamh), PAM_IGNORE, "account, user root: PAM_IGNORE (never refused)");
+	is_int(runs(&k, "account"), 0, "account, user root: helper not run");
+	is_int(log_count(-1), 0, "account, user root: nothing logged without debug");
+	pam_end(pamh, PAM_SUCCESS);
+
+	pamh = start_account(&k, "acct-unknown", "0\n", NULL, NULL, "confine-no-such-user");
+	is_int(ACCT(pamh), PAM_USER_UNKNOWN, "account, unknown user: PAM_USER_UNKNOWN");
+	is_int(runs(&k, "account"), 0, "account, unknown user: helper not run");
+	pam_end(pamh, PAM_SUCCESS);
+
+	pamh = start_account(&k, "acct-bad-conf", "0\n", NULL, "conf=relative.conf", USER);
+	is_int(ACCT(pamh), PAM_SYSTEM_ERR, "account, conf=relative: PAM_SYSTEM_ERR");
+	is_int(runs(&k, "account"), 0, "account, conf=relative: helper not run");
+	pam_end(pamh, PAM_SUCCESS);
+}
+
+static void t_account_misc(void)
+{
+	struct kase k;
+	pam_handle_t *pamh;
+	char args[PATH_MAX * 2], *aa;
+
+	if (!need_root("account: missing helper, no items, debug"))
+		return;
+	xsnprintf(args, sizeof(args), "helper=%s/acct-missing/no-such-helper", tmproot);
+	pamh = start_account(&k, "acct-missing", "0\n", NULL, args, USER);
+	log_reset();
+	is_int(ACCT(pamh), PAM_SYSTEM_ERR, "account, missing helper: PAM_SYSTEM_ERR");
+	ok(log_count(-1) == 1 && log_has(LOG_ERR, "No such file or directory"),
+	   "account, missing helper: one LOG_ERR line with the reason") ||
+	    (log_dump(), 0);
+	pam_end(pamh, PAM_SUCCESS);
+
+	mkcase(&k, "acct-no-items", PROBED, so_test, NULL, NULL);
+	account_stack(&k, PROBED, NULL, NULL, NULL);
+	pamh = start(&k, USER, false);
+	is_int(ACCT(pamh), PAM_IGNORE, "account, no items, no conf=: PAM_IGNORE");
+	aa = account_args(&k, false, false);
+	check_record(&k, "account", aa, getpid(), "account: unset TTY/RHOST are \"\", no CONF");
+	free(aa);
+	pam_end(pamh, PAM_SUCCESS);
+
+	pamh = start_account(&k, "acct-debug", "0\n", NULL, "debug", USER);
+	log_reset();
+	is_int(ACCT(pamh), PAM_IGNORE, "account, debug, exit 0: PAM_IGNORE");
+	ok(log_count(-1) == 1 && log_has(LOG_DEBUG, "account " USER " " SERVICE ": exit status 0"),
+	   "account, debug: one LOG_DEBUG line with verb, user, service, status") ||
+	    (log_dump(), 0);
+	pam_end(pamh, PAM_SUCCESS);
+}
+
+/*
+ * Real "account required" stacks. Next to pam_permit the helper's refusals and errors fail the
+ * stack and everything else leaves the decision to pam_permit. Alone, the module cannot make
+ * the stack succeed: libpam fails a stack in which no module succeeded.
+ */
+static void t_account_required_stack(void)
+{
+	static const struct {
+		const char *exit_how;
+		int with_permit, alone;
+	} cases[] = {{"0\n", PAM_SUCCESS, PAM_PERM_DENIED},
+		     {"10\n", PAM_SUCCESS, PAM_PERM_DENIED},
+		     {"11\n", PAM_PERM_DENIED, PAM_PERM_DENIED},
+		     {"12\n", PAM_SYSTEM_ERR, PAM_SYSTEM_ERR},
+		     {"kill\n", PAM_SYSTEM_ERR, PAM_SYSTEM_ERR}};
+	struct kase k;
+	pam_handle_t *pamh;
+	char name[32];
+
+	if (!need_root("account required stack"))
+		return;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *status = cases[i].exit_how;
+		int len = (int)strcspn(status, "\n");
+
+		for (int alone = 0; alone <= 1; alone++) {
+			int want = alone ? cases[i].alone : cases[i].with_permit;
+
+			xsnprintf(name, sizeof(name), "acct-required-%zu-%d", i, alone);
+			mkcase(&k, name, "required", so_test, NULL, NULL);
+			account_stack(&k, "required", NULL, k.conf,
+				      alone ? NULL : "account required pam_permit.so\n");
+			write_file(&k, "exit", status);
+			pamh = start(&k, USER, true);
+			is_int(pam_acct_mgmt(pamh, 0), want,
+			       "\"account required\"%s, helper %.*s: %s",
+			       alone ? " alone" : " + pam_permit", len, status,
+			       pam_strerror(pamh, want));
+			pam_end(pamh, PAM_SUCCESS);
+		}
+	}
+}
+
 /* ---- main -------------------------------------------------------------------------------- */
 
 static void resolve(char *dst, const char *arg, const char *self_dir, const char *rel)
@@ -955,6 +1155,21 @@ int main(int argc, char **argv)
 	t_setcred();
 	t_su_ids();
 	t_not_root();
+
+	t_account("acct-0", "0\n", NULL, PAM_IGNORE, NULL, "");
+	t_account("acct-10", "10\n", NULL, PAM_IGNORE, NULL, "");
+	t_account("acct-11", "11\n", REFUSAL "\n", PAM_PERM_DENIED,
+		  "nobody refused by confine policy for service " SERVICE, "E:" REFUSAL "\n");
+	t_account("acct-11-junk", "11\n", "rm -rf\n", PAM_PERM_DENIED, "refused by confine policy",
+		  "");
+	t_account("acct-12", "12\n", "confine: login refused: bad config\n", PAM_SYSTEM_ERR,
+		  "helper exit status 12", "E:confine: login refused: bad config\n");
+	t_account("acct-3", "3\n", NULL, PAM_SYSTEM_ERR, "helper exit status 3", "");
+	t_account("acct-signal", "kill\n", NULL, PAM_SYSTEM_ERR, "killed by signal 9", "");
+	t_account_silent();
+	t_account_users();
+	t_account_misc();
+	t_account_required_stack();
 
 	rc = tap_done();
 	if (rc == 0)

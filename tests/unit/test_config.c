@@ -345,6 +345,47 @@ static const struct bad {
      -EINVAL,
      "%F:1: key 'profiles.g.user_cpu_quota': expected a percentage like \"50%\" or \"max\""},
 
+    /* services */
+    {"services as a string", P("services = \"sshd\";"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
+     "%F:1: key 'profiles.g.services': expected a list of PAM service names, like [\"login\", "
+     "\"sshd\"]"},
+    {"services as a group", P("services = { sshd = 1; };"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
+     "%F:1: key 'profiles.g.services': expected a list of PAM service names, like [\"login\", "
+     "\"sshd\"]"},
+    {"empty services", P("services = [];"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
+     "%F:1: key 'profiles.g.services': must name at least one PAM service, like [\"login\", "
+     "\"sshd\"]"},
+    {"empty services list", P("services = ();"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
+     "%F:1: key 'profiles.g.services': must name at least one PAM service, like [\"login\", "
+     "\"sshd\"]"},
+    {"service as a number", "profiles = { g = {\n  services = [\n    1 ];\n}; };\n", 0, 0, PLAIN,
+     NULL, NULL, 0, -EINVAL,
+     "%F:3: key 'profiles.g.services.[0]': expected a PAM service name string"},
+    {"service as a number in a list", P("services = (\"sshd\", 2);"), 0, 0, PLAIN, NULL, NULL, 0,
+     -EINVAL, "%F:1: key 'profiles.g.services.[1]': expected a PAM service name string"},
+    {"empty service name", P("services = [\"login\", \"\"];"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
+     "%F:1: key 'profiles.g.services.[1]': invalid PAM service \"\": use 1..64 letters, digits, "
+     "'.', '_', '+', '-' and the glob characters '*', '?', '[', ']', '!', not starting with "
+     "'.'"},
+    {"service with a space", P("services = [\"gdm password\"];"), 0, 0, PLAIN, NULL, NULL, 0,
+     -EINVAL,
+     "%F:1: key 'profiles.g.services.[0]': invalid PAM service \"gdm password\": use 1..64 "
+     "letters, digits, '.', '_', '+', '-' and the glob characters '*', '?', '[', ']', '!', not "
+     "starting with '.'"},
+    {"service with a slash", P("services = [\"../sshd\"];"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
+     "%F:1: key 'profiles.g.services.[0]': invalid PAM service \"../sshd\": use 1..64 letters, "
+     "digits, '.', '_', '+', '-' and the glob characters '*', '?', '[', ']', '!', not starting "
+     "with '.'"},
+    {"65-character service",
+     P("services = [\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"];"), 0, 0,
+     PLAIN, NULL, NULL, 0, -EINVAL,
+     "%F:1: key 'profiles.g.services.[0]': invalid PAM service "
+     "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\": use 1..64 letters, "
+     "digits, '.', '_', '+', '-' and the glob characters '*', '?', '[', ']', '!', not starting "
+     "with '.'"},
+    {"service listed twice", P("services = [\"sshd\", \"su\", \"sshd\"];"), 0, 0, PLAIN, NULL, NULL,
+     0, -EINVAL, "%F:1: key 'profiles.g.services.[2]': PAM service \"sshd\" is listed twice"},
+
     /* file safety */
     {"missing file", "", 0, 0, MISSING, NULL, NULL, 0, -ENOENT,
      "%F: cannot open: No such file or directory"},
@@ -456,6 +497,18 @@ static void check_profile(const struct confine_config *c, const char *name, enum
 	is_str(p->shell, shell, "%s: shell", name);
 }
 
+/* The profile's services, space-separated. */
+static void check_services(const struct confine_config *c, const char *name, const char *want)
+{
+	const struct confine_profile *p = config_find_profile(c, name);
+	char got[512] = "";
+
+	for (char **g = p ? p->services : NULL; g && *g; g++)
+		snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s", got[0] ? " " : "",
+			 *g);
+	is_str(got, want, "%s: services", name);
+}
+
 static void check_shipped(const struct confine_config *c)
 {
 	struct match_input in = {.user = "alice", .uid = 1000, .service = "sshd"};
@@ -471,6 +524,10 @@ static void check_shipped(const struct confine_config *c)
 		      1024, NET_HOST, false, "lab", "/bin/bash");
 	check_profile(c, "kiosk", HOME_TMPFS, 64 * MiB, 32 * MiB, 256 * MiB, UNIT_MAX, 0, 25, 0,
 		      128, NET_NONE, false, "kiosk", "/bin/bash");
+
+	check_services(c, "guest", "login su su-l sshd sudo-i");
+	check_services(c, "lab", "login su su-l sshd sudo-i");
+	check_services(c, "kiosk", "login su su-l sshd sudo-i");
 
 	/* Every shipped profile bounds a user: memory, swap, tasks, a per-user budget and a
 	 * session count (else N logins get N times the limits, and one fills the swap). */
@@ -545,9 +602,11 @@ static void test_defaults_and_values(void)
 	}
 
 	c = load_ok("empty profile", "profiles = { p = {}; };\n", 0);
-	if (c)
+	if (c) {
 		check_profile(c, "p", HOME_EPHEMERAL, 256 * MiB, 64 * MiB, UNIT_MAX, UNIT_MAX,
 			      UNIT_MAX, 0, 0, UNIT_MAX, NET_NONE, false, "confine", "/bin/bash");
+		check_services(c, "p", "login su su-l sshd sudo-i");
+	}
 	config_free(c);
 
 	c = load_ok("every key given",
@@ -760,7 +819,7 @@ static void test_print(void)
 		      "cpuset_cpus = \"0-1,3\"; io_path = \"/srv\"; io_read_bps = \"10M\"; "
 		      "io_write_iops = 300; io_weight = 50; user_memory_max = \"2G\"; "
 		      "user_cpu_quota = \"150%\"; max_sessions = 2; max_duration = \"90m\"; "
-		      "limits = \"optional\";"),
+		      "limits = \"optional\"; services = [\"sshd\", \"gdm-*\"];"),
 		    0);
 	if (!c)
 		return;
@@ -798,7 +857,8 @@ static void test_print(void)
 	       "max_sessions = 2;\n"
 	       "max_duration = \"1h30m\";\n"
 	       "max_duration_grace = \"30s\";\n"
-	       "limits = \"optional\";\n",
+	       "limits = \"optional\";\n"
+	       "services = [\"sshd\", \"gdm-*\"];\n",
 	       "config_print_profile output");
 
 	/* What it prints is valid config that loads back to the same profile. */
@@ -825,11 +885,66 @@ static void test_print(void)
 		       a->user_pids_max == b->user_pids_max && a->max_sessions == b->max_sessions &&
 		       a->max_duration == b->max_duration &&
 		       a->max_duration_grace == b->max_duration_grace &&
-		       a->limits_optional == b->limits_optional,
+		       a->limits_optional == b->limits_optional && b->services &&
+		       streq(b->services[0], "sshd") && streq(b->services[1], "gdm-*") &&
+		       !b->services[2],
 		   "printed profile round-trips");
 	}
 	unlink(file);
 	config_free(again);
+	config_free(c);
+}
+
+static void test_services(void)
+{
+	static const struct {
+		const char *service;
+		bool want;
+	} cases[] = {
+	    {"login", true},	     {"sshd", false}, {"gdm-password", true},
+	    {"gdm", false},	     {"xgdm-password", false}, {"lightdm", true},
+	    {"lightdm-greeter", false}, {"", false},	   {NULL, false},
+	};
+	struct confine_config *c;
+	const struct confine_profile *p;
+
+	c = load_ok("services as an array with globs",
+		    P("services = [\"login\", \"gdm-*\", \"lightdm\"];"), 0);
+	if (!c)
+		return;
+	p = config_find_profile(c, "g");
+	check_services(c, "g", "login gdm-* lightdm");
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++)
+		is_int(profile_allows_service(p, cases[i].service), cases[i].want,
+		       "services: '%s' is %s", cases[i].service ? cases[i].service : "(null)",
+		       cases[i].want ? "allowed" : "refused (the default list is replaced)");
+	ok(!profile_allows_service(NULL, "login"), "services: no profile allows nothing");
+	config_free(c);
+
+	c = load_ok("services as a list", P("services = (\"sshd\", \"cron\");"), 0);
+	if (c) {
+		check_services(c, "g", "sshd cron");
+		ok(profile_allows_service(config_find_profile(c, "g"), "cron"),
+		   "services: a listed service is allowed");
+	}
+	config_free(c);
+
+	c = load_ok("default services", P(""), 0);
+	if (c) {
+		p = config_find_profile(c, "g");
+		ok(profile_allows_service(p, "login") && profile_allows_service(p, "su") &&
+		       profile_allows_service(p, "su-l") && profile_allows_service(p, "sshd") &&
+		       profile_allows_service(p, "sudo-i"),
+		   "default services: login, su, su-l, sshd, sudo-i allowed");
+		ok(!profile_allows_service(p, "cron") && !profile_allows_service(p, "atd") &&
+		       !profile_allows_service(p, "systemd-user") &&
+		       !profile_allows_service(p, "gdm-password") &&
+		       !profile_allows_service(p, "lightdm") &&
+		       !profile_allows_service(p, "sddm") && !profile_allows_service(p, "sudo") &&
+		       !profile_allows_service(p, "runuser-l"),
+		   "default services: cron, atd, systemd-user, display managers, sudo, runuser-l "
+		   "refused");
+	}
 	config_free(c);
 }
 
@@ -847,6 +962,7 @@ int main(void)
 	test_include();
 	test_err_buffer();
 	test_match();
+	test_services();
 	test_print();
 
 	if (rmdir(tmpdir) < 0)

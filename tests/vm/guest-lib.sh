@@ -14,7 +14,8 @@ load_config() {
 	# shellcheck source=/dev/null
 	. "$R/config"
 	CONFINE_VM_INIT=${CONFINE_VM_INIT:-busybox}
-	export CONFINE_VM=1 CONFINE_REPO CONFINE_VM_TIMEOUT CONFINE_VM_BUILD CONFINE_VM_INIT
+	export CONFINE_VM=1 CONFINE_REPO CONFINE_VM_TIMEOUT CONFINE_VM_BUILD CONFINE_VM_INIT \
+		CONFINE_VM_DEBDIR
 }
 
 # bind_modules: make modprobe work. The guest kernel's modules live in the

@@ -98,6 +98,19 @@ if [ ! -f "$VMLINUZ" ] || [ ! -f "$MODDIR/modules.dep" ]; then
 fi
 [ -f "$VMLINUZ" ] || die "kernel image $VMLINUZ missing"
 
+# --- packages for the guest only -----------------------------------------------
+# Debian packages that tests install inside the VM (dpkg -i into the throwaway overlay),
+# never on the host: downloaded once into the cache dir, like the kernel. A test that
+# needs a missing one fails saying so.
+DEBDIR=$CACHE/debs
+for pkg in ${CONFINE_VM_DEBS-at}; do
+	ls "$DEBDIR/${pkg}"_*.deb >/dev/null 2>&1 && continue
+	note "fetching $pkg (installed in the guest only) into $DEBDIR"
+	mkdir -p "$DEBDIR" && chmod 0755 "$DEBDIR"
+	( cd "$DEBDIR" && apt-get download "$pkg" >/dev/null 2>&1 ) ||
+		note "apt-get download $pkg failed (try apt-get update); tests needing it will fail"
+done
+
 # --- work dir, initramfs ---------------------------------------------------
 WORK=$(mktemp -d /tmp/confine-vm.XXXXXX)
 QEMU_PID=
@@ -148,6 +161,7 @@ done
 	printf 'CONFINE_VM_TRY=%q\n' "${CONFINE_VM_TRY:-0}"
 	printf 'CONFINE_VM_BUILD=%q\n' "${CONFINE_VM_BUILD:-build}"
 	printf 'CONFINE_VM_INIT=%q\n' "$INIT_MODE"
+	printf 'CONFINE_VM_DEBDIR=%q\n' "$DEBDIR"
 } >"$RES/config"
 
 # Stage 2 (what initramfs-init switch_roots into): guest-init.sh, bash as PID 1

@@ -87,6 +87,7 @@ ENVFILE=/etc/confine-vm.env
 	echo "CONFINE_REPO=$CONFINE_REPO"
 	echo "CONFINE_VM_TIMEOUT=$CONFINE_VM_TIMEOUT"
 	echo "CONFINE_VM_BUILD=$CONFINE_VM_BUILD"
+	echo "CONFINE_VM_DEBDIR=$CONFINE_VM_DEBDIR"
 } >"$D$ENVFILE"
 
 # /tmp is a tmpfs as in the default mode (else it would be the host's /tmp).
