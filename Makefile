@@ -205,7 +205,7 @@ endif
 # `make deb-next`: the same package with a higher version, for the upgrade test.
 DEB_B        := $(B)/deb
 RPM_B        := $(B)/rpm
-.PHONY: deb deb-next rpm lintian check-package check-vm-package
+.PHONY: deb deb-next rpm lintian check-package check-vm-package vm-debs
 deb:
 	bash packaging/build-deb.sh $(DEB_B)
 deb-next: deb
@@ -224,11 +224,20 @@ check-package: deb-next rpm
 	bash tests/pkg/test_deb.sh $(DEB_B)
 	bash tests/pkg/test_rpm.sh $(RPM_B)
 	bash tests/pkg/test_completion.sh
+	bash tests/pkg/test_make.sh
 	$(MAKE) check-vm-package
-check-vm-package:
+check-vm-package: vm-debs
 	$(VM_ENV) bash tests/vm/run-vm.sh tests/vm/t60-package.sh
 	$(VM_ENV) CONFINE_VM_INIT=systemd bash tests/vm/run-vm.sh tests/vm/t40-systemd-smoke.sh \
 		tests/vm/t65-package-systemd.sh tests/vm/t66-deps-systemd.sh
+# t66 installs openssh-server in the VM, which has no network: its .deb (the version this
+# machine has) is fetched here once.
+VM_DEBS      := $(B)/vm-debs
+vm-debs:
+	@mkdir -p $(VM_DEBS) && chmod 0755 $(VM_DEBS)
+	cd $(VM_DEBS) && v=$$(dpkg-query -W -f='$${Version}' openssh-server) && \
+		f=openssh-server_$$(echo "$$v" | sed 's/:/%3a/')_$$(dpkg --print-architecture).deb && \
+		{ [ -f "$$f" ] || { rm -f openssh-server_*.deb; apt-get download -q "openssh-server=$$v"; }; }
 # --- end packages ---
 
 clean:
