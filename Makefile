@@ -229,7 +229,7 @@ check-package: deb-next rpm
 check-vm-package: vm-debs
 	$(VM_ENV) bash tests/vm/run-vm.sh tests/vm/t60-package.sh
 	$(VM_ENV) CONFINE_VM_INIT=systemd bash tests/vm/run-vm.sh tests/vm/t40-systemd-smoke.sh \
-		tests/vm/t65-package-systemd.sh tests/vm/t66-deps-systemd.sh
+		tests/vm/t65-package-systemd.sh tests/vm/t66-deps-systemd.sh tests/vm/t67-deps-init.sh
 # t66 installs openssh-server in the VM, which has no network: its .deb (the version this
 # machine has) is fetched here once.
 VM_DEBS      := $(B)/vm-debs

@@ -93,9 +93,9 @@ plan() {
 	[ -z "$rem" ] || die "refusing: installing ${*} would remove ${rem}(an init system is replaced this way); install what you want by hand"
 	new=$(sed -n 's/^Inst \([^ ]*\).*/\1/p' <<<"$out")
 	for p in $(init_providers); do
-		if grep -qxF "$p" <<<"$new"; then
-			die "refusing: installing ${*} would install $p, which provides /sbin/init and would change this machine's init system (the systemd VM tests need systemd-sysv via libpam-systemd: install it yourself if that is what you want)"
-		fi
+		grep -qxF "$p" <<<"$new" || continue
+		[ -n "$(missing "$p")" ] || continue # upgraded in place: the same init system
+		die "refusing: installing ${*} would install $p, which provides /sbin/init and would change this machine's init system (the systemd VM tests need systemd-sysv via libpam-systemd: install it yourself if that is what you want)"
 	done
 	printf '%s\n' "$new"
 }

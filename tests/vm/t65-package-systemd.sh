@@ -21,6 +21,8 @@ export DEBIAN_FRONTEND=noninteractive
 # A real machine has no policy-rc.d; the build host's (a container's: "deny everything")
 # would keep the package's postinst from starting its timer and reloading sshd.
 rm -f /usr/sbin/policy-rc.d
+# Nor the container's apt configuration that deletes apt's caches after every run (slow here).
+rm -f /etc/apt/apt.conf.d/docker-clean
 UIDG=
 
 scopes() { systemctl list-units --all --plain --no-legend 'confine-*.scope' 2>/dev/null | awk '{print $1}'; }
@@ -31,6 +33,8 @@ wait_until() { # SECONDS CMD...: poll every 0.5 s
 	return 1
 }
 no_sessions() { [ -z "$(scopes)" ] && [ -z "$(records)" ]; }
+has_scope() { [ -n "$(scopes)" ]; }
+has_record() { [ -n "$(records)" ]; }
 INSIDE='echo host=$(hostname) cg=$(cat /proc/self/cgroup)'
 
 # The machine's own sshd (the VM masks it for the other tests), started before the package
@@ -41,6 +45,7 @@ check "ssh.service starts" systemctl start ssh.service
 useradd --create-home --shell /bin/bash guest
 useradd --create-home --shell /bin/bash alice
 UIDG=$(id -u guest)
+rm -f /tmp/clientkey /tmp/clientkey.pub
 ssh-keygen -q -t ed25519 -N '' -f /tmp/clientkey
 for u in guest alice; do
 	install -d -m 700 -o $u -g $u /home/$u/.ssh
@@ -71,7 +76,7 @@ check "confinectl enroll guest" confinectl enroll guest
 
 # su: a scope in the user's slice next to logind's session.
 su -l guest -c "$INSIDE; sleep 8" </dev/null >/tmp/su.out 2>&1 & S=$!
-wait_until 60 test -n "$(scopes)"
+wait_until 60 has_scope
 unit=$(scopes | head -n1)
 assert_contains "$(systemctl show "$unit" -p Slice --value)" "user-$UIDG.slice" "su: the session's scope is in guest's slice"
 assert_contains "$(loginctl list-sessions --no-legend)" guest "su: logind has the session (pam_systemd ran first)"
@@ -86,7 +91,7 @@ wait_until 30 no_sessions || not_ok "ssh: left $(scopes) $(records)"
 # The timer collects the session of a SIGKILLed sshd without anybody logging in. (Brought
 # forward to every 5 s here; the shipped schedule is checked above.)
 $SSH guest@127.0.0.1 'sleep 300' </dev/null >/dev/null 2>&1 & C=$!
-wait_until 60 test -n "$(records)"
+wait_until 60 has_record
 mon=$(records | head -n1 | cut -d- -f1)
 kill -9 "$mon"; kill "$C" 2>/dev/null
 sleep 2
