@@ -6,13 +6,16 @@ MANDIR      ?= $(PREFIX)/share/man
 SYSCONFDIR  ?= /etc
 PAMDIR      ?= $(shell pkg-config --variable=libdir pam 2>/dev/null || echo /lib/x86_64-linux-gnu)/security
 DESTDIR     ?=
+# Owner flags of installed files; packaging builds (debian/rules, the RPM spec) clear it and
+# let dpkg-deb/rpm record root as the owner.
+INSTALL_OWNER ?= -o root -g root
 
 PKGS        := libcap libconfig pam libseccomp
-PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS    := $(shell pkg-config --libs $(PKGS))
+PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # libsystemd (sd-bus) is optional: built with its headers, the systemd backend dlopen()s it
 # when used; without them the backend reports that it is missing.
-SYSTEMD     ?= $(shell pkg-config --exists libsystemd && echo yes)
+SYSTEMD     ?= $(shell pkg-config --exists libsystemd 2>/dev/null && echo yes)
 ifeq ($(SYSTEMD),yes)
 SD_CFLAGS   := -DHAVE_LIBSYSTEMD $(shell pkg-config --cflags libsystemd)
 endif
@@ -25,7 +28,7 @@ DEFS        := -D_GNU_SOURCE -DCONFINE_HELPER_PATH=\"$(LIBEXECDIR)/confine-helpe
                -DCONFINE_SHELL_PATH=\"$(LIBEXECDIR)/confine-shell\" \
                -DCONFINE_KEEPER_PATH=\"$(LIBEXECDIR)/confine-keeper\"
 ALL_CFLAGS  := -std=gnu11 $(WARN) $(HARDEN) $(DEFS) $(PKG_CFLAGS) $(SD_CFLAGS) $(CFLAGS)
-LDHARDEN    := -pie -Wl,-z,relro,-z,now -Wl,--as-needed
+LDHARDEN    := -pie -Wl,-z,relro,-z,now -Wl,--as-needed $(LDFLAGS)
 
 B           := build
 # Engine library shared by confinectl, confine-helper and confine-shell.
@@ -39,14 +42,22 @@ LIB_OBJS    := $(LIB_SRCS:%.c=$(B)/%.o)
 PROGS       := $(B)/confinectl $(B)/confine-helper $(B)/confine-shell $(B)/confine-keeper \
                $(B)/pam_confine.so
 PAM_SRCS    := pam_module/pam_confine.c pam_module/args.c pam_module/spawn.c
-PAM_LDFLAGS := -shared -Wl,-z,defs -Wl,--version-script=pam_module/pam_confine.map -Wl,-z,relro,-z,now
+PAM_LDFLAGS := -shared -Wl,-z,defs -Wl,--version-script=pam_module/pam_confine.map -Wl,-z,relro,-z,now \
+               $(LDFLAGS)
 UNIT_TESTS  := $(B)/tests/test_units $(B)/tests/test_config $(B)/tests/test_session \
                $(B)/tests/test_seccomp $(B)/tests/test_home_image
 
-.PHONY: all clean check check-unit check-vm check-vm-systemd install install-only deps try
+.PHONY: all clean check check-unit check-vm check-vm-systemd install install-only install-dist deps try \
+        build-deps-present
 all: $(PROGS)
 
-$(B)/%.o: %.c $(wildcard helper/*.h pam_module/*.h)
+# Before the first compile: the libraries' headers, or a message naming what to install.
+build-deps-present:
+	@pkg-config --exists $(PKGS) 2>/dev/null || { \
+		echo "confine: the build needs the pkg-config modules $(PKGS): run 'make deps' as root"; \
+		bash tools/deps.sh --check build; exit 1; }
+
+$(B)/%.o: %.c $(wildcard helper/*.h pam_module/*.h) | build-deps-present
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -98,11 +109,22 @@ VM_SYSTEMD_TESTS ?= tests/vm/t31-escape.sh tests/vm/t55-systemd.sh tests/vm/t56-
 check-vm-systemd: all
 	$(VM_ENV) CONFINE_VM_INIT=systemd bash tests/vm/run-vm.sh tests/vm/t40-systemd-smoke.sh $(VM_SYSTEMD_TESTS)
 
-# Boots the VM with confine installed and PAM configured, at a real login prompt.
-try: all
+# Boots the VM with confine installed and PAM configured, at a real login prompt. Installs
+# the Debian packages it needs first when they are missing (tools/deps.sh: as root, with apt;
+# otherwise it names them), then builds in a new make that sees their pkg-config files.
+try:
+	bash tools/deps.sh build vm
+	$(MAKE) all
 	CONFINE_VM_SHELL=1 CONFINE_VM_TRY=1 bash tests/vm/run-vm.sh
 
-check: check-unit check-vm check-vm-systemd
+# The README's test command: dependencies first (as for try), then each suite in turn (one
+# VM at a time, whatever -j says).
+check:
+	bash tools/deps.sh build vm systemd-vm package
+	$(MAKE) check-unit
+	$(MAKE) check-vm
+	$(MAKE) check-vm-systemd
+	$(MAKE) check-package
 
 # Owners and modes are explicit: the helper is root-only, confine-shell is setuid root but
 # executable only by group confine (4750 root:confine), the config is root's and not writable
@@ -114,41 +136,119 @@ install: all
 install-only:
 	install -d -m 0755 $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(PAMDIR) \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSCONFDIR)/confine
-	install -m 0755 -o root -g root $(B)/confinectl $(DESTDIR)$(SBINDIR)/confinectl
-	install -m 0700 -o root -g root $(B)/confine-helper $(DESTDIR)$(LIBEXECDIR)/confine-helper
-	install -m 0755 -o root -g root $(B)/confine-keeper $(DESTDIR)$(LIBEXECDIR)/confine-keeper
+	install -m 0755 $(INSTALL_OWNER) $(B)/confinectl $(DESTDIR)$(SBINDIR)/confinectl
+	install -m 0700 $(INSTALL_OWNER) $(B)/confine-helper $(DESTDIR)$(LIBEXECDIR)/confine-helper
+	install -m 0755 $(INSTALL_OWNER) $(B)/confine-keeper $(DESTDIR)$(LIBEXECDIR)/confine-keeper
 	# A staged install (DESTDIR) must not touch this machine's groups: the package's
 	# postinst creates group confine and sets root:confine 4750 itself.
 	if [ -z "$(DESTDIR)" ]; then \
 		getent group confine >/dev/null || groupadd --system confine; \
 		install -m 4750 -o root -g confine $(B)/confine-shell $(LIBEXECDIR)/confine-shell; \
 	else \
-		install -m 0700 -o root -g root $(B)/confine-shell $(DESTDIR)$(LIBEXECDIR)/confine-shell; \
+		install -m 0700 $(INSTALL_OWNER) $(B)/confine-shell $(DESTDIR)$(LIBEXECDIR)/confine-shell; \
 	fi
-	install -m 0644 -o root -g root $(B)/pam_confine.so $(DESTDIR)$(PAMDIR)/pam_confine.so
+	install -m 0644 $(INSTALL_OWNER) $(B)/pam_confine.so $(DESTDIR)$(PAMDIR)/pam_confine.so
 	[ -e $(DESTDIR)$(SYSCONFDIR)/confine/confine.conf ] || \
-		install -m 0644 -o root -g root conf/confine.conf $(DESTDIR)$(SYSCONFDIR)/confine/confine.conf
+		install -m 0644 $(INSTALL_OWNER) conf/confine.conf $(DESTDIR)$(SYSCONFDIR)/confine/confine.conf
 	install -m 0644 conf/confine.conf $(DESTDIR)$(SYSCONFDIR)/confine/confine.conf.default
 	install -m 0644 man/confine.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
 
-# Build and test dependencies (Debian/Ubuntu). Fedora: dnf install gcc make pkgconf-pkg-config
-# pam-devel libcap-devel libconfig-devel libseccomp-devel pamtester qemu-system-x86 busybox cpio kmod
-# openssh-server openssh-clients strace (the VM tests expect Debian's kernel package).
+# Build, test, packaging and lint dependencies (Debian/Ubuntu), the missing ones only. Never
+# changes the init system or starts a service, not even at the next boot (tools/deps.sh says
+# how). Fedora: dnf install gcc make pkgconf-pkg-config pam-devel libcap-devel libconfig-devel
+# libseccomp-devel systemd-devel pamtester qemu-system-x86 busybox cpio kmod openssh-server
+# openssh-clients strace rpm-build (the VM tests expect Debian's kernel package).
 deps:
-	apt-get update -q
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-		gcc make pkg-config libc6-dev libpam0g-dev libcap-dev libconfig-dev libseccomp-dev libsystemd-dev pamtester \
-		qemu-system-x86 busybox-static cpio kmod xz-utils openssh-server openssh-client \
-		iproute2 procps psmisc strace perl login passwd util-linux bc e2fsprogs \
-		systemd systemd-sysv dbus libpam-systemd \
-		clang libclang-rt-14-dev clang-tidy cppcheck bubblewrap python3 sudo
+	bash tools/deps.sh all
+
+# --- packages ---
+# Files for distribution packages: the gc timer, sysusers.d (group confine), tmpfiles.d
+# (/run/confine), the sshd Match block, bash completion; on Debian also the pam-auth-update
+# profile and a cron job for hosts without systemd (PAMCONFIGDIR= and CRONDIR= leave them out).
+UNITDIR      ?= $(or $(shell pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null),/lib/systemd/system)
+SYSUSERSDIR  ?= /usr/lib/sysusers.d
+TMPFILESDIR  ?= /usr/lib/tmpfiles.d
+BASHCOMPDIR  ?= /usr/share/bash-completion/completions
+SSHDCONFDIR  ?= $(SYSCONFDIR)/ssh/sshd_config.d
+PAMCONFIGDIR ?= /usr/share/pam-configs
+CRONDIR      ?= $(SYSCONFDIR)/cron.d
+# The profile also puts "account required pam_confine.so" into common-account (the check
+# that refuses confined users on services that never run the login shell). An account line
+# naming a module without that hook would fail the account phase for everybody, so the
+# build refuses a value that disagrees with what the module exports.
+PAM_ACCOUNT  := yes
+
+install-dist: $(B)/pam_confine.so
+	@has=no; nm -D --defined-only $(B)/pam_confine.so | grep -qw pam_sm_acct_mgmt && has=yes; \
+	if [ "$$has" != "$(PAM_ACCOUNT)" ]; then \
+		echo "Makefile: PAM_ACCOUNT is $(PAM_ACCOUNT) but pam_confine.so has pam_sm_acct_mgmt: $$has" >&2; \
+		exit 1; fi
+	install -d -m 0755 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR) \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(SSHDCONFDIR)
+	install -m 0644 packaging/systemd/confine-gc.service packaging/systemd/confine-gc.timer \
+		$(DESTDIR)$(UNITDIR)/
+	install -m 0644 packaging/systemd/sysusers.conf $(DESTDIR)$(SYSUSERSDIR)/confine.conf
+	install -m 0644 packaging/systemd/tmpfiles.conf $(DESTDIR)$(TMPFILESDIR)/confine.conf
+	install -m 0644 packaging/sshd/confine.conf $(DESTDIR)$(SSHDCONFDIR)/confine.conf
+	install -m 0644 packaging/completion/confinectl.bash $(DESTDIR)$(BASHCOMPDIR)/confinectl
+ifneq ($(PAMCONFIGDIR),)
+	install -d -m 0755 $(DESTDIR)$(PAMCONFIGDIR)
+	$(if $(filter yes,$(PAM_ACCOUNT)),cat,sed '/^Account-Type:/,$$d') packaging/pam-configs/confine \
+		>$(DESTDIR)$(PAMCONFIGDIR)/confine
+	chmod 0644 $(DESTDIR)$(PAMCONFIGDIR)/confine
+endif
+ifneq ($(CRONDIR),)
+	install -d -m 0755 $(DESTDIR)$(CRONDIR)
+	install -m 0644 packaging/cron/confine $(DESTDIR)$(CRONDIR)/confine
+endif
+
+# `make deb`: libpam-confine_*.deb built by dpkg-buildpackage -us -uc -b from a copy of the
+# tree with packaging/debian at its top, in $(DEB_B) (never in the parent directory);
+# `make deb-next`: the same package with a higher version, for the upgrade test.
+DEB_B        := $(B)/deb
+RPM_B        := $(B)/rpm
+.PHONY: deb deb-next rpm lintian check-package check-vm-package vm-debs
+deb:
+	bash packaging/build-deb.sh $(DEB_B)
+deb-next: deb
+	bash packaging/build-deb.sh --next $(DEB_B)
+# `make rpm`: confine-*.rpm built by rpmbuild -bb from packaging/rpm/confine.spec, in $(RPM_B).
+rpm:
+	bash packaging/build-rpm.sh $(RPM_B)
+lintian: deb
+	bash tests/pkg/lintian.sh $(DEB_B)
+
+# Host side: the .deb's contents and lintian, the RPM, the completion; then the VMs: the
+# package installed, used, upgraded, removed and purged (plain init and systemd as PID 1),
+# and tools/deps.sh installing without starting services.
+check-package: deb-next rpm
+	bash tests/pkg/lintian.sh $(DEB_B)
+	bash tests/pkg/test_deb.sh $(DEB_B)
+	bash tests/pkg/test_rpm.sh $(RPM_B)
+	bash tests/pkg/test_completion.sh
+	bash tests/pkg/test_make.sh
+	$(MAKE) check-vm-package
+check-vm-package: vm-debs
+	$(VM_ENV) bash tests/vm/run-vm.sh tests/vm/t60-package.sh
+	$(VM_ENV) CONFINE_VM_INIT=systemd bash tests/vm/run-vm.sh tests/vm/t40-systemd-smoke.sh \
+		tests/vm/t65-package-systemd.sh tests/vm/t66-deps-systemd.sh tests/vm/t67-deps-init.sh
+# t66 installs openssh-server in the VM, which has no network: its .deb (the version this
+# machine has) is fetched here once.
+VM_DEBS      := $(B)/vm-debs
+vm-debs:
+	@mkdir -p $(VM_DEBS) && chmod 0755 $(VM_DEBS)
+	cd $(VM_DEBS) && v=$$(dpkg-query -W -f='$${Version}' openssh-server) && \
+		f=openssh-server_$$(echo "$$v" | sed 's/:/%3a/')_$$(dpkg --print-architecture).deb && \
+		{ [ -f "$$f" ] || { rm -f openssh-server_*.deb; apt-get download -q "openssh-server=$$v"; }; }
+# --- end packages ---
 
 clean:
 	rm -rf $(B)
 
 # The module: position-independent, exporting only pam_sm_* (version script).
-$(B)/pam_confine.so: $(PAM_SRCS) $(wildcard pam_module/*.h) helper/protocol.h helper/util.h pam_module/pam_confine.map
+$(B)/pam_confine.so: $(PAM_SRCS) $(wildcard pam_module/*.h) helper/protocol.h helper/util.h pam_module/pam_confine.map \
+		| build-deps-present
 	$(CC) $(ALL_CFLAGS) -fPIC $(PAM_LDFLAGS) -o $@ $(PAM_SRCS) -lpam
 
 # Test build: additionally accepts helper=PATH so tests can point it at a fake helper.
@@ -163,7 +263,7 @@ KEEPER_FLAGS := $(if $(filter x86_64 aarch64,$(shell uname -m)),-nostdlib -ffree
                 -fno-stack-protector -fno-asynchronous-unwind-tables -U_FORTIFY_SOURCE
 $(B)/confine-keeper: helper/confine-keeper.c
 	@mkdir -p $(dir $@)
-	$(CC) -std=gnu11 $(WARN) -O2 -static $(KEEPER_FLAGS) -o $@ $<
+	$(CC) -std=gnu11 $(WARN) -O2 -g -static $(KEEPER_FLAGS) -o $@ $<
 
 $(B)/confine-shell: $(B)/helper/confine-shell.o $(B)/libconfine.a
 	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $^ $(PKG_LIBS)

@@ -1,0 +1,75 @@
+# bash completion for confinectl(8)                                  -*- shell-script -*-
+
+# Profile names of the configuration in force (--config FILE if given on the line): what
+# `confinectl check` resolved, so the completion never parses the file itself.
+_confinectl_profiles()
+{
+	local conf=() i
+	for ((i = 1; i < ${#COMP_WORDS[@]} - 1; i++)); do
+		[[ ${COMP_WORDS[i]} == --config ]] && conf=(--config "${COMP_WORDS[i + 1]}")
+	done
+	confinectl check "${conf[@]}" 2>/dev/null | sed -n 's/^# profile \([a-z0-9_-]*\)$/\1/p'
+}
+
+_confinectl()
+{
+	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
+	local cmd=${COMP_WORDS[1]} i words=() args=0 dashdash=0
+	COMPREPLY=()
+
+	if ((COMP_CWORD == 1)); then
+		mapfile -t COMPREPLY < <(compgen -W 'run check gc enroll unenroll' -- "$cur")
+		return
+	fi
+	case $prev in
+	--config)
+		compopt -o filenames 2>/dev/null
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		return ;;
+	--profile)
+		mapfile -t COMPREPLY < <(compgen -W "$(_confinectl_profiles)" -- "$cur")
+		return ;;
+	--user)
+		mapfile -t COMPREPLY < <(compgen -u -- "$cur")
+		return ;;
+	esac
+	# Words after the command that are neither options nor their values.
+	for ((i = 2; i < COMP_CWORD; i++)); do
+		case ${COMP_WORDS[i]} in
+		--) dashdash=1; ((args++)) ;;
+		--config | --profile | --user) ((i++)) ;;
+		-*) ;;
+		*) ((args++)) ;;
+		esac
+	done
+	case $cmd in
+	run)
+		if ((args > dashdash)); then # after the command: its arguments
+			compopt -o default 2>/dev/null
+		elif [[ $cur == -* ]] && ((!dashdash)); then
+			mapfile -t COMPREPLY < <(compgen -W '--config --profile --user --' -- "$cur")
+		else
+			mapfile -t COMPREPLY < <(compgen -c -- "$cur")
+		fi
+		return ;;
+	check) ((args == 0)) && words=(--config) ;;
+	gc) ;;
+	enroll)
+		if [[ $cur != -* ]] && ((args == 0)); then
+			mapfile -t COMPREPLY < <(compgen -u -- "$cur")
+			return
+		fi
+		((args == 0)) && words=(--config --profile) ;;
+	unenroll)
+		if ((args == 0)); then
+			mapfile -t COMPREPLY < <(compgen -u -- "$cur")
+		elif ((args == 1)); then
+			mapfile -t COMPREPLY < <(compgen -W "$(grep '^/' /etc/shells 2>/dev/null)" -- "$cur")
+		fi
+		return ;;
+	esac
+	((${#words[@]})) && mapfile -t COMPREPLY < <(compgen -W "${words[*]}" -- "$cur")
+}
+complete -F _confinectl confinectl
+
+# ex: filetype=sh

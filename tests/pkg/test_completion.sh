@@ -1,0 +1,31 @@
+#!/bin/bash
+# bash completion of confinectl (packaging/completion/confinectl.bash), driven the way bash
+# drives it: COMP_WORDS/COMP_CWORD set, the function called, COMPREPLY read.
+. "$(dirname "$0")/../vm/lib.sh"
+B=${B:-build}
+[ -x "$CONFINE_REPO/$B/confinectl" ] || die "$B/confinectl missing (make all)"
+export PATH=$CONFINE_REPO/$B:$PATH
+conf=$CONFINE_REPO/conf/confine.conf
+
+# complete WORD...: the last word is the one being completed; prints COMPREPLY sorted.
+complete_line() {
+	bash --norc --noprofile -c '
+		. "$1"; shift
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+		_confinectl confinectl "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
+		((${#COMPREPLY[@]})) && printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " "' \
+		x "$CONFINE_REPO/packaging/completion/confinectl.bash" "$@"
+}
+assert_eq "$(complete_line confinectl '')" "check enroll gc run unenroll " "commands"
+assert_eq "$(complete_line confinectl un)" "unenroll " "a command's prefix"
+assert_eq "$(complete_line confinectl run --)" "-- --config --profile --user " "run's options"
+assert_eq "$(complete_line confinectl run --config "$conf" --profile '')" "guest kiosk lab " \
+	"--profile: the profiles confinectl check reads from --config"
+assert_eq "$(complete_line confinectl enroll --config "$conf" --profile l)" "lab " "--profile: a prefix"
+assert_eq "$(complete_line confinectl enroll ro)" "root " "enroll: user names"
+assert_eq "$(complete_line confinectl run --user ro)" "root " "--user: user names"
+assert_contains "$(complete_line confinectl run --profile guest --user root -- bas)" "bash " \
+	"run --: the command"
+assert_eq "$(complete_line confinectl check --)" "--config " "check: --config"
+assert_eq "$(complete_line confinectl gc '')" "" "gc: nothing"
+assert_contains "$(complete_line confinectl unenroll root /bin/)" "/bin/sh " "unenroll USER: a shell of /etc/shells"

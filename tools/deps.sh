@@ -1,0 +1,177 @@
+#!/bin/bash
+# The Debian packages confine's build, tests and packaging need, installed only when missing
+# -- and never at the price of this machine's init system or its running services.
+#
+# usage: tools/deps.sh [--check | --dry-run] GROUP|PACKAGE...
+#   GROUP: build (compile), vm (the qemu tests, make try), systemd-vm (the tests with systemd
+#   as PID 1), package (make deb, lintian, rpmbuild), lint (make lint), all.
+#   --check    list what is missing and exit 1 if anything is; change nothing
+#   --dry-run  also resolve the install with apt (simulated) and apply the guards below
+#   (default)  as root: install what is missing; otherwise say what to install and exit 1
+#
+# Guards, for whoever runs `make check` on a machine that matters:
+# - nothing is removed: apt's simulated plan must have no "Remv" (a package that replaces the
+#   init system, e.g. systemd-sysv against sysvinit-core, removes the old one);
+# - /sbin/init does not change: no package providing it (the alternatives of Debian's `init`
+#   package) is newly installed -- on a host without systemd-sysv the systemd VM tests need
+#   it, and that decision is left to the admin;
+# - no service starts: a policy-rc.d that denies every action (exit 101) is in place while
+#   apt runs (invoke-rc.d and deb-systemd-invoke both ask it); an existing one that already
+#   denies is kept, any other is set aside and put back;
+# - no service starts at the next boot either: units and rc links the install enabled are
+#   disabled again (named on stderr; `systemctl enable` them if they are wanted).
+set -euo pipefail
+
+declare -A GROUPS_=(
+	[build]="gcc make pkg-config libc6-dev libpam0g-dev libcap-dev libconfig-dev libsystemd-dev libseccomp-dev"
+	[vm]="qemu-system-x86 busybox-static cpio kmod xz-utils openssh-server openssh-client iproute2 procps psmisc strace perl login passwd util-linux bc e2fsprogs pamtester python3 sudo bubblewrap"
+	[systemd-vm]="systemd systemd-sysv dbus libpam-systemd"
+	[package]="debhelper dpkg-dev fakeroot lintian rpm bash-completion"
+	[lint]="clang libclang-rt-14-dev clang-tidy cppcheck"
+)
+GROUPS_[all]="${GROUPS_[build]} ${GROUPS_[vm]} ${GROUPS_[systemd-vm]} ${GROUPS_[package]} ${GROUPS_[lint]}"
+POLICY=/usr/sbin/policy-rc.d
+MARK="written by confine's tools/deps.sh while apt runs"
+
+say() { echo "deps: $*" >&2; }
+die() { say "$*"; exit 1; }
+
+mode=install
+case "${1:-}" in
+--check) mode=check; shift ;;
+--dry-run) mode=dry-run; shift ;;
+esac
+[ $# -gt 0 ] || die "usage: $0 [--check | --dry-run] GROUP|PACKAGE... (groups: ${!GROUPS_[*]})"
+want=()
+for a in "$@"; do
+	if [ -n "${GROUPS_[$a]+x}" ]; then
+		read -ra p <<<"${GROUPS_[$a]}"
+		want+=("${p[@]}")
+	else
+		want+=("$a")
+	fi
+done
+
+command -v dpkg-query >/dev/null ||
+	die "not a Debian system (no dpkg-query): install the equivalents of: ${want[*]} (the Makefile's deps target names Fedora's)"
+
+# What is not installed ("ii"): dpkg-query is silent about packages it never saw.
+missing() {
+	local installed
+	# (exits 1 when it knows a package not at all: that is an answer, not an error)
+	installed=$({ dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' "$@" 2>/dev/null || true; } |
+		awk '$1 == "ii" { print $2 }')
+	local p
+	for p in "$@"; do
+		grep -qxF "${p%%:*}" <<<"$installed" || echo "$p"
+	done | sort -u
+}
+mapfile -t miss < <(missing "${want[@]}")
+[ ${#miss[@]} -eq 0 ] && exit 0
+
+if [ "$mode" = check ]; then
+	say "missing Debian packages: ${miss[*]}"
+	exit 1
+fi
+if [ "$(id -u)" != 0 ] && [ "$mode" = install ]; then
+	say "these Debian packages are missing: ${miss[*]}"
+	die "install them as root: apt-get install --no-install-recommends ${miss[*]}   (or: sudo make deps)"
+fi
+
+# The alternatives of Debian's `init` package: whatever provides /sbin/init.
+init_providers() {
+	{ apt-cache depends init 2>/dev/null | sed -n 's/^ *|\?PreDepends: *//p'; echo systemd-sysv sysvinit-core runit-init; } |
+		tr ' ' '\n' | grep -v '^$' | sort -u
+}
+
+# Simulated plan: refuses removals and a new init. Prints the packages apt would install.
+plan() {
+	local out rem new p
+	out=$(LC_ALL=C apt-get -s -q install --no-install-recommends "$@" 2>&1) ||
+		{ printf '%s\n' "$out" >&2; die "apt cannot resolve: $*"; }
+	rem=$(sed -n 's/^Remv \([^ ]*\).*/\1/p' <<<"$out" | tr '\n' ' ')
+	[ -z "$rem" ] || die "refusing: installing ${*} would remove ${rem}(an init system is replaced this way); install what you want by hand"
+	new=$(sed -n 's/^Inst \([^ ]*\).*/\1/p' <<<"$out")
+	for p in $(init_providers); do
+		grep -qxF "$p" <<<"$new" || continue
+		[ -n "$(missing "$p")" ] || continue # upgraded in place: the same init system
+		die "refusing: installing ${*} would install $p, which provides /sbin/init and would change this machine's init system (the systemd VM tests need systemd-sysv via libpam-systemd: install it yourself if that is what you want)"
+	done
+	printf '%s\n' "$new"
+}
+
+# A policy-rc.d that denies every start, restart and reload while apt runs.
+policy_saved=
+policy_put() {
+	if [ -e "$POLICY" ] && ! grep -qF "$MARK" "$POLICY"; then
+		local rc=0
+		"$POLICY" confine-deps-probe start >/dev/null 2>&1 || rc=$?
+		[ "$rc" = 101 ] && return 0 # already denies: keep it
+		mv "$POLICY" "$POLICY.confine-deps-saved"
+		policy_saved=1
+	fi
+	printf '#!/bin/sh\n# %s: no service starts.\n# Delete it if a killed run left it behind.\nexit 101\n' "$MARK" >"$POLICY.tmp"
+	chmod 0755 "$POLICY.tmp"
+	mv "$POLICY.tmp" "$POLICY"
+	trap policy_restore EXIT
+	trap 'exit 130' INT TERM
+}
+policy_restore() {
+	if [ -e "$POLICY" ] && grep -qF "$MARK" "$POLICY"; then rm -f "$POLICY"; fi
+	if [ -n "$policy_saved" ] || [ -e "$POLICY.confine-deps-saved" ]; then
+		mv "$POLICY.confine-deps-saved" "$POLICY"
+	fi
+	return 0
+}
+
+# Units and rc links enabled at boot.
+boot_links() { find /etc/systemd/system /etc/rc[2-5].d -maxdepth 2 -type l 2>/dev/null | sort; }
+
+# Disables what the install enabled: new .wants/.requires links name the unit, new rcN.d
+# S links the init script.
+undo_enables() {
+	local before=$1 after l units=() scripts=() u
+	after=$(boot_links)
+	while read -r l; do
+		[ -n "$l" ] || continue
+		case "$l" in
+		/etc/systemd/system/*.wants/* | /etc/systemd/system/*.requires/*) units+=("$(basename "$l")") ;;
+		/etc/rc[2-5].d/S*) scripts+=("$(basename "$l" | sed 's/^S[0-9]*//')") ;;
+		esac
+	done < <(comm -13 <(printf '%s\n' "$before") <(printf '%s\n' "$after"))
+	mapfile -t units < <(printf '%s\n' "${units[@]}" | grep -v '^$' | sort -u)
+	mapfile -t scripts < <(printf '%s\n' "${scripts[@]}" | grep -v '^$' | sort -u)
+	if [ ${#units[@]} -gt 0 ] && command -v systemctl >/dev/null; then
+		say "the install enabled ${units[*]} at boot: disabling (this is a build host; systemctl enable them if wanted)"
+		systemctl disable --no-reload "${units[@]}" >/dev/null 2>&1 || say "warning: systemctl disable ${units[*]} failed"
+	fi
+	for u in "${scripts[@]}"; do
+		# systemctl disable may have taken the rc links already (systemd-sysv-install)
+		ls /etc/rc[2-5].d/S[0-9][0-9]"$u" >/dev/null 2>&1 || continue
+		say "the install enabled init script $u at boot: disabling"
+		update-rc.d "$u" disable >/dev/null 2>&1 || say "warning: update-rc.d $u disable failed"
+	done
+}
+
+# A run killed before it could clean up left its policy-rc.d: put things back first.
+[ "$mode" = install ] && policy_restore
+
+say "missing: ${miss[*]}"
+if [ "$mode" = install ]; then
+	LC_ALL=C apt-get update -q >/dev/null || say "warning: apt-get update failed; trying with the package lists at hand"
+fi
+new=$(plan "${miss[@]}")
+if [ "$mode" = dry-run ]; then
+	say "would install: $(echo $new)"
+	exit 0
+fi
+
+policy_put
+links=$(boot_links)
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${miss[@]}"
+undo_enables "$links"
+policy_restore
+trap - EXIT
+mapfile -t still < <(missing "${want[@]}")
+[ ${#still[@]} -eq 0 ] || die "still missing after apt-get: ${still[*]}"
+say "installed: ${miss[*]}"
