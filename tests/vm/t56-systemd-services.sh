@@ -28,7 +28,6 @@ stop_user() {
 	return 1
 }
 ms() { local s; s=$(date +%s%N); "$@" >/dev/null 2>&1; echo $((($(date +%s%N) - s) / 1000000)); }
-median() { printf '%s\n' "$@" | sort -n | sed -n "$((($# + 1) / 2))p"; }
 SU_TRUE=(su -l guest -c true)
 
 # --- control: without the account hook the confined user gets an unconfined systemd --user
@@ -79,11 +78,9 @@ for _ in 1 2 3; do
 done
 diag "su -l guest -c true, ms under TCG, runs: without the account line, user@ to start: ${cold[*]};" \
 	"  with user@ running: ${warm[*]}; with the account line (user@ refused): ${acct[*]}"
-# A login that waited for the refused user@ (a timeout) would take longer than one that
-# waits for user@ to start; it must take less.
-[ "$(median "${acct[@]}")" -lt "$(median "${cold[@]}")" ] &&
-	ok "a confined login waits for no user manager: median $(median "${acct[@]}") ms < $(median "${cold[@]}") ms with user@ starting" ||
-	not_ok "a confined login with user@ refused is slower than one starting it: ${acct[*]} vs ${cold[*]}"
+# Timing is bench/'s business (ratios, never asserted here): the functional facts above
+# (user@ failed at the PAM step, pam_systemd got its session) say no login waited for a
+# timeout; the figures are printed for the record.
 
 start_test_sshd guest plain
 out=$($SSH guest@127.0.0.1 'echo host=$(hostname); echo cg=$(cat /proc/self/cgroup)' 2>&1)
