@@ -101,7 +101,7 @@ wait_for guest_pid1 || die "guest's session did not start"
 p1=$(guest_pid1)
 assert_eq "$(grep -c /run/confine/homes/g2 /proc/self/mountinfo)" 1 "control: the host has g2's home mounted"
 assert_eq "$(grep /run/confine /proc/$p1/mountinfo)" "" "inside guest's session while g2 is logged in: no mount of /run/confine (no other user's home, nothing says who is logged in)"
-pkill -u g2 -x sleep; wait $g2s 2>/dev/null
+pkill -KILL -u g2 -x sleep; wait $g2s 2>/dev/null
 wait_for sh -c '! grep -q /run/confine/homes/g2 /proc/self/mountinfo'
 assert_eq "$(grep /run/confine /proc/$p1/mountinfo)" "" "inside guest's session after g2 logged out: no mount of /run/confine"
 
@@ -153,7 +153,7 @@ else
 	ok "max_duration holds after ^Z: the session ended after ${el}s (limit 30s)"
 fi
 kill -CONT "$(pgrep -x su)" 2>/dev/null
-kill $scr 2>/dev/null; pkill -f 'sleep 900'; wait $scr 2>/dev/null
+kill $scr 2>/dev/null; pkill -KILL -f 'sleep 900'; wait $scr 2>/dev/null
 exec 3>&-
 cp /tmp/t31.conf /etc/confine/confine.conf
 wait_for no_sessions || not_ok "sessions left at the end: $(ls /run/confine/sessions)"

@@ -72,7 +72,9 @@ assert_contains "$sessions" "guest" "su: logind still lists the session"
 sid=$(loginctl list-sessions --no-legend | awk '$3 == "guest" {print $1; exit}')
 assert_eq "$(systemctl show "session-$sid.scope" -p ActiveState --value)" active "su: the logind session scope is active"
 assert_eq "$(ls -d /sys/fs/cgroup/confine 2>/dev/null)" "" "nothing written outside the delegated scope (no cgroupfs root)"
-pkill -u guest -x sleep
+# SIGKILL: the sleep is PID 1 of the sandbox (bash -c execs its last command), which
+# ignores SIGTERM sent from outside its PID namespace.
+pkill -KILL -u guest -x sleep
 wait $S
 wait_no_scopes && ok "su: after logout the scope is gone" || not_ok "su: scope left: $(scopes)"
 assert_eq "$(systemctl show "$unit" -p LoadState --value)" not-found "su: the unit is unloaded"
