@@ -11,6 +11,7 @@
  */
 #include <fcntl.h>
 #include <libgen.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -47,6 +48,18 @@ static _Noreturn void refuse(const char *fmt, ...)
 }
 
 /*
+ * A regular file opened read-only that the user may write: inside, /proc/self/fd/N reopens
+ * it with the user's permissions on the host's mount, which is read-write, not through the
+ * sandbox's read-only copy (a caller who can read ~guest/.bashrc hands it in as fd 1, and
+ * the session overwrites the real home). faccessat checks the real uid and groups: the
+ * user's, not our setuid root.
+ */
+static bool reopens_writable(int fd, int fl)
+{
+	return (fl & O_ACCMODE) == O_RDONLY && faccessat(fd, "", W_OK, AT_EMPTY_PATH) == 0;
+}
+
+/*
  * What a login program may hand us as fds 0-2: a terminal, pipe, socket, character device
  * or regular file. A directory, or any O_PATH handle, would lead out of the sandbox:
  * /proc/self/fd/N walks back into the host's writable mount tree from inside. (Through the
@@ -69,6 +82,9 @@ static void check_std_fds(void)
 		else if (!S_ISCHR(st.st_mode) && !S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode) &&
 			 !S_ISREG(st.st_mode))
 			what = S_ISBLK(st.st_mode) ? "a block device" : "not a file, pipe or socket";
+		else if (S_ISREG(st.st_mode) && reopens_writable(fd, fl))
+			what = "a read-only handle of a file the user may write (reopened through "
+			       "/proc/self/fd it would be writable on the host)";
 		if (what)
 			refuse("refusing: fd %d is %s; a confined session accepts only a terminal, "
 			       "pipe, socket, character device or regular file as fds 0-2",
