@@ -4,7 +4,8 @@
 # on a pty, progs/su_pty.py). Each attack is first shown to work without confine's measure
 # (the control), then to fail against confine:
 #   1. a read-only fd 0-2 of a file the user may write, reopened writable through
-#      /proc/self/fd/N on the host's read-write mount (the real home overwritten)
+#      /proc/self/fd/N on the host's read-write mount (the real home overwritten), or of a
+#      file the user owns (fchmod through the fd, on the host's mount)
 #   2. confine-shell listed in /etc/shells: su -s runs another shell, unconfined
 #   3. /etc/ssh/sshrc: sshd runs it with /bin/sh, as the user, unconfined
 #   4. resource limits set before su against the setuid confine-shell: confined or refused,
@@ -41,9 +42,20 @@ su -l guest -c "echo direct >$F" </dev/null
 assert_eq "$(cat $F)" original "control: inside, writing the file by its path changes only the session's layer"
 out=$(su_as_plain --fd1 "ro:$F" -- guest -c 'echo pwned >/proc/self/fd/1; echo RAN-T35 >&2'); rc=$?
 assert_ne "$rc" 0 "fd 1 a read-only handle of a file guest may write: the login is refused"
-assert_contains "$out" "fd 1 is a read-only handle of a file the user may write" "and the message says why"
+assert_contains "$out" "fd 1 is a file the user owns or may write" "and the message says why"
 assert_not_contains "$out" "RAN-T35" "no command ran"
 assert_eq "$(cat $F)" original "the real home's file is unchanged"
+# A file guest owns but may not write (0444): the owner may fchmod it through a read-only fd,
+# on the host's mount, even to a setuid program of guest's for anyone outside to run.
+R=/home/guest/t35-readonly
+echo original >$R && chown guest: $R && chmod 444 $R
+$AS_GUEST python3 -c 'import os; os.fchmod(3, 0o4755)' 3<$R
+assert_eq "$(stat -c %a $R)" 4755 "control: the owner sets setuid on its file through a read-only fd"
+chmod 444 $R
+out=$(su_as_plain --fd1 "ro:$R" -- guest -c 'python3 -c "import os; os.fchmod(1, 0o4755)"; echo RAN-T35 >&2'); rc=$?
+assert_ne "$rc" 0 "fd 1 a read-only handle of a 0444 file guest owns: the login is refused"
+assert_not_contains "$out" "RAN-T35" "no command ran"
+assert_eq "$(stat -c %a $R)" 444 "its mode is unchanged"
 out=$(su_as_plain --fd1 ro:/etc/hostname -- guest -c 'echo ran-$(hostname) >&2')
 assert_contains "$out" "ran-confine" "fd 1 a read-only handle of a file guest may not write (/etc/hostname): confined login works"
 check_fails "the same from root (fd 0 < a file guest may write): refused too (no way to tell who opened it)" \
