@@ -94,6 +94,7 @@ check-unit: $(UNIT_TESTS) $(B)/pam_confine.so $(B)/pam_confine_test.so $(PAM_TES
 VM_TESTS    := tests/vm/t00-smoke.sh tests/vm/t10-run.sh tests/vm/t20-login.sh \
                tests/vm/t25-enroll.sh tests/vm/t30-security.sh tests/vm/t31-escape.sh \
                tests/vm/t32-seccomp.sh tests/vm/t33-services.sh tests/vm/t34-persistent.sh \
+               tests/vm/t35-attack.sh \
                tests/vm/t50-limits.sh
 # The functional suites, run again with sanitized builds (t30 alone takes ~16 min under TCG).
 VM_SAN_TESTS := tests/vm/t10-run.sh tests/vm/t20-login.sh

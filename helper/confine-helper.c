@@ -38,6 +38,9 @@
 #include "users.h"
 #include "util.h"
 
+/* The system-wide rc file sshd runs with /bin/sh before the session (OpenSSH, fixed path). */
+#define SSHD_SYSTEM_RC "/etc/ssh/sshrc"
+
 static bool name_ok(const char *s)
 {
 	return s[0] && s[0] != '.' && !strchr(s, '/') && strlen(s) < 64;
@@ -608,6 +611,31 @@ static int refuse_service(const struct confine_config *c, const struct confine_r
 }
 
 /*
+ * Host settings under which a login program runs something of the user's other than the
+ * login shell, unconfined, although PAM opened a confined session: su honours -s (and -m's
+ * SHELL) for a target whose shell is listed in /etc/shells, and sshd runs /etc/ssh/sshrc
+ * with /bin/sh, as the user, with the session's environment (~/.pam_environment), before
+ * the shell. Returns a description of the first one found, or NULL.
+ */
+static const char *unconfined_path(const char *service)
+{
+	const char *sh;
+	bool listed = false;
+
+	setusershell();
+	while ((sh = getusershell()))
+		if (streq(sh, CONFINE_SHELL_PATH))
+			listed = true;
+	endusershell();
+	if (listed)
+		return CONFINE_SHELL_PATH " is listed in /etc/shells (su -s would run another "
+		       "shell, unconfined): remove it";
+	if (streq(service, "sshd") && access(SSHD_SYSTEM_RC, F_OK) == 0)
+		return SSHD_SYSTEM_RC " exists (sshd runs it unconfined, as the user): remove it";
+	return NULL;
+}
+
+/*
  * The account check (pam_sm_acct_mgmt): may this service start a session for the user at
  * all? Refuses a matched user on a service not in the profile's services before the service
  * does anything as the user: systemd-user, cron and atd include no session module of ours.
@@ -672,6 +700,15 @@ static int do_open(const char *user, const char *service, const char *tty, const
 			"refusing the session of '%s' (rule at %s:%d, profile %s): its login "
 			"shell is '%s', not " CONFINE_SHELL_PATH,
 			user, c->path, rule->line, p->name, pw->pw_shell);
+		ret = CONFINE_HELPER_DENIED;
+		goto out;
+	}
+	/* A host where the login program runs something else unconfined: fail closed. */
+	const char *hole = unconfined_path(service);
+	if (hole) {
+		log_msg(LOG_ERR, "refusing the session of '%s' (profile %s): %s", user, p->name,
+			hole);
+		printf("confine: login refused: this host would not confine it: %s\n", hole);
 		ret = CONFINE_HELPER_DENIED;
 		goto out;
 	}

@@ -11,6 +11,7 @@
  */
 #include <fcntl.h>
 #include <libgen.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -47,6 +48,21 @@ static _Noreturn void refuse(const char *fmt, ...)
 }
 
 /*
+ * A regular file the user owns, or may write but got read-only: the fd is on the host's
+ * mount, read-write, not the sandbox's read-only copy. The owner may fchmod it through the
+ * fd (even 0444 to 4755: a setuid program of theirs for anyone outside to run), and
+ * /proc/self/fd/N reopens it with the user's permissions (a caller who can read
+ * ~guest/.bashrc hands it in, the session overwrites the real home). faccessat checks the
+ * real uid and groups: the user's, not our setuid root.
+ */
+static bool file_escapes(int fd, int fl, const struct stat *st)
+{
+	if (st->st_uid == getuid())
+		return true;
+	return (fl & O_ACCMODE) == O_RDONLY && faccessat(fd, "", W_OK, AT_EMPTY_PATH) == 0;
+}
+
+/*
  * What a login program may hand us as fds 0-2: a terminal, pipe, socket, character device
  * or regular file. A directory, or any O_PATH handle, would lead out of the sandbox:
  * /proc/self/fd/N walks back into the host's writable mount tree from inside. (Through the
@@ -69,6 +85,9 @@ static void check_std_fds(void)
 		else if (!S_ISCHR(st.st_mode) && !S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode) &&
 			 !S_ISREG(st.st_mode))
 			what = S_ISBLK(st.st_mode) ? "a block device" : "not a file, pipe or socket";
+		else if (S_ISREG(st.st_mode) && file_escapes(fd, fl, &st))
+			what = "a file the user owns or may write (through the fd it could be "
+			       "changed on the host; give its contents through a pipe)";
 		if (what)
 			refuse("refusing: fd %d is %s; a confined session accepts only a terminal, "
 			       "pipe, socket, character device or regular file as fds 0-2",
