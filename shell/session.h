@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Session records under /run/confine (root-owned, written only by confine-helper).
+ * Session records under /run/confine (root-owned, written only by confine-helper), the
+ * reading side (shell/session-read.c), linked into the setuid confine-shell.
  *
  * A PAM session is named after the process that opened it, the login program's process
  * that called pam_open_session: "<pid>-<start time>". Both are kernel facts (a pid
@@ -52,10 +53,13 @@ int proc_parent(pid_t pid, pid_t *ret);
 /* Formats the session id of a caller process. */
 int session_id(pid_t pid, char *buf, size_t len);
 
-/* Writes (atomically) / reads / removes a record by sid. read: -ENOENT if none. */
-int session_write(const struct session_record *r);
+/* A session id as session_id() formats it: digits and '-', shorter than CONFINE_SID_MAX. */
+bool session_sid_valid(const char *sid);
+
+/* Reads a record by sid (only a root-owned regular file counts): 0, -ENOENT if none,
+ * -EPERM, -EFBIG or -EINVAL for one that is not root's or not a record. (Writing and
+ * removing records is the helper's: helper/session-store.h.) */
 int session_read(const char *sid, struct session_record *r);
-int session_remove(const char *sid);
 
 #define SESSION_RECORD_MAX 8192 /* bytes: a record is far smaller (its fields are bounded) */
 #define SESSION_LINE_MAX   1024 /* longer lines are split, each piece parsed as a line */

@@ -34,5 +34,6 @@ int error_set_errno(struct error *err, int code, const char *fmt, ...)
 /* Puts "context: " before the message; returns err's code. */
 int error_prefix(struct error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* The message; never empty, even for an error filled by something else than error_set. */
+/* The message; never empty: an error with a code but no text (filled by something else
+ * than error_set) names its code, one with neither says that nothing was recorded. */
 const char *error_msg(const struct error *err);

@@ -23,7 +23,6 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
@@ -35,33 +34,32 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#include "cgroup.h"
+#include "duration.h"
+#include "error.h"
+#include "fs.h"
 #include "log.h"
-#include "home.h"
 #include "mountapi.h"
 #include "protocol.h"
 #include "sandbox.h"
 #include "seccomp.h"
 #include "session-procs.h"
 #include "session.h"
-#include "units.h"
 #include "util.h"
 
 struct sync_msg {
 	int err;	/* negative errno */
 	int exit_code;	/* what the sandbox should exit with */
-	char text[240];
+	char text[ERROR_MSG_MAX];
 };
 
-static void report(int sock, int err, int code, const char *fmt, ...)
+/* Sends err to the outer parent (the one report of this sandbox) and exits with code. */
+static _Noreturn void fail(int sock, struct error *err, int code)
 {
-	struct sync_msg m = {.err = err, .exit_code = code};
-	va_list ap;
+	struct sync_msg m = {.err = err->code < 0 ? err->code : -EIO, .exit_code = code};
 
-	va_start(ap, fmt);
-	vsnprintf(m.text, sizeof(m.text), fmt, ap);
-	va_end(ap);
+	snprintf(m.text, sizeof(m.text), "%s", error_msg(err));
 	(void)!write(sock, &m, sizeof(m));
+	_exit(code);
 }
 
 static const int relayed[] = {SIGHUP, SIGTERM, SIGINT, SIGQUIT};
@@ -180,17 +178,20 @@ static int loopback_up(void)
 	return 0;
 }
 
-static int mount_tmpfs(const char *where, uint64_t size, const char *mode, unsigned long flags)
+static int mount_tmpfs(const char *where, uint64_t size, const char *mode, unsigned long flags,
+		       struct error *err)
 {
 	char opts[96];
 
 	snprintf(opts, sizeof(opts), "size=%llu,nr_inodes=%llu,mode=%s", (unsigned long long)size,
 		 (unsigned long long)(size / 4096 > 1024 ? size / 4096 : 1024), mode);
-	return mount("tmpfs", where, "tmpfs", flags, opts) < 0 ? negerrno() : 0;
+	if (mount("tmpfs", where, "tmpfs", flags, opts) < 0)
+		return error_set_errno(err, negerrno(), "cannot mount %s", where);
+	return 0;
 }
 
 /* A minimal /dev: a few harmless nodes, a private devpts, /dev/shm; then read-only. */
-static int setup_dev(const struct confine_profile *p, const char **what)
+static int setup_dev(const struct sandbox_spec *s, struct error *err)
 {
 	static const struct {
 		const char *name;
@@ -202,143 +203,150 @@ static int setup_dev(const struct confine_profile *p, const char **what)
 					 {"ptmx", "pts/ptmx"}};
 	int r;
 
-	*what = "mount tmpfs on /dev";
-	if ((r = mount_tmpfs("/dev", 1 << 20, "0755", MS_NOSUID | MS_NOEXEC)) < 0)
-		return r;
-	*what = "create /dev nodes";
+	if ((r = mount_tmpfs("/dev", 1 << 20, "0755", MS_NOSUID | MS_NOEXEC, err)) < 0)
+		return error_set_errno(err, r, "cannot mount tmpfs on /dev");
 	/* Root may mknod here; the user never can (no CAP_MKNOD, and /dev ends up read-only). */
 	for (size_t i = 0; i < ELEMENTSOF(nodes); i++) {
 		char path[32];
 		snprintf(path, sizeof(path), "/dev/%s", nodes[i].name);
-		if (mknod(path, S_IFCHR | 0666, makedev(nodes[i].maj, nodes[i].min)) < 0)
-			return negerrno();
-		if (chmod(path, 0666) < 0) /* the umask must not narrow it */
-			return negerrno();
+		if (mknod(path, S_IFCHR | 0666, makedev(nodes[i].maj, nodes[i].min)) < 0 ||
+		    chmod(path, 0666) < 0) /* the umask must not narrow it */
+			return error_set_errno(err, negerrno(), "cannot create /dev nodes");
 	}
 	for (size_t i = 0; i < ELEMENTSOF(links); i++) {
 		char path[32];
 		snprintf(path, sizeof(path), "/dev/%s", links[i][0]);
 		if (symlink(links[i][1], path) < 0)
-			return negerrno();
+			return error_set_errno(err, negerrno(), "cannot create /dev nodes");
 	}
 	if (mkdir("/dev/pts", 0755) < 0 || mkdir("/dev/shm", 01777) < 0)
-		return negerrno();
-	*what = "mount devpts";
+		return error_set_errno(err, negerrno(), "cannot create /dev nodes");
 	/* A new devpts instance: the sandbox sees only its own ptys, never the host's. */
 	if (mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
 		  "newinstance,ptmxmode=0666,mode=0620") < 0)
-		return negerrno();
-	*what = "mount /dev/shm";
-	if ((r = mount_tmpfs("/dev/shm", p->tmp_size, "1777", MS_NOSUID | MS_NODEV)) < 0)
+		return error_set_errno(err, negerrno(), "cannot mount devpts");
+	if ((r = mount_tmpfs("/dev/shm", s->tmp_size, "1777", MS_NOSUID | MS_NODEV, err)) < 0)
 		return r;
-	*what = "remount /dev read-only";
 	if (mount(NULL, "/dev", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NOEXEC,
 		  NULL) < 0)
-		return negerrno();
+		return error_set_errno(err, negerrno(), "cannot remount /dev read-only");
 	return 0;
 }
 
-/* Everything the inner child does before exec; returns 0 or -errno with *what set. */
-static int inner_setup(const struct sandbox_spec *s, const char **what)
+/* The host's tree read-only, and the kernel's views of this sandbox: /proc, /sys, cgroupfs. */
+static int inner_system_mounts(const struct sandbox_spec *s, struct error *err)
 {
-	_cleanup_close_ int target = -1;
-	char run_user[64];
-	int r;
-
 	/*
 	 * Everything of the host is read-only in here (our private mount tree only): the
 	 * session can write its home, /tmp, /var/tmp, /dev/shm and /run/user, nothing that
-	 * would outlive it or reach other users (/var/tmp, /var/mail, ...).
+	 * would outlive it or reach other users (/var/tmp, /var/mail, ...). nosuid, nodev: a
+	 * second layer beside no_new_privs, whatever the host mounts allow.
 	 */
-	*what = "make the host's mounts read-only, nosuid and nodev";
-	/* nosuid, nodev: a second layer beside no_new_privs, whatever the host mounts allow. */
 	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
 					    MOUNT_ATTR_NODEV};
 	if (syscall(SYS_mount_setattr, AT_FDCWD, "/", AT_RECURSIVE, &ro, sizeof(ro)) < 0)
-		return negerrno();
+		return error_set_errno(err, negerrno(),
+				       "cannot make the host's mounts read-only, nosuid and nodev");
 	/* A /proc of this PID namespace: the user sees only sandbox processes. */
-	*what = "mount /proc";
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-		return negerrno();
-	/* A fresh read-only sysfs for this network namespace, cgroupfs rooted at the session. */
-	*what = "mount /sys";
+		return error_set_errno(err, negerrno(), "cannot mount /proc");
 	/*
 	 * Read-only sysfs without the host's submounts (debugfs, securityfs, bpf, ...). A new
 	 * network namespace needs a fresh sysfs (its /sys/class/net); with net = "host" the
 	 * kernel would hand back the host's superblock and refuse, so bind its root instead.
 	 */
-	if (s->profile->net == NET_HOST ? mount("/sys", "/sys", NULL, MS_BIND, NULL) < 0
-					 : mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-						 NULL) < 0)
-		return negerrno();
+	if (s->net == SANDBOX_NET_HOST ? mount("/sys", "/sys", NULL, MS_BIND, NULL) < 0
+				       : mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+					       NULL) < 0)
+		return error_set_errno(err, negerrno(), "cannot mount /sys");
 	if (mount(NULL, "/sys", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		  NULL) < 0)
-		return negerrno();
-	*what = "mount /sys/fs/cgroup";
+		return error_set_errno(err, negerrno(), "cannot mount /sys");
+	/* cgroupfs rooted at the session (the cgroup namespace), read-only. */
 	if (mount("cgroup2", "/sys/fs/cgroup", "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0 ||
 	    mount(NULL, "/sys/fs/cgroup", NULL,
 		  MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-		return negerrno();
-	if ((r = setup_dev(s->profile, what)) < 0)
-		return r;
-	*what = "mount /tmp";
-	if ((r = mount_tmpfs("/tmp", s->profile->tmp_size, "1777", MS_NOSUID | MS_NODEV)) < 0)
-		return r;
-	*what = "mount /var/tmp";
-	if ((r = mount_tmpfs("/var/tmp", s->profile->tmp_size, "1777", MS_NOSUID | MS_NODEV)) < 0)
+		return error_set_errno(err, negerrno(), "cannot mount /sys/fs/cgroup");
+	return 0;
+}
+
+/* The session's own writable places: /tmp, /var/tmp, an empty /run with /run/user/UID. */
+static int inner_tmp_mounts(const struct sandbox_spec *s, struct error *err)
+{
+	char run_user[64];
+	int r;
+
+	if ((r = mount_tmpfs("/tmp", s->tmp_size, "1777", MS_NOSUID | MS_NODEV, err)) < 0 ||
+	    (r = mount_tmpfs("/var/tmp", s->tmp_size, "1777", MS_NOSUID | MS_NODEV, err)) < 0)
 		return r;
 	/* Hide the host's /run (its sockets: D-Bus, systemd, ...) and give the user a runtime dir. */
-	*what = "mount /run";
-	if ((r = mount_tmpfs("/run", 1 << 20, "0755", MS_NOSUID | MS_NODEV | MS_NOEXEC)) < 0)
+	if ((r = mount_tmpfs("/run", 1 << 20, "0755", MS_NOSUID | MS_NODEV | MS_NOEXEC, err)) < 0)
 		return r;
 	snprintf(run_user, sizeof(run_user), "/run/user/%u", (unsigned)s->creds.uid);
 	if (mkdir("/run/user", 0755) < 0 || mkdir(run_user, 0700) < 0 ||
 	    chown(run_user, s->creds.uid, s->creds.gid) < 0)
-		return negerrno();
-
-	/* The home directory, opened without following links (the user may be renaming
-	 * components of its path on the host right now). */
-	*what = "open the home directory";
-	target = open_dir_nofollow(AT_FDCWD, s->home);
-	if (target < 0)
-		return target;
-	if (s->home_fd >= 0) {
-		/* Place the prepared home by fd onto that very directory. */
-		*what = "mount the home";
-		if (sys_move_mount(s->home_fd, "", target, "",
-				   MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-			return negerrno();
-	}
-	/* Enter it by fd, never by name: a path walk here, as root, could follow a symlink
-	 * swapped in meanwhile and start the user in a directory they could not reach. */
-	*what = "enter the home directory";
-	if (fchdir(s->home_fd >= 0 ? s->home_fd : target) < 0)
-		return negerrno();
-	umask(022);
-	*what = "drop privileges";
-	if ((r = privs_drop(&s->creds)) < 0)
-		return r;
-	/* The uid change cleared the parent-death signal: arm it again, then make sure the
-	 * namespaced parent did not die in between (getppid() is 0 for PID 1 either way). */
-	*what = "watch the namespaced parent";
-	struct pollfd pp = {.fd = s->parent_pidfd, .events = POLLIN};
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
-		return negerrno();
-	if (poll(&pp, 1, 0) != 0)
-		return -ESRCH;
-	/* A fresh, anonymous session keyring: nothing of the login program's keys leaks in. */
-	*what = "create a session keyring";
-	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0)
-		return negerrno();
-	*what = "install the seccomp filter";
-	if ((r = seccomp_install()) < 0)
-		return r;
+		return error_set_errno(err, negerrno(), "cannot mount /run");
 	return 0;
 }
 
-static _Noreturn void inner_child(const struct sandbox_spec *s, int sock)
+/* The home placed and entered, by fd. */
+static int inner_home(const struct sandbox_spec *s, int home_fd, struct error *err)
 {
-	const char *what = "set up";
+	/* The home directory, opened without following links (the user may be renaming
+	 * components of its path on the host right now). */
+	_cleanup_close_ int target = open_dir_nofollow(AT_FDCWD, s->home);
+
+	if (target < 0)
+		return error_set_errno(err, target, "cannot open the home directory");
+	/* Place the prepared home by fd onto that very directory. */
+	if (home_fd >= 0 && sys_move_mount(home_fd, "", target, "",
+					   MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return error_set_errno(err, negerrno(), "cannot mount the home");
+	/* Enter it by fd, never by name: a path walk here, as root, could follow a symlink
+	 * swapped in meanwhile and start the user in a directory they could not reach. */
+	if (fchdir(home_fd >= 0 ? home_fd : target) < 0)
+		return error_set_errno(err, negerrno(), "cannot enter the home directory");
+	return 0;
+}
+
+/* The way out of root, for good; after it nothing here is privileged. */
+static int inner_drop(const struct sandbox_spec *s, int parent_pidfd, struct error *err)
+{
+	struct pollfd pp = {.fd = parent_pidfd, .events = POLLIN};
+	int r;
+
+	umask(022);
+	if ((r = privs_drop(&s->creds, err)) < 0)
+		return r;
+	/* The uid change cleared the parent-death signal: arm it again, then make sure the
+	 * namespaced parent did not die in between (getppid() is 0 for PID 1 either way). */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		return error_set_errno(err, negerrno(), "cannot watch the namespaced parent");
+	if (poll(&pp, 1, 0) != 0)
+		return error_set_errno(err, -ESRCH, "cannot watch the namespaced parent");
+	/* A fresh, anonymous session keyring: nothing of the login program's keys leaks in. */
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0)
+		return error_set_errno(err, negerrno(), "cannot create a session keyring");
+	/* Last: the filter refuses some of the calls above. */
+	return seccomp_install(err);
+}
+
+/* Everything the inner child does before exec; returns 0 or -errno with err filled. */
+static int inner_setup(const struct sandbox_spec *s, int home_fd, int parent_pidfd,
+		       struct error *err)
+{
+	int r;
+
+	if ((r = inner_system_mounts(s, err)) < 0 || (r = setup_dev(s, err)) < 0 ||
+	    (r = inner_tmp_mounts(s, err)) < 0 || (r = inner_home(s, home_fd, err)) < 0)
+		return r;
+	return inner_drop(s, parent_pidfd, err);
+}
+
+static _Noreturn void inner_child(const struct sandbox_spec *s, int home_fd, int parent_pidfd,
+				  int sock)
+{
+	struct error err = ERROR_INIT;
 	int r;
 
 	(void)prctl(PR_SET_NAME, "confine:[init]");
@@ -347,129 +355,116 @@ static _Noreturn void inner_child(const struct sandbox_spec *s, int sock)
 	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != 0)
 		_exit(SANDBOX_EXIT_SETUP);
-	r = inner_setup(s, &what);
-	if (r < 0) {
-		report(sock, r, SANDBOX_EXIT_SETUP, "cannot %s: %s", what, strerror(-r));
-		_exit(SANDBOX_EXIT_SETUP);
-	}
+	if (inner_setup(s, home_fd, parent_pidfd, &err) < 0)
+		fail(sock, &err, SANDBOX_EXIT_SETUP);
 	/* Nothing of ours leaks into the program: only 0-2 stay open across exec. */
 	(void)syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
 	execve(s->path, s->argv, s->envp);
-	r = errno;
-	report(sock, -r, r == ENOENT ? SANDBOX_EXIT_NOENT : SANDBOX_EXIT_NOEXEC, "cannot run %s: %s",
-	       s->path, strerror(r));
-	_exit(r == ENOENT ? SANDBOX_EXIT_NOENT : SANDBOX_EXIT_NOEXEC);
+	r = negerrno();
+	error_set_errno(&err, r, "cannot run %s", s->path);
+	fail(sock, &err, r == -ENOENT ? SANDBOX_EXIT_NOENT : SANDBOX_EXIT_NOEXEC);
 }
 
-static _Noreturn void ns_parent(const struct sandbox_spec *spec, int sock, int sfd, pid_t outer)
+/* Joins the leaf cgroup (writes "0", this process, to its cgroup.procs). */
+static int cgroup_join(int leaf_fd)
 {
-	struct sandbox_spec copy = *spec, *s = &copy;
-	const struct confine_profile *p = s->profile;
-	int lock = -1; /* persistent upper lock, held until this process exits */
-	int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP | CLONE_NEWPID;
-	struct sync_msg unused;
-	bool got = false;
-	pid_t child;
-	int r, st;
+	_cleanup_close_ int fd = openat(leaf_fd, "cgroup.procs", O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
 
-	(void)prctl(PR_SET_NAME, "confine:[ns]");
-	/* Dies with the outer parent, so a killed supervisor never leaves a live sandbox. */
-	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != outer) /* it died before the prctl took effect */
-		_exit(SANDBOX_EXIT_SETUP);
+	if (fd < 0 || write(fd, "0", 1) != 1)
+		return negerrno();
+	return 0;
+}
+
+/* The namespaced parent's privileged steps, before anything of the user exists. */
+static int ns_enter(const struct sandbox_spec *s, struct error *err)
+{
+	int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP | CLONE_NEWPID;
+	int r;
 
 	/* Join the session cgroup first: the cgroup namespace is rooted where we are. */
-	if (s->cgroup_fd >= 0 && (r = cgroup_attach(s->cgroup_fd, 0)) < 0) {
-		report(sock, r, SANDBOX_EXIT_SETUP, "cannot join the session cgroup: %s",
-		       strerror(-r));
-		_exit(SANDBOX_EXIT_SETUP);
-	}
-	/* Asked-for isolation we cannot give yet must not be silently skipped: fail closed. */
-	if (p->user_ns) {
-		report(sock, -ENOTSUP, SANDBOX_EXIT_SETUP,
-		       "profile %s: user_ns = true is not supported yet", p->name);
-		_exit(SANDBOX_EXIT_SETUP);
-	}
-	if (p->net == NET_NONE)
+	if (s->cgroup_fd >= 0 && (r = cgroup_join(s->cgroup_fd)) < 0)
+		return error_set_errno(err, r, "cannot join the session cgroup");
+	if (s->net == SANDBOX_NET_NONE)
 		flags |= CLONE_NEWNET;
 	/* New namespaces for everything but users (see config user_ns). */
-	if (unshare(flags) < 0) {
-		r = negerrno();
-		report(sock, r, SANDBOX_EXIT_SETUP, "cannot unshare namespaces: %s", strerror(-r));
-		_exit(SANDBOX_EXIT_SETUP);
-	}
+	if (unshare(flags) < 0)
+		return error_set_errno(err, negerrno(), "cannot unshare namespaces");
 	/*
 	 * Private, not slave: our mounts never reach the host, and the host's later mounts
 	 * (automounts, USB disks) never reach us, where they would keep the host's flags
 	 * (read-write, suid) instead of the read-only, nosuid, nodev of everything else.
 	 */
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
-		r = negerrno();
-		report(sock, r, SANDBOX_EXIT_SETUP, "cannot make / a private mount: %s",
-		       strerror(-r));
-		_exit(SANDBOX_EXIT_SETUP);
-	}
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return error_set_errno(err, negerrno(), "cannot make / a private mount");
 	/*
 	 * Our copy of confine's run dir holds every logged-in user's home: detach it (the
 	 * session's own home is a clone taken before), so no other home stays pinned in here
 	 * after its user logged out, and mountinfo does not tell who is logged in.
 	 */
 	if (umount2(CONFINE_RUN_DIR, MNT_DETACH | UMOUNT_NOFOLLOW) < 0 && errno != EINVAL &&
-	    errno != ENOENT) {
-		r = negerrno();
-		report(sock, r, SANDBOX_EXIT_SETUP, "cannot detach %s: %s", CONFINE_RUN_DIR,
-		       strerror(-r));
-		_exit(SANDBOX_EXIT_SETUP);
-	}
-	if (sethostname(p->hostname, strlen(p->hostname)) < 0) {
-		r = negerrno();
-		report(sock, r, SANDBOX_EXIT_SETUP, "cannot set the hostname: %s", strerror(-r));
-		_exit(SANDBOX_EXIT_SETUP);
-	}
-	if (p->net == NET_NONE && (r = loopback_up()) < 0) {
-		report(sock, r, SANDBOX_EXIT_SETUP, "cannot bring up lo: %s", strerror(-r));
-		_exit(SANDBOX_EXIT_SETUP);
-	}
+	    errno != ENOENT)
+		return error_set_errno(err, negerrno(), "cannot detach %s", CONFINE_RUN_DIR);
+	if (sethostname(s->hostname, strlen(s->hostname)) < 0)
+		return error_set_errno(err, negerrno(), "cannot set the hostname");
+	if (s->net == SANDBOX_NET_NONE && (r = loopback_up()) < 0)
+		return error_set_errno(err, r, "cannot bring up lo");
+	return 0;
+}
 
-	if (s->home_fd < 0 && s->home_owner) {
-		/* Build the home here, in the private mount namespace: it dies with the session. */
-		char why[200];
-		r = home_prepare(s->config, p, s->home_owner, "/tmp", &lock, why, sizeof(why));
-		if (r < 0) {
-			report(sock, r, SANDBOX_EXIT_SETUP, "cannot prepare the home %s: %s",
-			       s->home_owner->path, why);
-			_exit(SANDBOX_EXIT_SETUP);
-		}
-		s->home_fd = r;
-	}
+/* The child that becomes PID 1: default dispositions, nothing blocked, no signalfd. */
+static _Noreturn void ns_fork_child(const struct sandbox_spec *s, int home_fd, int pidfd,
+				    int sock, int sfd)
+{
+	sigset_t none;
 
-	/* PID 1 watches us through this after its uid change (see inner_setup). */
-	s->parent_pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
-	if (s->parent_pidfd < 0) {
-		r = negerrno();
-		report(sock, r, SANDBOX_EXIT_SETUP, "cannot open a pidfd: %s", strerror(-r));
+	close(sfd);
+	/* The program starts with default dispositions and nothing blocked. */
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			(void)signal(sig, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	inner_child(s, home_fd, pidfd, sock);
+}
+
+static _Noreturn void ns_parent(const struct sandbox_spec *s, int sock, int sfd, pid_t outer)
+{
+	struct error err = ERROR_INIT;
+	int lock = -1; /* a home_build lock (persistent upper), held until this process exits */
+	int home_fd = s->home_fd, pidfd, r, st;
+	struct sync_msg unused;
+	bool got = false;
+	pid_t child;
+
+	(void)prctl(PR_SET_NAME, "confine:[ns]");
+	/* Dies with the outer parent, so a killed supervisor never leaves a live sandbox. */
+	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != outer) /* it died before the prctl took effect */
 		_exit(SANDBOX_EXIT_SETUP);
+	if (ns_enter(s, &err) < 0)
+		fail(sock, &err, SANDBOX_EXIT_SETUP);
+	if (home_fd < 0 && s->home_build) {
+		/* Built here, in the private mount namespace: it dies with the session. */
+		if ((r = s->home_build(s->home_build_data, &lock, &err)) < 0)
+			fail(sock, &err, SANDBOX_EXIT_SETUP);
+		home_fd = r;
+	}
+	/* PID 1 watches us through this after its uid change (see inner_drop). */
+	pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	if (pidfd < 0) {
+		error_set_errno(&err, negerrno(), "cannot open a pidfd");
+		fail(sock, &err, SANDBOX_EXIT_SETUP);
 	}
 	child = fork();
 	if (child < 0) {
-		r = negerrno();
-		report(sock, r, SANDBOX_EXIT_SETUP, "cannot fork PID 1: %s", strerror(-r));
-		_exit(SANDBOX_EXIT_SETUP);
+		error_set_errno(&err, negerrno(), "cannot fork PID 1");
+		fail(sock, &err, SANDBOX_EXIT_SETUP);
 	}
-	if (child == 0) {
-		sigset_t none;
-		close(sfd);
-		/* The program starts with default dispositions and nothing blocked. */
-		for (int sig = 1; sig < NSIG; sig++)
-			if (sig != SIGKILL && sig != SIGSTOP)
-				(void)signal(sig, SIG_DFL);
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		inner_child(s, sock);
-	}
+	if (child == 0)
+		ns_fork_child(s, home_fd, pidfd, sock, sfd);
 	close(sock); /* from now on only PID 1 reports */
-	if (s->home_fd >= 0)
-		close(s->home_fd); /* PID 1 holds the home now; the lock stays with us */
+	if (home_fd >= 0)
+		close(home_fd); /* PID 1 holds the home now; the lock stays with us */
 	st = wait_relaying(child, sfd, -1, &unused, &got, s->grace_ms, s);
 	_exit(st < 0 ? SANDBOX_EXIT_SETUP : status_code(st));
 }
@@ -478,7 +473,7 @@ static _Noreturn void ns_parent(const struct sandbox_spec *spec, int sock, int s
  * A session without a cgroup: record the sandbox so that close can kill it. If the session
  * is closing meanwhile, end the sandbox here (close may have looked before we wrote).
  */
-static int register_sandbox(const struct sandbox_spec *s, pid_t pid)
+static int register_sandbox(const struct sandbox_spec *s, pid_t pid, struct error *err)
 {
 	unsigned long long start;
 	int r;
@@ -488,19 +483,52 @@ static int register_sandbox(const struct sandbox_spec *s, pid_t pid)
 	r = procs_register(s->procs_dirfd, pid);
 	if (r < 0 && proc_start_time(pid, &start) == 0)
 		procs_kill_sandbox(pid, start);
-	return r;
+	if (r == -ESTALE)
+		return error_set(err, r, "the session is closing");
+	if (r < 0)
+		return error_set(err, r, "cannot register the sandbox");
+	return 0;
 }
 
-int sandbox_run(const struct sandbox_spec *s, int *ret_status, char *err, size_t errlen)
+/* The outer parent: waits for the sandbox (pid) and turns how it ended into the result. */
+static int outer_wait(const struct sandbox_spec *s, pid_t pid, int sfd, int sock,
+		      int *ret_status, struct error *err)
+{
+	struct sync_msg msg = {0};
+	bool got = false;
+	int st, r;
+
+	r = register_sandbox(s, pid, err);
+	/* No limit here: the namespaced parent keeps it; SIGHUP reaches us only relayed. */
+	uint64_t outer_grace = s->grace_ms + 1000 + (uint64_t)s->max_duration_grace * 1000;
+	st = wait_relaying(pid, sfd, sock, &msg, &got,
+			   outer_grace > UINT_MAX ? UINT_MAX : (unsigned)outer_grace, NULL);
+	/* The sandbox may have exited before its message was read. */
+	if (!got && recv(sock, &msg, sizeof(msg), MSG_DONTWAIT) == sizeof(msg))
+		got = true;
+	if (r < 0)
+		return r; /* registering failed: the sandbox was ended (status: setup) */
+	if (st < 0)
+		return error_set_errno(err, negerrno(), "cannot wait for the sandbox");
+	if (got) {
+		msg.text[sizeof(msg.text) - 1] = '\0';
+		*ret_status = msg.exit_code;
+		return error_set(err, msg.err < 0 ? msg.err : -EIO, "%s", msg.text);
+	}
+	*ret_status = status_code(st);
+	return 0;
+}
+
+int sandbox_run(const struct sandbox_spec *s, int *ret_status, struct error *err)
 {
 	struct sigaction old_act[ELEMENTSOF(relayed)], old_ign[ELEMENTSOF(ignored)],
 		dfl = {.sa_handler = SIG_DFL}, ign = {.sa_handler = SIG_IGN};
 	sigset_t mask, old_mask;
-	struct sync_msg msg = {0};
-	bool got = false;
-	int sp[2], sfd, st, r = 0;
-	pid_t pid;
+	int sp[2] = {-1, -1}, sfd, r;
+	pid_t pid, self = getpid();
 
+	*ret_status = SANDBOX_EXIT_SETUP;
+	*err = (struct error)ERROR_INIT;
 	sigemptyset(&mask);
 	for (size_t i = 0; i < ELEMENTSOF(relayed); i++)
 		sigaddset(&mask, relayed[i]);
@@ -511,64 +539,30 @@ int sandbox_run(const struct sandbox_spec *s, int *ret_status, char *err, size_t
 	for (size_t i = 0; i < ELEMENTSOF(ignored); i++)
 		sigaction(ignored[i], &ign, &old_ign[i]);
 	sigprocmask(SIG_BLOCK, &mask, &old_mask);
-	snprintf(err, errlen, "sandbox setup failed"); /* until a better message is known */
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 	if (sfd < 0) {
-		r = negerrno();
-		snprintf(err, errlen, "cannot create a signalfd: %s", strerror(-r));
-		goto out_sig;
-	}
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
-		r = negerrno();
-		snprintf(err, errlen, "cannot create a socket pair: %s", strerror(-r));
-		goto out_sfd;
-	}
-	pid_t self = getpid();
-	pid = fork();
-	if (pid < 0) {
-		r = negerrno();
-		snprintf(err, errlen, "cannot fork: %s", strerror(-r));
-		close(sp[1]);
-		goto out_sock;
-	}
-	if (pid == 0) {
+		r = error_set_errno(err, negerrno(), "cannot create a signalfd");
+	} else if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
+		r = error_set_errno(err, negerrno(), "cannot create a socket pair");
+	} else if ((pid = fork()) < 0) {
+		r = error_set_errno(err, negerrno(), "cannot fork");
+	} else if (pid == 0) {
 		close(sp[0]);
 		ns_parent(s, sp[1], sfd, self);
-	}
-	close(sp[1]);
-	if ((r = register_sandbox(s, pid)) < 0)
-		snprintf(err, errlen, "%s",
-			 r == -ESTALE ? "the session is closing" : "cannot register the sandbox");
-	/* No limit here: the namespaced parent keeps it; SIGHUP reaches us only relayed. */
-	uint64_t outer_grace = s->grace_ms + 1000 + (uint64_t)s->max_duration_grace * 1000;
-	st = wait_relaying(pid, sfd, sp[0], &msg, &got,
-			   outer_grace > UINT_MAX ? UINT_MAX : (unsigned)outer_grace, NULL);
-	/* The sandbox may have exited before its message was read. */
-	if (!got && recv(sp[0], &msg, sizeof(msg), MSG_DONTWAIT) == sizeof(msg))
-		got = true;
-	if (r < 0) {
-		*ret_status = SANDBOX_EXIT_SETUP; /* registering failed: the sandbox was ended */
-	} else if (st < 0) {
-		r = negerrno();
-		snprintf(err, errlen, "cannot wait for the sandbox: %s", strerror(-r));
-	} else if (got) {
-		r = msg.err < 0 ? msg.err : -EIO;
-		snprintf(err, errlen, "%s", msg.text);
-		*ret_status = msg.exit_code;
 	} else {
-		*ret_status = status_code(st);
-		if (WIFEXITED(st) && WEXITSTATUS(st) == SANDBOX_EXIT_SETUP && !got)
-			snprintf(err, errlen, "sandbox setup failed");
+		close(TAKE_FD(sp[1]));
+		r = outer_wait(s, pid, sfd, sp[0], ret_status, err);
 	}
-out_sock:
-	close(sp[0]);
-out_sfd:
-	close(sfd);
-out_sig:
+	closep(&sp[0]);
+	closep(&sp[1]);
+	closep(&sfd);
 	sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	for (size_t i = 0; i < ELEMENTSOF(relayed); i++)
 		sigaction(relayed[i], &old_act[i], NULL);
 	for (size_t i = 0; i < ELEMENTSOF(ignored); i++)
 		sigaction(ignored[i], &old_ign[i], NULL);
+	/* By construction: a failure always comes with its message. */
+	if (r < 0 && !err->code)
+		r = error_set_errno(err, r, "sandbox setup failed");
 	return r;
 }
