@@ -53,7 +53,7 @@ PAM_SRCS    := pam_module/pam_confine.c pam_module/args.c pam_module/spawn.c
 PAM_LDFLAGS := -shared -Wl,-z,defs -Wl,--version-script=pam_module/pam_confine.map -Wl,-z,relro,-z,now \
                $(LDFLAGS)
 UNIT_TESTS  := $(B)/tests/test_units $(B)/tests/test_config $(B)/tests/test_session \
-               $(B)/tests/test_seccomp $(B)/tests/test_home_image
+               $(B)/tests/test_seccomp $(B)/tests/test_home_image $(B)/tests/test_error
 
 .PHONY: all clean check check-unit check-vm check-vm-systemd install install-only install-dist deps try \
         build-deps-present
