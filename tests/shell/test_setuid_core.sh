@@ -15,7 +15,7 @@ not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
 needed=$(readelf -dW "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p' | sort)
 extra=$(printf '%s\n' "$needed" | grep -Ev '^(libc\.so\.6|libcap\.so\.2|libseccomp\.so\.2|lib(a|ub)san\.so\.[0-9]+)$')
 if [ -z "$extra" ] && printf '%s\n' "$needed" | grep -qx 'libc\.so\.6'; then
-  ok "$bin needs only libc, libcap and libseccomp: $(echo $needed)"
+  ok "$bin needs only libc, libcap and libseccomp (a sanitizer build: its runtime): $(echo $needed)"
 else
   not_ok "$bin needs only libc, libcap and libseccomp"
   printf '%s\n' "$needed" | sed 's/^/#   NEEDED: /'
