@@ -32,7 +32,6 @@
 #define ENV_MAX	       512
 #define GRACE_MS       2000 /* from a relayed hangup to the kill of the session's PID 1 */
 
-
 static _Noreturn void refuse(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static _Noreturn void refuse(const char *fmt, ...)
 {
@@ -68,7 +67,8 @@ static void check_std_fds(void)
 			what = "a directory";
 		else if (!S_ISCHR(st.st_mode) && !S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode) &&
 			 !S_ISREG(st.st_mode))
-			what = S_ISBLK(st.st_mode) ? "a block device" : "not a file, pipe or socket";
+			what =
+			    S_ISBLK(st.st_mode) ? "a block device" : "not a file, pipe or socket";
 		if (what)
 			refuse("refusing: fd %d is %s; a confined session accepts only a terminal, "
 			       "pipe, socket, character device or regular file as fds 0-2",
@@ -211,7 +211,7 @@ static void open_session(const struct session_record *rec, struct sandbox_spec *
 {
 	/* No cgroup only where the profile said limits = "optional" and there were none. */
 	if (rec->cgroup[0] && (spec->cgroup_fd = open(rec->cgroup, O_RDONLY | O_DIRECTORY |
-							     O_NOFOLLOW | O_CLOEXEC)) < 0)
+								       O_NOFOLLOW | O_CLOEXEC)) < 0)
 		refuse("refusing the session of %s: its cgroup %s is gone: %m", rec->user,
 		       rec->cgroup);
 	/* Without a cgroup, close finds this sandbox through its registration (fail closed). */
@@ -219,9 +219,9 @@ static void open_session(const struct session_record *rec, struct sandbox_spec *
 		refuse("refusing the session of %s: its process registry is gone: %s", rec->user,
 		       strerror(-spec->procs_dirfd));
 	/* A private copy of the user's shared home, to be moved into this sandbox. */
-	spec->home_fd = sys_open_tree(AT_FDCWD, rec->home,
-				      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE |
-					      AT_SYMLINK_NOFOLLOW);
+	spec->home_fd =
+	    sys_open_tree(AT_FDCWD, rec->home,
+			  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_SYMLINK_NOFOLLOW);
 	if (spec->home_fd < 0)
 		refuse("refusing the session of %s: its home %s is gone: %m", rec->user, rec->home);
 }
@@ -260,22 +260,22 @@ int main(int argc, char **argv)
 	if ((ngroups = session_groups(&rec, groups, SESSION_GROUPS_MAX)) < 0)
 		refuse("refusing the session of %s: bad groups in its record", rec.user);
 	struct sandbox_spec spec = {
-		.hostname = rec.hostname,
-		.net = streq(rec.net, "host") ? SANDBOX_NET_HOST : SANDBOX_NET_NONE,
-		.tmp_size = rec.tmp_size,
-		.creds = {rec.uid, rec.gid, groups, ngroups},
-		.home = rec.home_dir,
-		.cgroup_fd = -1,
-		.path = rec.shell,
-		.argv = shell_argv(argc, argv, rec.shell),
-		.envp = copy_env(saved_env, rec.shell),
-		.grace_ms = GRACE_MS,
-		.started = rec.started,
-		.max_duration = rec.max_duration,
-		.max_duration_grace = rec.grace,
-		.sid = rec.sid,
-		.user = rec.user,
-		.procs_dirfd = -1,
+	    .hostname = rec.hostname,
+	    .net = streq(rec.net, "host") ? SANDBOX_NET_HOST : SANDBOX_NET_NONE,
+	    .tmp_size = rec.tmp_size,
+	    .creds = {rec.uid, rec.gid, groups, ngroups},
+	    .home = rec.home_dir,
+	    .cgroup_fd = -1,
+	    .path = rec.shell,
+	    .argv = shell_argv(argc, argv, rec.shell),
+	    .envp = copy_env(saved_env, rec.shell),
+	    .grace_ms = GRACE_MS,
+	    .started = rec.started,
+	    .max_duration = rec.max_duration,
+	    .max_duration_grace = rec.grace,
+	    .sid = rec.sid,
+	    .user = rec.user,
+	    .procs_dirfd = -1,
 	};
 	if (!spec.envp)
 		refuse("out of memory");

@@ -83,7 +83,7 @@ const char *error_msg(const struct error *err)
 		return "unknown error (no failure was recorded)";
 	/* A code without text (filled by something else than error_set): name the code. */
 	name = strerrorname_np(-err->code);
-	snprintf(fallback, sizeof(fallback), "%s (%s), no message recorded",
-		 strerror(-err->code), name ? name : "unknown errno");
+	snprintf(fallback, sizeof(fallback), "%s (%s), no message recorded", strerror(-err->code),
+		 name ? name : "unknown errno");
 	return fallback;
 }

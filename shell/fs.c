@@ -9,8 +9,8 @@ int open_dir_nofollow(int dirfd, const char *path)
 {
 	/* No symlink anywhere, no magic links, no crossing into /proc tricks. */
 	struct open_how how = {
-		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
-		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	    .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+	    .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
 	};
 	int fd = sys_openat2(dirfd, path, &how);
 	return fd < 0 ? negerrno() : fd;

@@ -55,8 +55,9 @@ static int drop(const struct user_creds *u, const char **step)
 		return negerrno();
 	*step = "lock the securebits";
 	/* Lock root's special treatment off, so a uid-0 exec or setuid fixup grants nothing. */
-	if (prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
-					     SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED,
+	if (prctl(PR_SET_SECUREBITS,
+		  SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP_LOCKED |
+		      SECBIT_KEEP_CAPS_LOCKED,
 		  0, 0, 0) < 0)
 		return negerrno();
 

@@ -47,8 +47,8 @@
 #include "util.h"
 
 struct sync_msg {
-	int err;	/* negative errno */
-	int exit_code;	/* what the sandbox should exit with */
+	int err;       /* negative errno */
+	int exit_code; /* what the sandbox should exit with */
 	char text[ERROR_MSG_MAX];
 };
 
@@ -118,7 +118,8 @@ static int wait_relaying(pid_t pid, int sfd, int msg_sock, struct sync_msg *msg,
 		if (w < 0 && errno != EINTR)
 			return -1;
 
-		struct pollfd p[2] = {{.fd = sfd, .events = POLLIN}, {.fd = msg_sock, .events = POLLIN}};
+		struct pollfd p[2] = {{.fd = sfd, .events = POLLIN},
+				      {.fd = msg_sock, .events = POLLIN}};
 		int64_t left = kill_at >= 0 ? kill_at - now_ms() : -1, hup = -1;
 		if (hup_pending && (hup = limit_left(limit)) >= 0 && (left < 0 || hup < left))
 			left = hup;
@@ -137,7 +138,8 @@ static int wait_relaying(pid_t pid, int sfd, int msg_sock, struct sync_msg *msg,
 			log_msg(LOG_NOTICE,
 				"session %s of %s: time limit max_duration = %s reached; hanging "
 				"up, killing it in %s",
-				limit->sid ? limit->sid : "?", limit->user ? limit->user : "?", d, g);
+				limit->sid ? limit->sid : "?", limit->user ? limit->user : "?", d,
+				g);
 			/* Like a terminal hangup: the shell may save its history and exit. */
 			(void)kill(pid, SIGHUP);
 			kill_at = now_ms() + (int64_t)limit->max_duration_grace * 1000;
@@ -147,8 +149,10 @@ static int wait_relaying(pid_t pid, int sfd, int msg_sock, struct sync_msg *msg,
 			struct signalfd_siginfo si;
 			if (read(sfd, &si, sizeof(si)) == sizeof(si) && si.ssi_signo != SIGCHLD) {
 				(void)kill(pid, (int)si.ssi_signo);
-				/* Hangup and terminate end the session; Ctrl-C and Ctrl-\ do not. */
-				if (kill_at < 0 && (si.ssi_signo == SIGHUP || si.ssi_signo == SIGTERM))
+				/* Hangup and terminate end the session; Ctrl-C and Ctrl-\ do not.
+				 */
+				if (kill_at < 0 &&
+				    (si.ssi_signo == SIGHUP || si.ssi_signo == SIGTERM))
 					kill_at = now_ms() + grace_ms;
 			}
 		}
@@ -196,10 +200,12 @@ static int setup_dev(const struct sandbox_spec *s, struct error *err)
 	static const struct {
 		const char *name;
 		unsigned maj, min;
-	} nodes[] = {{"null", 1, 3}, {"zero", 1, 5},	{"full", 1, 7},
+	} nodes[] = {{"null", 1, 3},   {"zero", 1, 5},	  {"full", 1, 7},
 		     {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0}};
-	static const char *links[][2] = {{"fd", "/proc/self/fd"},   {"stdin", "/proc/self/fd/0"},
-					 {"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"},
+	static const char *links[][2] = {{"fd", "/proc/self/fd"},
+					 {"stdin", "/proc/self/fd/0"},
+					 {"stdout", "/proc/self/fd/1"},
+					 {"stderr", "/proc/self/fd/2"},
 					 {"ptmx", "pts/ptmx"}};
 	int r;
 
@@ -242,8 +248,8 @@ static int inner_system_mounts(const struct sandbox_spec *s, struct error *err)
 	 * would outlive it or reach other users (/var/tmp, /var/mail, ...). nosuid, nodev: a
 	 * second layer beside no_new_privs, whatever the host mounts allow.
 	 */
-	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-					    MOUNT_ATTR_NODEV};
+	struct mount_attr ro = {.attr_set =
+				    MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV};
 	if (syscall(SYS_mount_setattr, AT_FDCWD, "/", AT_RECURSIVE, &ro, sizeof(ro)) < 0)
 		return error_set_errno(err, negerrno(),
 				       "cannot make the host's mounts read-only, nosuid and nodev");
@@ -255,15 +261,16 @@ static int inner_system_mounts(const struct sandbox_spec *s, struct error *err)
 	 * network namespace needs a fresh sysfs (its /sys/class/net); with net = "host" the
 	 * kernel would hand back the host's superblock and refuse, so bind its root instead.
 	 */
-	if (s->net == SANDBOX_NET_HOST ? mount("/sys", "/sys", NULL, MS_BIND, NULL) < 0
-				       : mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-					       NULL) < 0)
+	if (s->net == SANDBOX_NET_HOST
+		? mount("/sys", "/sys", NULL, MS_BIND, NULL) < 0
+		: mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		return error_set_errno(err, negerrno(), "cannot mount /sys");
-	if (mount(NULL, "/sys", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		  NULL) < 0)
+	if (mount(NULL, "/sys", NULL,
+		  MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		return error_set_errno(err, negerrno(), "cannot mount /sys");
 	/* cgroupfs rooted at the session (the cgroup namespace), read-only. */
-	if (mount("cgroup2", "/sys/fs/cgroup", "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0 ||
+	if (mount("cgroup2", "/sys/fs/cgroup", "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) <
+		0 ||
 	    mount(NULL, "/sys/fs/cgroup", NULL,
 		  MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		return error_set_errno(err, negerrno(), "cannot mount /sys/fs/cgroup");
@@ -279,7 +286,8 @@ static int inner_tmp_mounts(const struct sandbox_spec *s, struct error *err)
 	if ((r = mount_tmpfs("/tmp", s->tmp_size, "1777", MS_NOSUID | MS_NODEV, err)) < 0 ||
 	    (r = mount_tmpfs("/var/tmp", s->tmp_size, "1777", MS_NOSUID | MS_NODEV, err)) < 0)
 		return r;
-	/* Hide the host's /run (its sockets: D-Bus, systemd, ...) and give the user a runtime dir. */
+	/* Hide the host's /run (its sockets: D-Bus, systemd, ...) and give the user a runtime dir.
+	 */
 	if ((r = mount_tmpfs("/run", 1 << 20, "0755", MS_NOSUID | MS_NODEV | MS_NOEXEC, err)) < 0)
 		return r;
 	snprintf(run_user, sizeof(run_user), "/run/user/%u", (unsigned)s->creds.uid);
@@ -412,8 +420,8 @@ static int ns_enter(const struct sandbox_spec *s, struct error *err)
 }
 
 /* The child that becomes PID 1: default dispositions, nothing blocked, no signalfd. */
-static _Noreturn void ns_fork_child(const struct sandbox_spec *s, int home_fd, int pidfd,
-				    int sock, int sfd)
+static _Noreturn void ns_fork_child(const struct sandbox_spec *s, int home_fd, int pidfd, int sock,
+				    int sfd)
 {
 	sigset_t none;
 
@@ -491,8 +499,8 @@ static int register_sandbox(const struct sandbox_spec *s, pid_t pid, struct erro
 }
 
 /* The outer parent: waits for the sandbox (pid) and turns how it ended into the result. */
-static int outer_wait(const struct sandbox_spec *s, pid_t pid, int sfd, int sock,
-		      int *ret_status, struct error *err)
+static int outer_wait(const struct sandbox_spec *s, pid_t pid, int sfd, int sock, int *ret_status,
+		      struct error *err)
 {
 	struct sync_msg msg = {0};
 	bool got = false;
@@ -522,7 +530,7 @@ static int outer_wait(const struct sandbox_spec *s, pid_t pid, int sfd, int sock
 int sandbox_run(const struct sandbox_spec *s, int *ret_status, struct error *err)
 {
 	struct sigaction old_act[ELEMENTSOF(relayed)], old_ign[ELEMENTSOF(ignored)],
-		dfl = {.sa_handler = SIG_DFL}, ign = {.sa_handler = SIG_IGN};
+	    dfl = {.sa_handler = SIG_DFL}, ign = {.sa_handler = SIG_IGN};
 	sigset_t mask, old_mask;
 	int sp[2] = {-1, -1}, sfd, r;
 	pid_t pid, self = getpid();

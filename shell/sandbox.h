@@ -30,24 +30,24 @@ typedef int (*sandbox_home_fn)(void *data, int *ret_lock_fd, struct error *err);
 struct sandbox_spec {
 	const char *hostname;
 	enum sandbox_net net;
-	uint64_t tmp_size;  /* bytes, each of /tmp, /var/tmp and /dev/shm */
+	uint64_t tmp_size; /* bytes, each of /tmp, /var/tmp and /dev/shm */
 	struct user_creds creds;
-	const char *home;   /* where the home goes inside (pw_dir); also the working directory */
-	int home_fd;	    /* detached mount to place at home, or -1: see home_build */
+	const char *home; /* where the home goes inside (pw_dir); also the working directory */
+	int home_fd;	  /* detached mount to place at home, or -1: see home_build */
 	sandbox_home_fn home_build; /* with home_fd -1: builds it; NULL: the real home as is */
 	void *home_build_data;
-	int cgroup_fd;	    /* the session's leaf cgroup, joined before any user code runs; -1:
-			     * none (limits = "optional" on a host without them) */
-	const char *path;   /* program to exec (absolute) */
-	char *const *argv;  /* its argv (argv[0] may differ from path, e.g. "-bash") */
-	char *const *envp;  /* its whole environment */
-	unsigned grace_ms;  /* after relaying SIGHUP/SIGTERM/SIGINT, SIGKILL after this long */
+	int cgroup_fd;	   /* the session's leaf cgroup, joined before any user code runs; -1:
+			    * none (limits = "optional" on a host without them) */
+	const char *path;  /* program to exec (absolute) */
+	char *const *argv; /* its argv (argv[0] may differ from path, e.g. "-bash") */
+	char *const *envp; /* its whole environment */
+	unsigned grace_ms; /* after relaying SIGHUP/SIGTERM/SIGINT, SIGKILL after this long */
 	/* Session time limit: at started + max_duration (CLOCK_BOOTTIME seconds; 0 = none)
 	 * the program gets SIGHUP, and SIGKILL max_duration_grace seconds later. */
 	unsigned long long started, max_duration, max_duration_grace;
 	const char *sid, *user; /* for the log line saying why the session ended */
-	int procs_dirfd;    /* a session without a cgroup: where the sandbox is registered so
-			     * that close can kill it (session-procs.h); -1: not needed */
+	int procs_dirfd;	/* a session without a cgroup: where the sandbox is registered so
+				 * that close can kill it (session-procs.h); -1: not needed */
 };
 
 /*

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* confine-shell's side of the process registry (session-procs.h): open it, register a
+ * sandbox, end a sandbox. Creating and closing it is the helper's (helper/session-store.c). */
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -9,7 +11,6 @@
 #include "session-procs.h"
 #include "session.h"
 #include "util.h"
-
 
 int procs_dir_path(const char *sid, char *buf, size_t len)
 {

@@ -31,8 +31,9 @@ static int read_stat(pid_t pid, pid_t *ppid, unsigned long long *start)
 	p = strrchr(buf, ')');
 	if (!p)
 		return -EIO;
-	if (sscanf(p + 2, "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d "
-			  "%*d %*d %llu",
+	if (sscanf(p + 2,
+		   "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d "
+		   "%*d %*d %llu",
 		   ppid, start) != 2)
 		return -EIO;
 	return 0;
@@ -89,8 +90,8 @@ static int parse_num(const char *v, unsigned long long max, unsigned long long *
 	return 0;
 }
 
-#define STR(f)	     offsetof(struct session_record, f), sizeof(((struct session_record *)0)->f), 0
-#define NUM(f, max)  offsetof(struct session_record, f), sizeof(((struct session_record *)0)->f), max
+#define STR(f)	    offsetof(struct session_record, f), sizeof(((struct session_record *)0)->f), 0
+#define NUM(f, max) offsetof(struct session_record, f), sizeof(((struct session_record *)0)->f), max
 
 /* The record's fields: strings (max 0) or plain decimal numbers up to max. */
 static const struct field {
@@ -98,27 +99,27 @@ static const struct field {
 	size_t off, size;
 	unsigned long long max;
 } fields[] = {
-	{"sid", STR(sid)},
-	{"user", STR(user)},
-	{"uid", NUM(uid, (uid_t)-2)},
-	{"gid", NUM(gid, (gid_t)-2)},
-	{"groups", STR(groups)},
-	{"home_dir", STR(home_dir)},
-	{"profile", STR(profile)},
-	{"cgroup", STR(cgroup)},
-	{"unit", STR(unit)},
-	{"slice", STR(slice)},
-	{"home", STR(home)},
-	{"conf", STR(conf)},
-	{"shell", STR(shell)},
-	{"hostname", STR(hostname)},
-	{"net", STR(net)},
-	{"tmp_size", NUM(tmp_size, ~0ULL)},
-	{"started", NUM(started, ~0ULL)},
-	{"max_duration", NUM(max_duration, ~0ULL)},
-	{"grace", NUM(grace, ~0ULL)},
-	{"caller_pid", NUM(caller_pid, 1U << 22)},
-	{"caller_start", NUM(caller_start, ~0ULL)},
+    {"sid", STR(sid)},
+    {"user", STR(user)},
+    {"uid", NUM(uid, (uid_t)-2)},
+    {"gid", NUM(gid, (gid_t)-2)},
+    {"groups", STR(groups)},
+    {"home_dir", STR(home_dir)},
+    {"profile", STR(profile)},
+    {"cgroup", STR(cgroup)},
+    {"unit", STR(unit)},
+    {"slice", STR(slice)},
+    {"home", STR(home)},
+    {"conf", STR(conf)},
+    {"shell", STR(shell)},
+    {"hostname", STR(hostname)},
+    {"net", STR(net)},
+    {"tmp_size", NUM(tmp_size, ~0ULL)},
+    {"started", NUM(started, ~0ULL)},
+    {"max_duration", NUM(max_duration, ~0ULL)},
+    {"grace", NUM(grace, ~0ULL)},
+    {"caller_pid", NUM(caller_pid, 1U << 22)},
+    {"caller_start", NUM(caller_start, ~0ULL)},
 };
 #define ALL_FIELDS ((1U << ELEMENTSOF(fields)) - 1)
 

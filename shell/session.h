@@ -30,14 +30,14 @@ struct session_record {
 	char groups[SESSION_GROUPS_MAX * 11]; /* supplementary gids, comma-separated */
 	char home_dir[512];		      /* passwd home: where the session home goes */
 	char profile[64];
-	char cgroup[512]; /* the payload's leaf cgroup, or "" (limits = "optional", none here) */
-	char unit[128];	  /* systemd backend: the session's scope, e.g. confine-SID.scope */
-	char slice[128];  /* systemd backend: the user's aggregate slice, or "" */
-	char home[512]; /* the user's shared home mount on the host, or "" for the real home */
-	char conf[512]; /* the config the session was matched with (for the log) */
-	char shell[512];    /* the profile's real shell */
-	char hostname[65];  /* the profile's hostname */
-	char net[8];	    /* "none" or "host" */
+	char cgroup[512];  /* the payload's leaf cgroup, or "" (limits = "optional", none here) */
+	char unit[128];	   /* systemd backend: the session's scope, e.g. confine-SID.scope */
+	char slice[128];   /* systemd backend: the user's aggregate slice, or "" */
+	char home[512];	   /* the user's shared home mount on the host, or "" for the real home */
+	char conf[512];	   /* the config the session was matched with (for the log) */
+	char shell[512];   /* the profile's real shell */
+	char hostname[65]; /* the profile's hostname */
+	char net[8];	   /* "none" or "host" */
 	unsigned long long tmp_size;
 	unsigned long long started;	 /* CLOCK_BOOTTIME seconds at open */
 	unsigned long long max_duration; /* seconds, 0 = unlimited */
@@ -67,8 +67,8 @@ int session_read(const char *sid, struct session_record *r);
  * Parses the text of a record (len bytes, need not be NUL-terminated) named sid into r.
  * Lines "key=value"; unknown keys are ignored, a line without '=' or a NUL byte is an error;
  * overlong values are truncated to their field; numbers must be plain decimal. Every
- * field must be present, the sid must match, paths must be absolute (cgroup may be empty), net \"none\" or \"host\". Returns 0 or -EINVAL (r is then zeroed
- * or partly filled, never used).
+ * field must be present, the sid must match, paths must be absolute (cgroup may be empty), net
+ * \"none\" or \"host\". Returns 0 or -EINVAL (r is then zeroed or partly filled, never used).
  */
 int session_parse(const char *text, size_t len, const char *sid, struct session_record *r);
 
