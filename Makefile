@@ -27,16 +27,24 @@ HARDEN      := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fPIE -fstack-clash-
 DEFS        := -D_GNU_SOURCE -DCONFINE_HELPER_PATH=\"$(LIBEXECDIR)/confine-helper\" \
                -DCONFINE_SHELL_PATH=\"$(LIBEXECDIR)/confine-shell\" \
                -DCONFINE_KEEPER_PATH=\"$(LIBEXECDIR)/confine-keeper\"
-ALL_CFLAGS  := -std=gnu11 $(WARN) $(HARDEN) $(DEFS) $(PKG_CFLAGS) $(SD_CFLAGS) $(CFLAGS)
+# "..." includes find headers in helper/ and shell/ (-iquote: <seccomp.h> stays libseccomp's).
+INCS        := -iquote helper -iquote shell
+ALL_CFLAGS  := -std=gnu11 $(WARN) $(HARDEN) $(DEFS) $(INCS) $(PKG_CFLAGS) $(SD_CFLAGS) $(CFLAGS)
 LDHARDEN    := -pie -Wl,-z,relro,-z,now -Wl,--as-needed $(LDFLAGS)
 
 B           := build
-# Engine library shared by confinectl, confine-helper and confine-shell.
-LIB_SRCS    := helper/log.c helper/units.c helper/config.c helper/privs.c helper/cgroup.c \
+# The setuid core: confine-shell links exactly these objects (shell/README.md), and only
+# libc, libcap and libseccomp; tests/shell/test_setuid_core.sh holds it to an allow-list.
+CORE_SRCS   := shell/log.c shell/error.c shell/fs.c shell/duration.c shell/session-read.c \
+               shell/session-procs.c shell/privs.c shell/seccomp.c shell/sandbox.c
+CORE_OBJS   := $(CORE_SRCS:%.c=$(B)/%.o)
+CORE_LIBS   := $(shell pkg-config --libs libcap libseccomp 2>/dev/null)
+# Engine library of the root-side programs (confinectl, confine-helper) and the unit tests:
+# the core plus the root-side work (config, cgroups, homes, writing session state).
+LIB_SRCS    := $(CORE_SRCS) helper/units.c helper/config.c helper/cgroup.c \
                helper/cgroup-systemd.c helper/backend.c \
-               helper/home.c helper/home-image.c helper/sandbox.c helper/session.c \
-               helper/session-procs.c \
-               helper/seccomp.c helper/users.c
+               helper/home.c helper/home-image.c helper/session-store.c \
+               helper/users.c
 LIB_OBJS    := $(LIB_SRCS:%.c=$(B)/%.o)
 
 PROGS       := $(B)/confinectl $(B)/confine-helper $(B)/confine-shell $(B)/confine-keeper \
@@ -45,7 +53,7 @@ PAM_SRCS    := pam_module/pam_confine.c pam_module/args.c pam_module/spawn.c
 PAM_LDFLAGS := -shared -Wl,-z,defs -Wl,--version-script=pam_module/pam_confine.map -Wl,-z,relro,-z,now \
                $(LDFLAGS)
 UNIT_TESTS  := $(B)/tests/test_units $(B)/tests/test_config $(B)/tests/test_session \
-               $(B)/tests/test_seccomp $(B)/tests/test_home_image
+               $(B)/tests/test_seccomp $(B)/tests/test_home_image $(B)/tests/test_error
 
 .PHONY: all clean check check-unit check-vm check-vm-systemd install install-only install-dist deps try \
         build-deps-present
@@ -57,11 +65,13 @@ build-deps-present:
 		echo "confine: the build needs the pkg-config modules $(PKGS): run 'make deps' as root"; \
 		bash tools/deps.sh --check build; exit 1; }
 
-$(B)/%.o: %.c $(wildcard helper/*.h pam_module/*.h) | build-deps-present
+$(B)/%.o: %.c $(wildcard helper/*.h shell/*.h pam_module/*.h) | build-deps-present
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# Made anew each time: a member of a moved or deleted source must not linger in it.
 $(B)/libconfine.a: $(LIB_OBJS)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(B)/confinectl: $(B)/helper/confinectl.o $(B)/libconfine.a
@@ -86,10 +96,11 @@ $(B)/tests/pam_confine_probe.so: tests/pam/probe.c
 	$(CC) $(ALL_CFLAGS) -fPIC -shared -Wl,-z,relro,-z,now -o $@ $< -lpam
 
 # Unprivileged tests on the host: config, units, the PAM module's contract (fake helper).
-check-unit: $(UNIT_TESTS) $(B)/pam_confine.so $(B)/pam_confine_test.so $(PAM_TEST_BINS)
+check-unit: $(UNIT_TESTS) $(B)/confine-shell $(B)/pam_confine.so $(B)/pam_confine_test.so $(PAM_TEST_BINS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; ./$$t; done
 	@echo "== $(B)/tests/test_pam"; ./$(B)/tests/test_pam
 	@echo "== tests/pam/test_symbols.sh"; sh tests/pam/test_symbols.sh $(B)/pam_confine.so $(B)/pam_confine_test.so
+	@echo "== tests/shell/test_setuid_core.sh"; sh tests/shell/test_setuid_core.sh $(B)/confine-shell
 
 VM_TESTS    := tests/vm/t00-smoke.sh tests/vm/t10-run.sh tests/vm/t20-login.sh \
                tests/vm/t25-enroll.sh tests/vm/t30-security.sh tests/vm/t31-escape.sh \
@@ -266,8 +277,9 @@ $(B)/confine-keeper: helper/confine-keeper.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(WARN) -O2 -g -static $(KEEPER_FLAGS) -o $@ $<
 
-$(B)/confine-shell: $(B)/helper/confine-shell.o $(B)/libconfine.a
-	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $^ $(PKG_LIBS)
+# Not libconfine.a: an explicit list, so no root-side object can be pulled in by one symbol.
+$(B)/confine-shell: $(B)/shell/confine-shell.o $(CORE_OBJS)
+	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $^ $(CORE_LIBS)
 
 # --- tooling: sanitizers, fuzzing, lint ---
 # Sanitizer builds: the whole tree (programs, PAM module, unit and PAM tests) rebuilt into
@@ -315,17 +327,17 @@ FUZZ_B        := build-fuzz
 FUZZ_SECONDS  ?= 60
 FUZZ_SAN      := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS   := -std=gnu11 -O1 -g -fno-omit-frame-pointer $(WARN) -Wno-unused-parameter \
-                 $(DEFS) $(PKG_CFLAGS) $(FUZZ_SAN)
+                 $(DEFS) $(INCS) $(PKG_CFLAGS) $(FUZZ_SAN)
 FUZZERS       := fuzz_config fuzz_units fuzz_session
-FUZZ_SRCS_fuzz_config  := fuzz/fuzz_config.c helper/config.c helper/units.c
-FUZZ_SRCS_fuzz_units   := fuzz/fuzz_units.c helper/units.c
-FUZZ_SRCS_fuzz_session := fuzz/fuzz_session.c helper/session.c
+FUZZ_SRCS_fuzz_config  := fuzz/fuzz_config.c helper/config.c helper/units.c shell/duration.c
+FUZZ_SRCS_fuzz_units   := fuzz/fuzz_units.c helper/units.c shell/duration.c
+FUZZ_SRCS_fuzz_session := fuzz/fuzz_session.c shell/session-read.c
 FUZZ_OPTS     := -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
 
 fuzz-build: $(FUZZERS:%=$(FUZZ_B)/%)
 
-$(FUZZ_B)/fuzz_%: fuzz/fuzz_%.c $(wildcard helper/*.h) $(wildcard fuzz/*.h) \
-		  helper/config.c helper/units.c helper/session.c
+$(FUZZ_B)/fuzz_%: fuzz/fuzz_%.c $(wildcard helper/*.h shell/*.h) $(wildcard fuzz/*.h) \
+		  helper/config.c helper/units.c shell/duration.c shell/session-read.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_SRCS_fuzz_$*) $(if $(findstring config,$*),-lconfig)
 
@@ -342,8 +354,8 @@ fuzz: fuzz-build
 	done
 
 # Static analysis over the same sources with the project's flags. Both must exit 0.
-LINT_SRCS     := $(wildcard helper/*.c pam_module/*.c)
-LINT_FLAGS    := -std=gnu11 $(DEFS) $(PKG_CFLAGS)
+LINT_SRCS     := $(wildcard helper/*.c shell/*.c pam_module/*.c)
+LINT_FLAGS    := -std=gnu11 $(DEFS) $(INCS) $(PKG_CFLAGS)
 CLANG_TIDY    ?= clang-tidy
 CPPCHECK      ?= cppcheck
 
@@ -352,7 +364,7 @@ lint-tidy:
 	$(CLANG_TIDY) --quiet --warnings-as-errors='*' $(LINT_SRCS) -- $(LINT_FLAGS)
 lint-cppcheck:
 	$(CPPCHECK) --quiet --std=c11 --enable=warning,portability,performance --error-exitcode=1 \
-		--inline-suppr --suppress=missingIncludeSystem $(DEFS) -D__GNUC__ -I helper \
+		--inline-suppr --suppress=missingIncludeSystem $(DEFS) -D__GNUC__ -I helper -I shell \
 		'-D_Noreturn=__attribute__((noreturn))' \
 		$(LINT_SRCS)
 

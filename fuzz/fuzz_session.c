@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../helper/session.h"
+#include "../shell/session.h"
 
 static void check(const uint8_t *data, size_t size, const char *sid)
 {

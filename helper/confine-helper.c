@@ -34,6 +34,7 @@
 #include "mountapi.h"
 #include "protocol.h"
 #include "session-procs.h"
+#include "session-store.h"
 #include "session.h"
 #include "users.h"
 #include "util.h"

@@ -21,6 +21,7 @@
 #include "protocol.h"
 #include "session.h"
 #include "log.h"
+#include "error.h"
 #include "sandbox.h"
 #include "units.h"
 #include "users.h"
@@ -79,6 +80,26 @@ static char *find_program(const char *cmd)
 	return NULL;
 }
 
+/* What run's home is built from, in the sandbox's namespaced parent (sandbox_home_fn). */
+struct run_home {
+	const struct confine_config *config;
+	const struct confine_profile *profile;
+	const struct home_owner *owner;
+};
+
+static int run_home_build(void *data, int *ret_lock_fd, struct error *err)
+{
+	const struct run_home *h = data;
+	char why[200];
+	int r;
+
+	/* Staged in the sandbox's own /tmp: private mount namespace, nothing on the host. */
+	r = home_prepare(h->config, h->profile, h->owner, "/tmp", ret_lock_fd, why, sizeof(why));
+	if (r < 0)
+		return error_set(err, r, "cannot prepare the home %s: %s", h->owner->path, why);
+	return r;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
@@ -99,6 +120,7 @@ static int cmd_run(int argc, char **argv)
 	struct backend_session cg = {{0}};
 	unsigned long long ooms = 0;
 	bool no_limits = false;
+	struct error serr = ERROR_INIT;
 	struct passwd *pw;
 	uint32_t rnd;
 
@@ -120,6 +142,12 @@ static int cmd_run(int argc, char **argv)
 	if (!(p = config_find_profile(c, pname))) {
 		fprintf(stderr, "confinectl: %s: no profile named '%s'\n", conf, pname);
 		goto out_usage;
+	}
+	/* Asked-for isolation the sandbox cannot give yet is never silently skipped. */
+	if (p->user_ns) {
+		fprintf(stderr, "confinectl: profile %s: user_ns = true is not supported yet\n",
+			p->name);
+		goto out_setup;
 	}
 	errno = 0;
 	if (!(pw = getpwnam(uname))) {
@@ -191,13 +219,16 @@ static int cmd_run(int argc, char **argv)
 
 	struct timespec boot;
 	clock_gettime(CLOCK_BOOTTIME, &boot);
+	struct run_home home = {c, p, &ho};
 	struct sandbox_spec spec = {
-		.profile = p,
+		.hostname = p->hostname,
+		.net = p->net == NET_HOST ? SANDBOX_NET_HOST : SANDBOX_NET_NONE,
+		.tmp_size = p->tmp_size,
 		.creds = {pw->pw_uid, pw->pw_gid, groups, ngroups},
 		.home = pw->pw_dir,
 		.home_fd = -1,
-		.config = c,
-		.home_owner = &ho,
+		.home_build = run_home_build,
+		.home_build_data = &home,
 		.cgroup_fd = leaf,
 		.path = prog,
 		.argv = argv + optind,
@@ -210,9 +241,8 @@ static int cmd_run(int argc, char **argv)
 		.user = pw->pw_name,
 		.procs_dirfd = -1, /* ended by this process's teardown, not by a PAM close */
 	};
-	r = sandbox_run(&spec, &status, err, sizeof(err));
-	if (r < 0)
-		fprintf(stderr, "confinectl: %s\n", err);
+	if (sandbox_run(&spec, &status, &serr) < 0)
+		fprintf(stderr, "confinectl: %s\n", error_msg(&serr));
 
 	/* Teardown: whatever happened, nothing of the session may outlive this point. */
 	/* Our own scope (systemd) ends by itself when we exit: only the payload goes here. */

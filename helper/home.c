@@ -9,6 +9,7 @@
 
 #include "cgroup.h"
 #include "home-image.h"
+#include "fs.h"
 #include "home.h"
 #include "mountapi.h"
 #include "units.h"
@@ -16,17 +17,6 @@
 
 #define SKEL_DIR       "/etc/skel"
 #define SKEL_MAX_DEPTH 8
-
-int open_dir_nofollow(int dirfd, const char *path)
-{
-	/* No symlink anywhere, no magic links, no crossing into /proc tricks. */
-	struct open_how how = {
-		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
-		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
-	};
-	int fd = sys_openat2(dirfd, path, &how);
-	return fd < 0 ? negerrno() : fd;
-}
 
 static int fsconfig_str(int fs, const char *key, const char *val)
 {

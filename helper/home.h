@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "config.h"
+#include "fs.h"
 
 struct home_owner {
 	const char *user;
@@ -68,5 +69,3 @@ int home_io_limits_hold(const struct confine_profile *p, const char *where, bool
  */
 int home_check_state(const struct confine_config *c, FILE *out);
 
-/* Opens an existing directory without following any symlink (O_PATH fd) or -errno. */
-int open_dir_nofollow(int dirfd, const char *path);

@@ -26,8 +26,7 @@ int parse_percent(const char *s, unsigned *ret);
  */
 int parse_duration(const char *s, uint64_t *ret);
 
-/* Formats seconds for humans ("1h30m", "max" for 0) into buf; returns buf. */
-const char *format_duration(uint64_t secs, char *buf, unsigned len);
+#include "duration.h" /* format_duration() */
 
 /* Formats a size for humans ("512M", "max") into buf; returns buf. */
 const char *format_size(uint64_t v, char *buf, unsigned len);

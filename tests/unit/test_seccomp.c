@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The seccomp filter (helper/seccomp.c), loaded for real into forked children. Every rule
+ * The seccomp filter (shell/seccomp.c), loaded for real into forked children. Every rule
  * is shown with the same call twice: without the filter the kernel does not refuse it (the
  * control: success or another errno), with the filter it fails with the rule's errno. A
  * control that is refused already (an unprivileged run, a kernel setting) makes that point a
@@ -39,7 +39,8 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "../../helper/seccomp.h"
+#include "../../shell/error.h"
+#include "../../shell/seccomp.h"
 #include "../../helper/util.h"
 #include "tap.h"
 
@@ -73,8 +74,9 @@ static pid_t fork_child(bool filtered)
 	if (filtered) {
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 			_exit(91);
-		if ((r = seccomp_install()) < 0) {
-			fprintf(stderr, "seccomp_install: %s\n", strerror(-r));
+		struct error err = ERROR_INIT;
+		if ((r = seccomp_install(&err)) < 0) {
+			fprintf(stderr, "seccomp_install: %s\n", error_msg(&err));
 			_exit(92);
 		}
 	}

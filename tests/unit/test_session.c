@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../helper/session.h"
+#include "../../shell/session.h"
 #include "../../helper/util.h"
 #include "tap.h"
 

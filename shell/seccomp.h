@@ -16,6 +16,8 @@
  */
 int seccomp_build(uint32_t arch, void **ret);
 
+struct error;
 /* Builds the filter for the native architecture and loads it into this process (for good,
- * inherited by everything it starts). Needs no_new_privs set. Negative errno on failure. */
-int seccomp_install(void);
+ * inherited by everything it starts). Needs no_new_privs set. Negative errno on failure,
+ * err filled. */
+int seccomp_install(struct error *err);

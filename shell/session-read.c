@@ -1,4 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The reading side of session records (linked into the setuid confine-shell): parsing a
+ * root-written record, and the kernel facts (pid, start time, parent) that name a session.
+ * Writing and removing records is the helper's (helper/session-store.c).
+ */
 #include <fcntl.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -26,8 +31,9 @@ static int read_stat(pid_t pid, pid_t *ppid, unsigned long long *start)
 	p = strrchr(buf, ')');
 	if (!p)
 		return -EIO;
-	if (sscanf(p + 2, "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d "
-			  "%*d %*d %llu",
+	if (sscanf(p + 2,
+		   "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d "
+		   "%*d %*d %llu",
 		   ppid, start) != 2)
 		return -EIO;
 	return 0;
@@ -58,56 +64,11 @@ int session_id(pid_t pid, char *buf, size_t len)
 	return 0;
 }
 
-static bool sid_valid(const char *sid)
+bool session_sid_valid(const char *sid)
 {
 	size_t n = strspn(sid, "0123456789-");
 
 	return n > 0 && sid[n] == '\0' && n < CONFINE_SID_MAX;
-}
-
-int session_write(const struct session_record *r)
-{
-	char tmp[128], path[128];
-	_cleanup_fclose_ FILE *f = NULL;
-	int fd;
-
-	if (!sid_valid(r->sid))
-		return -EINVAL;
-	/* Root-only: the records say who is confined. */
-	(void)mkdir(CONFINE_RUN_DIR, 0700);
-	if (mkdir(CONFINE_SESSIONS_DIR, 0700) < 0 && errno != EEXIST)
-		return negerrno();
-	if (chmod(CONFINE_SESSIONS_DIR, 0700) < 0) /* made 0755 by an earlier version */
-		return negerrno();
-	snprintf(path, sizeof(path), CONFINE_SESSIONS_DIR "/%s", r->sid);
-	snprintf(tmp, sizeof(tmp), CONFINE_SESSIONS_DIR "/.%s.tmp", r->sid);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return negerrno();
-	if (fchmod(fd, 0600) < 0) { /* a stale temporary file may have had another mode */
-		close(fd);
-		return negerrno();
-	}
-	f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		return negerrno();
-	}
-	fprintf(f,
-		"sid=%s\nuser=%s\nuid=%u\ngid=%u\ngroups=%s\nhome_dir=%s\nprofile=%s\n"
-		"cgroup=%s\nunit=%s\nslice=%s\nhome=%s\nconf=%s\nshell=%s\nhostname=%s\nnet=%s\n"
-		"tmp_size=%llu\nstarted=%llu\nmax_duration=%llu\ngrace=%llu\ncaller_pid=%d\n"
-		"caller_start=%llu\n",
-		r->sid, r->user, (unsigned)r->uid, (unsigned)r->gid, r->groups, r->home_dir,
-		r->profile, r->cgroup, r->unit, r->slice, r->home, r->conf, r->shell, r->hostname,
-		r->net, r->tmp_size, r->started, r->max_duration, r->grace, (int)r->caller_pid,
-		r->caller_start);
-	if (fflush(f) != 0 || fsync(fileno(f)) < 0)
-		return negerrno();
-	/* Readers see the whole record or none. */
-	if (rename(tmp, path) < 0)
-		return negerrno();
-	return 0;
 }
 
 static void copy_field(char *dst, size_t len, const char *v)
@@ -129,8 +90,8 @@ static int parse_num(const char *v, unsigned long long max, unsigned long long *
 	return 0;
 }
 
-#define STR(f)	     offsetof(struct session_record, f), sizeof(((struct session_record *)0)->f), 0
-#define NUM(f, max)  offsetof(struct session_record, f), sizeof(((struct session_record *)0)->f), max
+#define STR(f)	    offsetof(struct session_record, f), sizeof(((struct session_record *)0)->f), 0
+#define NUM(f, max) offsetof(struct session_record, f), sizeof(((struct session_record *)0)->f), max
 
 /* The record's fields: strings (max 0) or plain decimal numbers up to max. */
 static const struct field {
@@ -138,27 +99,27 @@ static const struct field {
 	size_t off, size;
 	unsigned long long max;
 } fields[] = {
-	{"sid", STR(sid)},
-	{"user", STR(user)},
-	{"uid", NUM(uid, (uid_t)-2)},
-	{"gid", NUM(gid, (gid_t)-2)},
-	{"groups", STR(groups)},
-	{"home_dir", STR(home_dir)},
-	{"profile", STR(profile)},
-	{"cgroup", STR(cgroup)},
-	{"unit", STR(unit)},
-	{"slice", STR(slice)},
-	{"home", STR(home)},
-	{"conf", STR(conf)},
-	{"shell", STR(shell)},
-	{"hostname", STR(hostname)},
-	{"net", STR(net)},
-	{"tmp_size", NUM(tmp_size, ~0ULL)},
-	{"started", NUM(started, ~0ULL)},
-	{"max_duration", NUM(max_duration, ~0ULL)},
-	{"grace", NUM(grace, ~0ULL)},
-	{"caller_pid", NUM(caller_pid, 1U << 22)},
-	{"caller_start", NUM(caller_start, ~0ULL)},
+    {"sid", STR(sid)},
+    {"user", STR(user)},
+    {"uid", NUM(uid, (uid_t)-2)},
+    {"gid", NUM(gid, (gid_t)-2)},
+    {"groups", STR(groups)},
+    {"home_dir", STR(home_dir)},
+    {"profile", STR(profile)},
+    {"cgroup", STR(cgroup)},
+    {"unit", STR(unit)},
+    {"slice", STR(slice)},
+    {"home", STR(home)},
+    {"conf", STR(conf)},
+    {"shell", STR(shell)},
+    {"hostname", STR(hostname)},
+    {"net", STR(net)},
+    {"tmp_size", NUM(tmp_size, ~0ULL)},
+    {"started", NUM(started, ~0ULL)},
+    {"max_duration", NUM(max_duration, ~0ULL)},
+    {"grace", NUM(grace, ~0ULL)},
+    {"caller_pid", NUM(caller_pid, 1U << 22)},
+    {"caller_start", NUM(caller_start, ~0ULL)},
 };
 #define ALL_FIELDS ((1U << ELEMENTSOF(fields)) - 1)
 
@@ -198,7 +159,7 @@ int session_parse(const char *text, size_t len, const char *sid, struct session_
 	size_t pos = 0;
 
 	memset(r, 0, sizeof(*r));
-	if (!sid || !sid_valid(sid))
+	if (!sid || !session_sid_valid(sid))
 		return -EINVAL;
 	while (pos < len) {
 		/* Lines are split every sizeof(line) - 1 bytes, as fgets() did. */
@@ -235,7 +196,7 @@ int session_read(const char *sid, struct session_record *r)
 	struct stat st;
 	size_t len = 0;
 
-	if (!sid_valid(sid))
+	if (!session_sid_valid(sid))
 		return -EINVAL;
 	snprintf(path, sizeof(path), CONFINE_SESSIONS_DIR "/%s", sid);
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -259,18 +220,6 @@ int session_read(const char *sid, struct session_record *r)
 			return -EFBIG; /* far more than session_write() ever writes */
 	}
 	return session_parse(buf, len, sid, r);
-}
-
-int session_remove(const char *sid)
-{
-	char path[128];
-
-	if (!sid_valid(sid))
-		return -EINVAL;
-	snprintf(path, sizeof(path), CONFINE_SESSIONS_DIR "/%s", sid);
-	if (unlink(path) < 0 && errno != ENOENT)
-		return negerrno();
-	return 0;
 }
 
 int session_groups(const struct session_record *r, gid_t *gids, int max)

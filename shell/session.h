@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Session records under /run/confine (root-owned, written only by confine-helper).
+ * Session records under /run/confine (root-owned, written only by confine-helper), the
+ * reading side (shell/session-read.c), linked into the setuid confine-shell.
  *
  * A PAM session is named after the process that opened it, the login program's process
  * that called pam_open_session: "<pid>-<start time>". Both are kernel facts (a pid
@@ -29,14 +30,14 @@ struct session_record {
 	char groups[SESSION_GROUPS_MAX * 11]; /* supplementary gids, comma-separated */
 	char home_dir[512];		      /* passwd home: where the session home goes */
 	char profile[64];
-	char cgroup[512]; /* the payload's leaf cgroup, or "" (limits = "optional", none here) */
-	char unit[128];	  /* systemd backend: the session's scope, e.g. confine-SID.scope */
-	char slice[128];  /* systemd backend: the user's aggregate slice, or "" */
-	char home[512]; /* the user's shared home mount on the host, or "" for the real home */
-	char conf[512]; /* the config the session was matched with (for the log) */
-	char shell[512];    /* the profile's real shell */
-	char hostname[65];  /* the profile's hostname */
-	char net[8];	    /* "none" or "host" */
+	char cgroup[512];  /* the payload's leaf cgroup, or "" (limits = "optional", none here) */
+	char unit[128];	   /* systemd backend: the session's scope, e.g. confine-SID.scope */
+	char slice[128];   /* systemd backend: the user's aggregate slice, or "" */
+	char home[512];	   /* the user's shared home mount on the host, or "" for the real home */
+	char conf[512];	   /* the config the session was matched with (for the log) */
+	char shell[512];   /* the profile's real shell */
+	char hostname[65]; /* the profile's hostname */
+	char net[8];	   /* "none" or "host" */
 	unsigned long long tmp_size;
 	unsigned long long started;	 /* CLOCK_BOOTTIME seconds at open */
 	unsigned long long max_duration; /* seconds, 0 = unlimited */
@@ -52,10 +53,13 @@ int proc_parent(pid_t pid, pid_t *ret);
 /* Formats the session id of a caller process. */
 int session_id(pid_t pid, char *buf, size_t len);
 
-/* Writes (atomically) / reads / removes a record by sid. read: -ENOENT if none. */
-int session_write(const struct session_record *r);
+/* A session id as session_id() formats it: digits and '-', shorter than CONFINE_SID_MAX. */
+bool session_sid_valid(const char *sid);
+
+/* Reads a record by sid (only a root-owned regular file counts): 0, -ENOENT if none,
+ * -EPERM, -EFBIG or -EINVAL for one that is not root's or not a record. (Writing and
+ * removing records is the helper's: helper/session-store.h.) */
 int session_read(const char *sid, struct session_record *r);
-int session_remove(const char *sid);
 
 #define SESSION_RECORD_MAX 8192 /* bytes: a record is far smaller (its fields are bounded) */
 #define SESSION_LINE_MAX   1024 /* longer lines are split, each piece parsed as a line */
@@ -63,8 +67,8 @@ int session_remove(const char *sid);
  * Parses the text of a record (len bytes, need not be NUL-terminated) named sid into r.
  * Lines "key=value"; unknown keys are ignored, a line without '=' or a NUL byte is an error;
  * overlong values are truncated to their field; numbers must be plain decimal. Every
- * field must be present, the sid must match, paths must be absolute (cgroup may be empty), net \"none\" or \"host\". Returns 0 or -EINVAL (r is then zeroed
- * or partly filled, never used).
+ * field must be present, the sid must match, paths must be absolute (cgroup may be empty), net
+ * \"none\" or \"host\". Returns 0 or -EINVAL (r is then zeroed or partly filled, never used).
  */
 int session_parse(const char *text, size_t len, const char *sid, struct session_record *r);
 

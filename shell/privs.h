@@ -4,6 +4,8 @@
 
 #include <sys/types.h>
 
+#include "error.h"
+
 struct user_creds {
 	uid_t uid;
 	gid_t gid;
@@ -15,6 +17,7 @@ struct user_creds {
  * Drops every privilege of a root process for good: bounding and ambient capability
  * sets, locked securebits, supplementary groups, gid, uid, all capability sets,
  * no_new_privs. Then proves root cannot be regained. Refuses uid or gid 0.
- * Returns 0 or a negative errno; the caller must not run user code on failure.
+ * Returns 0 or a negative errno with err naming the step that failed; the caller must not
+ * run user code on failure.
  */
-int privs_drop(const struct user_creds *u);
+int privs_drop(const struct user_creds *u, struct error *err);

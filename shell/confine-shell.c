@@ -21,7 +21,7 @@
 #include <sys/syscall.h>
 #include <time.h>
 
-#include "config.h"
+#include "error.h"
 #include "log.h"
 #include "mountapi.h"
 #include "sandbox.h"
@@ -32,7 +32,7 @@
 #define ANCESTOR_DEPTH 4 /* sshd: shell → sshd child → monitor; su/login: shell → parent */
 #define ARGS_MAX       4096
 #define ENV_MAX	       512
-
+#define GRACE_MS       2000 /* from a relayed hangup to the kill of the session's PID 1 */
 
 static _Noreturn void refuse(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static _Noreturn void refuse(const char *fmt, ...)
@@ -134,6 +134,14 @@ static int find_session(uid_t uid, struct session_record *r)
 	return -ENOENT;
 }
 
+/* Frees v[0..n) (n -1: up to the terminating NULL) and v. */
+static void free_strv(char **v, int n)
+{
+	for (int i = 0; v[i] && (n < 0 || i < n); i++)
+		free(v[i]);
+	free(v);
+}
+
 /* The user's environment, copied before we clear ours; SHELL is set to the real shell. */
 static char **copy_env(char **env, const char *shell)
 {
@@ -153,31 +161,34 @@ static char **copy_env(char **env, const char *shell)
 	return v;
 }
 
-int main(int argc, char **argv)
+/*
+ * Before anything else, with the caller's process state: no user-controlled environment
+ * reaches libc from here on (the caller's is returned, to be copied for the real shell), no
+ * inherited timer picks the moment we die, fds 0-2 are open (or our own opens would land
+ * there) and what a login program may pass, no core dumps, not dumpable (no ptrace, no mem).
+ */
+static char **sanitize_entry(void)
 {
-	struct session_record rec;
-	char err[512], **env, **args, *real0;
-	size_t total = 0;
-	int leaf = -1, procs = -1, home, status, r, ngroups;
-	uid_t uid = getuid();
-	gid_t groups[SESSION_GROUPS_MAX];
 	char **saved_env = environ;
 
-	/* Before anything else: no user-controlled environment reaches libc from here on. */
 	environ = NULL;
-	/* Inherited interval timers must not pick the moment we die. */
 	for (int w = ITIMER_REAL; w <= ITIMER_PROF; w++)
 		(void)setitimer(w, &(struct itimerval){0}, NULL);
-	/* fds 0-2 must be open, or our own opens would land there; nothing else is inherited. */
 	for (int fd = 0; fd < 3; fd++)
 		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
 			_exit(1);
 	umask(022);
-	/* No core dumps of a privileged process, and keep it undumpable (no ptrace, no mem). */
 	(void)setrlimit(RLIMIT_CORE, &(struct rlimit){0, 0});
 	(void)prctl(PR_SET_DUMPABLE, 0);
 	log_open("confine-shell", 1);
 	check_std_fds();
+	return saved_env;
+}
+
+/* What must hold before the session is even looked up. */
+static void check_caller(int argc, char **argv, uid_t uid)
+{
+	size_t total = 0;
 
 	if (argc < 1 || !argv[0])
 		refuse("refusing: started without argv[0]");
@@ -191,96 +202,106 @@ int main(int argc, char **argv)
 		refuse("refusing: root is never confined");
 	if (chdir("/") < 0)
 		refuse("refusing: cannot chdir to /");
+}
 
+/* All ids root: the user may no longer signal or trace this supervising process. */
+static void become_root(const struct session_record *rec)
+{
+	int r;
+
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		refuse("refusing: cannot become root: %m");
+	(void)prctl(PR_SET_DUMPABLE, 0);
+	if ((r = set_loginuid(rec->uid)) < 0)
+		refuse("refusing the session of %s: cannot set its loginuid: %s", rec->user,
+		       strerror(-r));
+	/* After the time limit no new shell starts in the session (say, a multiplexed ssh
+	 * channel); the ones running get their hangup from their own supervisors. */
+	if (rec->max_duration) {
+		struct timespec now;
+		clock_gettime(CLOCK_BOOTTIME, &now);
+		if ((unsigned long long)now.tv_sec >= rec->started + rec->max_duration)
+			refuse("session %s of %s: its time limit has passed", rec->sid, rec->user);
+	}
+}
+
+/* The session's cgroup (or process registry) and its home, opened as root by fd. */
+static void open_session(const struct session_record *rec, struct sandbox_spec *spec)
+{
+	/* No cgroup only where the profile said limits = "optional" and there were none. */
+	if (rec->cgroup[0] && (spec->cgroup_fd = open(rec->cgroup, O_RDONLY | O_DIRECTORY |
+								       O_NOFOLLOW | O_CLOEXEC)) < 0)
+		refuse("refusing the session of %s: its cgroup %s is gone: %m", rec->user,
+		       rec->cgroup);
+	/* Without a cgroup, close finds this sandbox through its registration (fail closed). */
+	if (!rec->cgroup[0] && (spec->procs_dirfd = procs_open(rec->sid)) < 0)
+		refuse("refusing the session of %s: its process registry is gone: %s", rec->user,
+		       strerror(-spec->procs_dirfd));
+	/* A private copy of the user's shared home, to be moved into this sandbox. */
+	spec->home_fd =
+	    sys_open_tree(AT_FDCWD, rec->home,
+			  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_SYMLINK_NOFOLLOW);
+	if (spec->home_fd < 0)
+		refuse("refusing the session of %s: its home %s is gone: %m", rec->user, rec->home);
+}
+
+/* How login programs call a shell: "-name" for login shells, else pass the args on. */
+static char **shell_argv(int argc, char **argv, const char *shell)
+{
+	const char *base = strrchr(shell, '/') ? strrchr(shell, '/') + 1 : shell;
+	char **args = calloc(argc + 1, sizeof(char *));
+
+	if (!args || asprintf(&args[0], "%s%s", argv[0][0] == '-' ? "-" : "", base) < 0)
+		refuse("out of memory");
+	for (int i = 1; i < argc; i++)
+		args[i] = argv[i];
+	return args;
+}
+
+int main(int argc, char **argv)
+{
+	struct session_record rec;
+	struct error err = ERROR_INIT;
+	gid_t groups[SESSION_GROUPS_MAX];
+	uid_t uid = getuid();
+	char **saved_env = sanitize_entry();
+	int status, ngroups;
+
+	check_caller(argc, argv, uid);
 	if (find_session(uid, &rec) < 0)
 		refuse("no confined session for uid %u: confine-shell runs only as the login "
 		       "shell of a session opened by pam_confine",
 		       (unsigned)uid);
 	(void)syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
-
-	/* All ids root: the user may no longer signal or trace this supervising process. */
-	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
-		refuse("refusing: cannot become root: %m");
-	(void)prctl(PR_SET_DUMPABLE, 0);
-	if ((r = set_loginuid(rec.uid)) < 0)
-		refuse("refusing the session of %s: cannot set its loginuid: %s", rec.user,
-		       strerror(-r));
+	become_root(&rec);
 
 	/* Everything else comes from the record root wrote at pam_open_session. */
 	if ((ngroups = session_groups(&rec, groups, SESSION_GROUPS_MAX)) < 0)
 		refuse("refusing the session of %s: bad groups in its record", rec.user);
-	struct confine_profile p = {
-		.name = rec.profile,
-		.tmp_size = rec.tmp_size,
-		.net = streq(rec.net, "host") ? NET_HOST : NET_NONE,
-		.hostname = rec.hostname,
-		.shell = rec.shell,
-	};
-
-	/* After the time limit no new shell starts in the session (say, a multiplexed ssh
-	 * channel); the ones running get their hangup from their own supervisors. */
-	if (rec.max_duration) {
-		struct timespec now;
-		clock_gettime(CLOCK_BOOTTIME, &now);
-		if ((unsigned long long)now.tv_sec >= rec.started + rec.max_duration)
-			refuse("session %s of %s: its time limit has passed", rec.sid, rec.user);
-	}
-	/* No cgroup only where the profile said limits = "optional" and there were none. */
-	if (rec.cgroup[0] &&
-	    (leaf = open(rec.cgroup, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-		refuse("refusing the session of %s: its cgroup %s is gone: %m", rec.user,
-		       rec.cgroup);
-	/* Without a cgroup, close finds this sandbox through its registration (fail closed). */
-	if (!rec.cgroup[0] && (procs = procs_open(rec.sid)) < 0)
-		refuse("refusing the session of %s: its process registry is gone: %s", rec.user,
-		       strerror(-procs));
-	/* A private copy of the user's shared home, to be moved into this sandbox. */
-	home = sys_open_tree(AT_FDCWD, rec.home,
-			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_SYMLINK_NOFOLLOW);
-	if (home < 0)
-		refuse("refusing the session of %s: its home %s is gone: %m", rec.user, rec.home);
-
-	/* How login programs call a shell: "-name" for login shells, else pass args on. */
-	char *base = strrchr(p.shell, '/') ? strrchr(p.shell, '/') + 1 : p.shell;
-	if (argv[0][0] == '-') {
-		if (asprintf(&real0, "-%s", base) < 0)
-			refuse("out of memory");
-	} else {
-		real0 = base;
-	}
-	args = calloc(argc + 1, sizeof(char *));
-	env = copy_env(saved_env, p.shell);
-	if (!args || !env)
-		refuse("out of memory");
-	args[0] = real0;
-	for (int i = 1; i < argc; i++)
-		args[i] = argv[i];
-
 	struct sandbox_spec spec = {
-		.profile = &p,
-		.creds = {rec.uid, rec.gid, groups, ngroups},
-		.home = rec.home_dir,
-		.home_fd = home,
-		.cgroup_fd = leaf,
-		.path = p.shell,
-		.argv = args,
-		.envp = env,
-		.grace_ms = 2000,
-		.started = rec.started,
-		.max_duration = rec.max_duration,
-		.max_duration_grace = rec.grace,
-		.sid = rec.sid,
-		.user = rec.user,
-		.procs_dirfd = procs,
+	    .hostname = rec.hostname,
+	    .net = streq(rec.net, "host") ? SANDBOX_NET_HOST : SANDBOX_NET_NONE,
+	    .tmp_size = rec.tmp_size,
+	    .creds = {rec.uid, rec.gid, groups, ngroups},
+	    .home = rec.home_dir,
+	    .cgroup_fd = -1,
+	    .path = rec.shell,
+	    .argv = shell_argv(argc, argv, rec.shell),
+	    .envp = copy_env(saved_env, rec.shell),
+	    .grace_ms = GRACE_MS,
+	    .started = rec.started,
+	    .max_duration = rec.max_duration,
+	    .max_duration_grace = rec.grace,
+	    .sid = rec.sid,
+	    .user = rec.user,
+	    .procs_dirfd = -1,
 	};
-	r = sandbox_run(&spec, &status, err, sizeof(err));
-	if (r < 0)
-		refuse("session %s of %s: %s", rec.sid, rec.user, err);
-	for (size_t i = 0; env[i]; i++)
-		free(env[i]);
-	free(env);
-	free(args);
-	if (real0 != base)
-		free(real0);
+	if (!spec.envp)
+		refuse("out of memory");
+	open_session(&rec, &spec);
+	if (sandbox_run(&spec, &status, &err) < 0)
+		refuse("session %s of %s: %s", rec.sid, rec.user, error_msg(&err));
+	free_strv((char **)spec.envp, -1);
+	free_strv((char **)spec.argv, 1); /* argv[1..] are the caller's */
 	return status;
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#include <dirent.h>
+/* confine-shell's side of the process registry (session-procs.h): open it, register a
+ * sandbox, end a sandbox. Creating and closing it is the helper's (helper/session-store.c). */
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -11,34 +12,12 @@
 #include "session.h"
 #include "util.h"
 
-#define OPEN_MARKER "open"
-#define CLOSE_PASSES 3 /* a sandbox registering during a pass ends itself; look again */
-
-static int dir_path(const char *sid, char *buf, size_t len)
+int procs_dir_path(const char *sid, char *buf, size_t len)
 {
 	if (!*sid || strspn(sid, "0123456789-") != strlen(sid) ||
 	    (size_t)snprintf(buf, len, CONFINE_PROCS_DIR "/%s", sid) >= len)
 		return -EINVAL;
 	return 0;
-}
-
-int procs_create(const char *sid)
-{
-	char path[128];
-	_cleanup_close_ int fd = -1, m = -1;
-	int r;
-
-	if ((r = dir_path(sid, path, sizeof(path))) < 0)
-		return r;
-	if (mkdir(CONFINE_PROCS_DIR, 0700) < 0 && errno != EEXIST)
-		return negerrno();
-	if (mkdir(path, 0700) < 0 && errno != EEXIST)
-		return negerrno();
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return negerrno();
-	m = openat(fd, OPEN_MARKER, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	return m < 0 ? negerrno() : 0;
 }
 
 int procs_open(const char *sid)
@@ -47,7 +26,7 @@ int procs_open(const char *sid)
 	struct stat st;
 	int fd, r;
 
-	if ((r = dir_path(sid, path, sizeof(path))) < 0)
+	if ((r = procs_dir_path(sid, path, sizeof(path))) < 0)
 		return r;
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
@@ -74,7 +53,7 @@ int procs_register(int dirfd, pid_t pid)
 	if (fd < 0)
 		return negerrno();
 	/* After the entry exists: a close that removed the marker before may not have seen it. */
-	if (faccessat(dirfd, OPEN_MARKER, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+	if (faccessat(dirfd, PROCS_OPEN_MARKER, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
 		return errno == ENOENT ? -ESTALE : negerrno();
 	return 0;
 }
@@ -115,54 +94,4 @@ void procs_kill_sandbox(pid_t pid, unsigned long long start)
 			kill_checked((pid_t)atoi(w), pid, 0);
 	}
 	kill_checked(pid, 0, start);
-}
-
-/* One pass over the entries: kill and forget each sandbox. Returns how many there were. */
-static int kill_registered(int dirfd)
-{
-	_cleanup_close_ int fd = dup(dirfd);
-	struct dirent *de;
-	DIR *d;
-	int n = 0;
-
-	if (fd < 0 || !(d = fdopendir(TAKE_FD(fd))))
-		return negerrno();
-	while ((de = readdir(d))) {
-		unsigned long long start;
-		int pid, len = 0;
-
-		if (sscanf(de->d_name, "%d-%llu%n", &pid, &start, &len) != 2 ||
-		    (size_t)len != strlen(de->d_name) || pid <= 1)
-			continue;
-		procs_kill_sandbox(pid, start);
-		(void)unlinkat(dirfd, de->d_name, 0);
-		n++;
-	}
-	closedir(d);
-	return n;
-}
-
-int procs_close(const char *sid)
-{
-	char path[128];
-	_cleanup_close_ int fd = -1;
-	int r;
-
-	if ((r = dir_path(sid, path, sizeof(path))) < 0)
-		return r;
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : negerrno();
-	/* No new sandbox may start from here on (procs_register sees the marker gone). */
-	if (unlinkat(fd, OPEN_MARKER, 0) < 0 && errno != ENOENT)
-		return negerrno();
-	for (int pass = 0; pass < CLOSE_PASSES; pass++) {
-		if ((r = kill_registered(fd)) < 0)
-			return r;
-		if (rmdir(path) == 0 || errno == ENOENT)
-			return 0;
-		if (errno != ENOTEMPTY)
-			return negerrno();
-	}
-	return -EBUSY;
 }

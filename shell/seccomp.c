@@ -19,6 +19,7 @@
 
 /* ours; <seccomp.h> above is libseccomp's */
 #include "seccomp.h" // NOLINT(readability-duplicate-include)
+#include "error.h"
 #include "util.h"
 
 /* Refused with EPERM whatever the arguments. */
@@ -296,13 +297,13 @@ int seccomp_build(uint32_t arch, void **ret)
 	return 0;
 }
 
-int seccomp_install(void)
+int seccomp_install(struct error *err)
 {
 	_cleanup_(releasep) scmp_filter_ctx ctx = NULL;
 	int r;
 
-	if ((r = seccomp_build(seccomp_arch_native(), &ctx)) < 0)
-		return r;
 	/* Irrevocable for this process and everything it starts (no_new_privs is set). */
-	return seccomp_load(ctx);
+	if ((r = seccomp_build(seccomp_arch_native(), &ctx)) < 0 || (r = seccomp_load(ctx)) < 0)
+		return error_set_errno(err, r, "cannot install the seccomp filter");
+	return 0;
 }

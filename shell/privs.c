@@ -31,18 +31,21 @@ static int caps_all_empty(void)
 	return 0;
 }
 
-int privs_drop(const struct user_creds *u)
+static int drop(const struct user_creds *u, const char **step)
 {
 	uid_t ru, eu, su;
 	gid_t rg, eg, sg;
 	cap_t empty;
 
+	*step = "refusing uid or gid 0";
 	if (u->uid == 0 || u->gid == 0)
 		return -EPERM; /* never "confine" as root: the drop would be a no-op */
 
 	/* Caps must not survive the uid change below. */
+	*step = "clear keepcaps";
 	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
 		return negerrno();
+	*step = "empty the bounding and ambient sets";
 	/* Empty the bounding set while we still hold CAP_SETPCAP: exec can never regain a cap. */
 	/* The running kernel's count, which may exceed the one we were compiled against. */
 	for (cap_value_t c = 0; c < (cap_value_t)cap_max_bits(); c++)
@@ -50,13 +53,16 @@ int privs_drop(const struct user_creds *u)
 			return negerrno();
 	if (cap_reset_ambient() < 0)
 		return negerrno();
+	*step = "lock the securebits";
 	/* Lock root's special treatment off, so a uid-0 exec or setuid fixup grants nothing. */
-	if (prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
-					     SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED,
+	if (prctl(PR_SET_SECUREBITS,
+		  SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP_LOCKED |
+		      SECBIT_KEEP_CAPS_LOCKED,
 		  0, 0, 0) < 0)
 		return negerrno();
 
 	/* Groups first, while we may still change them; then gid, then uid (order matters). */
+	*step = "set groups, gid and uid";
 	if (setgroups(u->ngroups, u->groups) < 0)
 		return negerrno();
 	if (setresgid(u->gid, u->gid, u->gid) < 0)
@@ -65,6 +71,7 @@ int privs_drop(const struct user_creds *u)
 		return negerrno();
 
 	/* The uid change cleared the permitted/effective sets; clear inheritable too. */
+	*step = "clear the capability sets";
 	empty = cap_init();
 	if (!empty)
 		return -ENOMEM;
@@ -75,10 +82,12 @@ int privs_drop(const struct user_creds *u)
 	cap_free(empty);
 
 	/* Setuid/setgid bits and file caps are ignored on every later exec. */
+	*step = "set no_new_privs";
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return negerrno();
 
 	/* Prove it: root cannot come back and every id is the user's. */
+	*step = "verify the drop";
 	if (setuid(0) == 0 || seteuid(0) == 0 || setgid(0) == 0 || setegid(0) == 0)
 		return -EPERM;
 	if (getresuid(&ru, &eu, &su) < 0 || getresgid(&rg, &eg, &sg) < 0)
@@ -89,4 +98,12 @@ int privs_drop(const struct user_creds *u)
 	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
 		return -EPERM;
 	return caps_all_empty();
+}
+
+int privs_drop(const struct user_creds *u, struct error *err)
+{
+	const char *step = "start";
+	int r = drop(u, &step);
+
+	return r < 0 ? error_set_errno(err, r, "cannot drop privileges: %s", step) : 0;
 }

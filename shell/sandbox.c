@@ -1,0 +1,576 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Why two forks: unshare(CLONE_NEWPID) only puts the *children* of the caller into the new
+ * PID namespace, and the process that holds the outside view must stay outside, as root,
+ * where the confined user can neither ptrace nor signal it. So:
+ *
+ *   outer parent      root, host namespaces: waits, relays signals, reports errors. The
+ *                     caller (confinectl, confine-shell) tears the session down after.
+ *   namespaced parent root: joins the session cgroup, unshares mount/UTS/IPC/net/cgroup/PID,
+ *                     sets the hostname, brings up lo, forks, reaps, relays signals.
+ *   inner child       PID 1 of the new PID namespace: mounts /proc, /dev, /tmp, the home,
+ *                     drops every privilege for good and execs the program.
+ *
+ * Setup errors travel to the outer parent over a SOCK_SEQPACKET pair as one message
+ * {errno, text}; the inner child's end is close-on-exec, so EOF with no message means
+ * the exec happened.
+ */
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/keyctl.h>
+#include <sys/syscall.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "duration.h"
+#include "error.h"
+#include "fs.h"
+#include "log.h"
+#include "mountapi.h"
+#include "protocol.h"
+#include "sandbox.h"
+#include "seccomp.h"
+#include "session-procs.h"
+#include "session.h"
+#include "util.h"
+
+struct sync_msg {
+	int err;       /* negative errno */
+	int exit_code; /* what the sandbox should exit with */
+	char text[ERROR_MSG_MAX];
+};
+
+/* Sends err to the outer parent (the one report of this sandbox) and exits with code. */
+static _Noreturn void fail(int sock, struct error *err, int code)
+{
+	struct sync_msg m = {.err = err->code < 0 ? err->code : -EIO, .exit_code = code};
+
+	snprintf(m.text, sizeof(m.text), "%s", error_msg(err));
+	(void)!write(sock, &m, sizeof(m));
+	_exit(code);
+}
+
+static const int relayed[] = {SIGHUP, SIGTERM, SIGINT, SIGQUIT};
+/* Job control from the terminal must not stop the supervisors: the namespaced parent
+ * enforces max_duration, and a stopped one would let the session run on. */
+static const int ignored[] = {SIGTSTP, SIGTTIN, SIGTTOU};
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int status_code(int st)
+{
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return SANDBOX_EXIT_SETUP;
+}
+
+/* Milliseconds until the session's time limit (CLOCK_BOOTTIME: suspend counts), -1: none. */
+static int64_t limit_left(const struct sandbox_spec *s)
+{
+	struct timespec ts;
+	int64_t now, end;
+
+	if (!s || !s->max_duration)
+		return -1;
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	end = (int64_t)(s->started + s->max_duration) * 1000;
+	return end > now ? end - now : 0;
+}
+
+/*
+ * Waits for child pid while relaying signals from sfd to it; SIGKILLs it grace_ms after
+ * the first relayed signal (PID 1 ignores signals it has no handler for). With limit set
+ * (the namespaced parent), the session's max_duration is enforced too: SIGHUP at the
+ * limit, SIGKILL max_duration_grace later.
+ */
+static int wait_relaying(pid_t pid, int sfd, int msg_sock, struct sync_msg *msg, bool *got_msg,
+			 unsigned grace_ms, const struct sandbox_spec *limit)
+{
+	int64_t kill_at = -1;
+	bool hup_pending = limit && limit->max_duration;
+	int st;
+
+	for (;;) {
+		pid_t w = waitpid(pid, &st, WNOHANG);
+		if (w == pid)
+			return st;
+		if (w < 0 && errno != EINTR)
+			return -1;
+
+		struct pollfd p[2] = {{.fd = sfd, .events = POLLIN},
+				      {.fd = msg_sock, .events = POLLIN}};
+		int64_t left = kill_at >= 0 ? kill_at - now_ms() : -1, hup = -1;
+		if (hup_pending && (hup = limit_left(limit)) >= 0 && (left < 0 || hup < left))
+			left = hup;
+		int timeout = left < 0 ? -1 : left > 60000 ? 60000 : (int)left;
+		int n = poll(p, msg_sock >= 0 ? 2 : 1, timeout);
+		if (n < 0 && errno != EINTR)
+			return -1;
+		if (kill_at >= 0 && now_ms() >= kill_at) {
+			(void)kill(pid, SIGKILL);
+			kill_at = -1;
+		}
+		if (hup_pending && limit_left(limit) == 0) {
+			char d[32], g[32];
+			format_duration(limit->max_duration, d, sizeof(d));
+			format_duration(limit->max_duration_grace, g, sizeof(g));
+			log_msg(LOG_NOTICE,
+				"session %s of %s: time limit max_duration = %s reached; hanging "
+				"up, killing it in %s",
+				limit->sid ? limit->sid : "?", limit->user ? limit->user : "?", d,
+				g);
+			/* Like a terminal hangup: the shell may save its history and exit. */
+			(void)kill(pid, SIGHUP);
+			kill_at = now_ms() + (int64_t)limit->max_duration_grace * 1000;
+			hup_pending = false;
+		}
+		if (n > 0 && (p[0].revents & POLLIN)) {
+			struct signalfd_siginfo si;
+			if (read(sfd, &si, sizeof(si)) == sizeof(si) && si.ssi_signo != SIGCHLD) {
+				(void)kill(pid, (int)si.ssi_signo);
+				/* Hangup and terminate end the session; Ctrl-C and Ctrl-\ do not.
+				 */
+				if (kill_at < 0 &&
+				    (si.ssi_signo == SIGHUP || si.ssi_signo == SIGTERM))
+					kill_at = now_ms() + grace_ms;
+			}
+		}
+		if (msg_sock >= 0 && n > 0 && p[1].revents) {
+			ssize_t r = read(msg_sock, msg, sizeof(*msg));
+			if (r == sizeof(*msg))
+				*got_msg = true;
+			if (r <= 0 || *got_msg)
+				msg_sock = -1; /* EOF: the program was exec'd (or setup died) */
+		}
+	}
+}
+
+/* Brings up lo in the new network namespace, so 127.0.0.1 works inside. */
+static int loopback_up(void)
+{
+	_cleanup_close_ int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct ifreq ifr = {.ifr_name = "lo"};
+
+	if (s < 0)
+		return negerrno();
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+		return negerrno();
+	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+		return negerrno();
+	return 0;
+}
+
+static int mount_tmpfs(const char *where, uint64_t size, const char *mode, unsigned long flags,
+		       struct error *err)
+{
+	char opts[96];
+
+	snprintf(opts, sizeof(opts), "size=%llu,nr_inodes=%llu,mode=%s", (unsigned long long)size,
+		 (unsigned long long)(size / 4096 > 1024 ? size / 4096 : 1024), mode);
+	if (mount("tmpfs", where, "tmpfs", flags, opts) < 0)
+		return error_set_errno(err, negerrno(), "cannot mount %s", where);
+	return 0;
+}
+
+/* A minimal /dev: a few harmless nodes, a private devpts, /dev/shm; then read-only. */
+static int setup_dev(const struct sandbox_spec *s, struct error *err)
+{
+	static const struct {
+		const char *name;
+		unsigned maj, min;
+	} nodes[] = {{"null", 1, 3},   {"zero", 1, 5},	  {"full", 1, 7},
+		     {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0}};
+	static const char *links[][2] = {{"fd", "/proc/self/fd"},
+					 {"stdin", "/proc/self/fd/0"},
+					 {"stdout", "/proc/self/fd/1"},
+					 {"stderr", "/proc/self/fd/2"},
+					 {"ptmx", "pts/ptmx"}};
+	int r;
+
+	if ((r = mount_tmpfs("/dev", 1 << 20, "0755", MS_NOSUID | MS_NOEXEC, err)) < 0)
+		return error_set_errno(err, r, "cannot mount tmpfs on /dev");
+	/* Root may mknod here; the user never can (no CAP_MKNOD, and /dev ends up read-only). */
+	for (size_t i = 0; i < ELEMENTSOF(nodes); i++) {
+		char path[32];
+		snprintf(path, sizeof(path), "/dev/%s", nodes[i].name);
+		if (mknod(path, S_IFCHR | 0666, makedev(nodes[i].maj, nodes[i].min)) < 0 ||
+		    chmod(path, 0666) < 0) /* the umask must not narrow it */
+			return error_set_errno(err, negerrno(), "cannot create /dev nodes");
+	}
+	for (size_t i = 0; i < ELEMENTSOF(links); i++) {
+		char path[32];
+		snprintf(path, sizeof(path), "/dev/%s", links[i][0]);
+		if (symlink(links[i][1], path) < 0)
+			return error_set_errno(err, negerrno(), "cannot create /dev nodes");
+	}
+	if (mkdir("/dev/pts", 0755) < 0 || mkdir("/dev/shm", 01777) < 0)
+		return error_set_errno(err, negerrno(), "cannot create /dev nodes");
+	/* A new devpts instance: the sandbox sees only its own ptys, never the host's. */
+	if (mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+		  "newinstance,ptmxmode=0666,mode=0620") < 0)
+		return error_set_errno(err, negerrno(), "cannot mount devpts");
+	if ((r = mount_tmpfs("/dev/shm", s->tmp_size, "1777", MS_NOSUID | MS_NODEV, err)) < 0)
+		return r;
+	if (mount(NULL, "/dev", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NOEXEC,
+		  NULL) < 0)
+		return error_set_errno(err, negerrno(), "cannot remount /dev read-only");
+	return 0;
+}
+
+/* The host's tree read-only, and the kernel's views of this sandbox: /proc, /sys, cgroupfs. */
+static int inner_system_mounts(const struct sandbox_spec *s, struct error *err)
+{
+	/*
+	 * Everything of the host is read-only in here (our private mount tree only): the
+	 * session can write its home, /tmp, /var/tmp, /dev/shm and /run/user, nothing that
+	 * would outlive it or reach other users (/var/tmp, /var/mail, ...). nosuid, nodev: a
+	 * second layer beside no_new_privs, whatever the host mounts allow.
+	 */
+	struct mount_attr ro = {.attr_set =
+				    MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV};
+	if (syscall(SYS_mount_setattr, AT_FDCWD, "/", AT_RECURSIVE, &ro, sizeof(ro)) < 0)
+		return error_set_errno(err, negerrno(),
+				       "cannot make the host's mounts read-only, nosuid and nodev");
+	/* A /proc of this PID namespace: the user sees only sandbox processes. */
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		return error_set_errno(err, negerrno(), "cannot mount /proc");
+	/*
+	 * Read-only sysfs without the host's submounts (debugfs, securityfs, bpf, ...). A new
+	 * network namespace needs a fresh sysfs (its /sys/class/net); with net = "host" the
+	 * kernel would hand back the host's superblock and refuse, so bind its root instead.
+	 */
+	if (s->net == SANDBOX_NET_HOST
+		? mount("/sys", "/sys", NULL, MS_BIND, NULL) < 0
+		: mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		return error_set_errno(err, negerrno(), "cannot mount /sys");
+	if (mount(NULL, "/sys", NULL,
+		  MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		return error_set_errno(err, negerrno(), "cannot mount /sys");
+	/* cgroupfs rooted at the session (the cgroup namespace), read-only. */
+	if (mount("cgroup2", "/sys/fs/cgroup", "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) <
+		0 ||
+	    mount(NULL, "/sys/fs/cgroup", NULL,
+		  MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		return error_set_errno(err, negerrno(), "cannot mount /sys/fs/cgroup");
+	return 0;
+}
+
+/* The session's own writable places: /tmp, /var/tmp, an empty /run with /run/user/UID. */
+static int inner_tmp_mounts(const struct sandbox_spec *s, struct error *err)
+{
+	char run_user[64];
+	int r;
+
+	if ((r = mount_tmpfs("/tmp", s->tmp_size, "1777", MS_NOSUID | MS_NODEV, err)) < 0 ||
+	    (r = mount_tmpfs("/var/tmp", s->tmp_size, "1777", MS_NOSUID | MS_NODEV, err)) < 0)
+		return r;
+	/* Hide the host's /run (its sockets: D-Bus, systemd, ...) and give the user a runtime dir.
+	 */
+	if ((r = mount_tmpfs("/run", 1 << 20, "0755", MS_NOSUID | MS_NODEV | MS_NOEXEC, err)) < 0)
+		return r;
+	snprintf(run_user, sizeof(run_user), "/run/user/%u", (unsigned)s->creds.uid);
+	if (mkdir("/run/user", 0755) < 0 || mkdir(run_user, 0700) < 0 ||
+	    chown(run_user, s->creds.uid, s->creds.gid) < 0)
+		return error_set_errno(err, negerrno(), "cannot mount /run");
+	return 0;
+}
+
+/* The home placed and entered, by fd. */
+static int inner_home(const struct sandbox_spec *s, int home_fd, struct error *err)
+{
+	/* The home directory, opened without following links (the user may be renaming
+	 * components of its path on the host right now). */
+	_cleanup_close_ int target = open_dir_nofollow(AT_FDCWD, s->home);
+
+	if (target < 0)
+		return error_set_errno(err, target, "cannot open the home directory");
+	/* Place the prepared home by fd onto that very directory. */
+	if (home_fd >= 0 && sys_move_mount(home_fd, "", target, "",
+					   MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return error_set_errno(err, negerrno(), "cannot mount the home");
+	/* Enter it by fd, never by name: a path walk here, as root, could follow a symlink
+	 * swapped in meanwhile and start the user in a directory they could not reach. */
+	if (fchdir(home_fd >= 0 ? home_fd : target) < 0)
+		return error_set_errno(err, negerrno(), "cannot enter the home directory");
+	return 0;
+}
+
+/* The way out of root, for good; after it nothing here is privileged. */
+static int inner_drop(const struct sandbox_spec *s, int parent_pidfd, struct error *err)
+{
+	struct pollfd pp = {.fd = parent_pidfd, .events = POLLIN};
+	int r;
+
+	umask(022);
+	if ((r = privs_drop(&s->creds, err)) < 0)
+		return r;
+	/* The uid change cleared the parent-death signal: arm it again, then make sure the
+	 * namespaced parent did not die in between (getppid() is 0 for PID 1 either way). */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		return error_set_errno(err, negerrno(), "cannot watch the namespaced parent");
+	if (poll(&pp, 1, 0) != 0)
+		return error_set_errno(err, -ESRCH, "cannot watch the namespaced parent");
+	/* A fresh, anonymous session keyring: nothing of the login program's keys leaks in. */
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0)
+		return error_set_errno(err, negerrno(), "cannot create a session keyring");
+	/* Last: the filter refuses some of the calls above. */
+	return seccomp_install(err);
+}
+
+/* Everything the inner child does before exec; returns 0 or -errno with err filled. */
+static int inner_setup(const struct sandbox_spec *s, int home_fd, int parent_pidfd,
+		       struct error *err)
+{
+	int r;
+
+	if ((r = inner_system_mounts(s, err)) < 0 || (r = setup_dev(s, err)) < 0 ||
+	    (r = inner_tmp_mounts(s, err)) < 0 || (r = inner_home(s, home_fd, err)) < 0)
+		return r;
+	return inner_drop(s, parent_pidfd, err);
+}
+
+static _Noreturn void inner_child(const struct sandbox_spec *s, int home_fd, int parent_pidfd,
+				  int sock)
+{
+	struct error err = ERROR_INIT;
+	int r;
+
+	(void)prctl(PR_SET_NAME, "confine:[init]");
+	/* If the namespaced parent dies, so does PID 1 and with it the whole namespace. In the
+	 * new PID namespace our parent is outside it, so getppid() is 0 while it lives. */
+	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != 0)
+		_exit(SANDBOX_EXIT_SETUP);
+	if (inner_setup(s, home_fd, parent_pidfd, &err) < 0)
+		fail(sock, &err, SANDBOX_EXIT_SETUP);
+	/* Nothing of ours leaks into the program: only 0-2 stay open across exec. */
+	(void)syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+	execve(s->path, s->argv, s->envp);
+	r = negerrno();
+	error_set_errno(&err, r, "cannot run %s", s->path);
+	fail(sock, &err, r == -ENOENT ? SANDBOX_EXIT_NOENT : SANDBOX_EXIT_NOEXEC);
+}
+
+/* Joins the leaf cgroup (writes "0", this process, to its cgroup.procs). */
+static int cgroup_join(int leaf_fd)
+{
+	_cleanup_close_ int fd = openat(leaf_fd, "cgroup.procs", O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0 || write(fd, "0", 1) != 1)
+		return negerrno();
+	return 0;
+}
+
+/* The namespaced parent's privileged steps, before anything of the user exists. */
+static int ns_enter(const struct sandbox_spec *s, struct error *err)
+{
+	int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP | CLONE_NEWPID;
+	int r;
+
+	/* Join the session cgroup first: the cgroup namespace is rooted where we are. */
+	if (s->cgroup_fd >= 0 && (r = cgroup_join(s->cgroup_fd)) < 0)
+		return error_set_errno(err, r, "cannot join the session cgroup");
+	if (s->net == SANDBOX_NET_NONE)
+		flags |= CLONE_NEWNET;
+	/* New namespaces for everything but users (see config user_ns). */
+	if (unshare(flags) < 0)
+		return error_set_errno(err, negerrno(), "cannot unshare namespaces");
+	/*
+	 * Private, not slave: our mounts never reach the host, and the host's later mounts
+	 * (automounts, USB disks) never reach us, where they would keep the host's flags
+	 * (read-write, suid) instead of the read-only, nosuid, nodev of everything else.
+	 */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return error_set_errno(err, negerrno(), "cannot make / a private mount");
+	/*
+	 * Our copy of confine's run dir holds every logged-in user's home: detach it (the
+	 * session's own home is a clone taken before), so no other home stays pinned in here
+	 * after its user logged out, and mountinfo does not tell who is logged in.
+	 */
+	if (umount2(CONFINE_RUN_DIR, MNT_DETACH | UMOUNT_NOFOLLOW) < 0 && errno != EINVAL &&
+	    errno != ENOENT)
+		return error_set_errno(err, negerrno(), "cannot detach %s", CONFINE_RUN_DIR);
+	if (sethostname(s->hostname, strlen(s->hostname)) < 0)
+		return error_set_errno(err, negerrno(), "cannot set the hostname");
+	if (s->net == SANDBOX_NET_NONE && (r = loopback_up()) < 0)
+		return error_set_errno(err, r, "cannot bring up lo");
+	return 0;
+}
+
+/* The child that becomes PID 1: default dispositions, nothing blocked, no signalfd. */
+static _Noreturn void ns_fork_child(const struct sandbox_spec *s, int home_fd, int pidfd, int sock,
+				    int sfd)
+{
+	sigset_t none;
+
+	close(sfd);
+	/* The program starts with default dispositions and nothing blocked. */
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			(void)signal(sig, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	inner_child(s, home_fd, pidfd, sock);
+}
+
+static _Noreturn void ns_parent(const struct sandbox_spec *s, int sock, int sfd, pid_t outer)
+{
+	struct error err = ERROR_INIT;
+	int lock = -1; /* a home_build lock (persistent upper), held until this process exits */
+	int home_fd = s->home_fd, pidfd, r, st;
+	struct sync_msg unused;
+	bool got = false;
+	pid_t child;
+
+	(void)prctl(PR_SET_NAME, "confine:[ns]");
+	/* Dies with the outer parent, so a killed supervisor never leaves a live sandbox. */
+	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != outer) /* it died before the prctl took effect */
+		_exit(SANDBOX_EXIT_SETUP);
+	if (ns_enter(s, &err) < 0)
+		fail(sock, &err, SANDBOX_EXIT_SETUP);
+	if (home_fd < 0 && s->home_build) {
+		/* Built here, in the private mount namespace: it dies with the session. */
+		if ((r = s->home_build(s->home_build_data, &lock, &err)) < 0)
+			fail(sock, &err, SANDBOX_EXIT_SETUP);
+		home_fd = r;
+	}
+	/* PID 1 watches us through this after its uid change (see inner_drop). */
+	pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	if (pidfd < 0) {
+		error_set_errno(&err, negerrno(), "cannot open a pidfd");
+		fail(sock, &err, SANDBOX_EXIT_SETUP);
+	}
+	child = fork();
+	if (child < 0) {
+		error_set_errno(&err, negerrno(), "cannot fork PID 1");
+		fail(sock, &err, SANDBOX_EXIT_SETUP);
+	}
+	if (child == 0)
+		ns_fork_child(s, home_fd, pidfd, sock, sfd);
+	close(sock); /* from now on only PID 1 reports */
+	if (home_fd >= 0)
+		close(home_fd); /* PID 1 holds the home now; the lock stays with us */
+	st = wait_relaying(child, sfd, -1, &unused, &got, s->grace_ms, s);
+	_exit(st < 0 ? SANDBOX_EXIT_SETUP : status_code(st));
+}
+
+/*
+ * A session without a cgroup: record the sandbox so that close can kill it. If the session
+ * is closing meanwhile, end the sandbox here (close may have looked before we wrote).
+ */
+static int register_sandbox(const struct sandbox_spec *s, pid_t pid, struct error *err)
+{
+	unsigned long long start;
+	int r;
+
+	if (s->procs_dirfd < 0)
+		return 0;
+	r = procs_register(s->procs_dirfd, pid);
+	if (r < 0 && proc_start_time(pid, &start) == 0)
+		procs_kill_sandbox(pid, start);
+	if (r == -ESTALE)
+		return error_set(err, r, "the session is closing");
+	if (r < 0)
+		return error_set(err, r, "cannot register the sandbox");
+	return 0;
+}
+
+/* The outer parent: waits for the sandbox (pid) and turns how it ended into the result. */
+static int outer_wait(const struct sandbox_spec *s, pid_t pid, int sfd, int sock, int *ret_status,
+		      struct error *err)
+{
+	struct sync_msg msg = {0};
+	bool got = false;
+	int st, r;
+
+	r = register_sandbox(s, pid, err);
+	/* No limit here: the namespaced parent keeps it; SIGHUP reaches us only relayed. */
+	uint64_t outer_grace = s->grace_ms + 1000 + (uint64_t)s->max_duration_grace * 1000;
+	st = wait_relaying(pid, sfd, sock, &msg, &got,
+			   outer_grace > UINT_MAX ? UINT_MAX : (unsigned)outer_grace, NULL);
+	/* The sandbox may have exited before its message was read. */
+	if (!got && recv(sock, &msg, sizeof(msg), MSG_DONTWAIT) == sizeof(msg))
+		got = true;
+	if (r < 0)
+		return r; /* registering failed: the sandbox was ended (status: setup) */
+	if (st < 0)
+		return error_set_errno(err, negerrno(), "cannot wait for the sandbox");
+	if (got) {
+		msg.text[sizeof(msg.text) - 1] = '\0';
+		*ret_status = msg.exit_code;
+		return error_set(err, msg.err < 0 ? msg.err : -EIO, "%s", msg.text);
+	}
+	*ret_status = status_code(st);
+	return 0;
+}
+
+int sandbox_run(const struct sandbox_spec *s, int *ret_status, struct error *err)
+{
+	struct sigaction old_act[ELEMENTSOF(relayed)], old_ign[ELEMENTSOF(ignored)],
+	    dfl = {.sa_handler = SIG_DFL}, ign = {.sa_handler = SIG_IGN};
+	sigset_t mask, old_mask;
+	int sp[2] = {-1, -1}, sfd, r;
+	pid_t pid, self = getpid();
+
+	*ret_status = SANDBOX_EXIT_SETUP;
+	*err = (struct error)ERROR_INIT;
+	sigemptyset(&mask);
+	for (size_t i = 0; i < ELEMENTSOF(relayed); i++)
+		sigaddset(&mask, relayed[i]);
+	sigaddset(&mask, SIGCHLD);
+	/* Handlers must be default for signalfd to see them (a caller may ignore SIGHUP). */
+	for (size_t i = 0; i < ELEMENTSOF(relayed); i++)
+		sigaction(relayed[i], &dfl, &old_act[i]);
+	for (size_t i = 0; i < ELEMENTSOF(ignored); i++)
+		sigaction(ignored[i], &ign, &old_ign[i]);
+	sigprocmask(SIG_BLOCK, &mask, &old_mask);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	if (sfd < 0) {
+		r = error_set_errno(err, negerrno(), "cannot create a signalfd");
+	} else if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
+		r = error_set_errno(err, negerrno(), "cannot create a socket pair");
+	} else if ((pid = fork()) < 0) {
+		r = error_set_errno(err, negerrno(), "cannot fork");
+	} else if (pid == 0) {
+		close(sp[0]);
+		ns_parent(s, sp[1], sfd, self);
+	} else {
+		close(TAKE_FD(sp[1]));
+		r = outer_wait(s, pid, sfd, sp[0], ret_status, err);
+	}
+	closep(&sp[0]);
+	closep(&sp[1]);
+	closep(&sfd);
+	sigprocmask(SIG_SETMASK, &old_mask, NULL);
+	for (size_t i = 0; i < ELEMENTSOF(relayed); i++)
+		sigaction(relayed[i], &old_act[i], NULL);
+	for (size_t i = 0; i < ELEMENTSOF(ignored); i++)
+		sigaction(ignored[i], &old_ign[i], NULL);
+	/* By construction: a failure always comes with its message. */
+	if (r < 0 && !err->code)
+		r = error_set_errno(err, r, "sandbox setup failed");
+	return r;
+}
