@@ -32,7 +32,10 @@ LDHARDEN    := -pie -Wl,-z,relro,-z,now -Wl,--as-needed $(LDFLAGS)
 
 B           := build
 # Engine library shared by confinectl, confine-helper and confine-shell.
-LIB_SRCS    := helper/log.c helper/units.c helper/config.c helper/privs.c helper/cgroup.c \
+# The config loader, one concern per file (config.c says which).
+CONFIG_SRCS := helper/config.c helper/config-file.c helper/config-scan.c helper/config-values.c \
+               helper/config-profile.c helper/profile.c
+LIB_SRCS    := helper/log.c helper/units.c $(CONFIG_SRCS) helper/privs.c helper/cgroup.c \
                helper/cgroup-systemd.c helper/backend.c \
                helper/home.c helper/home-image.c helper/sandbox.c helper/session.c \
                helper/session-procs.c \
@@ -316,7 +319,7 @@ FUZZ_SAN      := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS   := -std=gnu11 -O1 -g -fno-omit-frame-pointer $(WARN) -Wno-unused-parameter \
                  $(DEFS) $(PKG_CFLAGS) $(FUZZ_SAN)
 FUZZERS       := fuzz_config fuzz_units fuzz_session
-FUZZ_SRCS_fuzz_config  := fuzz/fuzz_config.c helper/config.c helper/units.c
+FUZZ_SRCS_fuzz_config  := fuzz/fuzz_config.c $(CONFIG_SRCS) helper/units.c
 FUZZ_SRCS_fuzz_units   := fuzz/fuzz_units.c helper/units.c
 FUZZ_SRCS_fuzz_session := fuzz/fuzz_session.c helper/session.c
 FUZZ_OPTS     := -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
@@ -324,7 +327,7 @@ FUZZ_OPTS     := -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
 fuzz-build: $(FUZZERS:%=$(FUZZ_B)/%)
 
 $(FUZZ_B)/fuzz_%: fuzz/fuzz_%.c $(wildcard helper/*.h) $(wildcard fuzz/*.h) \
-		  helper/config.c helper/units.c helper/session.c
+		  $(CONFIG_SRCS) helper/units.c helper/session.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_SRCS_fuzz_$*) $(if $(findstring config,$*),-lconfig)
 

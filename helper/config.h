@@ -58,20 +58,11 @@ struct confine_profile {
 	bool limits_optional;	  /* run without cgroup limits where they are unavailable */
 };
 
-/* True when the profile sets any per-user aggregate limit (inline: confine-shell links
- * cgroup code but must not pull in the config parser). */
-static inline bool profile_has_user_limits(const struct confine_profile *p)
-{
-	return p->user_memory_max != UINT64_MAX || p->user_cpu_quota ||
-	       p->user_pids_max != UINT64_MAX;
-}
+/* True when the profile sets any per-user aggregate limit (a KEY_F_USER row of profile.h). */
+bool profile_has_user_limits(const struct confine_profile *p);
 
-/* True when the profile sets any io limit. */
-static inline bool profile_has_io(const struct confine_profile *p)
-{
-	return p->io_read_bps != UINT64_MAX || p->io_write_bps != UINT64_MAX ||
-	       p->io_read_iops != UINT64_MAX || p->io_write_iops != UINT64_MAX || p->io_weight;
-}
+/* True when the profile sets any io limit (a KEY_F_IO row of profile.h). */
+bool profile_has_io(const struct confine_profile *p);
 
 /*
  * The PAM services whose sessions run the user's passwd shell (confine-shell), so a confined
