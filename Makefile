@@ -47,7 +47,8 @@ PROGS       := $(B)/confinectl $(B)/confine-helper $(B)/confine-shell $(B)/confi
 PAM_SRCS    := pam_module/pam_confine.c pam_module/args.c pam_module/spawn.c
 PAM_LDFLAGS := -shared -Wl,-z,defs -Wl,--version-script=pam_module/pam_confine.map -Wl,-z,relro,-z,now \
                $(LDFLAGS)
-UNIT_TESTS  := $(B)/tests/test_units $(B)/tests/test_config $(B)/tests/test_session \
+UNIT_TESTS  := $(B)/tests/test_units $(B)/tests/test_config $(B)/tests/test_cgroup_limits \
+               $(B)/tests/test_session \
                $(B)/tests/test_seccomp $(B)/tests/test_home_image
 
 .PHONY: all clean check check-unit check-vm check-vm-systemd install install-only install-dist deps try \

@@ -6,6 +6,7 @@
 
 #include "cgroup-systemd.h"
 #include "cgroup.h"
+#include "profile.h"
 #include "units.h"
 #include "util.h"
 
@@ -282,7 +283,7 @@ static int append_u64(sd_bus_message *m, const char *name, uint64_t v)
 }
 
 /* AllowedCPUs= takes a bitmask: bit j of byte i is CPU 8i+j. The list was validated. */
-static int append_cpus(sd_bus_message *m, const char *list)
+static int append_cpus(sd_bus_message *m, const char *name, const char *list)
 {
 	uint8_t mask[1024] = {0};
 	size_t n = 0;
@@ -301,7 +302,7 @@ static int append_cpus(sd_bus_message *m, const char *list)
 		s = *end ? end + 1 : end;
 	}
 	if ((r = sd.message_open_container(m, 'r', "sv")) < 0 ||
-	    (r = sd.message_append(m, "s", "AllowedCPUs")) < 0 ||
+	    (r = sd.message_append(m, "s", name)) < 0 ||
 	    (r = sd.message_open_container(m, 'v', "ay")) < 0 ||
 	    (r = sd.message_append_array(m, 'y', mask, n)) < 0 ||
 	    (r = sd.message_close_container(m)) < 0)
@@ -317,52 +318,50 @@ static int append_io(sd_bus_message *m, const char *name, const char *path, uint
 	return sd.message_append(m, "(sv)", name, "a(st)", 1, path, v);
 }
 
+/* The property value of row k: CPUQuotaPerSecUSec is 10 ms per second for 1%, 0 none. */
+static uint64_t sd_value(const struct confine_profile *p, const struct profile_key *k)
+{
+	uint64_t v = profile_num(p, k);
+
+	if (k->sd_format == SD_CPU_QUOTA)
+		return v ? v * 10000 : UNIT_MAX;
+	return v;
+}
+
 /* The profile's session limits as unit properties (UNIT_MAX is systemd's "infinity" too). */
 static int append_session_limits(sd_bus_message *m, const struct confine_profile *p,
 				 const char *io_node)
 {
 	int r = 0;
 
-	if (p->memory_max != UNIT_MAX && (r = append_u64(m, "MemoryMax", p->memory_max)) < 0)
-		return r;
-	if (p->memory_high != UNIT_MAX && (r = append_u64(m, "MemoryHigh", p->memory_high)) < 0)
-		return r;
-	if (p->memory_swap_max != UNIT_MAX &&
-	    (r = append_u64(m, "MemorySwapMax", p->memory_swap_max)) < 0)
-		return r;
-	/* Percent of one CPU: 1% is 10 ms of CPU time per second. */
-	if (p->cpu_quota &&
-	    (r = append_u64(m, "CPUQuotaPerSecUSec", (uint64_t)p->cpu_quota * 10000)) < 0)
-		return r;
-	if (p->cpu_weight && (r = append_u64(m, "CPUWeight", p->cpu_weight)) < 0)
-		return r;
-	if (p->pids_max != UNIT_MAX && (r = append_u64(m, "TasksMax", p->pids_max)) < 0)
-		return r;
-	if (p->cpuset_cpus && (r = append_cpus(m, p->cpuset_cpus)) < 0)
-		return r;
-	if (io_node) {
-		if ((r = append_io(m, "IOReadBandwidthMax", io_node, p->io_read_bps)) < 0 ||
-		    (r = append_io(m, "IOWriteBandwidthMax", io_node, p->io_write_bps)) < 0 ||
-		    (r = append_io(m, "IOReadIOPSMax", io_node, p->io_read_iops)) < 0 ||
-		    (r = append_io(m, "IOWriteIOPSMax", io_node, p->io_write_iops)) < 0)
-			return r;
-		if (p->io_weight && (r = append_io(m, "IODeviceWeight", io_node, p->io_weight)) < 0)
+	PROFILE_KEYS_FOREACH(k) {
+		if (!k->sd_prop || (k->flags & KEY_F_USER) || !profile_key_set(p, k))
+			continue;
+		switch (k->sd_format) {
+		case SD_U64:
+		case SD_CPU_QUOTA: r = append_u64(m, k->sd_prop, sd_value(p, k)); break;
+		case SD_CPUS: r = append_cpus(m, k->sd_prop, profile_cstr(p, k)); break;
+		case SD_IO:
+			if (io_node)
+				r = append_io(m, k->sd_prop, io_node, profile_num(p, k));
+			break;
+		case SD_NONE: break;
+		}
+		if (r < 0)
 			return r;
 	}
 	return 0;
 }
 
-/* The aggregate: always all three, so a changed profile resets what it no longer sets. */
+/* The aggregate: always every one, so a changed profile resets what it no longer sets. */
 static int append_user_limits(sd_bus_message *m, const struct confine_profile *p)
 {
 	int r;
 
-	if ((r = append_u64(m, "MemoryMax", p->user_memory_max)) < 0 ||
-	    (r = append_u64(m, "CPUQuotaPerSecUSec",
-			    p->user_cpu_quota ? (uint64_t)p->user_cpu_quota * 10000 : UNIT_MAX)) <
-		0 ||
-	    (r = append_u64(m, "TasksMax", p->user_pids_max)) < 0)
-		return r;
+	PROFILE_KEYS_FOREACH(k)
+		if (k->sd_prop && (k->flags & KEY_F_USER) &&
+		    (r = append_u64(m, k->sd_prop, sd_value(p, k))) < 0)
+			return r;
 	return 0;
 }
 
