@@ -56,8 +56,8 @@ static bool has_word(const char *list, const char *word)
 static bool controller_used(const struct confine_profile *p, const char *c)
 {
 	PROFILE_KEYS_FOREACH(k)
-		if (k->controller && streq(k->controller, c) && profile_key_set(p, k))
-			return true;
+	if (k->controller && streq(k->controller, c) && profile_key_set(p, k))
+		return true;
 	return false;
 }
 
@@ -77,7 +77,8 @@ const char *cgroup_needed(const struct confine_profile *p, char *buf, size_t len
 	/* pids always: it is what makes "kill the whole session" and fork bombs bounded. Then
 	 * the others in the order the table first names them. */
 	snprintf(buf, len, "pids");
-	PROFILE_KEYS_FOREACH(k) {
+	PROFILE_KEYS_FOREACH(k)
+	{
 		if (!k->controller || streq(k->controller, "pids") || controller_seen(k) ||
 		    !controller_used(p, k->controller))
 			continue;
@@ -270,7 +271,8 @@ static int write_io_max(int fd, const struct confine_profile *p, const char *io_
 	size_t n;
 
 	snprintf(v, sizeof(v), "%s", io_dev);
-	PROFILE_KEYS_FOREACH(k) {
+	PROFILE_KEYS_FOREACH(k)
+	{
 		if (k->cg_format != CG_IO_MAX)
 			continue;
 		any = any || profile_key_set(p, k);
@@ -290,10 +292,14 @@ static int write_limit(int fd, const struct confine_profile *p, const struct pro
 	int r;
 
 	switch (k->cg_format) {
-	case CG_NUM: return cgroup_write(fd, k->cg_file, num_or_max(n, v, sizeof(v)));
-	case CG_ONE: return cgroup_write(fd, k->cg_file, "1");
-	case CG_CPU_MAX: return cgroup_write(fd, k->cg_file, cpu_max((unsigned)n, v, sizeof(v)));
-	case CG_STRING: return cgroup_write(fd, k->cg_file, profile_cstr(p, k));
+	case CG_NUM:
+		return cgroup_write(fd, k->cg_file, num_or_max(n, v, sizeof(v)));
+	case CG_ONE:
+		return cgroup_write(fd, k->cg_file, "1");
+	case CG_CPU_MAX:
+		return cgroup_write(fd, k->cg_file, cpu_max((unsigned)n, v, sizeof(v)));
+	case CG_STRING:
+		return cgroup_write(fd, k->cg_file, profile_cstr(p, k));
 	case CG_IO_WEIGHT:
 		/* Per-device weights need io.cost on the device, or else the BFQ scheduler. */
 		snprintf(v, sizeof(v), "%s %" PRIu64, io_dev, n);
@@ -302,7 +308,8 @@ static int write_limit(int fd, const struct confine_profile *p, const struct pro
 			r = cgroup_write(fd, "io.bfq.weight", v);
 		return r == -ENOENT ? -EOPNOTSUPP : r;
 	case CG_IO_MAX:
-	case CG_NONE: break;
+	case CG_NONE:
+		break;
 	}
 	return 0;
 }
@@ -312,7 +319,8 @@ int cgroup_write_limits(int fd, const struct confine_profile *p, const char *io_
 	bool io_max_done = false;
 	int r;
 
-	PROFILE_KEYS_FOREACH(k) {
+	PROFILE_KEYS_FOREACH(k)
+	{
 		if (!k->cg_file || (k->flags & KEY_F_USER) || ((k->flags & KEY_F_IO) && !io_dev))
 			continue;
 		if (k->cg_format == CG_IO_MAX) {
@@ -339,7 +347,8 @@ static int write_user_limits(int fd, const struct confine_profile *p)
 	int r;
 
 	cgroup_needed(p, need, sizeof(need));
-	PROFILE_KEYS_FOREACH(k) {
+	PROFILE_KEYS_FOREACH(k)
+	{
 		if (!(k->flags & KEY_F_USER) || !k->cg_file || !has_word(need, k->controller))
 			continue;
 		if ((r = write_limit(fd, p, k, NULL)) < 0)

@@ -47,7 +47,7 @@ int scan_text(struct loader *ld, const char *text, const char *path, unsigned de
 void set_err(struct loader *ld, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "FILE:LINE: key 'a.b': what" for the setting s. */
 void key_err(struct loader *ld, const config_setting_t *s, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static inline bool is_digit(char c)
 {

@@ -39,11 +39,16 @@ static int read_text(struct loader *ld, const config_setting_t *s, const struct 
 		     struct confine_profile *p)
 {
 	switch (k->kind) {
-	case KEY_PATH: return get_path(ld, s, profile_str(p, k));
-	case KEY_HOSTNAME: return get_hostname(ld, s, profile_str(p, k));
-	case KEY_CPUS: return get_cpus(ld, s, profile_str(p, k));
-	case KEY_SERVICES: return get_services(ld, s, (char ***)profile_str(p, k));
-	default: return -EINVAL;
+	case KEY_PATH:
+		return get_path(ld, s, profile_str(p, k));
+	case KEY_HOSTNAME:
+		return get_hostname(ld, s, profile_str(p, k));
+	case KEY_CPUS:
+		return get_cpus(ld, s, profile_str(p, k));
+	case KEY_SERVICES:
+		return get_services(ld, s, (char ***)profile_str(p, k));
+	default:
+		return -EINVAL;
 	}
 }
 
@@ -57,20 +62,41 @@ static int read_key(struct loader *ld, const config_setting_t *s, const struct p
 	int r, choice = 0;
 
 	switch (k->kind) {
-	case KEY_SIZE_MIN_1M: r = get_size(ld, s, SIZE_MIN_1M, &v); break;
-	case KEY_SIZE_MEM: r = get_size(ld, s, SIZE_MEM, &v); break;
-	case KEY_SIZE_MEM_ZERO: r = get_size(ld, s, SIZE_MEM_ZERO, &v); break;
-	case KEY_COUNT: r = get_count(ld, s, &v); break;
-	case KEY_DURATION: r = get_duration(ld, s, true, &v); break;
-	case KEY_DURATION_SET: r = get_duration(ld, s, false, &v); break;
-	case KEY_PERCENT: r = get_percent(ld, s, &u), v = u; break;
-	case KEY_WEIGHT: r = get_weight(ld, s, &u), v = u; break;
-	case KEY_SESSIONS: r = get_sessions(ld, s, &u), v = u; break;
-	case KEY_BOOL: r = get_bool(ld, s, &b), v = b; break;
+	case KEY_SIZE_MIN_1M:
+		r = get_size(ld, s, SIZE_MIN_1M, &v);
+		break;
+	case KEY_SIZE_MEM:
+		r = get_size(ld, s, SIZE_MEM, &v);
+		break;
+	case KEY_SIZE_MEM_ZERO:
+		r = get_size(ld, s, SIZE_MEM_ZERO, &v);
+		break;
+	case KEY_COUNT:
+		r = get_count(ld, s, &v);
+		break;
+	case KEY_DURATION:
+		r = get_duration(ld, s, true, &v);
+		break;
+	case KEY_DURATION_SET:
+		r = get_duration(ld, s, false, &v);
+		break;
+	case KEY_PERCENT:
+		r = get_percent(ld, s, &u), v = u;
+		break;
+	case KEY_WEIGHT:
+		r = get_weight(ld, s, &u), v = u;
+		break;
+	case KEY_SESSIONS:
+		r = get_sessions(ld, s, &u), v = u;
+		break;
+	case KEY_BOOL:
+		r = get_bool(ld, s, &b), v = b;
+		break;
 	case KEY_CHOICE:
 		r = get_choice(ld, s, k->choices, k->expected, &choice), v = (uint64_t)choice;
 		break;
-	default: return read_text(ld, s, k, p);
+	default:
+		return read_text(ld, s, k, p);
 	}
 	if (r == 0)
 		profile_set_num(p, k, v);

@@ -72,8 +72,7 @@ void key_err(struct loader *ld, const config_setting_t *s, const char *fmt, ...)
 	set_err(ld, "%s:%u: key '%s': %s", file, (unsigned)config_setting_source_line(s), key, msg);
 }
 
-int get_size(struct loader *ld, const config_setting_t *s, enum size_kind kind,
-		    uint64_t *ret)
+int get_size(struct loader *ld, const config_setting_t *s, enum size_kind kind, uint64_t *ret)
 {
 	const char *expected = kind == SIZE_MIN_1M ? "expected a size like \"256M\""
 						   : "expected a size like \"512M\" or \"max\"";
@@ -208,7 +207,7 @@ int get_count(struct loader *ld, const config_setting_t *s, uint64_t *ret)
 
 /* A string out of a fixed set; returns its index. */
 int get_choice(struct loader *ld, const config_setting_t *s, const char *const *choices,
-		      const char *expected, int *ret)
+	       const char *expected, int *ret)
 {
 	const char *str;
 
@@ -249,8 +248,7 @@ int set_string(struct loader *ld, const config_setting_t *s, const char *v, char
 	return 0;
 }
 
-int get_string(struct loader *ld, const config_setting_t *s, const char *expected,
-		      const char **ret)
+int get_string(struct loader *ld, const config_setting_t *s, const char *expected, const char **ret)
 {
 	if (config_setting_type(s) != CONFIG_TYPE_STRING) {
 		key_err(ld, s, "expected %s", expected);
@@ -301,8 +299,7 @@ int get_path(struct loader *ld, const config_setting_t *s, char **field)
 	return set_string(ld, s, str, field);
 }
 
-int get_duration(struct loader *ld, const config_setting_t *s, bool allow_max,
-			uint64_t *ret)
+int get_duration(struct loader *ld, const config_setting_t *s, bool allow_max, uint64_t *ret)
 {
 	const char *str;
 	uint64_t v;

@@ -187,8 +187,7 @@ static int load_root(struct loader *ld, struct confine_config *c)
 			r = get_choice(ld, s, backend_names,
 				       "\"auto\", \"systemd\" or \"cgroupfs\"", &choice);
 			c->cgroup_backend = (enum cgroup_backend)choice;
-		}
-		else if (streq(key, "profiles"))
+		} else if (streq(key, "profiles"))
 			r = load_profiles(ld, s, c);
 		else if (streq(key, "rules")) {
 			rules = s; /* after all profiles are known */

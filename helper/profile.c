@@ -16,8 +16,9 @@ static const char *const home_names[] = {"ephemeral", "persistent", "tmpfs", NUL
 static const char *const net_names[] = {"none", "host", NULL};
 static const char *const limits_names[] = {"required", "optional", NULL};
 
-#define F(field) .off = offsetof(struct confine_profile, field), \
-		 .size = sizeof(((struct confine_profile *)NULL)->field)
+#define F(field)                                                                                   \
+	.off = offsetof(struct confine_profile, field),                                            \
+	.size = sizeof(((struct confine_profile *)NULL)->field)
 
 /* In the order `confinectl check` prints them. */
 const struct profile_key profile_keys[] = {
@@ -28,16 +29,15 @@ const struct profile_key profile_keys[] = {
     {"memory_max", KEY_SIZE_MEM, F(memory_max), .def = UNIT_MAX, .controller = "memory",
      .cg_file = "memory.max", .cg_format = CG_NUM, .sd_prop = "MemoryMax", .sd_format = SD_U64},
     {"memory_high", KEY_SIZE_MEM, F(memory_high), .def = UNIT_MAX, .controller = "memory",
-     .cg_file = "memory.high", .cg_format = CG_NUM, .sd_prop = "MemoryHigh",
-     .sd_format = SD_U64},
+     .cg_file = "memory.high", .cg_format = CG_NUM, .sd_prop = "MemoryHigh", .sd_format = SD_U64},
     {"memory_swap_max", KEY_SIZE_MEM_ZERO, F(memory_swap_max), .def = UNIT_MAX,
      .controller = "memory", .cg_file = "memory.swap.max", .cg_format = CG_NUM,
      .sd_prop = "MemorySwapMax", .sd_format = SD_U64},
     {"cpu_quota", KEY_PERCENT, F(cpu_quota), .controller = "cpu", .cg_file = "cpu.max",
      .cg_format = CG_CPU_MAX, .sd_prop = "CPUQuotaPerSecUSec", .sd_format = SD_CPU_QUOTA},
-    {"cpu_weight", KEY_WEIGHT, F(cpu_weight), .unset = "# cpu_weight: not set (kernel default, 100)",
-     .controller = "cpu", .cg_file = "cpu.weight", .cg_format = CG_NUM, .sd_prop = "CPUWeight",
-     .sd_format = SD_U64},
+    {"cpu_weight", KEY_WEIGHT, F(cpu_weight),
+     .unset = "# cpu_weight: not set (kernel default, 100)", .controller = "cpu",
+     .cg_file = "cpu.weight", .cg_format = CG_NUM, .sd_prop = "CPUWeight", .sd_format = SD_U64},
     {"pids_max", KEY_COUNT, F(pids_max), .def = UNIT_MAX, .controller = "pids",
      .cg_file = "pids.max", .cg_format = CG_NUM, .sd_prop = "TasksMax", .sd_format = SD_U64},
     {"net", KEY_CHOICE, F(net), .def = NET_NONE, .choices = net_names,
@@ -91,8 +91,8 @@ const size_t profile_keys_n = ELEMENTSOF(profile_keys);
 const struct profile_key *profile_key_find(const char *key)
 {
 	PROFILE_KEYS_FOREACH(k)
-		if (streq(k->key, key))
-			return k;
+	if (streq(k->key, key))
+		return k;
 	return NULL;
 }
 
@@ -101,9 +101,12 @@ uint64_t profile_num(const struct confine_profile *p, const struct profile_key *
 	const char *f = (const char *)p + k->off;
 
 	switch (k->size) {
-	case sizeof(bool): return *(const bool *)f;
-	case sizeof(unsigned): return *(const unsigned *)f;
-	default: return *(const uint64_t *)f;
+	case sizeof(bool):
+		return *(const bool *)f;
+	case sizeof(unsigned):
+		return *(const unsigned *)f;
+	default:
+		return *(const uint64_t *)f;
 	}
 }
 
@@ -112,9 +115,15 @@ void profile_set_num(struct confine_profile *p, const struct profile_key *k, uin
 	char *f = (char *)p + k->off;
 
 	switch (k->size) {
-	case sizeof(bool): *(bool *)f = v != 0; break;
-	case sizeof(unsigned): *(unsigned *)f = (unsigned)v; break;
-	default: *(uint64_t *)f = v; break;
+	case sizeof(bool):
+		*(bool *)f = v != 0;
+		break;
+	case sizeof(unsigned):
+		*(unsigned *)f = (unsigned)v;
+		break;
+	default:
+		*(uint64_t *)f = v;
+		break;
 	}
 }
 
@@ -138,29 +147,34 @@ bool profile_key_set(const struct confine_profile *p, const struct profile_key *
 	switch (k->kind) {
 	case KEY_SIZE_MEM:
 	case KEY_SIZE_MEM_ZERO:
-	case KEY_COUNT: return profile_num(p, k) != UNIT_MAX;
-	case KEY_SIZE_MIN_1M: return true;
+	case KEY_COUNT:
+		return profile_num(p, k) != UNIT_MAX;
+	case KEY_SIZE_MIN_1M:
+		return true;
 	case KEY_PATH:
 	case KEY_HOSTNAME:
-	case KEY_CPUS: return profile_cstr(p, k) != NULL;
-	case KEY_SERVICES: return true;
-	default: return profile_num(p, k) != 0;
+	case KEY_CPUS:
+		return profile_cstr(p, k) != NULL;
+	case KEY_SERVICES:
+		return true;
+	default:
+		return profile_num(p, k) != 0;
 	}
 }
 
 bool profile_has_user_limits(const struct confine_profile *p)
 {
 	PROFILE_KEYS_FOREACH(k)
-		if ((k->flags & KEY_F_USER) && profile_key_set(p, k))
-			return true;
+	if ((k->flags & KEY_F_USER) && profile_key_set(p, k))
+		return true;
 	return false;
 }
 
 bool profile_has_io(const struct confine_profile *p)
 {
 	PROFILE_KEYS_FOREACH(k)
-		if ((k->flags & KEY_F_IO) && profile_key_set(p, k))
-			return true;
+	if ((k->flags & KEY_F_IO) && profile_key_set(p, k))
+		return true;
 	return false;
 }
 
@@ -185,7 +199,8 @@ int profile_init(struct confine_profile *p, const char *name)
 	*p = (struct confine_profile){0};
 	if (!(p->name = strdup(name)))
 		return -ENOMEM;
-	PROFILE_KEYS_FOREACH(k) {
+	PROFILE_KEYS_FOREACH(k)
+	{
 		if (k->kind == KEY_SERVICES) {
 			if (default_services((char ***)profile_str(p, k)) < 0)
 				return -ENOMEM;
@@ -209,7 +224,8 @@ void free_strv(char **v)
 void profile_done(struct confine_profile *p)
 {
 	free(p->name);
-	PROFILE_KEYS_FOREACH(k) {
+	PROFILE_KEYS_FOREACH(k)
+	{
 		if (k->kind == KEY_SERVICES)
 			free_strv(*(char ***)profile_str(p, k));
 		else if (is_string(k->kind))
@@ -228,7 +244,9 @@ static void print_value(const struct confine_profile *p, const struct profile_ke
 	switch (k->kind) {
 	case KEY_SIZE_MIN_1M:
 	case KEY_SIZE_MEM:
-	case KEY_SIZE_MEM_ZERO: fprintf(out, "\"%s\"", format_size(v, buf, sizeof(buf))); break;
+	case KEY_SIZE_MEM_ZERO:
+		fprintf(out, "\"%s\"", format_size(v, buf, sizeof(buf)));
+		break;
 	case KEY_DURATION:
 	case KEY_DURATION_SET:
 		fprintf(out, "\"%s\"", format_duration(v, buf, sizeof(buf)));
@@ -251,12 +269,20 @@ static void print_value(const struct confine_profile *p, const struct profile_ke
 		else
 			fprintf(out, "%" PRIu64 "%s", v, v > INT32_MAX ? "L" : "");
 		break;
-	case KEY_WEIGHT: fprintf(out, "%" PRIu64, v); break;
-	case KEY_BOOL: fprintf(out, "%s", v ? "true" : "false"); break;
-	case KEY_CHOICE: fprintf(out, "\"%s\"", k->choices[v]); break;
+	case KEY_WEIGHT:
+		fprintf(out, "%" PRIu64, v);
+		break;
+	case KEY_BOOL:
+		fprintf(out, "%s", v ? "true" : "false");
+		break;
+	case KEY_CHOICE:
+		fprintf(out, "\"%s\"", k->choices[v]);
+		break;
 	case KEY_PATH:
 	case KEY_HOSTNAME:
-	case KEY_CPUS: fprintf(out, "\"%s\"", profile_cstr(p, k)); break;
+	case KEY_CPUS:
+		fprintf(out, "\"%s\"", profile_cstr(p, k));
+		break;
 	case KEY_SERVICES:
 		fprintf(out, "[");
 		for (char **g = p->services; g && *g; g++)
@@ -269,7 +295,8 @@ static void print_value(const struct confine_profile *p, const struct profile_ke
 void config_print_profile(const struct confine_profile *p, FILE *out)
 {
 	fprintf(out, "# profile %s\n", p->name);
-	PROFILE_KEYS_FOREACH(k) {
+	PROFILE_KEYS_FOREACH(k)
+	{
 		if ((k->flags & KEY_F_IO) && !p->io_path)
 			continue; /* io_path's own line says there are none */
 		if (k->unset && !profile_key_set(p, k)) {

@@ -60,20 +60,20 @@ enum {
 
 /* Ordered by size (clang-analyzer's padding check); rows name the first two in place. */
 struct profile_key {
-	const char *key;	      /* config key */
+	const char *key; /* config key */
 	enum key_kind kind;
-	unsigned flags;		      /* KEY_F_* */
-	size_t off, size;	      /* the field in struct confine_profile */
-	uint64_t def;		      /* default of a number, bool or choice */
-	const char *def_str;	      /* default of a string, or NULL */
-	const char *const *choices;   /* KEY_CHOICE: NULL-terminated names */
-	const char *expected;	      /* KEY_CHOICE: the names, for messages */
-	const char *unset;	      /* printed (a comment) when the field is 0 or NULL; "" for
-				       * nothing; NULL: printed as any value */
-	const char *controller;	      /* cgroup v2 controller a set value needs, or NULL */
-	const char *cg_file;	      /* cgroup file, or NULL */
-	const char *cg_key;	      /* CG_IO_MAX: the key inside io.max ("rbps") */
-	const char *sd_prop;	      /* systemd unit property, or NULL */
+	unsigned flags;		    /* KEY_F_* */
+	size_t off, size;	    /* the field in struct confine_profile */
+	uint64_t def;		    /* default of a number, bool or choice */
+	const char *def_str;	    /* default of a string, or NULL */
+	const char *const *choices; /* KEY_CHOICE: NULL-terminated names */
+	const char *expected;	    /* KEY_CHOICE: the names, for messages */
+	const char *unset;	    /* printed (a comment) when the field is 0 or NULL; "" for
+				     * nothing; NULL: printed as any value */
+	const char *controller;	    /* cgroup v2 controller a set value needs, or NULL */
+	const char *cg_file;	    /* cgroup file, or NULL */
+	const char *cg_key;	    /* CG_IO_MAX: the key inside io.max ("rbps") */
+	const char *sd_prop;	    /* systemd unit property, or NULL */
 	enum cg_format cg_format;
 	enum sd_format sd_format;
 };
@@ -82,7 +82,7 @@ extern const struct profile_key profile_keys[];
 extern const size_t profile_keys_n;
 
 /* k: a new variable (a declaration, hence no parentheses) walking the table in order. */
-#define PROFILE_KEYS_FOREACH(k) /* NOLINTNEXTLINE(bugprone-macro-parentheses) */ \
+#define PROFILE_KEYS_FOREACH(k) /* NOLINTNEXTLINE(bugprone-macro-parentheses) */                   \
 	for (const struct profile_key *k = profile_keys; k < profile_keys + profile_keys_n; k++)
 
 /* The row of key, or NULL. */

@@ -19,9 +19,9 @@
 static char tmpdir[] = "/tmp/confine-test-cgroup-XXXXXX";
 
 static const char *const files[] = {
-    "memory.max", "memory.high",   "memory.swap.max", "memory.oom.group", "cpu.max",
-    "cpu.weight", "cpuset.cpus",   "pids.max",	      "io.max",		  "io.weight",
-    "io.bfq.weight",
+    "memory.max", "memory.high", "memory.swap.max", "memory.oom.group",
+    "cpu.max",	  "cpu.weight",	 "cpuset.cpus",	    "pids.max",
+    "io.max",	  "io.weight",	 "io.bfq.weight",
 };
 
 /* Loads a config of one profile "g" with body; NULL (and a failed test) on error. */
@@ -98,20 +98,15 @@ static void cleanup(int fd)
 
 static const struct {
 	const char *what;
-	const char *body;     /* profile g */
-	const char *io_dev;   /* as cgroup_io_device resolves io_path, or NULL */
-	const char *skip;     /* files the "cgroup" lacks */
-	const char *need;     /* cgroup_needed */
-	int r;		      /* cgroup_write_limits */
-	const char *written;  /* file=content; ... */
+	const char *body;    /* profile g */
+	const char *io_dev;  /* as cgroup_io_device resolves io_path, or NULL */
+	const char *skip;    /* files the "cgroup" lacks */
+	const char *need;    /* cgroup_needed */
+	int r;		     /* cgroup_write_limits */
+	const char *written; /* file=content; ... */
 } cases[] = {
-    {.what = "defaults",
-     .body = "",
-     .need = "pids memory",
-     .written = "memory.oom.group=1;"},
-    {.what = "nothing at all",
-     .body = "memory_oom_group = false;",
-     .need = "pids"},
+    {.what = "defaults", .body = "", .need = "pids memory", .written = "memory.oom.group=1;"},
+    {.what = "nothing at all", .body = "memory_oom_group = false;", .need = "pids"},
     {.what = "every session limit",
      .body = "memory_max = \"1G\"; memory_high = \"512M\"; memory_swap_max = 0; "
 	     "cpu_quota = \"150%\"; cpu_weight = 50; cpuset_cpus = \"0-1,3\"; pids_max = 99; "
