@@ -335,8 +335,7 @@ static int append_session_limits(sd_bus_message *m, const struct confine_profile
 {
 	int r = 0;
 
-	PROFILE_KEYS_FOREACH(k)
-	{
+	PROFILE_KEYS_FOREACH (k) {
 		if (!k->sd_prop || (k->flags & KEY_F_USER) || !profile_key_set(p, k))
 			continue;
 		switch (k->sd_format) {
@@ -365,10 +364,10 @@ static int append_user_limits(sd_bus_message *m, const struct confine_profile *p
 {
 	int r;
 
-	PROFILE_KEYS_FOREACH(k)
-	if (k->sd_prop && (k->flags & KEY_F_USER) &&
-	    (r = append_u64(m, k->sd_prop, sd_value(p, k))) < 0)
-		return r;
+	PROFILE_KEYS_FOREACH (k)
+		if (k->sd_prop && (k->flags & KEY_F_USER) &&
+		    (r = append_u64(m, k->sd_prop, sd_value(p, k))) < 0)
+			return r;
 	return 0;
 }
 

@@ -55,9 +55,9 @@ static bool has_word(const char *list, const char *word)
 /* True when a row of the table with controller c holds a limit in p. */
 static bool controller_used(const struct confine_profile *p, const char *c)
 {
-	PROFILE_KEYS_FOREACH(k)
-	if (k->controller && streq(k->controller, c) && profile_key_set(p, k))
-		return true;
+	PROFILE_KEYS_FOREACH (k)
+		if (k->controller && streq(k->controller, c) && profile_key_set(p, k))
+			return true;
 	return false;
 }
 
@@ -77,8 +77,7 @@ const char *cgroup_needed(const struct confine_profile *p, char *buf, size_t len
 	/* pids always: it is what makes "kill the whole session" and fork bombs bounded. Then
 	 * the others in the order the table first names them. */
 	snprintf(buf, len, "pids");
-	PROFILE_KEYS_FOREACH(k)
-	{
+	PROFILE_KEYS_FOREACH (k) {
 		if (!k->controller || streq(k->controller, "pids") || controller_seen(k) ||
 		    !controller_used(p, k->controller))
 			continue;
@@ -271,8 +270,7 @@ static int write_io_max(int fd, const struct confine_profile *p, const char *io_
 	size_t n;
 
 	snprintf(v, sizeof(v), "%s", io_dev);
-	PROFILE_KEYS_FOREACH(k)
-	{
+	PROFILE_KEYS_FOREACH (k) {
 		if (k->cg_format != CG_IO_MAX)
 			continue;
 		any = any || profile_key_set(p, k);
@@ -319,8 +317,7 @@ int cgroup_write_limits(int fd, const struct confine_profile *p, const char *io_
 	bool io_max_done = false;
 	int r;
 
-	PROFILE_KEYS_FOREACH(k)
-	{
+	PROFILE_KEYS_FOREACH (k) {
 		if (!k->cg_file || (k->flags & KEY_F_USER) || ((k->flags & KEY_F_IO) && !io_dev))
 			continue;
 		if (k->cg_format == CG_IO_MAX) {
@@ -347,8 +344,7 @@ static int write_user_limits(int fd, const struct confine_profile *p)
 	int r;
 
 	cgroup_needed(p, need, sizeof(need));
-	PROFILE_KEYS_FOREACH(k)
-	{
+	PROFILE_KEYS_FOREACH (k) {
 		if (!(k->flags & KEY_F_USER) || !k->cg_file || !has_word(need, k->controller))
 			continue;
 		if ((r = write_limit(fd, p, k, NULL)) < 0)

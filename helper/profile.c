@@ -90,9 +90,9 @@ const size_t profile_keys_n = ELEMENTSOF(profile_keys);
 
 const struct profile_key *profile_key_find(const char *key)
 {
-	PROFILE_KEYS_FOREACH(k)
-	if (streq(k->key, key))
-		return k;
+	PROFILE_KEYS_FOREACH (k)
+		if (streq(k->key, key))
+			return k;
 	return NULL;
 }
 
@@ -164,17 +164,17 @@ bool profile_key_set(const struct confine_profile *p, const struct profile_key *
 
 bool profile_has_user_limits(const struct confine_profile *p)
 {
-	PROFILE_KEYS_FOREACH(k)
-	if ((k->flags & KEY_F_USER) && profile_key_set(p, k))
-		return true;
+	PROFILE_KEYS_FOREACH (k)
+		if ((k->flags & KEY_F_USER) && profile_key_set(p, k))
+			return true;
 	return false;
 }
 
 bool profile_has_io(const struct confine_profile *p)
 {
-	PROFILE_KEYS_FOREACH(k)
-	if ((k->flags & KEY_F_IO) && profile_key_set(p, k))
-		return true;
+	PROFILE_KEYS_FOREACH (k)
+		if ((k->flags & KEY_F_IO) && profile_key_set(p, k))
+			return true;
 	return false;
 }
 
@@ -199,8 +199,7 @@ int profile_init(struct confine_profile *p, const char *name)
 	*p = (struct confine_profile){0};
 	if (!(p->name = strdup(name)))
 		return -ENOMEM;
-	PROFILE_KEYS_FOREACH(k)
-	{
+	PROFILE_KEYS_FOREACH (k) {
 		if (k->kind == KEY_SERVICES) {
 			if (default_services((char ***)profile_str(p, k)) < 0)
 				return -ENOMEM;
@@ -224,8 +223,7 @@ void free_strv(char **v)
 void profile_done(struct confine_profile *p)
 {
 	free(p->name);
-	PROFILE_KEYS_FOREACH(k)
-	{
+	PROFILE_KEYS_FOREACH (k) {
 		if (k->kind == KEY_SERVICES)
 			free_strv(*(char ***)profile_str(p, k));
 		else if (is_string(k->kind))
@@ -295,8 +293,7 @@ static void print_value(const struct confine_profile *p, const struct profile_ke
 void config_print_profile(const struct confine_profile *p, FILE *out)
 {
 	fprintf(out, "# profile %s\n", p->name);
-	PROFILE_KEYS_FOREACH(k)
-	{
+	PROFILE_KEYS_FOREACH (k) {
 		if ((k->flags & KEY_F_IO) && !p->io_path)
 			continue; /* io_path's own line says there are none */
 		if (k->unset && !profile_key_set(p, k)) {

@@ -708,6 +708,84 @@ static void check_profile(const struct confine_config *c, const struct want *w)
 	is_str(p->shell, w->shell, "%s: shell", name);
 }
 
+/* The shipped profiles, as conf/confine.conf sets them. */
+static const struct want want_shipped[] = {
+    {.name = "guest",
+     .home = HOME_EPHEMERAL,
+     .home_size = 256 * MiB,
+     .tmp_size = 64 * MiB,
+     .memory_max = 512 * MiB,
+     .memory_high = UNIT_MAX,
+     .memory_swap_max = 0,
+     .cpu_quota = 50,
+     .cpu_weight = 0,
+     .pids_max = 256,
+     .net = NET_NONE,
+     .user_ns = false,
+     .hostname = "confine",
+     .shell = "/bin/bash"},
+    {.name = "lab",
+     .home = HOME_PERSISTENT,
+     .home_size = GiB,
+     .tmp_size = 64 * MiB,
+     .memory_max = 2 * GiB,
+     .memory_high = 1536 * MiB,
+     .memory_swap_max = GiB,
+     .cpu_quota = 100,
+     .cpu_weight = 0,
+     .pids_max = 1024,
+     .net = NET_HOST,
+     .user_ns = false,
+     .hostname = "lab",
+     .shell = "/bin/bash"},
+    {.name = "kiosk",
+     .home = HOME_TMPFS,
+     .home_size = 64 * MiB,
+     .tmp_size = 32 * MiB,
+     .memory_max = 256 * MiB,
+     .memory_high = UNIT_MAX,
+     .memory_swap_max = 0,
+     .cpu_quota = 25,
+     .cpu_weight = 0,
+     .pids_max = 128,
+     .net = NET_NONE,
+     .user_ns = false,
+     .hostname = "kiosk",
+     .shell = "/bin/bash"},
+};
+
+/* An empty profile: every default. */
+static const struct want want_p = {.name = "p",
+				   .home = HOME_EPHEMERAL,
+				   .home_size = 256 * MiB,
+				   .tmp_size = 64 * MiB,
+				   .memory_max = UNIT_MAX,
+				   .memory_high = UNIT_MAX,
+				   .memory_swap_max = UNIT_MAX,
+				   .cpu_quota = 0,
+				   .cpu_weight = 0,
+				   .pids_max = UNIT_MAX,
+				   .net = NET_NONE,
+				   .user_ns = false,
+				   .hostname = "confine",
+				   .shell = "/bin/bash"};
+
+/* "every key given" below. */
+static const struct want want_full = {.name = "full",
+				      .home = HOME_TMPFS,
+				      .home_size = 2 * MiB,
+				      .tmp_size = 3 * MiB,
+				      .memory_max = 3 * GiB,
+				      .memory_high = UNIT_MAX,
+				      .memory_swap_max = 0,
+				      .cpu_quota = 250,
+				      .cpu_weight = 10000,
+				      .pids_max = UNIT_MAX,
+				      .net = NET_HOST,
+				      .user_ns = true,
+				      .hostname = "box-1.example",
+				      .shell = "/usr/bin/zsh"};
+
 /* The profile's services, space-separated. */
 static void check_services(const struct confine_config *c, const char *name, const char *want)
 {
@@ -729,48 +807,8 @@ static void check_shipped(const struct confine_config *c)
 	is_str(c->cgroup_root, "/sys/fs/cgroup/confine", "shipped: cgroup_root");
 	is_str(c->state_dir, "/var/lib/confine", "shipped: state_dir");
 	is_int(c->n_profiles, 3, "shipped: three profiles");
-	check_profile(c, &(struct want){.name = "guest",
-					.home = HOME_EPHEMERAL,
-					.home_size = 256 * MiB,
-					.tmp_size = 64 * MiB,
-					.memory_max = 512 * MiB,
-					.memory_high = UNIT_MAX,
-					.memory_swap_max = 0,
-					.cpu_quota = 50,
-					.cpu_weight = 0,
-					.pids_max = 256,
-					.net = NET_NONE,
-					.user_ns = false,
-					.hostname = "confine",
-					.shell = "/bin/bash"});
-	check_profile(c, &(struct want){.name = "lab",
-					.home = HOME_PERSISTENT,
-					.home_size = GiB,
-					.tmp_size = 64 * MiB,
-					.memory_max = 2 * GiB,
-					.memory_high = 1536 * MiB,
-					.memory_swap_max = GiB,
-					.cpu_quota = 100,
-					.cpu_weight = 0,
-					.pids_max = 1024,
-					.net = NET_HOST,
-					.user_ns = false,
-					.hostname = "lab",
-					.shell = "/bin/bash"});
-	check_profile(c, &(struct want){.name = "kiosk",
-					.home = HOME_TMPFS,
-					.home_size = 64 * MiB,
-					.tmp_size = 32 * MiB,
-					.memory_max = 256 * MiB,
-					.memory_high = UNIT_MAX,
-					.memory_swap_max = 0,
-					.cpu_quota = 25,
-					.cpu_weight = 0,
-					.pids_max = 128,
-					.net = NET_NONE,
-					.user_ns = false,
-					.hostname = "kiosk",
-					.shell = "/bin/bash"});
+	for (size_t i = 0; i < ELEMENTSOF(want_shipped); i++)
+		check_profile(c, &want_shipped[i]);
 
 	check_services(c, "guest", "login su su-l sshd sudo-i");
 	check_services(c, "lab", "login su su-l sshd sudo-i");
@@ -850,20 +888,7 @@ static void test_defaults_and_values(void)
 
 	c = load_ok("empty profile", "profiles = { p = {}; };\n", 0);
 	if (c) {
-		check_profile(c, &(struct want){.name = "p",
-						.home = HOME_EPHEMERAL,
-						.home_size = 256 * MiB,
-						.tmp_size = 64 * MiB,
-						.memory_max = UNIT_MAX,
-						.memory_high = UNIT_MAX,
-						.memory_swap_max = UNIT_MAX,
-						.cpu_quota = 0,
-						.cpu_weight = 0,
-						.pids_max = UNIT_MAX,
-						.net = NET_NONE,
-						.user_ns = false,
-						.hostname = "confine",
-						.shell = "/bin/bash"});
+		check_profile(c, &want_p);
 		check_services(c, "p", "login su su-l sshd sudo-i");
 	}
 	config_free(c);
@@ -882,20 +907,7 @@ static void test_defaults_and_values(void)
 	if (c) {
 		is_str(c->cgroup_root, "/sys/fs/cgroup/other", "cgroup_root given");
 		is_str(c->state_dir, "/srv/confine", "state_dir given");
-		check_profile(c, &(struct want){.name = "full",
-						.home = HOME_TMPFS,
-						.home_size = 2 * MiB,
-						.tmp_size = 3 * MiB,
-						.memory_max = 3 * GiB,
-						.memory_high = UNIT_MAX,
-						.memory_swap_max = 0,
-						.cpu_quota = 250,
-						.cpu_weight = 10000,
-						.pids_max = UNIT_MAX,
-						.net = NET_HOST,
-						.user_ns = true,
-						.hostname = "box-1.example",
-						.shell = "/usr/bin/zsh"});
+		check_profile(c, &want_full);
 		p = config_find_profile(c, "q");
 		ok(p && p->cpu_quota == 0 && p->pids_max == 1 && p->memory_max == MiB,
 		   "cpu_quota \"max\" is 0, pids_max 1, memory_max 1M");
@@ -910,6 +922,13 @@ static void test_defaults_and_values(void)
 		ok(config_find_profile(c, NULL) == NULL, "config_find_profile: NULL name");
 	}
 	config_free(c);
+}
+
+/* The resource-control keys, comments and strings that look like includes, wide integers. */
+static void test_more_values(void)
+{
+	struct confine_config *c;
+	const struct confine_profile *p;
 
 	c = load_ok(
 	    "resource-control keys",
@@ -1077,12 +1096,43 @@ static void test_match(void)
 
 /* ---- printing --------------------------------------------------------------------------- */
 
+/* What config_print_profile printed (out) is valid config that loads back to the profile a. */
+static void check_round_trip(const struct confine_profile *a, const char *out)
+{
+	_cleanup_free_ char *text = NULL, *file = NULL;
+	struct confine_config *again = NULL;
+	char err[1024] = "";
+
+	if (asprintf(&text, "profiles = { g = {\n%s}; };\n", out) < 0)
+		abort();
+	file = write_temp("print-", text, 0644);
+	is_int(config_load(file, 0, &again, err, sizeof(err)), 0, "printed profile loads back");
+	if (again) {
+		const struct confine_profile *b = &again->profiles[0];
+
+		PROFILE_KEYS_FOREACH (k) {
+			if (k->kind == KEY_SERVICES)
+				continue;
+			if (k->kind == KEY_PATH || k->kind == KEY_HOSTNAME || k->kind == KEY_CPUS)
+				is_str(profile_cstr(b, k), profile_cstr(a, k), "round trip: %s",
+				       k->key);
+			else
+				ok(profile_num(a, k) == profile_num(b, k), "round trip: %s",
+				   k->key);
+		}
+		ok(b->services && streq(b->services[0], "sshd") && streq(b->services[1], "gdm-*") &&
+		       !b->services[2],
+		   "round trip: services");
+	}
+	unlink(file);
+	config_free(again);
+}
+
 static void test_print(void)
 {
-	struct confine_config *c = NULL, *again = NULL;
-	_cleanup_free_ char *out = NULL, *text = NULL, *file = NULL;
+	struct confine_config *c = NULL;
+	_cleanup_free_ char *out = NULL;
 	size_t outlen = 0;
-	char err[1024] = "";
 	FILE *f;
 
 	c = load_ok("profile to print",
@@ -1134,31 +1184,7 @@ static void test_print(void)
 	       "services = [\"sshd\", \"gdm-*\"];\n",
 	       "config_print_profile output");
 
-	/* What it prints is valid config that loads back to the same profile. */
-	if (asprintf(&text, "profiles = { g = {\n%s}; };\n", out) < 0)
-		abort();
-	file = write_temp("print-", text, 0644);
-	is_int(config_load(file, 0, &again, err, sizeof(err)), 0, "printed profile loads back");
-	if (again) {
-		const struct confine_profile *a = &c->profiles[0], *b = &again->profiles[0];
-
-		PROFILE_KEYS_FOREACH(k)
-		{
-			if (k->kind == KEY_SERVICES)
-				continue;
-			if (k->kind == KEY_PATH || k->kind == KEY_HOSTNAME || k->kind == KEY_CPUS)
-				is_str(profile_cstr(b, k), profile_cstr(a, k), "round trip: %s",
-				       k->key);
-			else
-				ok(profile_num(a, k) == profile_num(b, k), "round trip: %s",
-				   k->key);
-		}
-		ok(b->services && streq(b->services[0], "sshd") && streq(b->services[1], "gdm-*") &&
-		       !b->services[2],
-		   "round trip: services");
-	}
-	unlink(file);
-	config_free(again);
+	check_round_trip(&c->profiles[0], out);
 	config_free(c);
 }
 
@@ -1188,8 +1214,7 @@ static size_t kind_size(enum key_kind kind)
 
 static void test_table(void)
 {
-	PROFILE_KEYS_FOREACH(k)
-	{
+	PROFILE_KEYS_FOREACH (k) {
 		size_t want = kind_size(k->kind);
 
 		ok(want ? k->size == want : (k->size == sizeof(int) || k->size == sizeof(bool)),
@@ -1276,6 +1301,7 @@ int main(void)
 	for (size_t i = 0; i < ELEMENTSOF(bad); i++)
 		test_bad(&bad[i]);
 	test_defaults_and_values();
+	test_more_values();
 	test_include();
 	test_err_buffer();
 	test_match();
