@@ -34,7 +34,7 @@ B           := build
 # Engine library shared by confinectl, confine-helper and confine-shell.
 # The config loader, one concern per file (config.c says which).
 CONFIG_SRCS := helper/config.c helper/config-file.c helper/config-scan.c helper/config-values.c \
-               helper/config-profile.c helper/profile.c
+               helper/config-profile.c helper/profile.c helper/error.c
 LIB_SRCS    := helper/log.c helper/units.c $(CONFIG_SRCS) helper/privs.c helper/cgroup.c \
                helper/cgroup-systemd.c helper/backend.c \
                helper/home.c helper/home-image.c helper/sandbox.c helper/session.c \

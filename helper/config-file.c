@@ -23,24 +23,21 @@ static int check_fd(struct loader *ld, int fd, const char *path)
 	if (fstat(fd, &st) < 0) {
 		int r = negerrno();
 
-		set_err(ld, "%s: cannot stat: %s", path, strerror(-r));
-		return r;
+		return set_err(ld, r, "%s: cannot stat: %s", path, strerror(-r));
 	}
 	if (!S_ISREG(st.st_mode)) {
-		set_err(ld, "%s: not a regular file", path);
-		return -EINVAL;
+		return set_err(ld, -EINVAL, "%s: not a regular file", path);
 	}
 	if (!(ld->flags & CONFIG_CHECK_OWNER))
 		return 0;
 	if (st.st_uid != 0) {
-		set_err(ld, "%s: must be owned by root (owner is uid %u)", path,
-			(unsigned)st.st_uid);
-		return -EPERM;
+		return set_err(ld, -EPERM, "%s: must be owned by root (owner is uid %u)", path,
+			       (unsigned)st.st_uid);
 	}
 	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-		set_err(ld, "%s: must not be writable by group or others (mode %04o)", path,
-			(unsigned)(st.st_mode & 07777));
-		return -EPERM;
+		return set_err(ld, -EPERM,
+			       "%s: must not be writable by group or others (mode %04o)", path,
+			       (unsigned)(st.st_mode & 07777));
 	}
 	return 0;
 }
@@ -62,10 +59,9 @@ int read_config_file(struct loader *ld, const char *path, char **ret)
 		r = negerrno();
 		if (r == -ELOOP && (ld->flags & CONFIG_CHECK_OWNER) && lstat(path, &st) == 0 &&
 		    S_ISLNK(st.st_mode))
-			set_err(ld, "%s: is a symbolic link; refusing to follow it", path);
-		else
-			set_err(ld, "%s: cannot open: %s", path, strerror(-r));
-		return r;
+			return set_err(ld, r, "%s: is a symbolic link; refusing to follow it",
+				       path);
+		return set_err(ld, r, "%s: cannot open: %s", path, strerror(-r));
 	}
 	r = check_fd(ld, fd, path);
 	if (r < 0)
@@ -81,14 +77,12 @@ int read_config_file(struct loader *ld, const char *path, char **ret)
 			if (nsize > CONFIG_MAX_BYTES + 1)
 				nsize = CONFIG_MAX_BYTES + 1;
 			if (nsize <= len + 1) {
-				set_err(ld, "%s: too large (more than %d bytes)", path,
-					CONFIG_MAX_BYTES);
-				return -EFBIG;
+				return set_err(ld, -EFBIG, "%s: too large (more than %d bytes)",
+					       path, CONFIG_MAX_BYTES);
 			}
 			nbuf = realloc(buf, nsize);
 			if (!nbuf) {
-				set_err(ld, "%s: out of memory", path);
-				return -ENOMEM;
+				return set_err(ld, -ENOMEM, "%s: out of memory", path);
 			}
 			buf = nbuf;
 			size = nsize;
@@ -98,8 +92,7 @@ int read_config_file(struct loader *ld, const char *path, char **ret)
 			if (errno == EINTR)
 				continue;
 			r = negerrno();
-			set_err(ld, "%s: cannot read: %s", path, strerror(-r));
-			return r;
+			return set_err(ld, r, "%s: cannot read: %s", path, strerror(-r));
 		}
 		if (n == 0)
 			break;
@@ -107,8 +100,7 @@ int read_config_file(struct loader *ld, const char *path, char **ret)
 	}
 	buf[len] = '\0';
 	if (strlen(buf) != len) {
-		set_err(ld, "%s: contains a NUL byte", path);
-		return -EINVAL;
+		return set_err(ld, -EINVAL, "%s: contains a NUL byte", path);
 	}
 	*ret = TAKE_PTR(buf);
 	return 0;

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "error.h"
 
 #define CONFIG_MAX_BYTES    (1024 * 1024)
 #define CONFIG_MAX_INCLUDES 10 /* nesting depth, as libconfig's own limit */
@@ -24,8 +25,7 @@ struct loader {
 	const char *path; /* main file, as given */
 	char *dir;	  /* its directory: where @include names are resolved */
 	unsigned flags;
-	char *err;
-	size_t errlen;
+	struct error *err; /* filled where a check fails; may be NULL */
 	config_t cfg;
 	bool cfg_init;
 };
@@ -44,10 +44,12 @@ int scan_text(struct loader *ld, const char *text, const char *path, unsigned de
 
 /* ---- config-values.c ---- */
 
-void set_err(struct loader *ld, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* "FILE:LINE: key 'a.b': what" for the setting s. */
-void key_err(struct loader *ld, const config_setting_t *s, const char *fmt, ...)
+/* Fills the loader's error (error_set) with code and the message; returns code. */
+int set_err(struct loader *ld, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The same with "FILE:LINE: key 'a.b': " before the message, for the setting s. */
+int key_err(struct loader *ld, const config_setting_t *s, int code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 static inline bool is_digit(char c)
 {

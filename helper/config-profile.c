@@ -27,8 +27,7 @@ static int get_sessions(struct loader *ld, const config_setting_t *s, unsigned *
 	if (get_count(ld, s, &v) < 0)
 		return -EINVAL;
 	if (v != UNIT_MAX && v > MAX_SESSIONS_LIMIT) {
-		key_err(ld, s, "must be at most %d or \"max\"", MAX_SESSIONS_LIMIT);
-		return -EINVAL;
+		return key_err(ld, s, -EINVAL, "must be at most %d or \"max\"", MAX_SESSIONS_LIMIT);
 	}
 	*ret = v == UNIT_MAX ? 0 : (unsigned)v;
 	return 0;
@@ -108,8 +107,7 @@ static int profile_key(struct loader *ld, const config_setting_t *s, struct conf
 	const struct profile_key *k = profile_key_find(config_setting_name(s));
 
 	if (!k) {
-		key_err(ld, s, "unknown key");
-		return -EINVAL;
+		return key_err(ld, s, -EINVAL, "unknown key");
 	}
 	return read_key(ld, s, k, p);
 }
@@ -119,16 +117,15 @@ int load_profiles(struct loader *ld, const config_setting_t *group, struct confi
 	int n = config_setting_length(group);
 
 	if (config_setting_type(group) != CONFIG_TYPE_GROUP) {
-		key_err(ld, group,
-			"expected a group of profiles, like profiles = { guest = { ... }; };");
-		return -EINVAL;
+		return key_err(
+		    ld, group, -EINVAL,
+		    "expected a group of profiles, like profiles = { guest = { ... }; };");
 	}
 	if (n == 0)
 		return 0;
 	c->profiles = calloc((size_t)n, sizeof(*c->profiles));
 	if (!c->profiles) {
-		key_err(ld, group, "out of memory");
-		return -ENOMEM;
+		return key_err(ld, group, -ENOMEM, "out of memory");
 	}
 	for (int i = 0; i < n; i++) {
 		const config_setting_t *ps = config_setting_get_elem(group, (unsigned)i);
@@ -137,18 +134,17 @@ int load_profiles(struct loader *ld, const config_setting_t *group, struct confi
 		int r;
 
 		if (!valid_profile_name(name)) {
-			key_err(ld, ps, "invalid profile name: use 1..%d of a-z, 0-9, '_' and '-'",
-				PROFILE_NAME_MAX);
-			return -EINVAL;
+			return key_err(ld, ps, -EINVAL,
+				       "invalid profile name: use 1..%d of a-z, 0-9, '_' and '-'",
+				       PROFILE_NAME_MAX);
 		}
 		if (config_setting_type(ps) != CONFIG_TYPE_GROUP) {
-			key_err(ld, ps, "expected a group of settings, like %s = { ... };", name);
-			return -EINVAL;
+			return key_err(ld, ps, -EINVAL,
+				       "expected a group of settings, like %s = { ... };", name);
 		}
 		c->n_profiles++;
 		if (profile_init(p, name) < 0) {
-			key_err(ld, ps, "out of memory");
-			return -ENOMEM;
+			return key_err(ld, ps, -ENOMEM, "out of memory");
 		}
 		for (int k = 0; k < config_setting_length(ps); k++) {
 			r = profile_key(ld, config_setting_get_elem(ps, (unsigned)k), p);
@@ -157,10 +153,10 @@ int load_profiles(struct loader *ld, const config_setting_t *group, struct confi
 		}
 		/* io limits name a device through io_path; without it they would apply nowhere. */
 		if (profile_has_io(p) && !p->io_path) {
-			key_err(ld, ps,
-				"io limits are set but io_path is not: name a path on the block "
-				"device they apply to, like io_path = \"/home\";");
-			return -EINVAL;
+			return key_err(
+			    ld, ps, -EINVAL,
+			    "io limits are set but io_path is not: name a path on the block "
+			    "device they apply to, like io_path = \"/home\";");
 		}
 	}
 	return 0;

@@ -35,38 +35,35 @@ static int scan_include(struct loader *ld, const char *p, const char *path, unsi
 
 	n = strspn(q, " \t");
 	if (n == 0 || q[n] != '"') {
-		set_err(ld, "%s:%u: malformed @include: expected @include \"NAME\"", path, line);
-		return -EINVAL;
+		return set_err(ld, -EINVAL, "%s:%u: malformed @include: expected @include \"NAME\"",
+			       path, line);
 	}
 	q += n + 1;
 	n = strcspn(q, "\"\n");
 	if (q[n] != '"') {
-		set_err(ld, "%s:%u: malformed @include: expected @include \"NAME\"", path, line);
-		return -EINVAL;
+		return set_err(ld, -EINVAL, "%s:%u: malformed @include: expected @include \"NAME\"",
+			       path, line);
 	}
 	name = strndup(q, n);
 	if (!name) {
-		set_err(ld, "%s: out of memory", path);
-		return -ENOMEM;
+		return set_err(ld, -ENOMEM, "%s: out of memory", path);
 	}
 	*end = q + n + 1;
 	if (!plain_file_name(name)) {
-		set_err(
-		    ld,
+		return set_err(
+		    ld, -EINVAL,
 		    "%s:%u: @include \"%s\": must be a plain file name (no '/' or \"..\") in the "
 		    "directory of the main file",
 		    path, line, name);
-		return -EINVAL;
 	}
 	if (depth >= CONFIG_MAX_INCLUDES) {
-		set_err(ld, "%s:%u: @include \"%s\": includes nested too deeply (limit %d)", path,
-			line, name, CONFIG_MAX_INCLUDES);
-		return -ELOOP;
+		return set_err(ld, -ELOOP,
+			       "%s:%u: @include \"%s\": includes nested too deeply (limit %d)",
+			       path, line, name, CONFIG_MAX_INCLUDES);
 	}
 	ipath = include_path(ld, name);
 	if (!ipath) {
-		set_err(ld, "%s: out of memory", path);
-		return -ENOMEM;
+		return set_err(ld, -ENOMEM, "%s: out of memory", path);
 	}
 	r = read_config_file(ld, ipath, &text);
 	if (r < 0)
@@ -124,10 +121,10 @@ static int scan_number(struct loader *ld, const char *tok, size_t len, const cha
 		goto bad;
 	return 0;
 bad:
-	set_err(ld,
-		"%s:%u: integer %.*s is out of range (write large sizes as strings like \"4G\")",
-		path, line, (int)(len > 40 ? 40 : len), tok);
-	return -EINVAL;
+	return set_err(
+	    ld, -EINVAL,
+	    "%s:%u: integer %.*s is out of range (write large sizes as strings like \"4G\")", path,
+	    line, (int)(len > 40 ? 40 : len), tok);
 }
 
 static bool name_start(char c)

@@ -16,15 +16,15 @@
 #define CPU_WEIGHT_MAX 10000
 #define KEY_PATH_MAX   256
 
-void set_err(struct loader *ld, const char *fmt, ...)
+int set_err(struct loader *ld, int code, const char *fmt, ...)
 {
+	char msg[ERROR_MSG_MAX];
 	va_list ap;
 
-	if (!ld->err || ld->errlen == 0)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(ld->err, ld->errlen, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	return error_set(ld->err, code, "%s", msg);
 }
 
 /* Dotted libconfig path of a setting: "profiles.guest.memory_max", "rules.[0].profile". */
@@ -54,7 +54,7 @@ static void key_path(const config_setting_t *s, char *buf, size_t len)
 	}
 }
 
-void key_err(struct loader *ld, const config_setting_t *s, const char *fmt, ...)
+int key_err(struct loader *ld, const config_setting_t *s, int code, const char *fmt, ...)
 {
 	_cleanup_free_ char *ipath = NULL;
 	const char *file = config_setting_source_file(s);
@@ -69,7 +69,8 @@ void key_err(struct loader *ld, const config_setting_t *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	set_err(ld, "%s:%u: key '%s': %s", file, (unsigned)config_setting_source_line(s), key, msg);
+	return set_err(ld, code, "%s:%u: key '%s': %s", file,
+		       (unsigned)config_setting_source_line(s), key, msg);
 }
 
 int get_size(struct loader *ld, const config_setting_t *s, enum size_kind kind, uint64_t *ret)
@@ -94,26 +95,22 @@ int get_size(struct loader *ld, const config_setting_t *s, enum size_kind kind, 
 
 		r = parse_size(str, &v);
 		if (r == -ERANGE) {
-			key_err(ld, s, "size \"%s\" is too large", str);
-			return -EINVAL;
+			return key_err(ld, s, -EINVAL, "size \"%s\" is too large", str);
 		}
 		if (r < 0) {
-			key_err(
-			    ld, s,
+			return key_err(
+			    ld, s, -EINVAL,
 			    "invalid size \"%s\": expected digits with an optional K, M, G or T "
 			    "suffix%s",
 			    str, kind == SIZE_MIN_1M ? "" : ", or \"max\"");
-			return -EINVAL;
 		}
 		if (v == UNIT_MAX && kind == SIZE_MIN_1M) {
-			key_err(ld, s, "\"max\" is not allowed here: %s", expected);
-			return -EINVAL;
+			return key_err(ld, s, -EINVAL, "\"max\" is not allowed here: %s", expected);
 		}
 		break;
 	}
 	default:
-		key_err(ld, s, "%s", expected);
-		return -EINVAL;
+		return key_err(ld, s, -EINVAL, "%s", expected);
 	}
 
 	if (kind != SIZE_MEM_ZERO && v < SIZE_MIN_BYTES)
@@ -121,21 +118,19 @@ int get_size(struct loader *ld, const config_setting_t *s, enum size_kind kind, 
 	*ret = v;
 	return 0;
 too_small:
-	key_err(ld, s, "%s",
-		kind == SIZE_MIN_1M ? "must be at least 1M"
-		: kind == SIZE_MEM  ? "must be at least 1M or \"max\""
-				    : "must not be negative");
-	return -EINVAL;
+	return key_err(ld, s, -EINVAL, "%s",
+		       kind == SIZE_MIN_1M ? "must be at least 1M"
+		       : kind == SIZE_MEM  ? "must be at least 1M or \"max\""
+					   : "must not be negative");
 }
 
 int get_percent(struct loader *ld, const config_setting_t *s, unsigned *ret)
 {
-	const char *str;
+	const char *str = NULL;
 	int r;
 
 	if (config_setting_type(s) != CONFIG_TYPE_STRING) {
-		key_err(ld, s, "expected a percentage like \"50%%\" or \"max\"");
-		return -EINVAL;
+		return key_err(ld, s, -EINVAL, "expected a percentage like \"50%%\" or \"max\"");
 	}
 	str = config_setting_get_string(s);
 	if (streq(str, "max")) {
@@ -144,15 +139,14 @@ int get_percent(struct loader *ld, const config_setting_t *s, unsigned *ret)
 	}
 	r = parse_percent(str, ret);
 	if (r == -ERANGE) {
-		key_err(ld, s, "percentage \"%s\" is out of range: must be 1%% to 100000%%", str);
-		return -EINVAL;
+		return key_err(ld, s, -EINVAL,
+			       "percentage \"%s\" is out of range: must be 1%% to 100000%%", str);
 	}
 	if (r < 0) {
-		key_err(ld, s,
-			"invalid percentage \"%s\": expected a whole number and '%%', like "
-			"\"50%%\", or \"max\"",
-			str);
-		return -EINVAL;
+		return key_err(ld, s, -EINVAL,
+			       "invalid percentage \"%s\": expected a whole number and '%%', like "
+			       "\"50%%\", or \"max\"",
+			       str);
 	}
 	return 0;
 }
@@ -172,12 +166,10 @@ int get_weight(struct loader *ld, const config_setting_t *s, unsigned *ret)
 	long long v;
 
 	if (get_int(ld, s, &v) < 0) {
-		key_err(ld, s, "expected an integer 1..%d", CPU_WEIGHT_MAX);
-		return -EINVAL;
+		return key_err(ld, s, -EINVAL, "expected an integer 1..%d", CPU_WEIGHT_MAX);
 	}
 	if (v < 1 || v > CPU_WEIGHT_MAX) {
-		key_err(ld, s, "must be between 1 and %d", CPU_WEIGHT_MAX);
-		return -EINVAL;
+		return key_err(ld, s, -EINVAL, "must be between 1 and %d", CPU_WEIGHT_MAX);
 	}
 	*ret = (unsigned)v;
 	return 0;
@@ -194,12 +186,10 @@ int get_count(struct loader *ld, const config_setting_t *s, uint64_t *ret)
 		return 0;
 	}
 	if (get_int(ld, s, &v) < 0) {
-		key_err(ld, s, "expected an integer or \"max\"");
-		return -EINVAL;
+		return key_err(ld, s, -EINVAL, "expected an integer or \"max\"");
 	}
 	if (v < 1) {
-		key_err(ld, s, "must be at least 1");
-		return -EINVAL;
+		return key_err(ld, s, -EINVAL, "must be at least 1");
 	}
 	*ret = (uint64_t)v;
 	return 0;
@@ -209,11 +199,10 @@ int get_count(struct loader *ld, const config_setting_t *s, uint64_t *ret)
 int get_choice(struct loader *ld, const config_setting_t *s, const char *const *choices,
 	       const char *expected, int *ret)
 {
-	const char *str;
+	const char *str = NULL;
 
 	if (config_setting_type(s) != CONFIG_TYPE_STRING) {
-		key_err(ld, s, "expected %s", expected);
-		return -EINVAL;
+		return key_err(ld, s, -EINVAL, "expected %s", expected);
 	}
 	str = config_setting_get_string(s);
 	for (int i = 0; choices[i]; i++)
@@ -221,15 +210,13 @@ int get_choice(struct loader *ld, const config_setting_t *s, const char *const *
 			*ret = i;
 			return 0;
 		}
-	key_err(ld, s, "invalid value \"%s\": expected %s", str, expected);
-	return -EINVAL;
+	return key_err(ld, s, -EINVAL, "invalid value \"%s\": expected %s", str, expected);
 }
 
 int get_bool(struct loader *ld, const config_setting_t *s, bool *ret)
 {
 	if (config_setting_type(s) != CONFIG_TYPE_BOOL) {
-		key_err(ld, s, "expected true or false");
-		return -EINVAL;
+		return key_err(ld, s, -EINVAL, "expected true or false");
 	}
 	*ret = config_setting_get_bool(s);
 	return 0;
@@ -240,8 +227,7 @@ int set_string(struct loader *ld, const config_setting_t *s, const char *v, char
 	char *dup = strdup(v);
 
 	if (!dup) {
-		key_err(ld, s, "out of memory");
-		return -ENOMEM;
+		return key_err(ld, s, -ENOMEM, "out of memory");
 	}
 	free(*field);
 	*field = dup;
@@ -251,8 +237,7 @@ int set_string(struct loader *ld, const config_setting_t *s, const char *v, char
 int get_string(struct loader *ld, const config_setting_t *s, const char *expected, const char **ret)
 {
 	if (config_setting_type(s) != CONFIG_TYPE_STRING) {
-		key_err(ld, s, "expected %s", expected);
-		return -EINVAL;
+		return key_err(ld, s, -EINVAL, "expected %s", expected);
 	}
 	*ret = config_setting_get_string(s);
 	return 0;
@@ -287,21 +272,21 @@ static bool valid_abs_path(const char *s)
 
 int get_path(struct loader *ld, const config_setting_t *s, char **field)
 {
-	const char *str;
+	const char *str = NULL;
 
 	if (get_string(ld, s, "an absolute path string", &str) < 0)
 		return -EINVAL;
 	if (!valid_abs_path(str)) {
-		key_err(ld, s,
-			"invalid path \"%s\": must be absolute, without \"..\" or whitespace", str);
-		return -EINVAL;
+		return key_err(
+		    ld, s, -EINVAL,
+		    "invalid path \"%s\": must be absolute, without \"..\" or whitespace", str);
 	}
 	return set_string(ld, s, str, field);
 }
 
 int get_duration(struct loader *ld, const config_setting_t *s, bool allow_max, uint64_t *ret)
 {
-	const char *str;
+	const char *str = NULL;
 	uint64_t v;
 	int r;
 
@@ -309,15 +294,15 @@ int get_duration(struct loader *ld, const config_setting_t *s, bool allow_max, u
 		return -EINVAL;
 	r = parse_duration(str, &v);
 	if (r == -ERANGE) {
-		key_err(ld, s, "duration \"%s\" is out of range: must be 1s to 365d", str);
-		return -EINVAL;
+		return key_err(ld, s, -EINVAL,
+			       "duration \"%s\" is out of range: must be 1s to 365d", str);
 	}
 	if (r < 0 || (v == 0 && !allow_max)) {
-		key_err(ld, s,
-			"invalid duration \"%s\": expected numbers with units s, m, h or d, like "
-			"\"2h\" or \"1h30m\"%s",
-			str, allow_max ? ", or \"max\"" : "");
-		return -EINVAL;
+		return key_err(
+		    ld, s, -EINVAL,
+		    "invalid duration \"%s\": expected numbers with units s, m, h or d, like "
+		    "\"2h\" or \"1h30m\"%s",
+		    str, allow_max ? ", or \"max\"" : "");
 	}
 	*ret = v;
 	return 0;
@@ -353,32 +338,32 @@ static bool valid_cpu_list(const char *s)
 
 int get_hostname(struct loader *ld, const config_setting_t *s, char **field)
 {
-	const char *str;
+	const char *str = NULL;
 
 	if (get_string(ld, s, "a host name string", &str) < 0)
 		return -EINVAL;
 	if (!valid_hostname(str)) {
-		key_err(ld, s,
-			"invalid hostname \"%s\": use 1..%d letters, digits, '-' and '.', not "
-			"starting with '-'",
-			str, HOSTNAME_MAX);
-		return -EINVAL;
+		return key_err(
+		    ld, s, -EINVAL,
+		    "invalid hostname \"%s\": use 1..%d letters, digits, '-' and '.', not "
+		    "starting with '-'",
+		    str, HOSTNAME_MAX);
 	}
 	return set_string(ld, s, str, field);
 }
 
 int get_cpus(struct loader *ld, const config_setting_t *s, char **field)
 {
-	const char *str;
+	const char *str = NULL;
 
 	if (get_string(ld, s, "a CPU list string like \"0-3,6\"", &str) < 0)
 		return -EINVAL;
 	if (!valid_cpu_list(str)) {
-		key_err(ld, s,
-			"invalid CPU list \"%s\": expected CPU numbers and ranges below %d, like "
-			"\"0-3,6\"",
-			str, CPUS_MAX);
-		return -EINVAL;
+		return key_err(
+		    ld, s, -EINVAL,
+		    "invalid CPU list \"%s\": expected CPU numbers and ranges below %d, like "
+		    "\"0-3,6\"",
+		    str, CPUS_MAX);
 	}
 	return set_string(ld, s, str, field);
 }
@@ -404,26 +389,25 @@ int get_services(struct loader *ld, const config_setting_t *s, char ***field)
 	char **v;
 
 	if (type != CONFIG_TYPE_ARRAY && type != CONFIG_TYPE_LIST) {
-		key_err(ld, s, "expected a list of PAM service names, like [\"login\", \"sshd\"]");
-		return -EINVAL;
+		return key_err(ld, s, -EINVAL,
+			       "expected a list of PAM service names, like [\"login\", \"sshd\"]");
 	}
 	if (n == 0) {
-		key_err(ld, s, "must name at least one PAM service, like [\"login\", \"sshd\"]");
-		return -EINVAL;
+		return key_err(ld, s, -EINVAL,
+			       "must name at least one PAM service, like [\"login\", \"sshd\"]");
 	}
 	v = calloc((size_t)n + 1, sizeof(char *));
 	if (!v) {
-		key_err(ld, s, "out of memory");
-		return -ENOMEM;
+		return key_err(ld, s, -ENOMEM, "out of memory");
 	}
 	for (int i = 0; i < n; i++) {
 		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-		const char *str;
+		const char *str = NULL;
 
 		if (get_string(ld, e, "a PAM service name string", &str) < 0)
 			goto fail;
 		if (!valid_service_glob(str)) {
-			key_err(ld, e,
+			key_err(ld, e, -EINVAL,
 				"invalid PAM service \"%s\": use 1..%d letters, digits, '.', '_', "
 				"'+', '-' and the glob characters '*', '?', '[', ']', '!', not "
 				"starting with '.'",
@@ -432,13 +416,12 @@ int get_services(struct loader *ld, const config_setting_t *s, char ***field)
 		}
 		for (int j = 0; j < i; j++)
 			if (streq(v[j], str)) {
-				key_err(ld, e, "PAM service \"%s\" is listed twice", str);
+				key_err(ld, e, -EINVAL, "PAM service \"%s\" is listed twice", str);
 				goto fail;
 			}
 		if (!(v[i] = strdup(str))) {
-			key_err(ld, e, "out of memory");
 			free_strv(v);
-			return -ENOMEM;
+			return key_err(ld, e, -ENOMEM, "out of memory");
 		}
 	}
 	free_strv(*field);

@@ -25,7 +25,7 @@ static const char *const backend_names[] = {"auto", "systemd", "cgroupfs", NULL}
 static int get_uid_range(struct loader *ld, const config_setting_t *s, struct confine_rule *rule)
 {
 	unsigned long long lo, hi;
-	const char *str;
+	const char *str = NULL;
 	char *end;
 
 	if (config_setting_type(s) == CONFIG_TYPE_INT ||
@@ -33,16 +33,15 @@ static int get_uid_range(struct loader *ld, const config_setting_t *s, struct co
 		long long v = config_setting_get_int64(s);
 
 		if (v < 0 || (uint64_t)v > UID_LIMIT) {
-			key_err(ld, s, "uid must be between 0 and %" PRIu64, UID_LIMIT);
-			return -EINVAL;
+			return key_err(ld, s, -EINVAL, "uid must be between 0 and %" PRIu64,
+				       UID_LIMIT);
 		}
 		rule->uid_min = rule->uid_max = (uid_t)v;
 		rule->has_uid = true;
 		return 0;
 	}
 	if (config_setting_type(s) != CONFIG_TYPE_STRING) {
-		key_err(ld, s, "expected a uid or a range like \"1000-1999\"");
-		return -EINVAL;
+		return key_err(ld, s, -EINVAL, "expected a uid or a range like \"1000-1999\"");
 	}
 	str = config_setting_get_string(s);
 	if (!is_digit(str[0]))
@@ -59,10 +58,10 @@ static int get_uid_range(struct loader *ld, const config_setting_t *s, struct co
 	rule->has_uid = true;
 	return 0;
 bad:
-	key_err(ld, s,
-		"invalid uid range \"%s\": expected \"MIN-MAX\" with 0 <= MIN <= MAX <= %" PRIu64,
-		str, UID_LIMIT);
-	return -EINVAL;
+	return key_err(
+	    ld, s, -EINVAL,
+	    "invalid uid range \"%s\": expected \"MIN-MAX\" with 0 <= MIN <= MAX <= %" PRIu64, str,
+	    UID_LIMIT);
 }
 
 static int rule_key(struct loader *ld, const config_setting_t *s, const struct confine_config *c,
@@ -78,7 +77,7 @@ static int rule_key(struct loader *ld, const config_setting_t *s, const struct c
 	    {"rhost", offsetof(struct confine_rule, rhost)},
 	    {"tty", offsetof(struct confine_rule, tty)},
 	};
-	const char *key = config_setting_name(s), *str;
+	const char *key = config_setting_name(s), *str = NULL;
 
 	for (size_t i = 0; i < ELEMENTSOF(globs); i++) {
 		if (!streq(key, globs[i].name))
@@ -86,8 +85,7 @@ static int rule_key(struct loader *ld, const config_setting_t *s, const struct c
 		if (get_string(ld, s, "a string", &str) < 0)
 			return -EINVAL;
 		if (!*str) {
-			key_err(ld, s, "must not be empty");
-			return -EINVAL;
+			return key_err(ld, s, -EINVAL, "must not be empty");
 		}
 		return set_string(ld, s, str, (char **)((char *)rule + globs[i].off));
 	}
@@ -98,13 +96,11 @@ static int rule_key(struct loader *ld, const config_setting_t *s, const struct c
 			return -EINVAL;
 		rule->profile = config_find_profile(c, str);
 		if (!rule->profile) {
-			key_err(ld, s, "unknown profile \"%s\"", str);
-			return -EINVAL;
+			return key_err(ld, s, -EINVAL, "unknown profile \"%s\"", str);
 		}
 		return 0;
 	}
-	key_err(ld, s, "unknown key");
-	return -EINVAL;
+	return key_err(ld, s, -EINVAL, "unknown key");
 }
 
 static void rule_done(struct confine_rule *r)
@@ -121,17 +117,16 @@ static int load_rules(struct loader *ld, const config_setting_t *list, struct co
 	int n = config_setting_length(list);
 
 	if (config_setting_type(list) != CONFIG_TYPE_LIST) {
-		key_err(ld, list,
-			"expected a list of rules, like rules = ( { group = \"confine\"; profile = "
-			"\"guest\"; } );");
-		return -EINVAL;
+		return key_err(
+		    ld, list, -EINVAL,
+		    "expected a list of rules, like rules = ( { group = \"confine\"; profile = "
+		    "\"guest\"; } );");
 	}
 	if (n == 0)
 		return 0;
 	c->rules = calloc((size_t)n, sizeof(*c->rules));
 	if (!c->rules) {
-		key_err(ld, list, "out of memory");
-		return -ENOMEM;
+		return key_err(ld, list, -ENOMEM, "out of memory");
 	}
 	for (int i = 0; i < n; i++) {
 		const config_setting_t *rs = config_setting_get_elem(list, (unsigned)i);
@@ -139,11 +134,10 @@ static int load_rules(struct loader *ld, const config_setting_t *list, struct co
 		int r;
 
 		if (config_setting_type(rs) != CONFIG_TYPE_GROUP) {
-			key_err(
-			    ld, rs,
+			return key_err(
+			    ld, rs, -EINVAL,
 			    "expected a group of settings, like { group = \"confine\"; profile = "
 			    "\"guest\"; }");
-			return -EINVAL;
 		}
 		c->n_rules++;
 		rule->line = config_setting_source_line(rs);
@@ -153,15 +147,14 @@ static int load_rules(struct loader *ld, const config_setting_t *list, struct co
 				return r;
 		}
 		if (!rule->profile) {
-			key_err(ld, rs, "missing 'profile'");
-			return -EINVAL;
+			return key_err(ld, rs, -EINVAL, "missing 'profile'");
 		}
 		if (!rule->user && !rule->group && !rule->has_uid && !rule->service &&
 		    !rule->rhost && !rule->tty) {
-			key_err(ld, rs,
-				"rule has no criteria: give at least one of user, group, uid, "
-				"service, rhost, tty");
-			return -EINVAL;
+			return key_err(
+			    ld, rs, -EINVAL,
+			    "rule has no criteria: give at least one of user, group, uid, "
+			    "service, rhost, tty");
 		}
 	}
 	return 0;
@@ -193,8 +186,7 @@ static int load_root(struct loader *ld, struct confine_config *c)
 			rules = s; /* after all profiles are known */
 			r = 0;
 		} else {
-			key_err(ld, s, "unknown key");
-			r = -EINVAL;
+			r = key_err(ld, s, -EINVAL, "unknown key");
 		}
 		if (r < 0)
 			return r;
@@ -211,9 +203,8 @@ static int parse_error(struct loader *ld)
 		file = ipath = include_path(ld, file);
 	if (!file)
 		file = ld->path;
-	set_err(ld, "%s:%d: syntax error: %s", file, config_error_line(&ld->cfg),
-		config_error_text(&ld->cfg) ? config_error_text(&ld->cfg) : "unknown error");
-	return -EINVAL;
+	return set_err(ld, -EINVAL, "%s:%d: syntax error: %s", file, config_error_line(&ld->cfg),
+		       config_error_text(&ld->cfg) ? config_error_text(&ld->cfg) : "unknown error");
 }
 
 static char *dir_of(const char *path)
@@ -227,29 +218,24 @@ static char *dir_of(const char *path)
 	return strndup(path, (size_t)(slash - path));
 }
 
-int config_load(const char *path, unsigned flags, struct confine_config **ret, char *err,
-		size_t errlen)
+int config_load(const char *path, unsigned flags, struct confine_config **ret, struct error *err)
 {
-	struct loader ld = {.path = path, .flags = flags, .err = err, .errlen = errlen};
+	struct loader ld = {.path = path, .flags = flags, .err = err};
 	struct confine_config *c = NULL;
 	_cleanup_free_ char *text = NULL;
 	int r;
 
-	if (err && errlen)
-		err[0] = '\0';
 	ld.dir = dir_of(path);
 	c = calloc(1, sizeof(*c));
 	if (!ld.dir || !c) {
-		set_err(&ld, "%s: out of memory", path);
-		r = -ENOMEM;
+		r = set_err(&ld, -ENOMEM, "%s: out of memory", path);
 		goto out;
 	}
 	c->path = strdup(path);
 	c->cgroup_root = strdup(DEFAULT_CGROUP_ROOT);
 	c->state_dir = strdup(DEFAULT_STATE_DIR);
 	if (!c->path || !c->cgroup_root || !c->state_dir) {
-		set_err(&ld, "%s: out of memory", path);
-		r = -ENOMEM;
+		r = set_err(&ld, -ENOMEM, "%s: out of memory", path);
 		goto out;
 	}
 

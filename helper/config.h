@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "error.h"
+
 #define CONFINE_CONF_DIR     "/etc/confine"
 #define CONFINE_CONF_DEFAULT CONFINE_CONF_DIR "/confine.conf"
 
@@ -119,12 +121,11 @@ enum {
 };
 
 /*
- * Reads and validates a whole config. On error returns a negative errno and writes
- * one line "FILE:LINE: key 'a.b.c': what is wrong" (or "FILE: ..." when there is no line)
- * into err. Nothing is half-loaded: *ret is set only on success.
+ * Reads and validates a whole config. On error returns a negative errno and fills err
+ * (error.h; may be NULL) with one line "FILE:LINE: key 'a.b.c': what is wrong" (or
+ * "FILE: ..." when there is no line). Nothing is half-loaded: *ret is set only on success.
  */
-int config_load(const char *path, unsigned flags, struct confine_config **ret, char *err,
-		size_t errlen);
+int config_load(const char *path, unsigned flags, struct confine_config **ret, struct error *err);
 void config_free(struct confine_config *c);
 
 const struct confine_profile *config_find_profile(const struct confine_config *c,

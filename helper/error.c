@@ -54,7 +54,19 @@ int error_prefix(struct error *err, const char *fmt, ...)
 	vsnprintf(ctx, sizeof(ctx), fmt, ap);
 	va_end(ap);
 	snprintf(old, sizeof(old), "%s", error_msg(err));
-	snprintf(err->msg, sizeof(err->msg), "%s: %s", ctx, old);
+	/* "ctx: old", cut at the end when too long (not through snprintf: gcc sees a possible
+	 * truncation there and -Werror refuses it). */
+	size_t n = strlen(ctx), m = strlen(old);
+	n = n < sizeof(err->msg) - 1 ? n : sizeof(err->msg) - 1;
+	memcpy(err->msg, ctx, n);
+	if (n + 2 < sizeof(err->msg)) {
+		memcpy(err->msg + n, ": ", 2);
+		n += 2;
+		m = m < sizeof(err->msg) - 1 - n ? m : sizeof(err->msg) - 1 - n;
+		memcpy(err->msg + n, old, m);
+		n += m;
+	}
+	err->msg[n] = '\0';
 	if (err->code == 0)
 		err->code = -EIO;
 	return err->code;
@@ -62,11 +74,16 @@ int error_prefix(struct error *err, const char *fmt, ...)
 
 const char *error_msg(const struct error *err)
 {
-	if (!err)
-		return "unknown error";
-	if (err->msg[0])
+	static __thread char fallback[128];
+	const char *name;
+
+	if (err && err->msg[0])
 		return err->msg;
-	if (err->code == 0)
+	if (!err || err->code == 0)
 		return "unknown error (no failure was recorded)";
-	return strerror(-err->code);
+	/* A code without text (filled by something else than error_set): name the code. */
+	name = strerrorname_np(-err->code);
+	snprintf(fallback, sizeof(fallback), "%s (%s), no message recorded", strerror(-err->code),
+		 name ? name : "unknown errno");
+	return fallback;
 }

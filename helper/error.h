@@ -17,22 +17,26 @@
 #define ERROR_MSG_MAX 512
 
 struct error {
-	int code;		  /* negative errno; 0 while nothing failed */
+	int code;		 /* negative errno; 0 while nothing failed */
 	char msg[ERROR_MSG_MAX]; /* "what failed: why", no trailing newline */
 };
 
-#define ERROR_INIT {0, ""}
+#define ERROR_INIT                                                                                 \
+	{                                                                                          \
+		0, ""                                                                              \
+	}
 
 /* Fills err (when not NULL) and returns code, made negative (-EIO for 0). */
 int error_set(struct error *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Like error_set, with ": strerror(-code)" appended to the message. */
 int error_set_errno(struct error *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Puts "context: " before the message; returns err's code. */
 int error_prefix(struct error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* The message; never empty, even for an error filled by something else than error_set. */
+/* The message; never empty: an error with a code but no text (filled by something else
+ * than error_set) names its code, one with neither says that nothing was recorded. */
 const char *error_msg(const struct error *err);

@@ -27,8 +27,9 @@ static const char *const files[] = {
 /* Loads a config of one profile "g" with body; NULL (and a failed test) on error. */
 static struct confine_config *load(const char *body)
 {
-	char path[256], err[1024] = "";
+	struct error err = ERROR_INIT;
 	struct confine_config *c = NULL;
+	char path[256];
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/c.conf", tmpdir);
@@ -37,8 +38,8 @@ static struct confine_config *load(const char *body)
 		abort();
 	fprintf(f, "profiles = { g = { %s }; };\n", body);
 	fclose(f);
-	if (!ok(config_load(path, 0, &c, err, sizeof(err)) == 0, "loads: %s", body))
-		printf("#   %s\n", err);
+	if (!ok(config_load(path, 0, &c, &err) == 0, "loads: %s", body))
+		printf("#   %s\n", error_msg(&err));
 	unlink(path);
 	return c;
 }

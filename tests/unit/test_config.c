@@ -608,7 +608,8 @@ static void test_bad(const struct bad *t)
 	static struct confine_config sentinel;
 	struct confine_config *c = &sentinel;
 	_cleanup_free_ char *file = NULL, *inc = NULL, *target = NULL;
-	char err[1024], want[1024];
+	struct error err = ERROR_INIT;
+	char want[1024];
 	int r;
 
 	if ((t->flags & CONFIG_CHECK_OWNER || t->setup == NOT_ROOT) && geteuid() != 0) {
@@ -641,10 +642,11 @@ static void test_bad(const struct bad *t)
 		break;
 	}
 
-	r = config_load(file, t->flags, &c, err, sizeof(err));
+	r = config_load(file, t->flags, &c, &err);
 	is_int(r, t->r, "%s: fails with %d", t->what, t->r);
 	expand(t->msg, file, want, sizeof(want));
-	is_str(err, want, "%s: message", t->what);
+	is_str(error_msg(&err), want, "%s: message", t->what);
+	is_int(err.code, t->r, "%s: the error's code is the result", t->what);
 	ok(c == &sentinel, "%s: result untouched", t->what);
 	if (c != &sentinel)
 		config_free(c);
@@ -663,13 +665,13 @@ static struct confine_config *load_ok(const char *what, const char *content, uns
 {
 	_cleanup_free_ char *file = write_temp("good-", content, 0644);
 	struct confine_config *c = NULL;
-	char err[1024] = "";
+	struct error err = ERROR_INIT;
 	int r;
 
-	r = config_load(file, flags, &c, err, sizeof(err));
+	r = config_load(file, flags, &c, &err);
 	if (!ok(r == 0 && c, "%s: loads", what))
-		printf("#   r=%d err: %s\n", r, err);
-	is_str(err, "", "%s: no message", what);
+		printf("#   r=%d err: %s\n", r, error_msg(&err));
+	is_str(err.msg, "", "%s: no message", what);
 	unlink(file);
 	return r == 0 ? c : NULL;
 }
@@ -844,13 +846,13 @@ static void check_shipped(const struct confine_config *c)
 static void test_shipped(void)
 {
 	struct confine_config *c = NULL;
-	char err[1024] = "";
+	struct error err = ERROR_INIT;
 	struct stat st;
 	int r;
 
-	r = config_load(SHIPPED_CONF, 0, &c, err, sizeof(err));
+	r = config_load(SHIPPED_CONF, 0, &c, &err);
 	if (!is_int(r, 0, "shipped %s loads", SHIPPED_CONF))
-		printf("#   %s\n", err);
+		printf("#   %s\n", error_msg(&err));
 	if (c)
 		check_shipped(c);
 	config_free(c);
@@ -864,9 +866,9 @@ static void test_shipped(void)
 		     "unwritable by group/others in this checkout",
 		     SHIPPED_CONF);
 	} else {
-		r = config_load(SHIPPED_CONF, CONFIG_CHECK_OWNER, &c, err, sizeof(err));
+		r = config_load(SHIPPED_CONF, CONFIG_CHECK_OWNER, &c, &err);
 		if (!is_int(r, 0, "shipped %s loads with CONFIG_CHECK_OWNER", SHIPPED_CONF))
-			printf("#   %s\n", err);
+			printf("#   %s\n", error_msg(&err));
 		config_free(c);
 	}
 }
@@ -1003,16 +1005,13 @@ static void test_include(void)
 	unlink(inc);
 }
 
-static void test_err_buffer(void)
+static void test_err_null(void)
 {
 	_cleanup_free_ char *file = write_temp("bad-", "foo = 1;\n", 0644);
 	struct confine_config *c = NULL;
-	char small[8];
 
-	is_int(config_load(file, 0, &c, NULL, 0), -EINVAL, "no error buffer: still fails");
-	is_int(config_load(file, 0, &c, small, sizeof(small)), -EINVAL, "small error buffer");
-	is_int((long long)strlen(small), sizeof(small) - 1, "small error buffer is truncated");
-	ok(c == NULL, "result untouched with small buffers");
+	is_int(config_load(file, 0, &c, NULL), -EINVAL, "no error to fill: still fails");
+	ok(c == NULL, "no error to fill: result untouched");
 	unlink(file);
 }
 
@@ -1101,12 +1100,12 @@ static void check_round_trip(const struct confine_profile *a, const char *out)
 {
 	_cleanup_free_ char *text = NULL, *file = NULL;
 	struct confine_config *again = NULL;
-	char err[1024] = "";
+	struct error err = ERROR_INIT;
 
 	if (asprintf(&text, "profiles = { g = {\n%s}; };\n", out) < 0)
 		abort();
 	file = write_temp("print-", text, 0644);
-	is_int(config_load(file, 0, &again, err, sizeof(err)), 0, "printed profile loads back");
+	is_int(config_load(file, 0, &again, &err), 0, "printed profile loads back");
 	if (again) {
 		const struct confine_profile *b = &again->profiles[0];
 
@@ -1303,7 +1302,7 @@ int main(void)
 	test_defaults_and_values();
 	test_more_values();
 	test_include();
-	test_err_buffer();
+	test_err_null();
 	test_match();
 	test_services();
 	test_print();
