@@ -24,6 +24,11 @@ enum net_mode {
 	NET_HOST, /* share the host's network */
 };
 
+/*
+ * A profile. Every field but name is a key of profile_keys[] (profile.c), which says how it
+ * is read, printed and defaulted and, for a limit, where it goes: a new key is a field here
+ * and a row there.
+ */
 struct confine_profile {
 	/* Ordered by size (clang-analyzer's padding check): pointers and 64-bit values first. */
 	char *name;
