@@ -237,7 +237,10 @@ int set_string(struct loader *ld, const config_setting_t *s, const char *v, char
 int get_string(struct loader *ld, const config_setting_t *s, const char *expected, const char **ret)
 {
 	if (config_setting_type(s) != CONFIG_TYPE_STRING) {
-		return key_err(ld, s, -EINVAL, "expected %s", expected);
+		/* -EINVAL spelled out: the analyzer does not follow the variadic key_err and
+		 * would take its result for 0, with *ret unset, at every caller. */
+		key_err(ld, s, -EINVAL, "expected %s", expected);
+		return -EINVAL;
 	}
 	*ret = config_setting_get_string(s);
 	return 0;
