@@ -41,7 +41,10 @@ CORE_OBJS   := $(CORE_SRCS:%.c=$(B)/%.o)
 CORE_LIBS   := $(shell pkg-config --libs libcap libseccomp 2>/dev/null)
 # Engine library of the root-side programs (confinectl, confine-helper) and the unit tests:
 # the core plus the root-side work (config, cgroups, homes, writing session state).
-LIB_SRCS    := $(CORE_SRCS) helper/units.c helper/config.c helper/cgroup.c \
+# The config loader, one concern per file (config.c says which).
+CONFIG_SRCS := helper/config.c helper/config-file.c helper/config-scan.c helper/config-values.c \
+               helper/config-profile.c helper/profile.c
+LIB_SRCS    := $(CORE_SRCS) helper/units.c $(CONFIG_SRCS) helper/cgroup.c \
                helper/cgroup-systemd.c helper/backend.c \
                helper/home.c helper/home-image.c helper/session-store.c \
                helper/users.c
@@ -52,8 +55,9 @@ PROGS       := $(B)/confinectl $(B)/confine-helper $(B)/confine-shell $(B)/confi
 PAM_SRCS    := pam_module/pam_confine.c pam_module/args.c pam_module/spawn.c
 PAM_LDFLAGS := -shared -Wl,-z,defs -Wl,--version-script=pam_module/pam_confine.map -Wl,-z,relro,-z,now \
                $(LDFLAGS)
-UNIT_TESTS  := $(B)/tests/test_units $(B)/tests/test_config $(B)/tests/test_session \
-               $(B)/tests/test_seccomp $(B)/tests/test_home_image $(B)/tests/test_error
+UNIT_TESTS  := $(B)/tests/test_units $(B)/tests/test_config $(B)/tests/test_cgroup_limits \
+               $(B)/tests/test_session $(B)/tests/test_seccomp $(B)/tests/test_home_image \
+               $(B)/tests/test_error
 
 .PHONY: all clean check check-unit check-vm check-vm-systemd install install-only install-dist deps try \
         build-deps-present
@@ -329,7 +333,7 @@ FUZZ_SAN      := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS   := -std=gnu11 -O1 -g -fno-omit-frame-pointer $(WARN) -Wno-unused-parameter \
                  $(DEFS) $(INCS) $(PKG_CFLAGS) $(FUZZ_SAN)
 FUZZERS       := fuzz_config fuzz_units fuzz_session
-FUZZ_SRCS_fuzz_config  := fuzz/fuzz_config.c helper/config.c helper/units.c shell/duration.c
+FUZZ_SRCS_fuzz_config  := fuzz/fuzz_config.c $(CONFIG_SRCS) shell/error.c helper/units.c shell/duration.c
 FUZZ_SRCS_fuzz_units   := fuzz/fuzz_units.c helper/units.c shell/duration.c
 FUZZ_SRCS_fuzz_session := fuzz/fuzz_session.c shell/session-read.c
 FUZZ_OPTS     := -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
@@ -337,7 +341,7 @@ FUZZ_OPTS     := -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
 fuzz-build: $(FUZZERS:%=$(FUZZ_B)/%)
 
 $(FUZZ_B)/fuzz_%: fuzz/fuzz_%.c $(wildcard helper/*.h shell/*.h) $(wildcard fuzz/*.h) \
-		  helper/config.c helper/units.c shell/duration.c shell/session-read.c
+		  $(CONFIG_SRCS) shell/error.c helper/units.c shell/duration.c shell/session-read.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_SRCS_fuzz_$*) $(if $(findstring config,$*),-lconfig)
 

@@ -64,18 +64,18 @@ static void exercise(const struct confine_config *c)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct confine_config *c = NULL;
-	char err[512];
+	struct error err = ERROR_INIT;
 	FILE *f = fopen(path, "we");
 
 	if (!f || (size && fwrite(data, 1, size, f) != size) || fclose(f) != 0)
 		abort();
-	if (config_load(path, 0, &c, err, sizeof(err)) == 0) {
+	if (config_load(path, 0, &c, &err) == 0) {
 		exercise(c);
 		config_free(c);
 	} else if (c) {
 		abort(); /* nothing half-loaded */
-	} else if (!err[0] || !memchr(err, '\0', sizeof(err))) {
-		abort(); /* every error has a message */
+	} else if (!err.code || !err.msg[0] || !memchr(err.msg, '\0', sizeof(err.msg))) {
+		abort(); /* every error has its code and a message */
 	}
 	return 0;
 }

@@ -6,6 +6,7 @@
 
 #include "cgroup-systemd.h"
 #include "cgroup.h"
+#include "profile.h"
 #include "units.h"
 #include "util.h"
 
@@ -25,11 +26,12 @@ bool systemd_built_in(void)
 }
 
 int systemd_scope_start(const char *unit, const char *slice, bool create_slice,
-			const char *description, const struct confine_profile *p, const char *io_dev,
-			pid_t pid, char *leaf, size_t len, char *err, size_t errlen)
+			const char *description, const struct confine_profile *p,
+			const char *io_dev, pid_t pid, char *leaf, size_t len, char *err,
+			size_t errlen)
 {
-	(void)unit, (void)slice, (void)create_slice, (void)description, (void)p, (void)io_dev, (void)pid, (void)leaf,
-		(void)len;
+	(void)unit, (void)slice, (void)create_slice, (void)description, (void)p, (void)io_dev,
+	    (void)pid, (void)leaf, (void)len;
 	snprintf(err, errlen, "confine was built without libsystemd");
 	return -EOPNOTSUPP;
 }
@@ -40,8 +42,7 @@ int systemd_unit_loaded(const char *unit)
 	return -EOPNOTSUPP;
 }
 
-int systemd_slice_set(const char *slice, const struct confine_profile *p, char *err,
-		      size_t errlen)
+int systemd_slice_set(const char *slice, const struct confine_profile *p, char *err, size_t errlen)
 {
 	(void)slice, (void)p;
 	snprintf(err, errlen, "confine was built without libsystemd");
@@ -148,10 +149,10 @@ static int sd_load(char *err, size_t errlen)
 	return 0;
 }
 
-#define SD_DEST	     "org.freedesktop.systemd1"
-#define SD_PATH	     "/org/freedesktop/systemd1"
-#define SD_MANAGER   SD_DEST ".Manager"
-#define JOB_WAIT_USEC (30ULL * 1000 * 1000)
+#define SD_DEST	       "org.freedesktop.systemd1"
+#define SD_PATH	       "/org/freedesktop/systemd1"
+#define SD_MANAGER     SD_DEST ".Manager"
+#define JOB_WAIT_USEC  (30ULL * 1000 * 1000)
 
 static inline void bus_unrefp(sd_bus **b)
 {
@@ -258,10 +259,11 @@ static int connect_bus(sd_bus **bus, sd_bus_slot **slot, struct job_wait *w, cha
 		snprintf(err, errlen, "cannot connect to the system bus: %s", strerror(-r));
 		return r;
 	}
-	r = sd.match_signal(*bus, slot, SD_DEST, SD_PATH, SD_MANAGER, "JobRemoved",
-				on_job_removed, w);
+	r = sd.match_signal(*bus, slot, SD_DEST, SD_PATH, SD_MANAGER, "JobRemoved", on_job_removed,
+			    w);
 	if (r < 0) {
-		snprintf(err, errlen, "cannot subscribe to systemd's job signals: %s", strerror(-r));
+		snprintf(err, errlen, "cannot subscribe to systemd's job signals: %s",
+			 strerror(-r));
 		return r;
 	}
 	_cleanup_msg_ sd_bus_message *reply = NULL;
@@ -282,7 +284,7 @@ static int append_u64(sd_bus_message *m, const char *name, uint64_t v)
 }
 
 /* AllowedCPUs= takes a bitmask: bit j of byte i is CPU 8i+j. The list was validated. */
-static int append_cpus(sd_bus_message *m, const char *list)
+static int append_cpus(sd_bus_message *m, const char *name, const char *list)
 {
 	uint8_t mask[1024] = {0};
 	size_t n = 0;
@@ -301,7 +303,7 @@ static int append_cpus(sd_bus_message *m, const char *list)
 		s = *end ? end + 1 : end;
 	}
 	if ((r = sd.message_open_container(m, 'r', "sv")) < 0 ||
-	    (r = sd.message_append(m, "s", "AllowedCPUs")) < 0 ||
+	    (r = sd.message_append(m, "s", name)) < 0 ||
 	    (r = sd.message_open_container(m, 'v', "ay")) < 0 ||
 	    (r = sd.message_append_array(m, 'y', mask, n)) < 0 ||
 	    (r = sd.message_close_container(m)) < 0)
@@ -317,52 +319,55 @@ static int append_io(sd_bus_message *m, const char *name, const char *path, uint
 	return sd.message_append(m, "(sv)", name, "a(st)", 1, path, v);
 }
 
+/* The property value of row k: CPUQuotaPerSecUSec is 10 ms per second for 1%, 0 none. */
+static uint64_t sd_value(const struct confine_profile *p, const struct profile_key *k)
+{
+	uint64_t v = profile_num(p, k);
+
+	if (k->sd_format == SD_CPU_QUOTA)
+		return v ? v * 10000 : UNIT_MAX;
+	return v;
+}
+
 /* The profile's session limits as unit properties (UNIT_MAX is systemd's "infinity" too). */
 static int append_session_limits(sd_bus_message *m, const struct confine_profile *p,
 				 const char *io_node)
 {
 	int r = 0;
 
-	if (p->memory_max != UNIT_MAX && (r = append_u64(m, "MemoryMax", p->memory_max)) < 0)
-		return r;
-	if (p->memory_high != UNIT_MAX && (r = append_u64(m, "MemoryHigh", p->memory_high)) < 0)
-		return r;
-	if (p->memory_swap_max != UNIT_MAX &&
-	    (r = append_u64(m, "MemorySwapMax", p->memory_swap_max)) < 0)
-		return r;
-	/* Percent of one CPU: 1% is 10 ms of CPU time per second. */
-	if (p->cpu_quota &&
-	    (r = append_u64(m, "CPUQuotaPerSecUSec", (uint64_t)p->cpu_quota * 10000)) < 0)
-		return r;
-	if (p->cpu_weight && (r = append_u64(m, "CPUWeight", p->cpu_weight)) < 0)
-		return r;
-	if (p->pids_max != UNIT_MAX && (r = append_u64(m, "TasksMax", p->pids_max)) < 0)
-		return r;
-	if (p->cpuset_cpus && (r = append_cpus(m, p->cpuset_cpus)) < 0)
-		return r;
-	if (io_node) {
-		if ((r = append_io(m, "IOReadBandwidthMax", io_node, p->io_read_bps)) < 0 ||
-		    (r = append_io(m, "IOWriteBandwidthMax", io_node, p->io_write_bps)) < 0 ||
-		    (r = append_io(m, "IOReadIOPSMax", io_node, p->io_read_iops)) < 0 ||
-		    (r = append_io(m, "IOWriteIOPSMax", io_node, p->io_write_iops)) < 0)
-			return r;
-		if (p->io_weight && (r = append_io(m, "IODeviceWeight", io_node, p->io_weight)) < 0)
+	PROFILE_KEYS_FOREACH (k) {
+		if (!k->sd_prop || (k->flags & KEY_F_USER) || !profile_key_set(p, k))
+			continue;
+		switch (k->sd_format) {
+		case SD_U64:
+		case SD_CPU_QUOTA:
+			r = append_u64(m, k->sd_prop, sd_value(p, k));
+			break;
+		case SD_CPUS:
+			r = append_cpus(m, k->sd_prop, profile_cstr(p, k));
+			break;
+		case SD_IO:
+			if (io_node)
+				r = append_io(m, k->sd_prop, io_node, profile_num(p, k));
+			break;
+		case SD_NONE:
+			break;
+		}
+		if (r < 0)
 			return r;
 	}
 	return 0;
 }
 
-/* The aggregate: always all three, so a changed profile resets what it no longer sets. */
+/* The aggregate: always every one, so a changed profile resets what it no longer sets. */
 static int append_user_limits(sd_bus_message *m, const struct confine_profile *p)
 {
 	int r;
 
-	if ((r = append_u64(m, "MemoryMax", p->user_memory_max)) < 0 ||
-	    (r = append_u64(m, "CPUQuotaPerSecUSec",
-			    p->user_cpu_quota ? (uint64_t)p->user_cpu_quota * 10000 : UNIT_MAX)) <
-		0 ||
-	    (r = append_u64(m, "TasksMax", p->user_pids_max)) < 0)
-		return r;
+	PROFILE_KEYS_FOREACH (k)
+		if (k->sd_prop && (k->flags & KEY_F_USER) &&
+		    (r = append_u64(m, k->sd_prop, sd_value(p, k))) < 0)
+			return r;
 	return 0;
 }
 
@@ -370,7 +375,8 @@ static int append_user_limits(sd_bus_message *m, const struct confine_profile *p
  * The aggregate slice, created with the scope in one transaction when it does not exist: a
  * "user-" slice is StopWhenUnneeded (user-.slice.d), so alone it would stop at once.
  */
-static int append_aux(sd_bus_message *m, const char *slice, bool create, const struct confine_profile *p)
+static int append_aux(sd_bus_message *m, const char *slice, bool create,
+		      const struct confine_profile *p)
 {
 	int r;
 
@@ -381,7 +387,7 @@ static int append_aux(sd_bus_message *m, const char *slice, bool create, const s
 	    (r = sd.message_append(m, "s", slice)) < 0 ||
 	    (r = sd.message_open_container(m, 'a', "(sv)")) < 0 ||
 	    (r = sd.message_append(m, "(sv)", "Description", "s",
-				       "confine: all sessions of one user")) < 0 ||
+				   "confine: all sessions of one user")) < 0 ||
 	    (r = append_user_limits(m, p)) < 0 || (r = sd.message_close_container(m)) < 0 ||
 	    (r = sd.message_close_container(m)) < 0)
 		return r;
@@ -468,8 +474,9 @@ static int populate_scope(const char *scope, const struct confine_profile *p, co
 }
 
 int systemd_scope_start(const char *unit, const char *slice, bool create_slice,
-			const char *description, const struct confine_profile *p, const char *io_dev,
-			pid_t pid, char *leaf, size_t len, char *err, size_t errlen)
+			const char *description, const struct confine_profile *p,
+			const char *io_dev, pid_t pid, char *leaf, size_t len, char *err,
+			size_t errlen)
 {
 	_cleanup_bus_ sd_bus *bus = NULL;
 	_cleanup_slot_ sd_bus_slot *slot = NULL;
@@ -488,7 +495,7 @@ int systemd_scope_start(const char *unit, const char *slice, bool create_slice,
 	if ((r = connect_bus(&bus, &slot, &w, err, errlen)) < 0)
 		return r;
 	if ((r = sd.message_new_method_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER,
-						"StartTransientUnit")) < 0 ||
+					    "StartTransientUnit")) < 0 ||
 	    (r = sd.message_append(m, "ss", unit, "fail")) < 0 ||
 	    (r = sd.message_open_container(m, 'a', "(sv)")) < 0 ||
 	    (r = sd.message_append(m, "(sv)", "Description", "s", description)) < 0 ||
@@ -500,7 +507,8 @@ int systemd_scope_start(const char *unit, const char *slice, bool create_slice,
 	    (r = sd.message_append(m, "(sv)", "CollectMode", "s", "inactive-or-failed")) < 0 ||
 	    (r = append_u64(m, "TimeoutStopUSec", 5ULL * 1000 * 1000)) < 0 ||
 	    (r = append_session_limits(m, p, io_dev ? node : NULL)) < 0 ||
-	    (r = sd.message_close_container(m)) < 0 || (r = append_aux(m, slice, create_slice, p)) < 0) {
+	    (r = sd.message_close_container(m)) < 0 ||
+	    (r = append_aux(m, slice, create_slice, p)) < 0) {
 		snprintf(err, errlen, "cannot build the D-Bus request: %s", strerror(-r));
 		return r;
 	}
@@ -524,7 +532,7 @@ int systemd_scope_start(const char *unit, const char *slice, bool create_slice,
 	if ((r = populate_scope(scope, p, io_dev, pid, leaf, len, err, errlen)) < 0)
 		goto fail;
 	return 0;
-fail: {
+fail : {
 	char ignored[128];
 	(void)systemd_unit_stop(unit, ignored, sizeof(ignored));
 	return r;
@@ -551,8 +559,7 @@ int systemd_unit_loaded(const char *unit)
 	return r;
 }
 
-int systemd_slice_set(const char *slice, const struct confine_profile *p, char *err,
-		      size_t errlen)
+int systemd_slice_set(const char *slice, const struct confine_profile *p, char *err, size_t errlen)
 {
 	_cleanup_bus_ sd_bus *bus = NULL;
 	_cleanup_msg_ sd_bus_message *m = NULL;
@@ -568,7 +575,7 @@ int systemd_slice_set(const char *slice, const struct confine_profile *p, char *
 	/* Runtime properties of a transient unit live and go with it; they also come after the
 	 * user-.slice.d drop-in (TasksMax=33%) that would otherwise override ours. */
 	if ((r = sd.message_new_method_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER,
-						"SetUnitProperties")) < 0 ||
+					    "SetUnitProperties")) < 0 ||
 	    (r = sd.message_append(m, "sb", slice, 1)) < 0 ||
 	    (r = sd.message_open_container(m, 'a', "(sv)")) < 0 ||
 	    (r = append_user_limits(m, p)) < 0 || (r = sd.message_close_container(m)) < 0) {
@@ -594,8 +601,8 @@ int systemd_unit_stop(const char *unit, char *err, size_t errlen)
 
 	if ((r = connect_bus(&bus, &slot, &w, err, errlen)) < 0)
 		return r;
-	r = sd.call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, "StopUnit", &e, &reply, "ss",
-			       unit, "replace");
+	r = sd.call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, "StopUnit", &e, &reply, "ss", unit,
+			   "replace");
 	if (r < 0) {
 		/* Already gone (stopped and collected): what stopping wants. */
 		bool gone = sd.error_has_name(&e, "org.freedesktop.systemd1.NoSuchUnit");

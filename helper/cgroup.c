@@ -13,6 +13,7 @@
 
 #include "cgroup.h"
 #include "mountapi.h"
+#include "profile.h"
 #include "units.h"
 #include "util.h"
 
@@ -51,16 +52,38 @@ static bool has_word(const char *list, const char *word)
 	return false;
 }
 
+/* True when a row of the table with controller c holds a limit in p. */
+static bool controller_used(const struct confine_profile *p, const char *c)
+{
+	PROFILE_KEYS_FOREACH (k)
+		if (k->controller && streq(k->controller, c) && profile_key_set(p, k))
+			return true;
+	return false;
+}
+
+/* True when an earlier row of the table than row has row's controller. */
+static bool controller_seen(const struct profile_key *row)
+{
+	for (const struct profile_key *k = profile_keys; k < row; k++)
+		if (k->controller && streq(k->controller, row->controller))
+			return true;
+	return false;
+}
+
 const char *cgroup_needed(const struct confine_profile *p, char *buf, size_t len)
 {
-	bool memory = p->memory_max != UNIT_MAX || p->memory_high != UNIT_MAX ||
-		      p->memory_swap_max != UNIT_MAX || p->memory_oom_group ||
-		      p->user_memory_max != UNIT_MAX;
-	bool cpu = p->cpu_quota || p->cpu_weight || p->user_cpu_quota;
+	size_t n;
 
-	/* pids always: it is what makes "kill the whole session" and fork bombs bounded. */
-	snprintf(buf, len, "pids%s%s%s%s", memory ? " memory" : "", cpu ? " cpu" : "",
-		 p->cpuset_cpus ? " cpuset" : "", profile_has_io(p) ? " io" : "");
+	/* pids always: it is what makes "kill the whole session" and fork bombs bounded. Then
+	 * the others in the order the table first names them. */
+	snprintf(buf, len, "pids");
+	PROFILE_KEYS_FOREACH (k) {
+		if (!k->controller || streq(k->controller, "pids") || controller_seen(k) ||
+		    !controller_used(p, k->controller))
+			continue;
+		n = strlen(buf);
+		snprintf(buf + n, len - n, " %s", k->controller);
+	}
 	return buf;
 }
 
@@ -239,73 +262,94 @@ static const char *cpu_max(unsigned percent, char *buf, size_t len)
 	return buf;
 }
 
-int cgroup_write_limits(int fd, const struct confine_profile *p, const char *io_dev)
+/* "DEV rbps=.. wbps=.. riops=.. wiops=..": every io.max row of the table, "max" for unset. */
+static int write_io_max(int fd, const struct confine_profile *p, const char *io_dev)
 {
-	char v[160], a[24], b[24], c[24], d[24];
+	char v[160], num[24];
+	bool any = false;
+	size_t n;
+
+	snprintf(v, sizeof(v), "%s", io_dev);
+	PROFILE_KEYS_FOREACH (k) {
+		if (k->cg_format != CG_IO_MAX)
+			continue;
+		any = any || profile_key_set(p, k);
+		n = strlen(v);
+		snprintf(v + n, sizeof(v) - n, " %s=%s", k->cg_key,
+			 num_or_max(profile_num(p, k), num, sizeof(num)));
+	}
+	return any ? cgroup_write(fd, "io.max", v) : 0;
+}
+
+/* Writes the value of row k into its cgroup file (CG_IO_MAX: see write_io_max). */
+static int write_limit(int fd, const struct confine_profile *p, const struct profile_key *k,
+		       const char *io_dev)
+{
+	uint64_t n = k->cg_format == CG_STRING ? 0 : profile_num(p, k);
+	char v[160];
 	int r;
 
-	if (p->memory_max != UNIT_MAX &&
-	    (r = cgroup_write(fd, "memory.max", num_or_max(p->memory_max, v, sizeof(v)))) < 0)
-		return r;
-	if (p->memory_high != UNIT_MAX &&
-	    (r = cgroup_write(fd, "memory.high", num_or_max(p->memory_high, v, sizeof(v)))) < 0)
-		return r;
-	if (p->memory_swap_max != UNIT_MAX &&
-	    (r = cgroup_write(fd, "memory.swap.max", num_or_max(p->memory_swap_max, v, sizeof(v)))) <
-		0)
-		return r;
-	/* An OOM kill then takes the whole session, not one random process of it. */
-	if (p->memory_oom_group && (r = cgroup_write(fd, "memory.oom.group", "1")) < 0)
-		return r;
-	if (p->cpu_quota && (r = cgroup_write(fd, "cpu.max", cpu_max(p->cpu_quota, v, sizeof(v)))) < 0)
-		return r;
-	if (p->cpu_weight) {
-		snprintf(v, sizeof(v), "%u", p->cpu_weight);
-		if ((r = cgroup_write(fd, "cpu.weight", v)) < 0)
-			return r;
-	}
-	if (p->cpuset_cpus && (r = cgroup_write(fd, "cpuset.cpus", p->cpuset_cpus)) < 0)
-		return r;
-	if (p->pids_max != UNIT_MAX &&
-	    (r = cgroup_write(fd, "pids.max", num_or_max(p->pids_max, v, sizeof(v)))) < 0)
-		return r;
-	if (io_dev && (p->io_read_bps != UNIT_MAX || p->io_write_bps != UNIT_MAX ||
-		       p->io_read_iops != UNIT_MAX || p->io_write_iops != UNIT_MAX)) {
-		snprintf(v, sizeof(v), "%s rbps=%s wbps=%s riops=%s wiops=%s", io_dev,
-			 num_or_max(p->io_read_bps, a, sizeof(a)),
-			 num_or_max(p->io_write_bps, b, sizeof(b)),
-			 num_or_max(p->io_read_iops, c, sizeof(c)),
-			 num_or_max(p->io_write_iops, d, sizeof(d)));
-		if ((r = cgroup_write(fd, "io.max", v)) < 0)
-			return r;
-	}
-	if (io_dev && p->io_weight) {
+	switch (k->cg_format) {
+	case CG_NUM:
+		return cgroup_write(fd, k->cg_file, num_or_max(n, v, sizeof(v)));
+	case CG_ONE:
+		return cgroup_write(fd, k->cg_file, "1");
+	case CG_CPU_MAX:
+		return cgroup_write(fd, k->cg_file, cpu_max((unsigned)n, v, sizeof(v)));
+	case CG_STRING:
+		return cgroup_write(fd, k->cg_file, profile_cstr(p, k));
+	case CG_IO_WEIGHT:
 		/* Per-device weights need io.cost on the device, or else the BFQ scheduler. */
-		snprintf(v, sizeof(v), "%s %u", io_dev, p->io_weight);
-		r = cgroup_write(fd, "io.weight", v);
+		snprintf(v, sizeof(v), "%s %" PRIu64, io_dev, n);
+		r = cgroup_write(fd, k->cg_file, v);
 		if (r == -EOPNOTSUPP || r == -ENOENT)
 			r = cgroup_write(fd, "io.bfq.weight", v);
-		if (r < 0)
-			return r == -ENOENT ? -EOPNOTSUPP : r;
+		return r == -ENOENT ? -EOPNOTSUPP : r;
+	case CG_IO_MAX:
+	case CG_NONE:
+		break;
 	}
 	return 0;
 }
 
-/* The per-user aggregate: always written, so a changed profile takes effect. */
+int cgroup_write_limits(int fd, const struct confine_profile *p, const char *io_dev)
+{
+	bool io_max_done = false;
+	int r;
+
+	PROFILE_KEYS_FOREACH (k) {
+		if (!k->cg_file || (k->flags & KEY_F_USER) || ((k->flags & KEY_F_IO) && !io_dev))
+			continue;
+		if (k->cg_format == CG_IO_MAX) {
+			if (io_max_done)
+				continue;
+			io_max_done = true;
+			r = write_io_max(fd, p, io_dev);
+		} else if (profile_key_set(p, k)) {
+			r = write_limit(fd, p, k, io_dev);
+		} else {
+			continue;
+		}
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* The per-user aggregate: always written (where its controller is on), so a changed
+ * profile takes effect. */
 static int write_user_limits(int fd, const struct confine_profile *p)
 {
-	char v[64], need[64];
+	char need[64];
 	int r;
 
 	cgroup_needed(p, need, sizeof(need));
-	if ((r = cgroup_write(fd, "pids.max", num_or_max(p->user_pids_max, v, sizeof(v)))) < 0)
-		return r;
-	if (has_word(need, "memory") &&
-	    (r = cgroup_write(fd, "memory.max", num_or_max(p->user_memory_max, v, sizeof(v)))) < 0)
-		return r;
-	if (has_word(need, "cpu") &&
-	    (r = cgroup_write(fd, "cpu.max", cpu_max(p->user_cpu_quota, v, sizeof(v)))) < 0)
-		return r;
+	PROFILE_KEYS_FOREACH (k) {
+		if (!(k->flags & KEY_F_USER) || !k->cg_file || !has_word(need, k->controller))
+			continue;
+		if ((r = write_limit(fd, p, k, NULL)) < 0)
+			return r;
+	}
 	return 0;
 }
 

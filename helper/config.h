@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "error.h"
+
 #define CONFINE_CONF_DIR     "/etc/confine"
 #define CONFINE_CONF_DEFAULT CONFINE_CONF_DIR "/confine.conf"
 
@@ -22,6 +24,11 @@ enum net_mode {
 	NET_HOST, /* share the host's network */
 };
 
+/*
+ * A profile. Every field but name is a key of profile_keys[] (profile.c), which says how it
+ * is read, printed and defaulted and, for a limit, where it goes: a new key is a field here
+ * and a row there.
+ */
 struct confine_profile {
 	/* Ordered by size (clang-analyzer's padding check): pointers and 64-bit values first. */
 	char *name;
@@ -58,20 +65,11 @@ struct confine_profile {
 	bool limits_optional;	  /* run without cgroup limits where they are unavailable */
 };
 
-/* True when the profile sets any per-user aggregate limit (inline: confine-shell links
- * cgroup code but must not pull in the config parser). */
-static inline bool profile_has_user_limits(const struct confine_profile *p)
-{
-	return p->user_memory_max != UINT64_MAX || p->user_cpu_quota ||
-	       p->user_pids_max != UINT64_MAX;
-}
+/* True when the profile sets any per-user aggregate limit (a KEY_F_USER row of profile.h). */
+bool profile_has_user_limits(const struct confine_profile *p);
 
-/* True when the profile sets any io limit. */
-static inline bool profile_has_io(const struct confine_profile *p)
-{
-	return p->io_read_bps != UINT64_MAX || p->io_write_bps != UINT64_MAX ||
-	       p->io_read_iops != UINT64_MAX || p->io_write_iops != UINT64_MAX || p->io_weight;
-}
+/* True when the profile sets any io limit (a KEY_F_IO row of profile.h). */
+bool profile_has_io(const struct confine_profile *p);
 
 /*
  * The PAM services whose sessions run the user's passwd shell (confine-shell), so a confined
@@ -128,12 +126,11 @@ enum {
 };
 
 /*
- * Reads and validates a whole config. On error returns a negative errno and writes
- * one line "FILE:LINE: key 'a.b.c': what is wrong" (or "FILE: ..." when there is no line)
- * into err. Nothing is half-loaded: *ret is set only on success.
+ * Reads and validates a whole config. On error returns a negative errno and fills err
+ * (error.h; may be NULL) with one line "FILE:LINE: key 'a.b.c': what is wrong" (or
+ * "FILE: ..." when there is no line). Nothing is half-loaded: *ret is set only on success.
  */
-int config_load(const char *path, unsigned flags, struct confine_config **ret, char *err,
-		size_t errlen);
+int config_load(const char *path, unsigned flags, struct confine_config **ret, struct error *err);
 void config_free(struct confine_config *c);
 
 const struct confine_profile *config_find_profile(const struct confine_config *c,

@@ -273,12 +273,11 @@ static int gc_procs(void)
 static int gc_runs(const char *conf)
 {
 	struct confine_config *c = NULL;
-	char err[512];
 	DIR *d;
 	struct dirent *de;
 	int ret = 0;
 
-	if (config_load(conf, CONFIG_CHECK_OWNER, &c, err, sizeof(err)) < 0)
+	if (config_load(conf, CONFIG_CHECK_OWNER, &c, NULL) < 0)
 		return 0; /* no config, no cgroup_root to look at: nothing of ours to collect */
 	d = opendir(c->cgroup_root);
 	while (d && (de = readdir(d))) {
@@ -647,11 +646,11 @@ static int do_account(const char *user, const char *service, const char *tty, co
 	struct confine_config *c = NULL;
 	const struct confine_rule *rule = NULL;
 	struct passwd *pw = NULL;
-	char err[512];
+	struct error err = ERROR_INIT;
 	int r;
 
-	if (config_load(conf, CONFIG_CHECK_OWNER, &c, err, sizeof(err)) < 0) {
-		log_msg(LOG_ERR, "refusing the session of '%s': %s", user, err);
+	if (config_load(conf, CONFIG_CHECK_OWNER, &c, &err) < 0) {
+		log_msg(LOG_ERR, "refusing the session of '%s': %s", user, error_msg(&err));
 		return CONFINE_HELPER_ERROR;
 	}
 	r = match_user(c, user, service, tty, rhost, &pw, &rule);
@@ -671,13 +670,14 @@ static int do_open(const char *user, const char *service, const char *tty, const
 	struct backend_session cg = {{0}};
 	struct timespec now;
 	char err[512], home[160] = "", notice[600] = "";
+	struct error cerr = ERROR_INIT;
 	bool no_limits = false;
 	_cleanup_close_ int leaf = -1, udir = -1;
 	struct passwd *pw;
 	int r, ret = CONFINE_HELPER_ERROR;
 
-	if (config_load(conf, CONFIG_CHECK_OWNER, &c, err, sizeof(err)) < 0) {
-		log_msg(LOG_ERR, "refusing the session of '%s': %s", user, err);
+	if (config_load(conf, CONFIG_CHECK_OWNER, &c, &cerr) < 0) {
+		log_msg(LOG_ERR, "refusing the session of '%s': %s", user, error_msg(&cerr));
 		return CONFINE_HELPER_ERROR;
 	}
 	r = match_user(c, user, service, tty, rhost, &pw, &rule);

@@ -54,10 +54,10 @@ static void sanitize_process(void)
 static struct confine_config *load_config(const char *path)
 {
 	struct confine_config *c = NULL;
-	char err[512];
+	struct error err = ERROR_INIT;
 
-	if (config_load(path, CONFIG_CHECK_OWNER, &c, err, sizeof(err)) < 0) {
-		fprintf(stderr, "confinectl: %s\n", err);
+	if (config_load(path, CONFIG_CHECK_OWNER, &c, &err) < 0) {
+		fprintf(stderr, "confinectl: %s\n", error_msg(&err));
 		return NULL;
 	}
 	return c;

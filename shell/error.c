@@ -6,7 +6,8 @@
 
 #include "error.h"
 
-static int fill(struct error *err, int code, int with_errno, const char *fmt, va_list ap)
+static int __attribute__((format(printf, 4, 0)))
+fill(struct error *err, int code, int with_errno, const char *fmt, va_list ap)
 {
 	if (code > 0)
 		code = -code;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../../helper/config.h"
+#include "../../helper/profile.h"
 #include "../../helper/units.h"
 #include "../../helper/util.h"
 #include "tap.h"
@@ -108,296 +109,498 @@ static const struct bad {
 	const char *msg; /* %F: the loaded path, %D: tmpdir */
 } bad[] = {
     /* unknown keys */
-    {"unknown top-level key", "cgroup_root = \"/x\";\nfoo = 1;\n", 0, 0, PLAIN, NULL, NULL, 0,
-     -EINVAL, "%F:2: key 'foo': unknown key"},
-    {"unknown profile key", "profiles = {\n  guest = {\n    memroy_max = \"1G\";\n  };\n};\n", 0, 0,
-     PLAIN, NULL, NULL, 0, -EINVAL, "%F:3: key 'profiles.guest.memroy_max': unknown key"},
-    {"unknown rule key", R("  { user = \"a\"; profile = \"g\"; colour = \"red\"; }"), 0, 0, PLAIN,
-     NULL, NULL, 0, -EINVAL, "%F:3: key 'rules.[0].colour': unknown key"},
+    {.what = "unknown top-level key",
+     .content = "cgroup_root = \"/x\";\nfoo = 1;\n",
+     .r = -EINVAL,
+     .msg = "%F:2: key 'foo': unknown key"},
+    {.what = "unknown profile key",
+     .content = "profiles = {\n  guest = {\n    memroy_max = \"1G\";\n  };\n};\n",
+     .r = -EINVAL,
+     .msg = "%F:3: key 'profiles.guest.memroy_max': unknown key"},
+    {.what = "unknown rule key",
+     .content = R("  { user = \"a\"; profile = \"g\"; colour = \"red\"; }"),
+     .r = -EINVAL,
+     .msg = "%F:3: key 'rules.[0].colour': unknown key"},
 
     /* wrong types */
-    {"size of wrong type", P("memory_max = true;"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.memory_max': expected a size like \"512M\" or \"max\""},
-    {"float size", P("home_size = 1.5;"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.home_size': expected a size like \"256M\""},
-    {"profiles not a group", "profiles = 5;\n", 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles': expected a group of profiles, like profiles = { guest = { ... }; };"},
-    {"profile not a group", "profiles = { g = 1; };\n", 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g': expected a group of settings, like g = { ... };"},
-    {"rules not a list", "rules = { };\n", 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'rules': expected a list of rules, like rules = ( { group = \"confine\"; "
-     "profile = \"guest\"; } );"},
-    {"rule not a group", "profiles = { g = {}; };\nrules = ( \"guest\" );\n", 0, 0, PLAIN, NULL,
-     NULL, 0, -EINVAL,
-     "%F:2: key 'rules.[0]': expected a group of settings, like { group = \"confine\"; "
-     "profile = \"guest\"; }"},
-    {"cpu_weight as string", P("cpu_weight = \"100\";"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.cpu_weight': expected an integer 1..10000"},
-    {"pids_max as word", P("pids_max = \"lots\";"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.pids_max': expected an integer or \"max\""},
-    {"cpu_quota as integer", P("cpu_quota = 50;"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.cpu_quota': expected a percentage like \"50%\" or \"max\""},
-    {"net as bool", P("net = true;"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.net': expected \"none\" or \"host\""},
-    {"user_ns as string", P("user_ns = \"yes\";"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.user_ns': expected true or false"},
-    {"state_dir as integer", "state_dir = 7;\n", 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'state_dir': expected an absolute path string"},
-    {"group as integer", R("  { group = 5; profile = \"g\"; }"), 0, 0, PLAIN, NULL, NULL, 0,
-     -EINVAL, "%F:3: key 'rules.[0].group': expected a string"},
-    {"uid as float", R("  { uid = 1.5; profile = \"g\"; }"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:3: key 'rules.[0].uid': expected a uid or a range like \"1000-1999\""},
-    {"profile as integer", R("  { user = \"a\"; profile = 1; }"), 0, 0, PLAIN, NULL, NULL, 0,
-     -EINVAL, "%F:3: key 'rules.[0].profile': expected a profile name"},
+    {.what = "size of wrong type",
+     .content = P("memory_max = true;"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.memory_max': expected a size like \"512M\" or \"max\""},
+    {.what = "float size",
+     .content = P("home_size = 1.5;"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.home_size': expected a size like \"256M\""},
+    {.what = "profiles not a group",
+     .content = "profiles = 5;\n",
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles': expected a group of profiles, like profiles = { guest = { ... "
+	    "}; };"},
+    {.what = "profile not a group",
+     .content = "profiles = { g = 1; };\n",
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g': expected a group of settings, like g = { ... };"},
+    {.what = "rules not a list",
+     .content = "rules = { };\n",
+     .r = -EINVAL,
+     .msg = "%F:1: key 'rules': expected a list of rules, like rules = ( { group = \"confine\"; "
+	    "profile = \"guest\"; } );"},
+    {.what = "rule not a group",
+     .content = "profiles = { g = {}; };\nrules = ( \"guest\" );\n",
+     .r = -EINVAL,
+     .msg = "%F:2: key 'rules.[0]': expected a group of settings, like { group = \"confine\"; "
+	    "profile = \"guest\"; }"},
+    {.what = "cpu_weight as string",
+     .content = P("cpu_weight = \"100\";"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.cpu_weight': expected an integer 1..10000"},
+    {.what = "pids_max as word",
+     .content = P("pids_max = \"lots\";"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.pids_max': expected an integer or \"max\""},
+    {.what = "cpu_quota as integer",
+     .content = P("cpu_quota = 50;"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.cpu_quota': expected a percentage like \"50%\" or \"max\""},
+    {.what = "net as bool",
+     .content = P("net = true;"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.net': expected \"none\" or \"host\""},
+    {.what = "user_ns as string",
+     .content = P("user_ns = \"yes\";"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.user_ns': expected true or false"},
+    {.what = "state_dir as integer",
+     .content = "state_dir = 7;\n",
+     .r = -EINVAL,
+     .msg = "%F:1: key 'state_dir': expected an absolute path string"},
+    {.what = "group as integer",
+     .content = R("  { group = 5; profile = \"g\"; }"),
+     .r = -EINVAL,
+     .msg = "%F:3: key 'rules.[0].group': expected a string"},
+    {.what = "uid as float",
+     .content = R("  { uid = 1.5; profile = \"g\"; }"),
+     .r = -EINVAL,
+     .msg = "%F:3: key 'rules.[0].uid': expected a uid or a range like \"1000-1999\""},
+    {.what = "profile as integer",
+     .content = R("  { user = \"a\"; profile = 1; }"),
+     .r = -EINVAL,
+     .msg = "%F:3: key 'rules.[0].profile': expected a profile name"},
 
     /* out of range */
-    {"cpu_weight 0", P("cpu_weight = 0;"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.cpu_weight': must be between 1 and 10000"},
-    {"cpu_weight 10001", P("cpu_weight = 10001;"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.cpu_weight': must be between 1 and 10000"},
-    {"pids_max 0", P("pids_max = 0;"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.pids_max': must be at least 1"},
-    {"memory_max below 1M", P("memory_max = \"512K\";"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.memory_max': must be at least 1M or \"max\""},
-    {"memory_high 0 bytes", P("memory_high = 0;"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.memory_high': must be at least 1M or \"max\""},
-    {"home_size below 1M", P("home_size = 1000;"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.home_size': must be at least 1M"},
-    {"tmp_size negative", P("tmp_size = -5;"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.tmp_size': must be at least 1M"},
-    {"home_size max", P("home_size = \"max\";"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.home_size': \"max\" is not allowed here: expected a size like "
-     "\"256M\""},
-    {"memory_swap_max negative", P("memory_swap_max = -1;"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.memory_swap_max': must not be negative"},
-    {"size too large", P("memory_max = \"99999999T\";"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.memory_max': size \"99999999T\" is too large"},
-    {"cpu_quota 0%", P("cpu_quota = \"0%\";"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.cpu_quota': percentage \"0%\" is out of range: must be 1% to "
-     "100000%"},
-    {"uid range reversed", R("  { uid = \"2000-1000\"; profile = \"g\"; }"), 0, 0, PLAIN, NULL,
-     NULL, 0, -EINVAL,
-     "%F:3: key 'rules.[0].uid': invalid uid range \"2000-1000\": expected \"MIN-MAX\" with 0 "
-     "<= MIN <= MAX <= 4294967294"},
-    {"uid negative", R("  { uid = -1; profile = \"g\"; }"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:3: key 'rules.[0].uid': uid must be between 0 and 4294967294"},
-    {"integer libconfig would truncate", P("memory_max = 5368709120;"), 0, 0, PLAIN, NULL, NULL, 0,
-     -EINVAL,
-     "%F:1: integer 5368709120 is out of range (write large sizes as strings like \"4G\")"},
+    {.what = "cpu_weight 0",
+     .content = P("cpu_weight = 0;"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.cpu_weight': must be between 1 and 10000"},
+    {.what = "cpu_weight 10001",
+     .content = P("cpu_weight = 10001;"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.cpu_weight': must be between 1 and 10000"},
+    {.what = "pids_max 0",
+     .content = P("pids_max = 0;"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.pids_max': must be at least 1"},
+    {.what = "memory_max below 1M",
+     .content = P("memory_max = \"512K\";"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.memory_max': must be at least 1M or \"max\""},
+    {.what = "memory_high 0 bytes",
+     .content = P("memory_high = 0;"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.memory_high': must be at least 1M or \"max\""},
+    {.what = "home_size below 1M",
+     .content = P("home_size = 1000;"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.home_size': must be at least 1M"},
+    {.what = "tmp_size negative",
+     .content = P("tmp_size = -5;"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.tmp_size': must be at least 1M"},
+    {.what = "home_size max",
+     .content = P("home_size = \"max\";"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.home_size': \"max\" is not allowed here: expected a size like "
+	    "\"256M\""},
+    {.what = "memory_swap_max negative",
+     .content = P("memory_swap_max = -1;"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.memory_swap_max': must not be negative"},
+    {.what = "size too large",
+     .content = P("memory_max = \"99999999T\";"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.memory_max': size \"99999999T\" is too large"},
+    {.what = "cpu_quota 0%",
+     .content = P("cpu_quota = \"0%\";"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.cpu_quota': percentage \"0%\" is out of range: must be 1% to "
+	    "100000%"},
+    {.what = "uid range reversed",
+     .content = R("  { uid = \"2000-1000\"; profile = \"g\"; }"),
+     .r = -EINVAL,
+     .msg = "%F:3: key 'rules.[0].uid': invalid uid range \"2000-1000\": expected \"MIN-MAX\" with "
+	    "0 <= MIN <= MAX <= 4294967294"},
+    {.what = "uid negative",
+     .content = R("  { uid = -1; profile = \"g\"; }"),
+     .r = -EINVAL,
+     .msg = "%F:3: key 'rules.[0].uid': uid must be between 0 and 4294967294"},
+    {.what = "integer libconfig would truncate",
+     .content = P("memory_max = 5368709120;"),
+     .r = -EINVAL,
+     .msg = "%F:1: integer 5368709120 is out of range (write large sizes as strings like \"4G\")"},
 
-    {"integer just past 32 bits", P("memory_max = 2147483648;"), 0, 0, PLAIN, NULL, NULL, 0,
-     -EINVAL,
-     "%F:1: integer 2147483648 is out of range (write large sizes as strings like \"4G\")"},
-    {"hex integer past 32 bits", P("pids_max = 0x100000000;"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: integer 0x100000000 is out of range (write large sizes as strings like \"4G\")"},
-    {"smallest 32-bit integer is passed to the checks", P("memory_swap_max = -2147483648;"), 0, 0,
-     PLAIN, NULL, NULL, 0, -EINVAL, "%F:1: key 'profiles.g.memory_swap_max': must not be negative"},
+    {.what = "integer just past 32 bits",
+     .content = P("memory_max = 2147483648;"),
+     .r = -EINVAL,
+     .msg = "%F:1: integer 2147483648 is out of range (write large sizes as strings like \"4G\")"},
+    {.what = "hex integer past 32 bits",
+     .content = P("pids_max = 0x100000000;"),
+     .r = -EINVAL,
+     .msg = "%F:1: integer 0x100000000 is out of range (write large sizes as strings like \"4G\")"},
+    {.what = "smallest 32-bit integer is passed to the checks",
+     .content = P("memory_swap_max = -2147483648;"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.memory_swap_max': must not be negative"},
 
     /* bad values */
-    {"bad unit", P("tmp_size = \"1Q\";"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.tmp_size': invalid size \"1Q\": expected digits with an optional "
-     "K, M, G or T suffix"},
-    {"bad unit where max is allowed", P("memory_high = \"1.5G\";"), 0, 0, PLAIN, NULL, NULL, 0,
-     -EINVAL,
-     "%F:1: key 'profiles.g.memory_high': invalid size \"1.5G\": expected digits with an "
-     "optional K, M, G or T suffix, or \"max\""},
-    {"bad percentage", P("cpu_quota = \"fast\";"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.cpu_quota': invalid percentage \"fast\": expected a whole number "
-     "and '%', like \"50%\", or \"max\""},
-    {"bad home mode", P("home = \"nfs\";"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.home': invalid value \"nfs\": expected \"ephemeral\", "
-     "\"persistent\" or \"tmpfs\""},
-    {"hostname starting with '-'", P("hostname = \"-box\";"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.hostname': invalid hostname \"-box\": use 1..64 letters, digits, "
-     "'-' and '.', not starting with '-'"},
-    {"hostname with a space", P("hostname = \"my box\";"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.hostname': invalid hostname \"my box\": use 1..64 letters, "
-     "digits, '-' and '.', not starting with '-'"},
-    {"empty hostname", P("hostname = \"\";"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.hostname': invalid hostname \"\": use 1..64 letters, digits, '-' "
-     "and '.', not starting with '-'"},
-    {"65-character hostname",
-     P("hostname = \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\";"), 0, 0,
-     PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.hostname': invalid hostname "
-     "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\": use 1..64 letters, "
-     "digits, '-' and '.', not starting with '-'"},
-    {"relative shell", P("shell = \"bin/bash\";"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.shell': invalid path \"bin/bash\": must be absolute, without "
-     "\"..\" or whitespace"},
-    {"shell with ..", P("shell = \"/usr/../bin/sh\";"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.shell': invalid path \"/usr/../bin/sh\": must be absolute, "
-     "without \"..\" or whitespace"},
-    {"shell with a space", P("shell = \"/bin/ba sh\";"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.shell': invalid path \"/bin/ba sh\": must be absolute, without "
-     "\"..\" or whitespace"},
-    {"relative cgroup_root", "cgroup_root = \"sys/fs/cgroup\";\n", 0, 0, PLAIN, NULL, NULL, 0,
-     -EINVAL,
-     "%F:1: key 'cgroup_root': invalid path \"sys/fs/cgroup\": must be absolute, without "
-     "\"..\" or whitespace"},
-    {"upper-case profile name", "profiles = { Guest = {}; };\n", 0, 0, PLAIN, NULL, NULL, 0,
-     -EINVAL,
-     "%F:1: key 'profiles.Guest': invalid profile name: use 1..32 of a-z, 0-9, '_' and '-'"},
-    {"33-character profile name", "profiles = { aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa = {}; };\n", 0, 0,
-     PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa': invalid profile name: use 1..32 "
-     "of a-z, 0-9, '_' and '-'"},
-    {"empty user glob", R("  { user = \"\"; profile = \"g\"; }"), 0, 0, PLAIN, NULL, NULL, 0,
-     -EINVAL, "%F:3: key 'rules.[0].user': must not be empty"},
-    {"bad uid string", R("  { uid = \"staff\"; profile = \"g\"; }"), 0, 0, PLAIN, NULL, NULL, 0,
-     -EINVAL,
-     "%F:3: key 'rules.[0].uid': invalid uid range \"staff\": expected \"MIN-MAX\" with 0 <= "
-     "MIN <= MAX <= 4294967294"},
+    {.what = "bad unit",
+     .content = P("tmp_size = \"1Q\";"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.tmp_size': invalid size \"1Q\": expected digits with an "
+	    "optional K, M, G or T suffix"},
+    {.what = "bad unit where max is allowed",
+     .content = P("memory_high = \"1.5G\";"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.memory_high': invalid size \"1.5G\": expected digits with an "
+	    "optional K, M, G or T suffix, or \"max\""},
+    {.what = "bad percentage",
+     .content = P("cpu_quota = \"fast\";"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.cpu_quota': invalid percentage \"fast\": expected a whole "
+	    "number and '%', like \"50%\", or \"max\""},
+    {.what = "bad home mode",
+     .content = P("home = \"nfs\";"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.home': invalid value \"nfs\": expected \"ephemeral\", "
+	    "\"persistent\" or \"tmpfs\""},
+    {.what = "hostname starting with '-'",
+     .content = P("hostname = \"-box\";"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.hostname': invalid hostname \"-box\": use 1..64 letters, "
+	    "digits, '-' and '.', not starting with '-'"},
+    {.what = "hostname with a space",
+     .content = P("hostname = \"my box\";"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.hostname': invalid hostname \"my box\": use 1..64 letters, "
+	    "digits, '-' and '.', not starting with '-'"},
+    {.what = "empty hostname",
+     .content = P("hostname = \"\";"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.hostname': invalid hostname \"\": use 1..64 letters, digits, "
+	    "'-' and '.', not starting with '-'"},
+    {.what = "65-character hostname",
+     .content =
+	 P("hostname = \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\";"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.hostname': invalid hostname "
+	    "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\": use 1..64 "
+	    "letters, digits, '-' and '.', not starting with '-'"},
+    {.what = "relative shell",
+     .content = P("shell = \"bin/bash\";"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.shell': invalid path \"bin/bash\": must be absolute, without "
+	    "\"..\" or whitespace"},
+    {.what = "shell with ..",
+     .content = P("shell = \"/usr/../bin/sh\";"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.shell': invalid path \"/usr/../bin/sh\": must be absolute, "
+	    "without \"..\" or whitespace"},
+    {.what = "shell with a space",
+     .content = P("shell = \"/bin/ba sh\";"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.shell': invalid path \"/bin/ba sh\": must be absolute, without "
+	    "\"..\" or whitespace"},
+    {.what = "relative cgroup_root",
+     .content = "cgroup_root = \"sys/fs/cgroup\";\n",
+     .r = -EINVAL,
+     .msg = "%F:1: key 'cgroup_root': invalid path \"sys/fs/cgroup\": must be absolute, without "
+	    "\"..\" or whitespace"},
+    {.what = "upper-case profile name",
+     .content = "profiles = { Guest = {}; };\n",
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.Guest': invalid profile name: use 1..32 of a-z, 0-9, '_' and '-'"},
+    {.what = "33-character profile name",
+     .content = "profiles = { aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa = {}; };\n",
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa': invalid profile name: use "
+	    "1..32 of a-z, 0-9, '_' and '-'"},
+    {.what = "empty user glob",
+     .content = R("  { user = \"\"; profile = \"g\"; }"),
+     .r = -EINVAL,
+     .msg = "%F:3: key 'rules.[0].user': must not be empty"},
+    {.what = "bad uid string",
+     .content = R("  { uid = \"staff\"; profile = \"g\"; }"),
+     .r = -EINVAL,
+     .msg = "%F:3: key 'rules.[0].uid': invalid uid range \"staff\": expected \"MIN-MAX\" with 0 "
+	    "<= MIN <= MAX <= 4294967294"},
 
     /* rules */
-    {"unknown profile in a rule",
-     R("  { user = \"a\"; profile = \"g\"; },\n  { user = \"b\"; profile = \"nope\"; }"), 0, 0,
-     PLAIN, NULL, NULL, 0, -EINVAL, "%F:4: key 'rules.[1].profile': unknown profile \"nope\""},
-    {"rule without criteria", R("  { profile = \"g\"; }"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:3: key 'rules.[0]': rule has no criteria: give at least one of user, group, uid, "
-     "service, rhost, tty"},
-    {"rule without profile", R("  { user = \"a\"; }"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:3: key 'rules.[0]': missing 'profile'"},
+    {.what = "unknown profile in a rule",
+     .content = R("  { user = \"a\"; profile = \"g\"; },\n  { user = \"b\"; profile = \"nope\"; }"),
+     .r = -EINVAL,
+     .msg = "%F:4: key 'rules.[1].profile': unknown profile \"nope\""},
+    {.what = "rule without criteria",
+     .content = R("  { profile = \"g\"; }"),
+     .r = -EINVAL,
+     .msg = "%F:3: key 'rules.[0]': rule has no criteria: give at least one of user, group, uid, "
+	    "service, rhost, tty"},
+    {.what = "rule without profile",
+     .content = R("  { user = \"a\"; }"),
+     .r = -EINVAL,
+     .msg = "%F:3: key 'rules.[0]': missing 'profile'"},
 
     /* syntax */
-    {"syntax error", "profiles = {\n  g = { home = };\n};\n", 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:2: syntax error: syntax error"},
-    {"duplicate key", "state_dir = \"/a\";\nstate_dir = \"/b\";\n", 0, 0, PLAIN, NULL, NULL, 0,
-     -EINVAL, "%F:2: syntax error: duplicate setting name"},
+    {.what = "syntax error",
+     .content = "profiles = {\n  g = { home = };\n};\n",
+     .r = -EINVAL,
+     .msg = "%F:2: syntax error: syntax error"},
+    {.what = "duplicate key",
+     .content = "state_dir = \"/a\";\nstate_dir = \"/b\";\n",
+     .r = -EINVAL,
+     .msg = "%F:2: syntax error: duplicate setting name"},
 
     /* @include */
-    {"include with '/'", "\n@include \"sub/x.conf\"\n", 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:2: @include \"sub/x.conf\": must be a plain file name (no '/' or \"..\") in the "
-     "directory of the main file"},
-    {"include of an absolute path", "@include \"/etc/passwd\"\n", 0, 0, PLAIN, NULL, NULL, 0,
-     -EINVAL,
-     "%F:1: @include \"/etc/passwd\": must be a plain file name (no '/' or \"..\") in the "
-     "directory of the main file"},
-    {"include with ..", "  @include \"..\"\n", 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: @include \"..\": must be a plain file name (no '/' or \"..\") in the directory of "
-     "the main file"},
-    {"malformed include", "@include local.conf\n", 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: malformed @include: expected @include \"NAME\""},
-    {"include of a missing file", "@include \"missing.conf\"\n", 0, 0, PLAIN, NULL, NULL, 0,
-     -ENOENT, "%D/missing.conf: cannot open: No such file or directory"},
-    {"include of a group-writable file", "@include \"gw.conf\"\n", CONFIG_CHECK_OWNER, 0, PLAIN,
-     "gw.conf", "state_dir = \"/x\";\n", 0664, -EPERM,
-     "%D/gw.conf: must not be writable by group or others (mode 0664)"},
-    {"include nested too deeply", "@include \"self.conf\"\n", 0, 0, PLAIN, "self.conf",
-     "@include \"self.conf\"\n", 0644, -ELOOP,
-     "%D/self.conf:1: @include \"self.conf\": includes nested too deeply (limit 10)"},
-    {"error inside an included file", "@include \"inc-bad.conf\"\n", 0, 0, PLAIN, "inc-bad.conf",
-     "# included\nprofiles = { g = { net = \"wifi\"; }; };\n", 0644, -EINVAL,
-     "%D/inc-bad.conf:2: key 'profiles.g.net': invalid value \"wifi\": expected \"none\" or "
-     "\"host\""},
-    {"syntax error inside an included file", "state_dir = \"/x\";\n@include \"inc-syn.conf\"\n", 0,
-     0, PLAIN, "inc-syn.conf", "\n\nx = = 1;\n", 0644, -EINVAL,
-     "%D/inc-syn.conf:3: syntax error: syntax error"},
-    {"line numbers continue after an include", "@include \"inc-ok.conf\"\n\nbogus = 1;\n", 0, 0,
-     PLAIN, "inc-ok.conf", "state_dir = \"/x\";\n\n\n\n", 0644, -EINVAL,
-     "%F:3: key 'bogus': unknown key"},
+    {.what = "include with '/'",
+     .content = "\n@include \"sub/x.conf\"\n",
+     .r = -EINVAL,
+     .msg = "%F:2: @include \"sub/x.conf\": must be a plain file name (no '/' or \"..\") in the "
+	    "directory of the main file"},
+    {.what = "include of an absolute path",
+     .content = "@include \"/etc/passwd\"\n",
+     .r = -EINVAL,
+     .msg = "%F:1: @include \"/etc/passwd\": must be a plain file name (no '/' or \"..\") in the "
+	    "directory of the main file"},
+    {.what = "include with ..",
+     .content = "  @include \"..\"\n",
+     .r = -EINVAL,
+     .msg = "%F:1: @include \"..\": must be a plain file name (no '/' or \"..\") in the directory "
+	    "of the main file"},
+    {.what = "malformed include",
+     .content = "@include local.conf\n",
+     .r = -EINVAL,
+     .msg = "%F:1: malformed @include: expected @include \"NAME\""},
+    {.what = "include of a missing file",
+     .content = "@include \"missing.conf\"\n",
+     .r = -ENOENT,
+     .msg = "%D/missing.conf: cannot open: No such file or directory"},
+    {.what = "include of a group-writable file",
+     .content = "@include \"gw.conf\"\n",
+     .flags = CONFIG_CHECK_OWNER,
+     .inc_name = "gw.conf",
+     .inc_content = "state_dir = \"/x\";\n",
+     .inc_mode = 0664,
+     .r = -EPERM,
+     .msg = "%D/gw.conf: must not be writable by group or others (mode 0664)"},
+    {.what = "include nested too deeply",
+     .content = "@include \"self.conf\"\n",
+     .inc_name = "self.conf",
+     .inc_content = "@include \"self.conf\"\n",
+     .inc_mode = 0644,
+     .r = -ELOOP,
+     .msg = "%D/self.conf:1: @include \"self.conf\": includes nested too deeply (limit 10)"},
+    {.what = "error inside an included file",
+     .content = "@include \"inc-bad.conf\"\n",
+     .inc_name = "inc-bad.conf",
+     .inc_content = "# included\nprofiles = { g = { net = \"wifi\"; }; };\n",
+     .inc_mode = 0644,
+     .r = -EINVAL,
+     .msg = "%D/inc-bad.conf:2: key 'profiles.g.net': invalid value \"wifi\": expected \"none\" or "
+	    "\"host\""},
+    {.what = "syntax error inside an included file",
+     .content = "state_dir = \"/x\";\n@include \"inc-syn.conf\"\n",
+     .inc_name = "inc-syn.conf",
+     .inc_content = "\n\nx = = 1;\n",
+     .inc_mode = 0644,
+     .r = -EINVAL,
+     .msg = "%D/inc-syn.conf:3: syntax error: syntax error"},
+    {.what = "line numbers continue after an include",
+     .content = "@include \"inc-ok.conf\"\n\nbogus = 1;\n",
+     .inc_name = "inc-ok.conf",
+     .inc_content = "state_dir = \"/x\";\n\n\n\n",
+     .inc_mode = 0644,
+     .r = -EINVAL,
+     .msg = "%F:3: key 'bogus': unknown key"},
 
     /* resource-control keys */
-    {"bad cpu list", P("cpuset_cpus = \"0-\";"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.cpuset_cpus': invalid CPU list \"0-\": expected CPU numbers and "
-     "ranges below 8192, like \"0-3,6\""},
-    {"reversed cpu range", P("cpuset_cpus = \"3-1\";"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.cpuset_cpus': invalid CPU list \"3-1\": expected CPU numbers and "
-     "ranges below 8192, like \"0-3,6\""},
-    {"trailing comma in cpu list", P("cpuset_cpus = \"1,\";"), 0, 0, PLAIN, NULL, NULL, 0,
-     -EINVAL,
-     "%F:1: key 'profiles.g.cpuset_cpus': invalid CPU list \"1,\": expected CPU numbers and "
-     "ranges below 8192, like \"0-3,6\""},
-    {"io limit without io_path", "profiles = {\n  g = {\n    io_write_bps = \"1M\";\n  };\n};\n",
-     0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:2: key 'profiles.g': io limits are set but io_path is not: name a path on the block "
-     "device they apply to, like io_path = \"/home\";"},
-    {"relative io_path", P("io_path = \"home\";"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.io_path': invalid path \"home\": must be absolute, without \"..\" or "
-     "whitespace"},
-    {"io_weight out of range", P("io_path = \"/\"; io_weight = 0;"), 0, 0, PLAIN, NULL, NULL, 0,
-     -EINVAL, "%F:1: key 'profiles.g.io_weight': must be between 1 and 10000"},
-    {"zero iops", P("io_path = \"/\"; io_read_iops = 0;"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.io_read_iops': must be at least 1"},
-    {"bad duration", P("max_duration = \"2 hours\";"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.max_duration': invalid duration \"2 hours\": expected numbers with "
-     "units s, m, h or d, like \"2h\" or \"1h30m\", or \"max\""},
-    {"duration as a number", P("max_duration = 7200;"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.max_duration': expected a duration like \"2h\" or \"90m\""},
-    {"duration too long", P("max_duration = \"400d\";"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.max_duration': duration \"400d\" is out of range: must be 1s to "
-     "365d"},
-    {"grace may not be max", P("max_duration_grace = \"max\";"), 0, 0, PLAIN, NULL, NULL, 0,
-     -EINVAL,
-     "%F:1: key 'profiles.g.max_duration_grace': invalid duration \"max\": expected numbers "
-     "with units s, m, h or d, like \"2h\" or \"1h30m\""},
-    {"zero max_sessions", P("max_sessions = 0;"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.max_sessions': must be at least 1"},
-    {"huge max_sessions", P("max_sessions = 100000;"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.max_sessions': must be at most 10000 or \"max\""},
-    {"bad limits", P("limits = \"maybe\";"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.limits': invalid value \"maybe\": expected \"required\" or "
-     "\"optional\""},
-    {"bad backend", "cgroup_backend = \"cgmanager\";\n", 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'cgroup_backend': invalid value \"cgmanager\": expected \"auto\", \"systemd\" "
-     "or \"cgroupfs\""},
-    {"user_cpu_quota not a percentage", P("user_cpu_quota = 2;"), 0, 0, PLAIN, NULL, NULL, 0,
-     -EINVAL,
-     "%F:1: key 'profiles.g.user_cpu_quota': expected a percentage like \"50%\" or \"max\""},
+    {.what = "bad cpu list",
+     .content = P("cpuset_cpus = \"0-\";"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.cpuset_cpus': invalid CPU list \"0-\": expected CPU numbers and "
+	    "ranges below 8192, like \"0-3,6\""},
+    {.what = "reversed cpu range",
+     .content = P("cpuset_cpus = \"3-1\";"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.cpuset_cpus': invalid CPU list \"3-1\": expected CPU numbers "
+	    "and ranges below 8192, like \"0-3,6\""},
+    {.what = "trailing comma in cpu list",
+     .content = P("cpuset_cpus = \"1,\";"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.cpuset_cpus': invalid CPU list \"1,\": expected CPU numbers and "
+	    "ranges below 8192, like \"0-3,6\""},
+    {.what = "io limit without io_path",
+     .content = "profiles = {\n  g = {\n    io_write_bps = \"1M\";\n  };\n};\n",
+     .r = -EINVAL,
+     .msg = "%F:2: key 'profiles.g': io limits are set but io_path is not: name a path on the "
+	    "block device they apply to, like io_path = \"/home\";"},
+    {.what = "relative io_path",
+     .content = P("io_path = \"home\";"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.io_path': invalid path \"home\": must be absolute, without "
+	    "\"..\" or whitespace"},
+    {.what = "io_weight out of range",
+     .content = P("io_path = \"/\"; io_weight = 0;"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.io_weight': must be between 1 and 10000"},
+    {.what = "zero iops",
+     .content = P("io_path = \"/\"; io_read_iops = 0;"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.io_read_iops': must be at least 1"},
+    {.what = "bad duration",
+     .content = P("max_duration = \"2 hours\";"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.max_duration': invalid duration \"2 hours\": expected numbers "
+	    "with units s, m, h or d, like \"2h\" or \"1h30m\", or \"max\""},
+    {.what = "duration as a number",
+     .content = P("max_duration = 7200;"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.max_duration': expected a duration like \"2h\" or \"90m\""},
+    {.what = "duration too long",
+     .content = P("max_duration = \"400d\";"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.max_duration': duration \"400d\" is out of range: must be 1s to "
+	    "365d"},
+    {.what = "grace may not be max",
+     .content = P("max_duration_grace = \"max\";"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.max_duration_grace': invalid duration \"max\": expected numbers "
+	    "with units s, m, h or d, like \"2h\" or \"1h30m\""},
+    {.what = "zero max_sessions",
+     .content = P("max_sessions = 0;"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.max_sessions': must be at least 1"},
+    {.what = "huge max_sessions",
+     .content = P("max_sessions = 100000;"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.max_sessions': must be at most 10000 or \"max\""},
+    {.what = "bad limits",
+     .content = P("limits = \"maybe\";"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.limits': invalid value \"maybe\": expected \"required\" or "
+	    "\"optional\""},
+    {.what = "bad backend",
+     .content = "cgroup_backend = \"cgmanager\";\n",
+     .r = -EINVAL,
+     .msg = "%F:1: key 'cgroup_backend': invalid value \"cgmanager\": expected \"auto\", "
+	    "\"systemd\" or \"cgroupfs\""},
+    {.what = "user_cpu_quota not a percentage",
+     .content = P("user_cpu_quota = 2;"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.user_cpu_quota': expected a percentage like \"50%\" or \"max\""},
 
     /* services */
-    {"services as a string", P("services = \"sshd\";"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.services': expected a list of PAM service names, like [\"login\", "
-     "\"sshd\"]"},
-    {"services as a group", P("services = { sshd = 1; };"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.services': expected a list of PAM service names, like [\"login\", "
-     "\"sshd\"]"},
-    {"empty services", P("services = [];"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.services': must name at least one PAM service, like [\"login\", "
-     "\"sshd\"]"},
-    {"empty services list", P("services = ();"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.services': must name at least one PAM service, like [\"login\", "
-     "\"sshd\"]"},
-    {"service as a number", "profiles = { g = {\n  services = [\n    1 ];\n}; };\n", 0, 0, PLAIN,
-     NULL, NULL, 0, -EINVAL,
-     "%F:3: key 'profiles.g.services.[0]': expected a PAM service name string"},
-    {"service as a number in a list", P("services = (\"sshd\", 2);"), 0, 0, PLAIN, NULL, NULL, 0,
-     -EINVAL, "%F:1: key 'profiles.g.services.[1]': expected a PAM service name string"},
-    {"empty service name", P("services = [\"login\", \"\"];"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.services.[1]': invalid PAM service \"\": use 1..64 letters, digits, "
-     "'.', '_', '+', '-' and the glob characters '*', '?', '[', ']', '!', not starting with "
-     "'.'"},
-    {"service with a space", P("services = [\"gdm password\"];"), 0, 0, PLAIN, NULL, NULL, 0,
-     -EINVAL,
-     "%F:1: key 'profiles.g.services.[0]': invalid PAM service \"gdm password\": use 1..64 "
-     "letters, digits, '.', '_', '+', '-' and the glob characters '*', '?', '[', ']', '!', not "
-     "starting with '.'"},
-    {"service with a slash", P("services = [\"../sshd\"];"), 0, 0, PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.services.[0]': invalid PAM service \"../sshd\": use 1..64 letters, "
-     "digits, '.', '_', '+', '-' and the glob characters '*', '?', '[', ']', '!', not starting "
-     "with '.'"},
-    {"65-character service",
-     P("services = [\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"];"), 0, 0,
-     PLAIN, NULL, NULL, 0, -EINVAL,
-     "%F:1: key 'profiles.g.services.[0]': invalid PAM service "
-     "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\": use 1..64 letters, "
-     "digits, '.', '_', '+', '-' and the glob characters '*', '?', '[', ']', '!', not starting "
-     "with '.'"},
-    {"service listed twice", P("services = [\"sshd\", \"su\", \"sshd\"];"), 0, 0, PLAIN, NULL, NULL,
-     0, -EINVAL, "%F:1: key 'profiles.g.services.[2]': PAM service \"sshd\" is listed twice"},
+    {.what = "services as a string",
+     .content = P("services = \"sshd\";"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.services': expected a list of PAM service names, like "
+	    "[\"login\", \"sshd\"]"},
+    {.what = "services as a group",
+     .content = P("services = { sshd = 1; };"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.services': expected a list of PAM service names, like "
+	    "[\"login\", \"sshd\"]"},
+    {.what = "empty services",
+     .content = P("services = [];"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.services': must name at least one PAM service, like [\"login\", "
+	    "\"sshd\"]"},
+    {.what = "empty services list",
+     .content = P("services = ();"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.services': must name at least one PAM service, like [\"login\", "
+	    "\"sshd\"]"},
+    {.what = "service as a number",
+     .content = "profiles = { g = {\n  services = [\n    1 ];\n}; };\n",
+     .r = -EINVAL,
+     .msg = "%F:3: key 'profiles.g.services.[0]': expected a PAM service name string"},
+    {.what = "service as a number in a list",
+     .content = P("services = (\"sshd\", 2);"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.services.[1]': expected a PAM service name string"},
+    {.what = "empty service name",
+     .content = P("services = [\"login\", \"\"];"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.services.[1]': invalid PAM service \"\": use 1..64 letters, "
+	    "digits, '.', '_', '+', '-' and the glob characters '*', '?', '[', ']', '!', not "
+	    "starting with '.'"},
+    {.what = "service with a space",
+     .content = P("services = [\"gdm password\"];"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.services.[0]': invalid PAM service \"gdm password\": use 1..64 "
+	    "letters, digits, '.', '_', '+', '-' and the glob characters '*', '?', '[', ']', '!', "
+	    "not starting with '.'"},
+    {.what = "service with a slash",
+     .content = P("services = [\"../sshd\"];"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.services.[0]': invalid PAM service \"../sshd\": use 1..64 "
+	    "letters, digits, '.', '_', '+', '-' and the glob characters '*', '?', '[', ']', '!', "
+	    "not starting with '.'"},
+    {.what = "65-character service",
+     .content =
+	 P("services = [\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"];"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.services.[0]': invalid PAM service "
+	    "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\": use 1..64 "
+	    "letters, digits, '.', '_', '+', '-' and the glob characters '*', '?', '[', ']', '!', "
+	    "not starting with '.'"},
+    {.what = "service listed twice",
+     .content = P("services = [\"sshd\", \"su\", \"sshd\"];"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.services.[2]': PAM service \"sshd\" is listed twice"},
 
     /* file safety */
-    {"missing file", "", 0, 0, MISSING, NULL, NULL, 0, -ENOENT,
-     "%F: cannot open: No such file or directory"},
-    {"directory", "", 0, 0, DIRECTORY, NULL, NULL, 0, -EINVAL, "%F: not a regular file"},
-    {"world-writable main file", "state_dir = \"/x\";\n", CONFIG_CHECK_OWNER, 0666, PLAIN, NULL,
-     NULL, 0, -EPERM, "%F: must not be writable by group or others (mode 0666)"},
-    {"group-writable main file", "state_dir = \"/x\";\n", CONFIG_CHECK_OWNER, 0620, PLAIN, NULL,
-     NULL, 0, -EPERM, "%F: must not be writable by group or others (mode 0620)"},
-    {"main file not owned by root", "state_dir = \"/x\";\n", CONFIG_CHECK_OWNER, 0, NOT_ROOT, NULL,
-     NULL, 0, -EPERM, "%F: must be owned by root (owner is uid 1)"},
-    {"symlinked main file", "state_dir = \"/x\";\n", CONFIG_CHECK_OWNER, 0, SYMLINK, NULL, NULL, 0,
-     -ELOOP, "%F: is a symbolic link; refusing to follow it"},
+    {.what = "missing file",
+     .content = "",
+     .setup = MISSING,
+     .r = -ENOENT,
+     .msg = "%F: cannot open: No such file or directory"},
+    {.what = "directory",
+     .content = "",
+     .setup = DIRECTORY,
+     .r = -EINVAL,
+     .msg = "%F: not a regular file"},
+    {.what = "world-writable main file",
+     .content = "state_dir = \"/x\";\n",
+     .flags = CONFIG_CHECK_OWNER,
+     .mode = 0666,
+     .r = -EPERM,
+     .msg = "%F: must not be writable by group or others (mode 0666)"},
+    {.what = "group-writable main file",
+     .content = "state_dir = \"/x\";\n",
+     .flags = CONFIG_CHECK_OWNER,
+     .mode = 0620,
+     .r = -EPERM,
+     .msg = "%F: must not be writable by group or others (mode 0620)"},
+    {.what = "main file not owned by root",
+     .content = "state_dir = \"/x\";\n",
+     .flags = CONFIG_CHECK_OWNER,
+     .setup = NOT_ROOT,
+     .r = -EPERM,
+     .msg = "%F: must be owned by root (owner is uid 1)"},
+    {.what = "symlinked main file",
+     .content = "state_dir = \"/x\";\n",
+     .flags = CONFIG_CHECK_OWNER,
+     .setup = SYMLINK,
+     .r = -ELOOP,
+     .msg = "%F: is a symbolic link; refusing to follow it"},
 };
 
 static void test_bad(const struct bad *t)
@@ -405,7 +608,8 @@ static void test_bad(const struct bad *t)
 	static struct confine_config sentinel;
 	struct confine_config *c = &sentinel;
 	_cleanup_free_ char *file = NULL, *inc = NULL, *target = NULL;
-	char err[1024], want[1024];
+	struct error err = ERROR_INIT;
+	char want[1024];
 	int r;
 
 	if ((t->flags & CONFIG_CHECK_OWNER || t->setup == NOT_ROOT) && geteuid() != 0) {
@@ -438,10 +642,11 @@ static void test_bad(const struct bad *t)
 		break;
 	}
 
-	r = config_load(file, t->flags, &c, err, sizeof(err));
+	r = config_load(file, t->flags, &c, &err);
 	is_int(r, t->r, "%s: fails with %d", t->what, t->r);
 	expand(t->msg, file, want, sizeof(want));
-	is_str(err, want, "%s: message", t->what);
+	is_str(error_msg(&err), want, "%s: message", t->what);
+	is_int(err.code, t->r, "%s: the error's code is the result", t->what);
 	ok(c == &sentinel, "%s: result untouched", t->what);
 	if (c != &sentinel)
 		config_free(c);
@@ -460,42 +665,128 @@ static struct confine_config *load_ok(const char *what, const char *content, uns
 {
 	_cleanup_free_ char *file = write_temp("good-", content, 0644);
 	struct confine_config *c = NULL;
-	char err[1024] = "";
+	struct error err = ERROR_INIT;
 	int r;
 
-	r = config_load(file, flags, &c, err, sizeof(err));
+	r = config_load(file, flags, &c, &err);
 	if (!ok(r == 0 && c, "%s: loads", what))
-		printf("#   r=%d err: %s\n", r, err);
-	is_str(err, "", "%s: no message", what);
+		printf("#   r=%d err: %s\n", r, error_msg(&err));
+	is_str(err.msg, "", "%s: no message", what);
 	unlink(file);
 	return r == 0 ? c : NULL;
 }
 
-static void check_profile(const struct confine_config *c, const char *name, enum home_mode home,
-			  uint64_t home_size, uint64_t tmp_size, uint64_t memory_max,
-			  uint64_t memory_high, uint64_t memory_swap_max, unsigned cpu_quota,
-			  unsigned cpu_weight, uint64_t pids_max, enum net_mode net, bool user_ns,
-			  const char *hostname, const char *shell)
+/* What a profile should hold; every field is given (0 is a value here, not "unchecked"). */
+struct want {
+	const char *name;
+	enum home_mode home;
+	uint64_t home_size, tmp_size, memory_max, memory_high, memory_swap_max, pids_max;
+	unsigned cpu_quota, cpu_weight;
+	enum net_mode net;
+	bool user_ns;
+	const char *hostname, *shell;
+};
+
+static void check_profile(const struct confine_config *c, const struct want *w)
 {
+	const char *name = w->name;
 	const struct confine_profile *p = config_find_profile(c, name);
 
 	if (!ok(p != NULL, "profile %s exists", name))
 		return;
 	is_str(p->name, name, "%s: name", name);
-	is_int(p->home, home, "%s: home", name);
-	is_int((long long)p->home_size, (long long)home_size, "%s: home_size", name);
-	is_int((long long)p->tmp_size, (long long)tmp_size, "%s: tmp_size", name);
-	ok(p->memory_max == memory_max, "%s: memory_max", name);
-	ok(p->memory_high == memory_high, "%s: memory_high", name);
-	ok(p->memory_swap_max == memory_swap_max, "%s: memory_swap_max", name);
-	is_int(p->cpu_quota, cpu_quota, "%s: cpu_quota", name);
-	is_int(p->cpu_weight, cpu_weight, "%s: cpu_weight", name);
-	ok(p->pids_max == pids_max, "%s: pids_max", name);
-	is_int(p->net, net, "%s: net", name);
-	is_int(p->user_ns, user_ns, "%s: user_ns", name);
-	is_str(p->hostname, hostname, "%s: hostname", name);
-	is_str(p->shell, shell, "%s: shell", name);
+	is_int(p->home, w->home, "%s: home", name);
+	is_int((long long)p->home_size, (long long)w->home_size, "%s: home_size", name);
+	is_int((long long)p->tmp_size, (long long)w->tmp_size, "%s: tmp_size", name);
+	ok(p->memory_max == w->memory_max, "%s: memory_max", name);
+	ok(p->memory_high == w->memory_high, "%s: memory_high", name);
+	ok(p->memory_swap_max == w->memory_swap_max, "%s: memory_swap_max", name);
+	is_int(p->cpu_quota, w->cpu_quota, "%s: cpu_quota", name);
+	is_int(p->cpu_weight, w->cpu_weight, "%s: cpu_weight", name);
+	ok(p->pids_max == w->pids_max, "%s: pids_max", name);
+	is_int(p->net, w->net, "%s: net", name);
+	is_int(p->user_ns, w->user_ns, "%s: user_ns", name);
+	is_str(p->hostname, w->hostname, "%s: hostname", name);
+	is_str(p->shell, w->shell, "%s: shell", name);
 }
+
+/* The shipped profiles, as conf/confine.conf sets them. */
+static const struct want want_shipped[] = {
+    {.name = "guest",
+     .home = HOME_EPHEMERAL,
+     .home_size = 256 * MiB,
+     .tmp_size = 64 * MiB,
+     .memory_max = 512 * MiB,
+     .memory_high = UNIT_MAX,
+     .memory_swap_max = 0,
+     .cpu_quota = 50,
+     .cpu_weight = 0,
+     .pids_max = 256,
+     .net = NET_NONE,
+     .user_ns = false,
+     .hostname = "confine",
+     .shell = "/bin/bash"},
+    {.name = "lab",
+     .home = HOME_PERSISTENT,
+     .home_size = GiB,
+     .tmp_size = 64 * MiB,
+     .memory_max = 2 * GiB,
+     .memory_high = 1536 * MiB,
+     .memory_swap_max = GiB,
+     .cpu_quota = 100,
+     .cpu_weight = 0,
+     .pids_max = 1024,
+     .net = NET_HOST,
+     .user_ns = false,
+     .hostname = "lab",
+     .shell = "/bin/bash"},
+    {.name = "kiosk",
+     .home = HOME_TMPFS,
+     .home_size = 64 * MiB,
+     .tmp_size = 32 * MiB,
+     .memory_max = 256 * MiB,
+     .memory_high = UNIT_MAX,
+     .memory_swap_max = 0,
+     .cpu_quota = 25,
+     .cpu_weight = 0,
+     .pids_max = 128,
+     .net = NET_NONE,
+     .user_ns = false,
+     .hostname = "kiosk",
+     .shell = "/bin/bash"},
+};
+
+/* An empty profile: every default. */
+static const struct want want_p = {.name = "p",
+				   .home = HOME_EPHEMERAL,
+				   .home_size = 256 * MiB,
+				   .tmp_size = 64 * MiB,
+				   .memory_max = UNIT_MAX,
+				   .memory_high = UNIT_MAX,
+				   .memory_swap_max = UNIT_MAX,
+				   .cpu_quota = 0,
+				   .cpu_weight = 0,
+				   .pids_max = UNIT_MAX,
+				   .net = NET_NONE,
+				   .user_ns = false,
+				   .hostname = "confine",
+				   .shell = "/bin/bash"};
+
+/* "every key given" below. */
+static const struct want want_full = {.name = "full",
+				      .home = HOME_TMPFS,
+				      .home_size = 2 * MiB,
+				      .tmp_size = 3 * MiB,
+				      .memory_max = 3 * GiB,
+				      .memory_high = UNIT_MAX,
+				      .memory_swap_max = 0,
+				      .cpu_quota = 250,
+				      .cpu_weight = 10000,
+				      .pids_max = UNIT_MAX,
+				      .net = NET_HOST,
+				      .user_ns = true,
+				      .hostname = "box-1.example",
+				      .shell = "/usr/bin/zsh"};
 
 /* The profile's services, space-separated. */
 static void check_services(const struct confine_config *c, const char *name, const char *want)
@@ -518,12 +809,8 @@ static void check_shipped(const struct confine_config *c)
 	is_str(c->cgroup_root, "/sys/fs/cgroup/confine", "shipped: cgroup_root");
 	is_str(c->state_dir, "/var/lib/confine", "shipped: state_dir");
 	is_int(c->n_profiles, 3, "shipped: three profiles");
-	check_profile(c, "guest", HOME_EPHEMERAL, 256 * MiB, 64 * MiB, 512 * MiB, UNIT_MAX, 0, 50,
-		      0, 256, NET_NONE, false, "confine", "/bin/bash");
-	check_profile(c, "lab", HOME_PERSISTENT, GiB, 64 * MiB, 2 * GiB, 1536 * MiB, GiB, 100, 0,
-		      1024, NET_HOST, false, "lab", "/bin/bash");
-	check_profile(c, "kiosk", HOME_TMPFS, 64 * MiB, 32 * MiB, 256 * MiB, UNIT_MAX, 0, 25, 0,
-		      128, NET_NONE, false, "kiosk", "/bin/bash");
+	for (size_t i = 0; i < ELEMENTSOF(want_shipped); i++)
+		check_profile(c, &want_shipped[i]);
 
 	check_services(c, "guest", "login su su-l sshd sudo-i");
 	check_services(c, "lab", "login su su-l sshd sudo-i");
@@ -534,10 +821,10 @@ static void check_shipped(const struct confine_config *c)
 	for (unsigned i = 0; i < c->n_profiles; i++) {
 		const struct confine_profile *p = &c->profiles[i];
 		ok(p->memory_max != UNIT_MAX && p->memory_swap_max != UNIT_MAX &&
-			   p->pids_max != UNIT_MAX,
+		       p->pids_max != UNIT_MAX,
 		   "shipped: %s bounds memory, swap and tasks", p->name);
 		ok(p->user_memory_max != UNIT_MAX && p->user_pids_max != UNIT_MAX &&
-			   p->user_cpu_quota && p->max_sessions,
+		       p->user_cpu_quota && p->max_sessions,
 		   "shipped: %s has a per-user budget and max_sessions", p->name);
 	}
 
@@ -559,13 +846,13 @@ static void check_shipped(const struct confine_config *c)
 static void test_shipped(void)
 {
 	struct confine_config *c = NULL;
-	char err[1024] = "";
+	struct error err = ERROR_INIT;
 	struct stat st;
 	int r;
 
-	r = config_load(SHIPPED_CONF, 0, &c, err, sizeof(err));
+	r = config_load(SHIPPED_CONF, 0, &c, &err);
 	if (!is_int(r, 0, "shipped %s loads", SHIPPED_CONF))
-		printf("#   %s\n", err);
+		printf("#   %s\n", error_msg(&err));
 	if (c)
 		check_shipped(c);
 	config_free(c);
@@ -579,9 +866,9 @@ static void test_shipped(void)
 		     "unwritable by group/others in this checkout",
 		     SHIPPED_CONF);
 	} else {
-		r = config_load(SHIPPED_CONF, CONFIG_CHECK_OWNER, &c, err, sizeof(err));
+		r = config_load(SHIPPED_CONF, CONFIG_CHECK_OWNER, &c, &err);
 		if (!is_int(r, 0, "shipped %s loads with CONFIG_CHECK_OWNER", SHIPPED_CONF))
-			printf("#   %s\n", err);
+			printf("#   %s\n", error_msg(&err));
 		config_free(c);
 	}
 }
@@ -603,8 +890,7 @@ static void test_defaults_and_values(void)
 
 	c = load_ok("empty profile", "profiles = { p = {}; };\n", 0);
 	if (c) {
-		check_profile(c, "p", HOME_EPHEMERAL, 256 * MiB, 64 * MiB, UNIT_MAX, UNIT_MAX,
-			      UNIT_MAX, 0, 0, UNIT_MAX, NET_NONE, false, "confine", "/bin/bash");
+		check_profile(c, &want_p);
 		check_services(c, "p", "login su su-l sshd sudo-i");
 	}
 	config_free(c);
@@ -623,8 +909,7 @@ static void test_defaults_and_values(void)
 	if (c) {
 		is_str(c->cgroup_root, "/sys/fs/cgroup/other", "cgroup_root given");
 		is_str(c->state_dir, "/srv/confine", "state_dir given");
-		check_profile(c, "full", HOME_TMPFS, 2 * MiB, 3 * MiB, 3 * GiB, UNIT_MAX, 0, 250,
-			      10000, UNIT_MAX, NET_HOST, true, "box-1.example", "/usr/bin/zsh");
+		check_profile(c, &want_full);
 		p = config_find_profile(c, "q");
 		ok(p && p->cpu_quota == 0 && p->pids_max == 1 && p->memory_max == MiB,
 		   "cpu_quota \"max\" is 0, pids_max 1, memory_max 1M");
@@ -639,24 +924,33 @@ static void test_defaults_and_values(void)
 		ok(config_find_profile(c, NULL) == NULL, "config_find_profile: NULL name");
 	}
 	config_free(c);
+}
 
-	c = load_ok("resource-control keys",
-		    "cgroup_backend = \"cgroupfs\";\n"
-		    "profiles = { r = { cpuset_cpus = \"0,2-3\"; io_path = \"/var\";\n"
-		    "  io_read_bps = \"20M\"; io_write_bps = 1048576; io_read_iops = 100;\n"
-		    "  io_write_iops = \"max\"; io_weight = 10; user_memory_max = \"2G\";\n"
-		    "  user_cpu_quota = \"200%\"; user_pids_max = 500; max_sessions = \"max\";\n"
-		    "  max_duration = \"2h\"; max_duration_grace = \"5s\"; memory_oom_group = false;\n"
-		    "  limits = \"optional\"; }; };\n",
-		    0);
+/* The resource-control keys, comments and strings that look like includes, wide integers. */
+static void test_more_values(void)
+{
+	struct confine_config *c;
+	const struct confine_profile *p;
+
+	c = load_ok(
+	    "resource-control keys",
+	    "cgroup_backend = \"cgroupfs\";\n"
+	    "profiles = { r = { cpuset_cpus = \"0,2-3\"; io_path = \"/var\";\n"
+	    "  io_read_bps = \"20M\"; io_write_bps = 1048576; io_read_iops = 100;\n"
+	    "  io_write_iops = \"max\"; io_weight = 10; user_memory_max = \"2G\";\n"
+	    "  user_cpu_quota = \"200%\"; user_pids_max = 500; max_sessions = \"max\";\n"
+	    "  max_duration = \"2h\"; max_duration_grace = \"5s\"; memory_oom_group = false;\n"
+	    "  limits = \"optional\"; }; };\n",
+	    0);
 	if (c) {
 		p = config_find_profile(c, "r");
 		is_int(c->cgroup_backend, CGROUP_BACKEND_CGROUPFS, "cgroup_backend cgroupfs");
 		ok(p && streq(p->cpuset_cpus, "0,2-3") && streq(p->io_path, "/var") &&
 		       p->io_read_bps == 20 * MiB && p->io_write_bps == MiB &&
-		       p->io_read_iops == 100 && p->io_write_iops == UNIT_MAX && p->io_weight == 10 &&
-		       p->user_memory_max == 2 * GiB && p->user_cpu_quota == 200 &&
-		       p->user_pids_max == 500 && p->max_sessions == 0 && p->max_duration == 7200 &&
+		       p->io_read_iops == 100 && p->io_write_iops == UNIT_MAX &&
+		       p->io_weight == 10 && p->user_memory_max == 2 * GiB &&
+		       p->user_cpu_quota == 200 && p->user_pids_max == 500 &&
+		       p->max_sessions == 0 && p->max_duration == 7200 &&
 		       p->max_duration_grace == 5 && !p->memory_oom_group && p->limits_optional &&
 		       profile_has_io(p) && profile_has_user_limits(p),
 		   "resource-control keys parsed");
@@ -711,16 +1005,13 @@ static void test_include(void)
 	unlink(inc);
 }
 
-static void test_err_buffer(void)
+static void test_err_null(void)
 {
 	_cleanup_free_ char *file = write_temp("bad-", "foo = 1;\n", 0644);
 	struct confine_config *c = NULL;
-	char small[8];
 
-	is_int(config_load(file, 0, &c, NULL, 0), -EINVAL, "no error buffer: still fails");
-	is_int(config_load(file, 0, &c, small, sizeof(small)), -EINVAL, "small error buffer");
-	is_int((long long)strlen(small), sizeof(small) - 1, "small error buffer is truncated");
-	ok(c == NULL, "result untouched with small buffers");
+	is_int(config_load(file, 0, &c, NULL), -EINVAL, "no error to fill: still fails");
+	ok(c == NULL, "no error to fill: result untouched");
 	unlink(file);
 }
 
@@ -804,12 +1095,43 @@ static void test_match(void)
 
 /* ---- printing --------------------------------------------------------------------------- */
 
+/* What config_print_profile printed (out) is valid config that loads back to the profile a. */
+static void check_round_trip(const struct confine_profile *a, const char *out)
+{
+	_cleanup_free_ char *text = NULL, *file = NULL;
+	struct confine_config *again = NULL;
+	struct error err = ERROR_INIT;
+
+	if (asprintf(&text, "profiles = { g = {\n%s}; };\n", out) < 0)
+		abort();
+	file = write_temp("print-", text, 0644);
+	is_int(config_load(file, 0, &again, &err), 0, "printed profile loads back");
+	if (again) {
+		const struct confine_profile *b = &again->profiles[0];
+
+		PROFILE_KEYS_FOREACH (k) {
+			if (k->kind == KEY_SERVICES)
+				continue;
+			if (k->kind == KEY_PATH || k->kind == KEY_HOSTNAME || k->kind == KEY_CPUS)
+				is_str(profile_cstr(b, k), profile_cstr(a, k), "round trip: %s",
+				       k->key);
+			else
+				ok(profile_num(a, k) == profile_num(b, k), "round trip: %s",
+				   k->key);
+		}
+		ok(b->services && streq(b->services[0], "sshd") && streq(b->services[1], "gdm-*") &&
+		       !b->services[2],
+		   "round trip: services");
+	}
+	unlink(file);
+	config_free(again);
+}
+
 static void test_print(void)
 {
-	struct confine_config *c = NULL, *again = NULL;
-	_cleanup_free_ char *out = NULL, *text = NULL, *file = NULL;
+	struct confine_config *c = NULL;
+	_cleanup_free_ char *out = NULL;
 	size_t outlen = 0;
-	char err[1024] = "";
 	FILE *f;
 
 	c = load_ok("profile to print",
@@ -861,38 +1183,51 @@ static void test_print(void)
 	       "services = [\"sshd\", \"gdm-*\"];\n",
 	       "config_print_profile output");
 
-	/* What it prints is valid config that loads back to the same profile. */
-	if (asprintf(&text, "profiles = { g = {\n%s}; };\n", out) < 0)
-		abort();
-	file = write_temp("print-", text, 0644);
-	is_int(config_load(file, 0, &again, err, sizeof(err)), 0, "printed profile loads back");
-	if (again) {
-		const struct confine_profile *a = &c->profiles[0], *b = &again->profiles[0];
-
-		ok(a->home == b->home && a->home_size == b->home_size &&
-		       a->tmp_size == b->tmp_size && a->memory_max == b->memory_max &&
-		       a->memory_high == b->memory_high &&
-		       a->memory_swap_max == b->memory_swap_max && a->cpu_quota == b->cpu_quota &&
-		       a->cpu_weight == b->cpu_weight && a->pids_max == b->pids_max &&
-		       a->net == b->net && a->user_ns == b->user_ns &&
-		       streq(a->hostname, b->hostname) && streq(a->shell, b->shell) &&
-		       a->memory_oom_group == b->memory_oom_group &&
-		       streq(a->cpuset_cpus, b->cpuset_cpus) && streq(a->io_path, b->io_path) &&
-		       a->io_read_bps == b->io_read_bps && a->io_write_bps == b->io_write_bps &&
-		       a->io_read_iops == b->io_read_iops && a->io_write_iops == b->io_write_iops &&
-		       a->io_weight == b->io_weight && a->user_memory_max == b->user_memory_max &&
-		       a->user_cpu_quota == b->user_cpu_quota &&
-		       a->user_pids_max == b->user_pids_max && a->max_sessions == b->max_sessions &&
-		       a->max_duration == b->max_duration &&
-		       a->max_duration_grace == b->max_duration_grace &&
-		       a->limits_optional == b->limits_optional && b->services &&
-		       streq(b->services[0], "sshd") && streq(b->services[1], "gdm-*") &&
-		       !b->services[2],
-		   "printed profile round-trips");
-	}
-	unlink(file);
-	config_free(again);
+	check_round_trip(&c->profiles[0], out);
 	config_free(c);
+}
+
+/* ---- the profile table ------------------------------------------------------------------ */
+
+/* The size of the field each kind reads into (profile_num/profile_set_num go by size). */
+static size_t kind_size(enum key_kind kind)
+{
+	switch (kind) {
+	case KEY_PERCENT:
+	case KEY_WEIGHT:
+	case KEY_SESSIONS:
+		return sizeof(unsigned);
+	case KEY_BOOL:
+		return sizeof(bool);
+	case KEY_CHOICE:
+		return 0; /* an enum or a bool */
+	case KEY_PATH:
+	case KEY_HOSTNAME:
+	case KEY_CPUS:
+	case KEY_SERVICES:
+		return sizeof(char *);
+	default:
+		return sizeof(uint64_t);
+	}
+}
+
+static void test_table(void)
+{
+	PROFILE_KEYS_FOREACH (k) {
+		size_t want = kind_size(k->kind);
+
+		ok(want ? k->size == want : (k->size == sizeof(int) || k->size == sizeof(bool)),
+		   "table: %s: its field has the size its kind reads (%zu)", k->key, k->size);
+		ok(profile_key_find(k->key) == k, "table: %s: named once", k->key);
+		ok(!k->cg_file == (k->cg_format == CG_NONE) &&
+		       !k->sd_prop == (k->sd_format == SD_NONE) && (!k->cg_file || k->controller) &&
+		       (k->cg_format != CG_IO_MAX || k->cg_key),
+		   "table: %s: cgroup file, format, controller and property agree", k->key);
+		ok(!(k->flags & KEY_F_IO) || k->controller, "table: %s: an io key has a controller",
+		   k->key);
+	}
+	ok(profile_key_find("name") == NULL && profile_key_find("nope") == NULL,
+	   "table: no row for unknown keys");
 }
 
 static void test_services(void)
@@ -901,9 +1236,15 @@ static void test_services(void)
 		const char *service;
 		bool want;
 	} cases[] = {
-	    {"login", true},	     {"sshd", false}, {"gdm-password", true},
-	    {"gdm", false},	     {"xgdm-password", false}, {"lightdm", true},
-	    {"lightdm-greeter", false}, {"", false},	   {NULL, false},
+	    {"login", true},
+	    {"sshd", false},
+	    {"gdm-password", true},
+	    {"gdm", false},
+	    {"xgdm-password", false},
+	    {"lightdm", true},
+	    {"lightdm-greeter", false},
+	    {"", false},
+	    {NULL, false},
 	};
 	struct confine_config *c;
 	const struct confine_profile *p;
@@ -959,11 +1300,13 @@ int main(void)
 	for (size_t i = 0; i < ELEMENTSOF(bad); i++)
 		test_bad(&bad[i]);
 	test_defaults_and_values();
+	test_more_values();
 	test_include();
-	test_err_buffer();
+	test_err_null();
 	test_match();
 	test_services();
 	test_print();
+	test_table();
 
 	if (rmdir(tmpdir) < 0)
 		ok(0, "temp dir %s is empty at the end: %s", tmpdir, strerror(errno));

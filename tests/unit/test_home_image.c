@@ -211,7 +211,7 @@ static void test_legacy(void)
 
 static void test_check_state(void)
 {
-	char conf[256], state[256], out[4096] = "", err[512];
+	char conf[256], state[256], out[4096] = "";
 	struct confine_config *c = NULL;
 	FILE *f;
 	int n;
@@ -227,8 +227,9 @@ static void test_check_state(void)
 		"             eph = { home = \"ephemeral\"; home_size = \"1M\"; }; };\n",
 		state);
 	fclose(f);
-	if (config_load(conf, 0, &c, err, sizeof(err)) < 0) {
-		ok(0, "check: config loads: %s", err);
+	struct error cerr = ERROR_INIT;
+	if (config_load(conf, 0, &c, &cerr) < 0) {
+		ok(0, "check: config loads: %s", error_msg(&cerr));
 		return;
 	}
 	_cleanup_close_ int s = open(state, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
