@@ -116,8 +116,18 @@ VM_SAN_TESTS := tests/vm/t10-run.sh tests/vm/t20-login.sh
 VM_ENV      := CONFINE_VM_TIMEOUT=1800 CONFINE_VM_TOTAL_TIMEOUT=3600
 
 # Root integration tests in a throwaway qemu VM over the host root (never touches host /etc).
-check-vm: all
-	$(VM_ENV) bash tests/vm/run-vm.sh $(VM_TESTS)
+# Two VMs share the suite, run side by side (make -j2: on two cores the scripts, mostly one
+# busy process each under TCG, take about as long together as alone): t30 and t35, the
+# longest, in one, the rest in the other. Each script sets up what it needs. `make -j2
+# check-vm` runs both at once (make check does).
+VM_TESTS_A  := tests/vm/t30-security.sh tests/vm/t35-attack.sh
+VM_TESTS_B  := $(filter-out $(VM_TESTS_A),$(VM_TESTS))
+VM_JOBS     ?= 2
+check-vm: check-vm-a check-vm-b
+check-vm-a: all
+	$(VM_ENV) bash tests/vm/run-vm.sh tests/vm/t00-smoke.sh $(VM_TESTS_A)
+check-vm-b: all
+	$(VM_ENV) bash tests/vm/run-vm.sh $(VM_TESTS_B)
 
 # The same VM booted with systemd as PID 1 (logind, pam_systemd sessions, systemd's cgroup
 # tree); scripts for that mode go into VM_SYSTEMD_TESTS, after the mode's own smoke test.
@@ -133,14 +143,16 @@ try:
 	$(MAKE) all
 	CONFINE_VM_SHELL=1 CONFINE_VM_TRY=1 bash tests/vm/run-vm.sh
 
-# The README's test command: dependencies first (as for try), then each suite in turn (one
-# VM at a time, whatever -j says).
+# The README's test command: dependencies first (as for try), the unit tests, then the VM
+# suites, VM_JOBS (2) at a time, each suite's output in one piece when it ends (-O).
+# CHECK_VM_SAN=yes (CI) adds the functional suites with the sanitized builds to the pool.
+VM_SUITES   := check-vm-a check-vm-b check-vm-systemd check-package \
+               $(if $(filter yes,$(CHECK_VM_SAN)),check-vm-ubsan check-vm-asan)
 check:
 	bash tools/deps.sh build vm systemd-vm package
 	$(MAKE) check-unit
-	$(MAKE) check-vm
-	$(MAKE) check-vm-systemd
-	$(MAKE) check-package
+	$(MAKE) all
+	$(MAKE) -j$(VM_JOBS) -O $(VM_SUITES)
 
 # Owners and modes are explicit: the helper is root-only, confine-shell is setuid root but
 # executable only by group confine (4750 root:confine), the config is root's and not writable
@@ -224,7 +236,8 @@ endif
 # `make deb-next`: the same package with a higher version, for the upgrade test.
 DEB_B        := $(B)/deb
 RPM_B        := $(B)/rpm
-.PHONY: deb deb-next rpm lintian check-package check-vm-package vm-debs
+.PHONY: deb deb-next rpm lintian check-package check-package-host check-vm-package \
+        check-vm-package-plain check-vm-package-systemd vm-debs check-vm-a check-vm-b
 deb:
 	bash packaging/build-deb.sh $(DEB_B)
 deb-next: deb
@@ -238,15 +251,17 @@ lintian: deb
 # Host side: the .deb's contents and lintian, the RPM, the completion; then the VMs: the
 # package installed, used, upgraded, removed and purged (plain init and systemd as PID 1),
 # and tools/deps.sh installing without starting services.
-check-package: deb-next rpm
+check-package: check-package-host check-vm-package
+check-package-host: deb-next rpm
 	bash tests/pkg/lintian.sh $(DEB_B)
 	bash tests/pkg/test_deb.sh $(DEB_B)
 	bash tests/pkg/test_rpm.sh $(RPM_B)
 	bash tests/pkg/test_completion.sh
 	bash tests/pkg/test_make.sh
-	$(MAKE) check-vm-package
-check-vm-package: vm-debs
+check-vm-package: check-vm-package-plain check-vm-package-systemd
+check-vm-package-plain: vm-debs deb-next
 	$(VM_ENV) bash tests/vm/run-vm.sh tests/vm/t60-package.sh
+check-vm-package-systemd: vm-debs deb-next
 	$(VM_ENV) CONFINE_VM_INIT=systemd bash tests/vm/run-vm.sh tests/vm/t40-systemd-smoke.sh \
 		tests/vm/t65-package-systemd.sh tests/vm/t66-deps-systemd.sh tests/vm/t67-deps-init.sh
 # t66 installs openssh-server in the VM, which has no network: its .deb (the version this

@@ -69,6 +69,11 @@ find_cached_kver() {
 	return 1
 }
 
+# VMs may boot in parallel (make check runs two at a time): one fetches, the others wait.
+mkdir -p "$CACHE"
+exec 9>"$CACHE/.lock"
+flock 9
+
 KVER=${CONFINE_VM_KVER:-}
 if [ -z "$KVER" ]; then
 	PKG=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*\)$/\1/p' | head -n1 || true)
@@ -110,6 +115,8 @@ for pkg in ${CONFINE_VM_DEBS-at}; do
 	( cd "$DEBDIR" && apt-get download "$pkg" >/dev/null 2>&1 ) ||
 		note "apt-get download $pkg failed (try apt-get update); tests needing it will fail"
 done
+
+exec 9>&-
 
 # --- work dir, initramfs ---------------------------------------------------
 WORK=$(mktemp -d /tmp/confine-vm.XXXXXX)
