@@ -75,8 +75,12 @@ assert_line() {
 # val KEY OUTPUT: the value of the first "KEY=value" line of OUTPUT
 val() { printf '%s\n' "$2" | sed -n "s/^$1=//p" | head -1; }
 
-# wait_for CMD...: polls CMD every 0.2 s for up to 30 s; its status
-wait_for() { for _ in $(seq 150); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done; return 1; }
+# wait_for CMD...: polls CMD every 0.2 s until it succeeds, for up to 30 s (of wall time: a
+# CMD can be slow under TCG); its status
+wait_for() {
+	local end=$((SECONDS + 30))
+	until "$@" >/dev/null 2>&1; do [ $SECONDS -lt $end ] || return 1; sleep 0.2; done
+}
 
 # make_user NAME: create a throwaway user with a home dir (VM only: /etc
 # lives in the tmpfs overlay and vanishes at power-off). Prints nothing.
@@ -152,11 +156,11 @@ snapshot() {
 # expect_clean MSG: waits up to 30 s (teardown after a logout is asynchronous: sshd closes
 # late) until the snapshot equals $before, then asserts it; on failure shows what is left.
 expect_clean() {
-	local now
-	for _ in $(seq 150); do now=$(snapshot); [ "$now" = "$before" ] && break; sleep 0.2; done
+	local now end=$((SECONDS + 30))
+	until now=$(snapshot); [ "$now" = "$before" ] || [ $SECONDS -ge $end ]; do sleep 0.2; done
 	if [ "$now" = "$before" ]; then ok "$1"; return 0; fi
 	not_ok "$1"; diag "left behind (- baseline, + now):"
-	diff <(printf '%s\n' "$before") <(printf '%s\n' "$now") | grep '^[-+][^-+]' | sed 's/^/#   /'
+	diff -U0 <(printf '%s\n' "$before") <(printf '%s\n' "$now") | grep '^[-+][^-+]' | sed 's/^/#   /'
 	return 1
 }
 # home_sum [USER]: a digest of the real home of USER (default guest): names, sizes, modes,
@@ -203,8 +207,14 @@ log_has() {
 # assert_log MARK MSG TEXT...: waits up to 10 s (syslogd writes late) for log_has MARK TEXT...
 assert_log() {
 	local mark=$1 msg=$2; shift 2
-	for _ in $(seq 50); do log_has "$mark" "$@" && { ok "$msg"; return 0; }; sleep 0.2; done
-	not_ok "$msg"; diag "no line with: $*" "the log since the mark:"
-	tail -n "+$((mark + 1))" "$LOG" 2>/dev/null | tail -n 20 | sed 's/^/#   /'
-	return 1
+	local end=$((SECONDS + 10))
+	until log_has "$mark" "$@"; do
+		[ $SECONDS -lt $end ] || {
+			not_ok "$msg"; diag "no line with: $*" "the log since the mark:"
+			tail -n "+$((mark + 1))" "$LOG" 2>/dev/null | tail -n 20 | sed 's/^/#   /'
+			return 1
+		}
+		sleep 0.2
+	done
+	ok "$msg"
 }
