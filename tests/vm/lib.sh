@@ -140,7 +140,7 @@ start_test_sshd() {
 
 # --- sessions: what they leave behind -----------------------------------------------------
 # snapshot: every trace a session can leave on the host -- mounts (without their ids),
-# cgroups, session records and per-user state, the processes of the users in $SNAP_USERS
+# cgroups, session records, references and staged homes, the processes of the users in $SNAP_USERS
 # (default guest), confine's supervisors (confine-shell, confine:[ns], confine:[init]) and
 # loop devices. Take the baseline `before=$(snapshot)` after a first session (it creates the
 # delegated cgroup root and /run/confine).
@@ -148,7 +148,9 @@ snapshot() {
 	local u
 	sed 's/^[0-9]* [0-9]* //' /proc/self/mountinfo | sort
 	find /sys/fs/cgroup/confine -mindepth 1 -type d 2>/dev/null | sort
-	find /run/confine 2>/dev/null | sort
+	# (/run/confine/users/USER with its sessions/ and stage/ stays once USER logged in: it
+	# is the lock; what is in them counts)
+	find /run/confine 2>/dev/null | grep -vxE '/run/confine/users/[^/]+(/sessions|/stage)?' | sort
 	for u in ${SNAP_USERS:-guest}; do pgrep -u "$u" -a; done
 	pgrep -a '^confine'
 	losetup -a 2>/dev/null

@@ -3,6 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 require_vm
 . "$CONFINE_REPO/tests/vm/install-in-vm.sh"
+SNAP_USERS="guest plain"
 
 # An interface of the host's besides lo (the VM has none): "only lo" inside means something.
 ip link add t20dummy type dummy || die "cannot add a dummy interface"
