@@ -15,7 +15,7 @@ chown ctest: /home/ctest/existing
 sha_before=$(home_sum ctest)
 SNAP_USERS=ctest
 # An interface of the host's besides lo (the VM has none): "only lo" inside means something.
-ip link add t10dummy type dummy || die "cannot add a dummy interface"
+ip link show t10dummy >/dev/null 2>&1 || ip link add t10dummy type dummy || die "cannot add a dummy interface"
 
 mkdir -p /etc/confine
 cat >/etc/confine/t10.conf <<'CONF'

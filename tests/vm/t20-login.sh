@@ -6,7 +6,7 @@ require_vm
 SNAP_USERS="guest plain"
 
 # An interface of the host's besides lo (the VM has none): "only lo" inside means something.
-ip link add t20dummy type dummy || die "cannot add a dummy interface"
+ip link show t20dummy >/dev/null 2>&1 || ip link add t20dummy type dummy || die "cannot add a dummy interface"
 
 # self=1: the shell running it is PID 1 (of its own PID namespace; outside, never).
 INSIDE='echo self=$$; echo pid1=$(tr "\0" " " </proc/1/cmdline); echo host=$(hostname); echo net=$(ls /sys/class/net); echo cg=$(cat /proc/self/cgroup); echo mem=$(cat /sys/fs/cgroup/memory.max); echo pids=$(cat /sys/fs/cgroup/pids.max); echo home=$(findmnt -no FSTYPE "$HOME"); echo uid=$(id -u); echo shell=$SHELL; echo hello >~/written'
