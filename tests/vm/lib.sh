@@ -63,6 +63,25 @@ assert_not_contains() { # HAYSTACK NEEDLE [MSG]
 	ok "$msg"
 }
 
+# assert_line OUTPUT LINE [MSG]: LINE is one whole line of OUTPUT (not a prefix of one:
+# "Cpus_allowed_list:	0" must not match "Cpus_allowed_list:	0-1", "host=confine" not
+# "host=confine-vm")
+assert_line() {
+	local msg=${3:-"has the line '$2'"}
+	if printf '%s\n' "$1" | grep -qxF -- "$2"; then ok "$msg"; return 0; fi
+	not_ok "$msg"; diag "no line '$2' in:"; printf '#   %s\n' "$1"; return 1
+}
+
+# val KEY OUTPUT: the value of the first "KEY=value" line of OUTPUT
+val() { printf '%s\n' "$2" | sed -n "s/^$1=//p" | head -1; }
+
+# wait_for CMD...: polls CMD every 0.2 s until it succeeds, for up to 30 s (of wall time: a
+# CMD can be slow under TCG); its status
+wait_for() {
+	local end=$((SECONDS + 30))
+	until "$@" >/dev/null 2>&1; do [ $SECONDS -lt $end ] || return 1; sleep 0.2; done
+}
+
 # make_user NAME: create a throwaway user with a home dir (VM only: /etc
 # lives in the tmpfs overlay and vanishes at power-off). Prints nothing.
 make_user() {
@@ -117,4 +136,87 @@ start_test_sshd() {
 	} >/tmp/sshd_config
 	/usr/sbin/sshd -f /tmp/sshd_config -E /tmp/sshd.log || die "sshd did not start"
 	SSH="ssh -F /dev/null -i /tmp/clientkey -p 2222 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o BatchMode=yes -o ConnectTimeout=30"
+}
+
+# --- sessions: what they leave behind -----------------------------------------------------
+# snapshot: every trace a session can leave on the host -- mounts (without their ids),
+# cgroups, session records, references and staged homes, the processes of the users in $SNAP_USERS
+# (default guest), confine's supervisors (confine-shell, confine:[ns], confine:[init]) and
+# loop devices. Take the baseline `before=$(snapshot)` after a first session (it creates the
+# delegated cgroup root and /run/confine).
+snapshot() {
+	local u
+	sed 's/^[0-9]* [0-9]* //' /proc/self/mountinfo | sort
+	find /sys/fs/cgroup/confine -mindepth 1 -type d 2>/dev/null | sort
+	# (/run/confine/users/USER with its sessions/ and stage/ stays once USER logged in: it
+	# is the lock; what is in them counts)
+	find /run/confine 2>/dev/null | grep -vxE '/run/confine/users/[^/]+(/sessions|/stage)?' | sort
+	for u in ${SNAP_USERS:-guest}; do pgrep -u "$u" -a; done
+	pgrep -a '^confine'
+	losetup -a 2>/dev/null
+}
+# expect_clean MSG: waits up to 30 s (teardown after a logout is asynchronous: sshd closes
+# late) until the snapshot equals $before, then asserts it; on failure shows what is left.
+expect_clean() {
+	local now end=$((SECONDS + 30))
+	until now=$(snapshot); [ "$now" = "$before" ] || [ $SECONDS -ge $end ]; do sleep 0.2; done
+	if [ "$now" = "$before" ]; then ok "$1"; return 0; fi
+	not_ok "$1"; diag "left behind (- baseline, + now):"
+	diff -U0 <(printf '%s\n' "$before") <(printf '%s\n' "$now") | grep '^[-+][^-+]' | sed 's/^/#   /'
+	return 1
+}
+# home_sum [USER]: a digest of the real home of USER (default guest): names, sizes, modes,
+# owners, types, link targets and contents
+home_sum() {
+	(cd "/home/${1:-guest}" && { find . -printf '%p %s %m %U %G %y %l\n' | sort
+		find . -type f -exec sha256sum {} + | sort; } | sha256sum)
+}
+# no_sessions: no session record is left
+no_sessions() { [ -z "$(ls /run/confine/sessions 2>/dev/null)" ]; }
+# expect_no_sessions MSG: waits up to 30 s for no_sessions, then asserts it
+expect_no_sessions() {
+	if wait_for no_sessions; then ok "$1"; return 0; fi
+	not_ok "$1"; diag "session records left: $(ls /run/confine/sessions 2>&1 | tr '\n' ' ')"
+	return 1
+}
+
+# conf PROFILE-BODY: /etc/confine/confine.conf gives guest a profile "lim" with these keys
+conf() {
+	cat >/etc/confine/confine.conf <<CONF
+profiles = { lim = { $1 }; };
+rules = ( { user = "guest"; profile = "lim"; } );
+CONF
+}
+# as_guest CMD: CMD in a confined login of guest (su -l), stdout and stderr
+as_guest() { su -l guest -c "$1" </dev/null 2>&1; }
+
+# --- the helper's log ----------------------------------------------------------------------
+# A syslog of the run in $LOG (start_syslog) accumulates: a check looks only at the lines
+# written after a log_mark, and where the line names a session, at that session's.
+start_syslog() { # FILE: busybox syslogd writing FILE; sets LOG and SYSLOGD
+	LOG=$1
+	busybox syslogd -n -O "$LOG" & SYSLOGD=$!
+	for _ in $(seq 50); do [ -S /dev/log ] && break; sleep 0.1; done
+}
+log_mark() { if [ -e "$LOG" ]; then wc -l <"$LOG"; else echo 0; fi; }
+# log_has MARK TEXT...: a line written after MARK contains every TEXT (fixed strings)
+log_has() {
+	local mark=$1 t lines; shift
+	lines=$(tail -n "+$((mark + 1))" "$LOG" 2>/dev/null)
+	for t in "$@"; do lines=$(printf '%s\n' "$lines" | grep -F -- "$t"); done
+	[ -n "$lines" ]
+}
+# assert_log MARK MSG TEXT...: waits up to 10 s (syslogd writes late) for log_has MARK TEXT...
+assert_log() {
+	local mark=$1 msg=$2; shift 2
+	local end=$((SECONDS + 10))
+	until log_has "$mark" "$@"; do
+		[ $SECONDS -lt $end ] || {
+			not_ok "$msg"; diag "no line with: $*" "the log since the mark:"
+			tail -n "+$((mark + 1))" "$LOG" 2>/dev/null | tail -n 20 | sed 's/^/#   /'
+			return 1
+		}
+		sleep 0.2
+	done
+	ok "$msg"
 }

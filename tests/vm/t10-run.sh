@@ -12,7 +12,10 @@ install -m 0755 "$CONFINE_REPO/$B/confinectl" "$CTL"
 make_user ctest
 echo "from the real home" >/home/ctest/existing
 chown ctest: /home/ctest/existing
-sha_before=$(cd /home/ctest && find . -printf '%p %s %m %U\n' | sort | sha256sum)
+sha_before=$(home_sum ctest)
+SNAP_USERS=ctest
+# An interface of the host's besides lo (the VM has none): "only lo" inside means something.
+ip link show t10dummy >/dev/null 2>&1 || ip link add t10dummy type dummy || die "cannot add a dummy interface"
 
 mkdir -p /etc/confine
 cat >/etc/confine/t10.conf <<'CONF'
@@ -40,12 +43,6 @@ chmod 0644 /etc/confine/t10.conf
 mkdir -p /var/lib/confine && mount -t tmpfs -o mode=0700 tmpfs /var/lib/confine
 modprobe loop
 
-snapshot() { # what the host has of sessions: mounts (no ids), cgroups, ctest's processes
-	sed 's/^[0-9]* [0-9]* //' /proc/self/mountinfo | sort
-	find /sys/fs/cgroup/confine -mindepth 1 -type d 2>/dev/null
-	pgrep -u ctest -a
-	losetup -a
-}
 run() { "$CTL" run --config /etc/confine/t10.conf --profile t --user ctest -- "$@"; }
 
 # First run creates the delegated root; snapshot after it so the root itself is baseline.
@@ -85,11 +82,18 @@ check_fails "the user cannot raise memory.max" run sh -c 'echo max > /sys/fs/cgr
 run sh -c 'exit 7'; assert_eq $? 7 "exit status is the program's"
 run /nonexistent 2>/dev/null; assert_eq $? 127 "a missing program gives 127"
 
-# Memory: twice memory.max gets the program OOM-killed, the VM lives on.
+# Memory: twice memory.max gets the program OOM-killed by the session's cgroup, the host
+# lives on.
+ooms0=$(dmesg | grep -c 'oom-kill:')
 out=$(run perl -e '$x = "a" x (128 << 20); print "survived\n"' 2>&1); rc=$?
 assert_eq "$rc" 137 "allocating twice memory.max is OOM-killed (SIGKILL)"
 assert_not_contains "$out" survived "the hog never finished"
-check "the VM is fine after the OOM kill" true
+kill=$(dmesg | grep 'oom-kill:' | tail -n "+$((ooms0 + 1))")
+diag "kernel: $kill"
+assert_contains "$kill" "constraint=CONSTRAINT_MEMCG" "the kill was a memory cgroup's OOM, not the host's"
+assert_contains "$kill" "oom_memcg=/confine/run-" "in the run's cgroup"
+assert_contains "$kill" "task=perl" "of the hog"
+assert_eq "$(run echo alive)" alive "a new run works after the OOM kill"
 
 # Fork bomb capped by pids.max.
 out=$(run sh -c 'perl -e '"'"'my $n = 0; for (1 .. 100) { my $p = fork(); if (!defined $p) { $n++; next } if ($p == 0) { sleep 3; exit 0 } } print "refused=$n\n"; 1 while wait() > 0;'"'"'; cat /sys/fs/cgroup/pids.events')
@@ -109,8 +113,7 @@ assert_contains "$out" "new" "a file written to the home is readable inside"
 assert_contains "$out" "overlay" "the home is an overlay"
 check_fails "the file written inside is absent from the real home" test -e /home/ctest/newfile
 check "a file deleted inside still exists in the real home" test -e /home/ctest/existing
-sha_after=$(cd /home/ctest && find . -printf '%p %s %m %U\n' | sort | sha256sum)
-assert_eq "$sha_after" "$sha_before" "the real home is unchanged"
+assert_eq "$(home_sum ctest)" "$sha_before" "the real home is unchanged"
 out=$(run sh -c 'findmnt -no FSTYPE,OPTIONS /tmp')
 assert_contains "$out" "tmpfs" "/tmp is a private tmpfs"
 echo host-secret >/tmp/host-file
@@ -125,9 +128,10 @@ assert_eq "$(stat -c '%U %a' /var/lib/confine/ctest)" "root 700" "persistent: th
 assert_eq "$(stat -c '%U %a %s' /var/lib/confine/ctest/home.img)" "root 600 268435456" \
 	"persistent: the home is an image of home_size (default 256M), root's, 0600"
 assert_eq "$(losetup -a)" "" "persistent: no loop device is left after the runs"
-out=$(runp p sh -c 'ls /sys/class/net | wc -l; hostname')
-[ "$(echo "$out" | head -1)" -ge 1 ] && ok "net host: the host's interfaces are visible" || not_ok "net host: $out"
-assert_eq "$(echo "$out" | tail -1)" lab "net host: still its own hostname"
+out=$(runp p sh -c 'echo net=$(ls /sys/class/net); echo netns=$(readlink /proc/self/ns/net); echo host=$(hostname)')
+assert_eq "$(val net "$out")" "$(echo $(ls /sys/class/net))" "net host: the host's interfaces are visible (lo and t10dummy)"
+assert_eq "$(val netns "$out")" "$(readlink /proc/self/ns/net)" "net host: the host's network namespace"
+assert_eq "$(val host "$out")" lab "net host: still its own hostname"
 # Two sessions may not share one persistent upper (overlayfs forbids it).
 runp p sleep 5 & sleep 2
 err=$(runp p true 2>&1); rc=$?
@@ -148,8 +152,7 @@ assert_eq "$rc" 125 "user_ns = true: refused (fail closed)"
 assert_contains "$err" "not supported" "user_ns = true: says why"
 
 # Teardown: nothing of the sessions above remains.
-after=$(snapshot)
-assert_eq "$after" "$before" "no mount, cgroup or process of any session is left"
+expect_clean "no mount, cgroup, record or process of any session is left"
 
 # A bad config changes nothing and names file:line.
 cat >/etc/confine/bad.conf <<'CONF'

@@ -3,28 +3,26 @@
 . "$(dirname "$0")/lib.sh"
 require_vm
 . "$CONFINE_REPO/tests/vm/install-in-vm.sh"
+SNAP_USERS="guest plain"
 
-snapshot() { # every trace a session can leave on the host
-	sed 's/^[0-9]* [0-9]* //' /proc/self/mountinfo | sort
-	find /sys/fs/cgroup/confine -mindepth 1 2>/dev/null -type d
-	ls /run/confine/sessions 2>/dev/null
-	pgrep -u guest -a
-}
-home_sum() { (cd /home/guest && { find . -printf '%p %s %m %U %G %y %l\n' | sort; find . -type f -exec sha256sum {} + | sort; } | sha256sum); }
-# wait_gone: teardown after logout can take a moment (sshd closes asynchronously)
-wait_clean() { for _ in $(seq 100); do [ "$(snapshot)" = "$before" ] && return 0; sleep 0.2; done; return 1; }
+# An interface of the host's besides lo (the VM has none): "only lo" inside means something.
+ip link show t20dummy >/dev/null 2>&1 || ip link add t20dummy type dummy || die "cannot add a dummy interface"
 
-INSIDE='echo pid1=$(tr "\0" " " </proc/1/cmdline); echo host=$(hostname); echo net=$(ls /sys/class/net); echo cg=$(cat /proc/self/cgroup); echo mem=$(cat /sys/fs/cgroup/memory.max); echo pids=$(cat /sys/fs/cgroup/pids.max); echo home=$(findmnt -no FSTYPE "$HOME"); echo uid=$(id -u); echo shell=$SHELL; echo hello >~/written'
+# self=1: the shell running it is PID 1 (of its own PID namespace; outside, never).
+INSIDE='echo self=$$; echo pid1=$(tr "\0" " " </proc/1/cmdline); echo host=$(hostname); echo net=$(ls /sys/class/net); echo cg=$(cat /proc/self/cgroup); echo mem=$(cat /sys/fs/cgroup/memory.max); echo pids=$(cat /sys/fs/cgroup/pids.max); echo home=$(findmnt -no FSTYPE "$HOME"); echo uid=$(id -u); echo shell=$SHELL; echo hello >~/written'
 check_inside() { # OUTPUT WHAT
-	assert_contains "$1" "pid1=" "$2: ran inside"
-	assert_contains "$1" "host=confine" "$2: hostname is the profile's"
-	assert_contains "$1" "net=lo" "$2: only lo"
-	assert_contains "$1" "cg=0::/" "$2: in its own cgroup namespace"
-	assert_contains "$1" "mem=536870912" "$2: memory.max is the guest profile's"
-	assert_contains "$1" "pids=256" "$2: pids.max is the guest profile's"
-	assert_contains "$1" "home=overlay" "$2: home is the overlay"
-	assert_contains "$1" "uid=$(id -u guest)" "$2: runs as guest"
-	assert_contains "$1" "shell=/bin/bash" "$2: SHELL is the real shell"
+	local o
+	# (on a pty: without CRs and the shell's escape sequences, e.g. bracketed paste mode)
+	o=$(printf '%s\n' "$1" | tr -d '\r' | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g')
+	assert_line "$o" "self=1" "$2: the shell is PID 1 of its own PID namespace"
+	assert_line "$o" "host=confine" "$2: hostname is the profile's"
+	assert_line "$o" "net=lo" "$2: only lo"
+	assert_line "$o" "cg=0::/" "$2: in its own cgroup namespace"
+	assert_line "$o" "mem=536870912" "$2: memory.max is the guest profile's"
+	assert_line "$o" "pids=256" "$2: pids.max is the guest profile's"
+	assert_line "$o" "home=overlay" "$2: home is the overlay"
+	assert_line "$o" "uid=$(id -u guest)" "$2: runs as guest"
+	assert_line "$o" "shell=/bin/bash" "$2: SHELL is the real shell"
 }
 
 mkdir -p /run/sshd
@@ -69,7 +67,7 @@ assert_contains "$out" "no confined session" "and says why"
 out=$(setpriv --reuid=guest --regid=guest --init-groups /usr/local/libexec/confine/confine-shell "$sid" -c id 2>&1); rc=$?
 assert_ne "$rc" 0 "a session id in argv does not help either"
 kill $supid 2>/dev/null; wait $supid 2>/dev/null
-wait_clean
+expect_clean "confine-shell refusals: nothing left after the session"
 
 # enroll / unenroll
 check "confinectl enroll" /usr/local/sbin/confinectl enroll plain
@@ -79,7 +77,7 @@ out=$(su -l plain -c 'hostname' 2>&1)
 assert_eq "$out" confine "enroll: the enrolled user's login is confined"
 check "confinectl unenroll" /usr/local/sbin/confinectl unenroll plain
 assert_eq "$(su -l plain -c hostname 2>&1)" confine-vm "unenroll: logins are unconfined again"
-wait_clean
+expect_clean "enroll: nothing left after the logins"
 
 # --- su ---------------------------------------------------------------------------------
 out=$(su -l guest -c "$INSIDE" 2>&1)
@@ -88,19 +86,19 @@ assert_contains "$out" "pid1=-bash -c" "su -l: the real shell is PID 1 as a logi
 out=$(su guest -c 'echo $0; tr "\0" " " </proc/1/cmdline' 2>&1)
 assert_contains "$out" "bash -c" "su -c: non-login shell gets bash -c"
 check "su: the real home is unchanged" test "$(home_sum)" = "$sum0"
-wait_clean; assert_eq "$(snapshot)" "$before" "su: nothing left after logout"
+expect_clean "su: nothing left after logout"
 
 # --- login on a pty ------------------------------------------------------------------------
 out=$(printf '%s\nexit\n' "$INSIDE" | timeout 120 script -qec 'login -f guest' /dev/null 2>&1)
 check_inside "$out" "login"
 assert_contains "$out" "pid1=-bash" "login: -bash is PID 1"
-wait_clean; assert_eq "$(snapshot)" "$before" "login: nothing left after logout"
+expect_clean "login: nothing left after logout"
 
 # --- sshd -----------------------------------------------------------------------------------
 start_test_sshd guest
 sum0=$(home_sum)
-for _ in $(seq 50); do $SSH guest@127.0.0.1 true 2>/dev/null && break; sleep 0.5; done
-wait_clean
+wait_for $SSH guest@127.0.0.1 true
+expect_clean "ssh: the first login left nothing"
 
 out=$($SSH guest@127.0.0.1 "$INSIDE" 2>&1)
 check_inside "$out" "ssh remote command"
@@ -123,12 +121,12 @@ assert_eq "$(echo "$a" | grep pid: | sort -u | wc -l)" 2 "each channel has its o
 n=$(find /sys/fs/cgroup/confine -mindepth 2 -maxdepth 2 -type d -name '[0-9]*' | wc -l)
 assert_eq "$n" 1 "the multiplexed channels share one session cgroup"
 $SSH -o ControlPath=/tmp/cm -O exit guest@127.0.0.1 2>/dev/null
-wait_clean; assert_eq "$(snapshot)" "$before" "ssh: nothing left after logout"
+expect_clean "ssh: nothing left after logout"
 
 # Abrupt disconnect: the client is SIGKILLed mid-session.
 $SSH guest@127.0.0.1 'sleep 300' & cpid=$!
 sleep 5; kill -9 $cpid
-wait_clean; assert_eq "$(snapshot)" "$before" "ssh: abrupt disconnect tears the session down"
+expect_clean "ssh: abrupt disconnect tears the session down"
 
 # SIGKILL of the sshd monitor: close never runs; gc collects it.
 $SSH guest@127.0.0.1 'sleep 300' & cpid=$!
@@ -137,7 +135,7 @@ mon=$(ls /run/confine/sessions | head -1 | cut -d- -f1)
 kill -9 "$mon"; sleep 1
 assert_ne "$(ls /run/confine/sessions)" "" "killed monitor leaves a stale session"
 check "confinectl gc" /usr/local/sbin/confinectl gc
-wait_clean; assert_eq "$(snapshot)" "$before" "gc collected the stale session"
+expect_clean "gc collected the stale session"
 kill $cpid 2>/dev/null
 assert_eq "$(home_sum)" "$sum0" "ssh: the real home is byte-identical to before"
 

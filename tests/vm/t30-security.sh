@@ -23,21 +23,9 @@ done
 make_user plain
 mkdir -p /run/sshd
 
-snapshot() { # every trace a session can leave on the host
-	sed 's/^[0-9]* [0-9]* //' /proc/self/mountinfo | sort
-	find /sys/fs/cgroup/confine -mindepth 1 -type d 2>/dev/null | sort
-	find /run/confine 2>/dev/null | sort
-	pgrep -u guest -a
-	pgrep -a '^confine' # supervisors: confine-shell, confine:[ns], confine:[init]
-}
-wait_clean() { for _ in $(seq 150); do [ "$(snapshot)" = "$before" ] && return 0; sleep 0.2; done; return 1; }
-home_sum() { (cd /home/guest && { find . -printf '%p %s %m %U %G %y %l\n' | sort; find . -type f -exec sha256sum {} + | sort; } | sha256sum); }
-# val KEY OUTPUT: the value of the first "KEY=value" line of OUTPUT
-val() { printf '%s\n' "$2" | sed -n "s/^$1=//p" | head -1; }
+# (snapshot, expect_clean, home_sum, val, wait_for: lib.sh)
 # inside NAME: runs $P/NAME.sh (written below) in a confined login of guest
 inside() { timeout 300 su -l guest -c "bash $P/$1.sh" </dev/null 2>&1; }
-# wait_for CMD...: polls CMD for up to 30 s
-wait_for() { for _ in $(seq 150); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done; return 1; }
 
 # The first session creates the delegated cgroup root and /run/confine: baseline after it.
 check "a confined login works" su -l guest -c true </dev/null
@@ -131,7 +119,7 @@ else
 fi
 printf '%s\n' "$res" | grep '^#'
 rm -rf /tmp/st
-wait_clean; assert_eq "$(snapshot)" "$before" "env canaries: nothing left after logout"
+expect_clean "env canaries: nothing left after logout"
 
 # --- 3. privileges inside a confined login ---------------------------------------------
 install -m 4755 -o root -g root /usr/bin/id /usr/local/bin/suid-id
@@ -162,7 +150,7 @@ case $(val sudo "$out") in
 absent) skip "sudo is not installed" ;;
 *) assert_eq "$(val sudo "$out")" fail "inside: sudo -n fails" ;;
 esac
-wait_clean
+expect_clean "privileges: nothing left after logout"
 
 # --- 4. the supervising processes of a live session ------------------------------------
 su -l guest -c 'sleep 300' </dev/null >/dev/null 2>&1 & supid=$!
@@ -191,7 +179,7 @@ else
 fi
 [ -n "$gsleep" ] && kill "$gsleep"
 wait $supid
-wait_clean; assert_eq "$(snapshot)" "$before" "supervisors: nothing left after logout"
+expect_clean "supervisors: nothing left after logout"
 
 # --- 5. SIGKILL by the user at random points of setup -----------------------------------
 hung=0 n=0
@@ -207,8 +195,7 @@ for i in $(seq 32); do
 done
 assert_eq "$hung" 0 "kill -9 at random points: no login hung ($n tries)"
 check "confinectl gc after the kills" "$CTL" gc
-wait_clean; out=$(diff <(echo "$before") <(snapshot))
-assert_eq "$out" "" "kill -9 at random points: no mount, cgroup, record or process is left"
+expect_clean "kill -9 at random points: no mount, cgroup, record or process is left"
 
 # --- 6. home path with a user-controlled component swapped for a symlink --------------
 id rc >/dev/null 2>&1 || useradd -M -d /home/rc/sub -s /bin/bash -U rc
@@ -235,7 +222,7 @@ done
 kill "$swpid"; wait "$swpid" 2>/dev/null
 diag "racing runs: $good ran, $refused refused, $leaks showed /etc"
 assert_eq "$leaks" 0 "rc home swapped with a symlink to /etc in a loop: no run lists /etc as the home"
-assert_eq "$(diff <(echo "$before") <(snapshot))" "" "rc home races: nothing left"
+expect_clean "rc home races: nothing left"
 
 # --- 7. inside: setuid copy-up, devices, /sys, /proc, user namespaces ------------------
 install -m 4755 -o root -g root /usr/bin/id /home/guest/suid-id
@@ -282,7 +269,7 @@ else
 fi
 kill "$ptypid" 2>/dev/null; wait "$ptypid" 2>/dev/null
 rm -f /home/guest/suid-id
-wait_clean
+expect_clean "inside7: nothing left after logout"
 
 # --- 8. cgroups -------------------------------------------------------------------------
 cat >"$P/inside8.sh" <<'SH'
@@ -296,7 +283,7 @@ assert_eq "$(val memmax "$out")" fail "inside: writing memory.max fails"
 assert_eq "$(val memmax_now "$out")" 536870912 "inside: memory.max is still the profile's"
 assert_eq "$(val procs "$out")" fail "inside: writing cgroup.procs fails"
 assert_eq "$(val cgmount "$out")" fail "inside: mounting cgroup2 fails"
-wait_clean
+expect_clean "cgroups: nothing left after logout"
 
 # --- 9. isolation from the host: abstract socket, SysV shm, /tmp -----------------------
 python3 -c '
@@ -332,7 +319,7 @@ assert_contains "$($AS_GUEST ipcs -m)" "$shmid" "host: guest outside sees the sh
 assert_not_contains " $(val shm "$out")" " $shmid " "inside: the host's SysV shm segment is not listed"
 assert_eq "$(val tmp "$out")" hidden "inside: a file in the host's /tmp is invisible"
 kill "$abspid"; ipcrm -m "$shmid"; rm -f /tmp/t30-host-file
-wait_clean
+expect_clean "isolation: nothing left after logout"
 
 # --- 10. TIOCSTI ------------------------------------------------------------------------
 # The outer shell on the pty reads a line after the session: an injected line would land there.
@@ -346,7 +333,7 @@ if [ "$(val tiocsti "$ctl")" = ok ] && [ "$(val got "$ctl")" = "[zqz]" ]; then
 else
 	skip "TIOCSTI cannot be used even outside (control: $(echo $ctl))"
 fi
-wait_clean
+expect_clean "TIOCSTI: nothing left after logout"
 
 # --- 11. limits hit cleanly ---------------------------------------------------------------
 cat >"$P/inside11.sh" <<'SH'
@@ -391,7 +378,7 @@ out=$(timeout 120 su -l plain -c 'echo plain-ok' </dev/null 2>&1)
 assert_eq "$out" plain-ok "limits: while a guest session forks to pids.max and hogs memory, plain can log in ($(( $(date +%s) - t0 ))s)"
 $AS_GUEST kill -9 -1 2>/dev/null # the hog session holds all of guest's processes
 wait $hogpid
-wait_clean; assert_eq "$(snapshot)" "$before" "limits: nothing left after the hog session"
+expect_clean "limits: nothing left after the hog session"
 
 # --- 12. teardown safety ------------------------------------------------------------------
 passwd0=$(sha256sum </etc/passwd)
@@ -406,7 +393,7 @@ SH
 out=$(inside inside12)
 assert_eq "$(val deep "$out")" ok "teardown: a 200-level tree was created inside"
 assert_eq "$(val finished "$out")" yes "teardown: the links and files were created inside"
-wait_clean; assert_eq "$(snapshot)" "$before" "teardown: nothing left after logout"
+expect_clean "teardown: nothing left after logout"
 assert_eq "$(sha256sum </etc/passwd)" "$passwd0" "teardown: /etc/passwd is intact"
 assert_eq "$(home_sum)" "$sum0" "teardown: the real home is byte-identical"
 assert_eq "$(cat /home/guest/real.txt)" "a file of the real home" "teardown: the real home's file keeps its content"
@@ -461,4 +448,4 @@ if [ "$(val x11 "$ctl")" != "[]" ] && [ -n "$(val x11 "$ctl")" ]; then
 else skip "ssh -X: control (plain) got no DISPLAY: $(val x11 "$ctl")"; fi
 ssh-agent -k >/dev/null 2>&1
 kill "$(cat /run/sshd.pid 2>/dev/null)" 2>/dev/null || pkill -f "sshd -f /tmp/sshd_config"
-wait_clean; assert_eq "$(snapshot)" "$before" "ssh: nothing left after the forwarding attempts"
+expect_clean "ssh: nothing left after the forwarding attempts"
