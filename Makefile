@@ -379,9 +379,9 @@ CLANG_TIDY    ?= clang-tidy
 CPPCHECK      ?= cppcheck
 CLANG_FORMAT  ?= clang-format
 # Every C file of the tree is checked against .clang-format (tools/lint/format-pending.txt:
-# those not formatted yet); functions in helper/ and pam_module/ fit 80 lines
+# those not formatted yet); functions in helper/, shell/ and pam_module/ fit 80 lines
 # (tools/lint/long-functions.txt: those allowed longer, with a reason).
-FORMAT_SRCS   := $(wildcard helper/*.[ch] pam_module/*.[ch] tests/*/*.[ch] tests/vm/progs/*.c fuzz/*.[ch])
+FORMAT_SRCS   := $(wildcard helper/*.[ch] shell/*.[ch] pam_module/*.[ch] tests/*/*.[ch] tests/vm/progs/*.c fuzz/*.[ch])
 
 lint: lint-tidy lint-cppcheck lint-format lint-size
 lint-format:

@@ -68,4 +68,3 @@ int home_io_limits_hold(const struct confine_profile *p, const char *where, bool
  * the older layout). Returns how many.
  */
 int home_check_state(const struct confine_config *c, FILE *out);
-

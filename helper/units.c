@@ -184,4 +184,3 @@ int parse_duration(const char *s, uint64_t *ret)
 	*ret = total;
 	return 0;
 }
-

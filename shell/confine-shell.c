@@ -84,7 +84,8 @@ static void check_std_fds(void)
 			what = "a directory";
 		else if (!S_ISCHR(st.st_mode) && !S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode) &&
 			 !S_ISREG(st.st_mode))
-			what = S_ISBLK(st.st_mode) ? "a block device" : "not a file, pipe or socket";
+			what =
+			    S_ISBLK(st.st_mode) ? "a block device" : "not a file, pipe or socket";
 		else if (S_ISREG(st.st_mode) && file_escapes(fd, fl, &st))
 			what = "a file the user owns or may write (through the fd it could be "
 			       "changed on the host; give its contents through a pipe)";
