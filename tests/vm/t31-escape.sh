@@ -11,8 +11,14 @@ require_vm
 GUID=$(id -u guest)
 AS_PLAIN="setpriv --reuid=plain --regid=plain --init-groups"
 make_user plain
-wait_for() { for _ in $(seq 150); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done; return 1; }
-no_sessions() { [ -z "$(ls /run/confine/sessions 2>/dev/null)" ] && ! pgrep -u guest >/dev/null; }
+# guest_gone: no session record and no process of guest is left
+guest_gone() { no_sessions && ! pgrep -u guest >/dev/null; }
+# expect_gone MSG: waits up to 30 s for guest_gone, then asserts it
+expect_gone() {
+	wait_for guest_gone && { ok "$1"; return 0; }
+	not_ok "$1"; diag "records: $(ls /run/confine/sessions 2>&1)" "processes: $(pgrep -u guest -a)"
+	return 1
+}
 # guest_pid1: the host pid of the program a confined login of guest runs as its PID 1
 guest_pid1() { local p; p=$(pgrep -u guest -x "${1:-sleep}" | head -1); [ -n "$p" ] && echo "$p"; }
 
@@ -39,7 +45,7 @@ out=$(su guest -c 'echo via-file' 2>&1 >/tmp/t31-out); rc=$?
 assert_eq "$rc" 0 "fd 1 a regular file: the login works"
 assert_eq "$(cat /tmp/t31-out)" via-file "fd 1 a regular file: the output went into it"
 assert_eq "$(echo via-pipe | su guest -c cat 2>&1)" via-pipe "fds 0 and 1 pipes: the login works"
-wait_for no_sessions
+expect_gone "fds 0-2: no session left"
 
 # --- 2. host mounts inside: read-only, nosuid, nodev --------------------------------------
 mkdir -p /mnt/early /mnt/late
@@ -93,7 +99,7 @@ fi
 id g2 >/dev/null 2>&1 || useradd --create-home --shell /usr/local/libexec/confine/confine-shell \
 	--groups confine --user-group g2
 kill $long; wait $long 2>/dev/null
-wait_for no_sessions
+expect_gone "the long session of guest ended"
 su -l g2 -c 'head -c 8M /dev/zero >~/big; sleep 300' </dev/null >/dev/null 2>&1 & g2s=$!
 wait_for pgrep -u g2 -x sleep || die "g2's session did not start"
 su -l guest -c 'sleep 300' </dev/null >/dev/null 2>&1 & long=$!
@@ -112,7 +118,7 @@ assert_eq "$(stat -c %a "/run/confine/sessions/$sid")" 600 "the record is root-o
 check_fails "another user cannot list the session records" $AS_PLAIN ls /run/confine/sessions
 check_fails "another user cannot read a record" $AS_PLAIN cat "/run/confine/sessions/$sid"
 kill $long; wait $long 2>/dev/null
-wait_for no_sessions
+expect_gone "session records: the session is gone"
 
 # --- 7. job control cannot stop the supervisors ----------------------------------------------
 # su --session-command keeps the session in su's process group, a foreground job of a
@@ -156,5 +162,5 @@ kill -CONT "$(pgrep -x su)" 2>/dev/null
 kill $scr 2>/dev/null; pkill -KILL -f 'sleep 900'; wait $scr 2>/dev/null
 exec 3>&-
 cp /tmp/t31.conf /etc/confine/confine.conf
-wait_for no_sessions || not_ok "sessions left at the end: $(ls /run/confine/sessions)"
+expect_gone "the end: no session of guest is left"
 finish

@@ -14,7 +14,7 @@ for u in t34b t34c t34d; do
 	id $u >/dev/null 2>&1 || useradd --create-home --shell $CONFINE_SHELL --groups confine --user-group $u
 done
 
-conf() { # HOME_SIZE
+conf_home() { # HOME_SIZE
 	cat >/etc/confine/confine.conf <<CONF
 state_dir = "$STATE";
 profiles = { lab = { home = "persistent"; home_size = "$1"; pids_max = 64; }; };
@@ -22,18 +22,10 @@ rules = ( { group = "confine"; profile = "lab"; } );
 CONF
 }
 as() { su -l "$1" -c "$2" </dev/null 2>&1; }
-snapshot() { # every trace a session can leave on the host
-	sed 's/^[0-9]* [0-9]* //' /proc/self/mountinfo | sort
-	find /sys/fs/cgroup/confine -mindepth 1 -type d 2>/dev/null
-	ls /run/confine/sessions 2>/dev/null
-	pgrep -u guest -a; pgrep -u t34b -a
-	losetup -a
-}
-wait_clean() { for _ in $(seq 150); do [ "$(snapshot)" = "$before" ] && return 0; sleep 0.2; done; return 1; }
-home_sum() { (cd "/home/$1" && { find . -printf '%p %s %m %U %G %y %l\n' | sort; find . -type f -exec sha256sum {} + | sort; } | sha256sum); }
+SNAP_USERS="guest t34b t34c" # (snapshot, expect_clean, home_sum: lib.sh)
 kib() { du -k "$1" | cut -f1; }
 
-conf 16M
+conf_home 16M
 # --- a host that cannot hold home_size: check refuses the profile, logins are refused -----
 mv /sbin/mkfs.ext4 /sbin/mkfs.ext4.t34
 out=$($CTL check 2>&1); rc=$?
@@ -67,7 +59,7 @@ assert_contains "$out" "overlay" "first login: the home is an overlay"
 assert_eq "$(stat -c '%U %a %s' $STATE/guest/home.img)" "root 600 16777216" "the image is root's, 0600, of home_size"
 assert_eq "$(stat -c '%U %a' $STATE/guest)" "root 700" "in the root-only state directory"
 assert_eq "$(ls -A $STATE/guest)" "home.img" "nothing else of the home lies in state_dir"
-wait_clean; assert_eq "$(snapshot)" "$before" "logout: no mount, loop device, record or process left"
+expect_clean "logout: no mount, loop device, record or process left"
 
 # --- home_size holds ----------------------------------------------------------------
 # The control: the file system below has room for far more than home_size.
@@ -81,7 +73,7 @@ used=$(kib $STATE/guest/home.img)
 [ "$used" -le 16384 ] && ok "state_dir holds at most home_size for the home ($used KiB)" || not_ok "the image takes $used KiB"
 out=$(as guest 'rm ~/big && echo small >~/small && cat ~/small ~/kept')
 assert_eq "$out" "$(printf 'small\nkept')" "after freeing space the home writes again and kept its file"
-wait_clean
+expect_clean "home_size: nothing left after logout"
 
 # --- persistence, and the real home ----------------------------------------------------
 assert_eq "$(as guest 'cat ~/kept')" kept "a file written in one login is there in the next"
@@ -102,30 +94,30 @@ assert_contains "$out" "No such file" "guest does not see t34b's files"
 # kill -9 of the login processes: close never runs; gc collects.
 kill -9 $S1 $S2; wait $S1 $S2 2>/dev/null
 check "confinectl gc" $CTL gc
-wait_clean; assert_eq "$(snapshot)" "$before" "kill -9 of the logins + gc: no mount, loop device, record or process left"
+expect_clean "kill -9 of the logins + gc: no mount, loop device, record or process left"
 assert_eq "$(as t34b 'cat ~/mine')" mine "t34b's file is kept in its own image"
 
 # --- growing home_size ---------------------------------------------------------------
-conf 32M
+conf_home 32M
 out=$(as guest 'df -k --output=size ~ | tail -1; dd if=/dev/zero of=~/twenty bs=1M count=20 status=none && echo wrote20; rm -f ~/twenty; cat ~/kept')
 size=$(echo "$out" | head -1 | tr -d ' ')
 [ "${size:-0}" -gt 24000 ] && ok "a bigger home_size grows the home ($size KiB)" || not_ok "home size after growing: $out"
 assert_contains "$out" "wrote20" "20 MiB fit now"
 assert_contains "$out" "kept" "growing kept the files"
 assert_eq "$(stat -c %s $STATE/guest/home.img)" 33554432 "the image file is of the new home_size"
-wait_clean
+expect_clean "growing: nothing left after logout"
 
 # --- a smaller home_size is refused, never shrinks --------------------------------------
-conf 16M
+conf_home 16M
 out=$(as guest 'echo ran-with-16M'); rc=$?
 assert_ne "$rc" 0 "a home_size below the image refuses the login"
 assert_not_contains "$out" "ran-with-16M" "no shell ran"
 assert_contains "$out" "home_size 16M is smaller than the home image $STATE/guest/home.img (32M): a home is never shrunk" "the user is told why"
 assert_contains "$($CTL check 2>&1)" "# warning: profile lab: home_size 16M is smaller than $STATE/guest/home.img (32M)" "confinectl check warns about it"
 assert_eq "$(stat -c %s $STATE/guest/home.img)" 33554432 "the image is untouched"
-conf 32M
+conf_home 32M
 assert_eq "$(as guest 'cat ~/kept')" kept "home_size back: the files are there"
-wait_clean
+expect_clean "shrinking refused: nothing left after logout"
 
 # --- an upper directory of the older layout ----------------------------------------------
 # What confine before images left: state_dir/<user>/upper (the user's, the real home's
@@ -160,14 +152,14 @@ check "the documented migration runs" test -s $STATE/t34c/home.img
 out=$(as t34c 'cat ~/old-data; ls ~/gone 2>&1')
 assert_contains "$out" "written before the upgrade" "migrated: the old files are in the home"
 assert_contains "$out" "No such file" "migrated: the whiteout still hides the real home's file"
-wait_clean
+expect_clean "migrated: nothing left after logout"
 
 # --- leftovers of a dead helper; a mount that outlived its session ---------------------
 # A helper SIGKILLed while the image was staged leaves it mounted on the user's stage.
 mkdir -p /run/confine/users/guest/stage
 mount -o loop,nosuid,nodev $STATE/guest/home.img /run/confine/users/guest/stage
 assert_eq "$(as guest 'cat ~/kept')" kept "an image left on the stage is unmounted first, the login works"
-wait_clean; assert_eq "$(snapshot)" "$before" "and nothing of it is left after logout"
+expect_clean "and nothing of it is left after logout"
 # The image attached somewhere else: a second mount would corrupt it; the login is refused.
 L=$(losetup -f --show $STATE/guest/home.img)
 out=$(as guest 'echo ran-twice'); rc=$?
@@ -175,4 +167,4 @@ assert_ne "$rc" 0 "an image still attached to a loop device refuses the login"
 assert_contains "$out" "$STATE/guest/home.img is still in use (attached to $L)" "and says where"
 losetup -d "$L"
 assert_eq "$(as guest 'cat ~/kept')" kept "detached again, the login works"
-wait_clean; assert_eq "$(snapshot)" "$before" "in the end: no mount, loop device, record or process left"
+expect_clean "in the end: no mount, loop device, record or process left"
