@@ -15,6 +15,7 @@
 #include <linux/landlock.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -74,6 +75,28 @@ static int allow_beneath(int ruleset, const char *path, uint64_t access)
 	return 0;
 }
 
+/*
+ * The terminal the session was started on (fds 0-2 of the login program: sshd's or the
+ * caller's pty, on the host's devpts): writable when reopened, as /dev/stderr or
+ * /proc/self/fd/N, which scripts do. A rule on that one inode, a character device the
+ * session holds open already; other kinds of fds 0-2 get none.
+ */
+static int allow_std_ttys(int ruleset, uint64_t handled)
+{
+	struct landlock_path_beneath_attr pb = {
+	    .allowed_access = handled & (LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_TRUNCATE)};
+	struct stat st;
+
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) || !isatty(fd))
+			continue;
+		pb.parent_fd = fd;
+		if (syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &pb, 0) < 0)
+			return negerrno();
+	}
+	return 0;
+}
+
 int landlock_install(bool with_home, struct error *err)
 {
 	int abi = landlock_abi(), r;
@@ -96,6 +119,8 @@ int landlock_install(bool with_home, struct error *err)
 	/* The cwd: the session's home mount, entered by fd in sandbox.c:inner_home. */
 	if (with_home && (r = allow_beneath(ruleset, ".", attr.handled_access_fs)) < 0)
 		return error_set_errno(err, r, "cannot add Landlock rule for the home");
+	if ((r = allow_std_ttys(ruleset, attr.handled_access_fs)) < 0)
+		return error_set_errno(err, r, "cannot add Landlock rule for the terminal");
 	/* Irrevocable for this process and everything it starts (no_new_privs is set). */
 	if (syscall(SYS_landlock_restrict_self, ruleset, 0) < 0)
 		return error_set_errno(err, negerrno(), "cannot enforce the Landlock ruleset");

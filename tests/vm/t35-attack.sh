@@ -13,6 +13,7 @@
 #   5. processes that daemonize (setsid, nohup) do not outlive the session
 #   6. a handle of the host's tree received over a unix socket (SCM_RIGHTS) from a local
 #      user: files created or overwritten in the real home, a setuid program planted there
+#   7. a kernel without Landlock: the login is refused, confinectl check says so
 . "$(dirname "$0")/lib.sh"
 require_vm
 . "$CONFINE_REPO/tests/vm/install-in-vm.sh"
@@ -156,4 +157,28 @@ out=$(su -l guest -c 'for f in ~/t35-w /tmp/w /var/tmp/w /dev/shm/w /run/user/$(
 assert_eq "$(grep -c '^ok=' <<<"$out")" 8 "confined: writing the home, /tmp, /var/tmp, /dev/shm, /run/user/UID, /dev/null, /proc/self, renames and links across directories work"
 [ "$(grep -c '^ok=' <<<"$out")" = 8 ] || diag "$out"
 rm -f $SOCK $E
+
+# --- 7. a kernel without Landlock: fail closed ----------------------------------------------
+# progs/nolandlock.c answers landlock_create_ruleset as such a kernel does (ENOSYS: not built
+# in; EOPNOTSUPP: not in the LSM list), for su and everything it starts.
+cc -O2 -Wall -o /tmp/nolandlock "$PR/nolandlock.c" || die "cannot compile nolandlock.c"
+assert_eq "$(su -l guest -c 'echo ran-$(hostname)' </dev/null 2>&1)" ran-confine "control: the login works on this kernel"
+assert_not_contains "$(confinectl check 2>&1)" "Landlock" "control: confinectl check has nothing to say about Landlock"
+for e in 38 95; do
+	out=$(/tmp/nolandlock $e su -l guest -c 'echo ran-$(hostname)' </dev/null 2>&1); rc=$?
+	assert_ne "$rc" 0 "no Landlock (errno $e): the login is refused"
+	assert_not_contains "$out" "ran-" "no Landlock (errno $e): nothing ran"
+	assert_contains "$out" "Landlock is not available" "no Landlock (errno $e): the message names Landlock"
+	out=$(/tmp/nolandlock $e confinectl check 2>&1); rc=$?
+	assert_eq "$rc" 3 "no Landlock (errno $e): confinectl check fails (exit 3)"
+	assert_contains "$out" "NOT usable: this kernel has no Landlock" "no Landlock (errno $e): confinectl check says why"
+done
+wait_for no_sessions || not_ok "no Landlock: sessions left: $(ls /run/confine/sessions)"
+
+# --- the terminal stays writable -------------------------------------------------------------
+# The login's pty is on the host's devpts, outside the sandbox's mounts: scripts reopen it as
+# /dev/stderr (/proc/self/fd/2) and must still write there.
+out=$(su_as_plain -- guest -c 'echo reopened >/dev/stderr && echo via-proc >/proc/self/fd/1 && echo tty-done')
+assert_contains "$out" "tty-done" "confined on a pty: /dev/stderr and /proc/self/fd/1 (the login's pty) are writable"
+wait_for no_sessions
 finish
