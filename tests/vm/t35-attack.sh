@@ -177,8 +177,12 @@ wait_for no_sessions || not_ok "no Landlock: sessions left: $(ls /run/confine/se
 
 # --- the terminal stays writable -------------------------------------------------------------
 # The login's pty is on the host's devpts, outside the sandbox's mounts: scripts reopen it as
-# /dev/stderr (/proc/self/fd/2) and must still write there.
-out=$(su_as_plain -- guest -c 'echo reopened >/dev/stderr && echo via-proc >/proc/self/fd/1 && echo tty-done')
-assert_contains "$out" "tty-done" "confined on a pty: /dev/stderr and /proc/self/fd/1 (the login's pty) are writable"
+# /dev/stderr (/proc/self/fd/N) and must still write there. The pty must be the user's own
+# (as sshd and login make it): a user runs su to itself on a pty of its own.
+TTYCMD='echo reopened >/dev/stderr && echo via-proc >/proc/self/fd/1 && echo tty-done'
+out=$($AS_PLAIN timeout 300 python3 "$PR/su_pty.py" plain -- plain -c "$TTYCMD" 2>&1)
+assert_contains "$out" "tty-done" "control: unconfined plain on its own pty reopens it (/dev/stderr, /proc/self/fd/1)"
+out=$($AS_GUEST timeout 300 python3 "$PR/su_pty.py" guest -- guest -c "$TTYCMD" 2>&1)
+assert_contains "$out" "tty-done" "confined on its own pty: /dev/stderr and /proc/self/fd/1 (the login's pty) are writable"
 wait_for no_sessions
 finish
