@@ -36,7 +36,8 @@ B           := build
 # The setuid core: confine-shell links exactly these objects (shell/README.md), and only
 # libc, libcap and libseccomp; tests/shell/test_setuid_core.sh holds it to an allow-list.
 CORE_SRCS   := shell/log.c shell/error.c shell/fs.c shell/duration.c shell/session-read.c \
-               shell/session-procs.c shell/privs.c shell/seccomp.c shell/sandbox.c
+               shell/session-procs.c shell/privs.c shell/seccomp.c shell/landlock.c \
+               shell/sandbox.c
 CORE_OBJS   := $(CORE_SRCS:%.c=$(B)/%.o)
 CORE_LIBS   := $(shell pkg-config --libs libcap libseccomp 2>/dev/null)
 # Engine library of the root-side programs (confinectl, confine-helper) and the unit tests:

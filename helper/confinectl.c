@@ -18,6 +18,7 @@
 #include "config.h"
 #include "home-image.h"
 #include "home.h"
+#include "landlock.h"
 #include "protocol.h"
 #include "session.h"
 #include "log.h"
@@ -321,6 +322,12 @@ static int profile_host_problems(const struct confine_config *c, const struct co
 	char dev[32], cg[700], path[800];
 	int n = 0, r;
 
+	if ((r = landlock_abi()) < 0) {
+		printf("# profile %s: NOT usable: this kernel has no Landlock (%s; it must be "
+		       "built in and in the LSM list; its logins are refused)\n", p->name,
+		       strerror(-r));
+		n++;
+	}
 	if (p->user_ns) {
 		printf("# profile %s: NOT usable: user_ns = true is not supported yet (its logins "
 		       "are refused)\n", p->name);

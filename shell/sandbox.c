@@ -37,6 +37,7 @@
 #include "duration.h"
 #include "error.h"
 #include "fs.h"
+#include "landlock.h"
 #include "log.h"
 #include "mountapi.h"
 #include "protocol.h"
@@ -318,7 +319,8 @@ static int inner_home(const struct sandbox_spec *s, int home_fd, struct error *e
 }
 
 /* The way out of root, for good; after it nothing here is privileged. */
-static int inner_drop(const struct sandbox_spec *s, int parent_pidfd, struct error *err)
+static int inner_drop(const struct sandbox_spec *s, int parent_pidfd, bool with_home,
+		      struct error *err)
 {
 	struct pollfd pp = {.fd = parent_pidfd, .events = POLLIN};
 	int r;
@@ -335,6 +337,10 @@ static int inner_drop(const struct sandbox_spec *s, int parent_pidfd, struct err
 	/* A fresh, anonymous session keyring: nothing of the login program's keys leaks in. */
 	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0)
 		return error_set_errno(err, negerrno(), "cannot create a session keyring");
+	/* Writes only beneath the sandbox's own mounts, whatever fd a path is reached through
+	 * (SCM_RIGHTS from outside): as the user, after the mounts, with no_new_privs. */
+	if ((r = landlock_install(with_home, err)) < 0)
+		return r;
 	/* Last: the filter refuses some of the calls above. */
 	return seccomp_install(err);
 }
@@ -348,7 +354,8 @@ static int inner_setup(const struct sandbox_spec *s, int home_fd, int parent_pid
 	if ((r = inner_system_mounts(s, err)) < 0 || (r = setup_dev(s, err)) < 0 ||
 	    (r = inner_tmp_mounts(s, err)) < 0 || (r = inner_home(s, home_fd, err)) < 0)
 		return r;
-	return inner_drop(s, parent_pidfd, err);
+	/* home_fd >= 0: the session's home mount is in place (and is the cwd) */
+	return inner_drop(s, parent_pidfd, home_fd >= 0, err);
 }
 
 static _Noreturn void inner_child(const struct sandbox_spec *s, int home_fd, int parent_pidfd,

@@ -7,6 +7,7 @@
  * profile and systemd's @system-service set.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/kd.h>
 #include <linux/vt.h>
 #include <sched.h>
@@ -16,6 +17,7 @@
 #include <sys/ioctl.h>
 #include <sys/personality.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 /* ours; <seccomp.h> above is libseccomp's */
 #include "seccomp.h" // NOLINT(readability-duplicate-include)
@@ -249,6 +251,49 @@ static int add_socket_rules(scmp_filter_ctx ctx)
 	return 0;
 }
 
+/*
+ * No setuid or setgid file, like systemd's RestrictSUIDSGID=: a session that reaches the
+ * host's tree through a handle from outside must not leave a program there that runs as
+ * its user for anybody. Each bit is its own rule (one comparison per argument and rule).
+ */
+static int add_suid_rules(scmp_filter_ctx ctx)
+{
+	/* the call and its mode argument */
+	static const struct {
+		const char *name;
+		unsigned mode_arg;
+	} chmods[] = {{"chmod", 1},    {"fchmod", 1}, {"fchmodat", 2}, {"fchmodat2", 2},
+		      {"creat", 1},    {"mknod", 1},  {"mknodat", 2}},
+	  opens[] = {{"open", 1}, {"openat", 2}}; /* here: the flags argument, mode after it */
+	static const uint64_t bits[] = {S_ISUID, S_ISGID};
+	/* O_TMPFILE without O_DIRECTORY: the bit that makes it a creation */
+	static const uint64_t creating[] = {O_CREAT, O_TMPFILE & ~O_DIRECTORY};
+	const uint32_t act = SCMP_ACT_ERRNO(EPERM);
+	int r;
+
+	for (size_t b = 0; b < ELEMENTSOF(bits); b++) {
+		for (size_t i = 0; i < ELEMENTSOF(chmods); i++) {
+			struct scmp_arg_cmp c = {chmods[i].mode_arg, SCMP_CMP_MASKED_EQ, bits[b],
+						 bits[b]};
+			if ((r = rule1(ctx, chmods[i].name, act, c)) < 0)
+				return r;
+		}
+		for (size_t i = 0; i < ELEMENTSOF(opens); i++)
+			for (size_t k = 0; k < ELEMENTSOF(creating); k++) {
+				unsigned fa = opens[i].mode_arg;
+				const struct scmp_arg_cmp c[] = {
+				    {fa, SCMP_CMP_MASKED_EQ, creating[k], creating[k]},
+				    {fa + 1, SCMP_CMP_MASKED_EQ, bits[b], bits[b]},
+				};
+				if ((r = rule(ctx, opens[i].name, act, 2, c)) < 0)
+					return r;
+			}
+	}
+	/* openat2 keeps flags and mode in memory, where seccomp cannot look: ENOSYS, so
+	 * programs fall back to openat, which is checked (glibc's open() never uses it) */
+	return rule(ctx, "openat2", SCMP_ACT_ERRNO(ENOSYS), 0, NULL);
+}
+
 /* The command is an unsigned int to the kernel, which drops the upper half of the register:
  * compare only the low 32 bits, so a caller setting high bits cannot slip past. */
 static int add_ioctl_rules(scmp_filter_ctx ctx)
@@ -291,7 +336,8 @@ int seccomp_build(uint32_t arch, void **ret)
 		if ((r = rule(ctx, deny_always[i], SCMP_ACT_ERRNO(EPERM), 0, NULL)) < 0)
 			return r;
 	if ((r = add_namespace_rules(ctx, arch)) < 0 || (r = add_personality_rules(ctx)) < 0 ||
-	    (r = add_socket_rules(ctx)) < 0 || (r = add_ioctl_rules(ctx)) < 0)
+	    (r = add_socket_rules(ctx)) < 0 || (r = add_ioctl_rules(ctx)) < 0 ||
+	    (r = add_suid_rules(ctx)) < 0)
 		return r;
 	*ret = TAKE_PTR(ctx);
 	return 0;

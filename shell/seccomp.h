@@ -7,8 +7,9 @@
 /*
  * Builds the filter with libseccomp for one architecture (an SCMP_ARCH_* token) without
  * loading it: default allow; EPERM for the syscalls, namespace flags, personalities and
- * ioctl commands a login session never needs, EAFNOSUPPORT for socket families other than
- * local, IPv4, IPv6 and netlink, ENOSYS for clone3; any other ABI's entry point kills the
+ * ioctl commands a login session never needs and for setuid or setgid file modes,
+ * EAFNOSUPPORT for socket families other than local, IPv4, IPv6 and netlink, ENOSYS for
+ * clone3 and openat2; any other ABI's entry point kills the
  * process. SECURITY.md, "The seccomp filter", has every rule and its reason. On success
  * *ret is a libseccomp scmp_filter_ctx, the caller's to seccomp_release(). (Its type is
  * spelt void * here: this header's name hides libseccomp's <seccomp.h> on an -I helper

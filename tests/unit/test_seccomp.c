@@ -34,6 +34,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -317,6 +318,44 @@ static void denied_ioctls(void)
 	}
 }
 
+/* Setuid and setgid modes (like systemd's RestrictSUIDSGID=) on a NULL path or fd -1:
+ * EFAULT or EBADF from the kernel, which reads the path or fd first; openat2 is ENOSYS. */
+static void denied_suid(void)
+{
+	static const struct {
+		const char *name;
+		unsigned long bit;
+	} bits[] = {{"S_ISUID", S_ISUID}, {"S_ISGID", S_ISGID}};
+	const unsigned long tmpfile = O_TMPFILE | O_WRONLY, creat = O_CREAT | O_WRONLY;
+	char w[72];
+
+	for (size_t i = 0; i < ELEMENTSOF(bits); i++) {
+		unsigned long m = 0755 | bits[i].bit;
+		const char *n = bits[i].name;
+#define P(nr, fmt, ...) (snprintf(w, sizeof(w), fmt, n), PROBE(EPERM, w, nr, __VA_ARGS__))
+		P(SYS_fchmod, "fchmod(-1, 0755|%s)", -1, m);
+		P(SYS_fchmodat, "fchmodat(-1, NULL, 0755|%s)", -1, 0, m);
+		P(SYS_fchmodat, "fchmodat(-1, NULL, %s | high bits)", -1, 0, bits[i].bit | HI32);
+#ifdef SYS_fchmodat2
+		P(SYS_fchmodat2, "fchmodat2(-1, NULL, 0755|%s, 0)", -1, 0, m, 0);
+#else
+		P(452, "fchmodat2(-1, NULL, 0755|%s, 0)", -1, 0, m, 0);
+#endif
+		P(SYS_openat, "openat(-1, NULL, O_CREAT, 0755|%s)", -1, 0, creat, m);
+		P(SYS_openat, "openat(-1, NULL, O_TMPFILE, 0755|%s)", -1, 0, tmpfile, m);
+		P(SYS_mknodat, "mknodat(-1, NULL, S_IFREG|0755|%s)", -1, 0, S_IFREG | m, 0);
+#ifdef SYS_chmod
+		P(SYS_chmod, "chmod(NULL, 0755|%s)", 0, m);
+		P(SYS_creat, "creat(NULL, 0755|%s)", 0, m);
+		P(SYS_open, "open(NULL, O_CREAT, 0755|%s)", 0, creat, m);
+		P(SYS_open, "open(NULL, O_TMPFILE, 0755|%s)", 0, tmpfile, m);
+		P(SYS_mknod, "mknod(NULL, S_IFREG|0755|%s)", 0, S_IFREG | m, 0);
+#endif
+#undef P
+	}
+	PROBE(ENOSYS, "openat2(-1, NULL, NULL, 0)", SYS_openat2, -1, 0, 0, 0);
+}
+
 static void run_probes(void *out)
 {
 	struct res *res = out;
@@ -338,6 +377,7 @@ static void test_denied(void)
 	denied_namespaces();
 	denied_families();
 	denied_ioctls();
+	denied_suid();
 	st = in_child(false, run_probes, ctl, sizeof(ctl[0]) * nprobes);
 	if (!ok(st == 0, "control child ran %zu calls without the filter", nprobes))
 		diag("%s", status_str(st));
@@ -479,6 +519,75 @@ static void test_tiocsti(unsigned long cmd, const char *name)
 		"%s on the controlling tty: injects without the filter, %s with it", name,
 		res_str(f.ioctl)))
 		diag("%s, read back %s", status_str(fst), f.got ? "a character" : "nothing");
+}
+
+/* --- a setuid file, for real ----------------------------------------------------------- */
+
+static char suid_dir[64];
+
+struct suid_res {
+	mode_t chmod_mode, creat_mode; /* the modes stat shows after each attempt */
+	struct res chmod, plain;       /* fchmod 04755; chmod 01755 then 0700 */
+};
+
+/* Creates a file and tries to make it setuid (what the attack on a host tree does), then
+ * the modes a session keeps using: sticky, plain. */
+static void suid_child(void *out)
+{
+	struct suid_res *x = out;
+	char a[128], b[128];
+	struct stat st;
+	int fd;
+
+	snprintf(a, sizeof(a), "%s/a", suid_dir);
+	snprintf(b, sizeof(b), "%s/b", suid_dir);
+	(void)unlink(a);
+	(void)unlink(b);
+	if ((fd = open(a, O_CREAT | O_WRONLY | O_EXCL, 0644)) < 0)
+		return;
+	errno = 0;
+	x->chmod.r = fchmod(fd, 04755);
+	x->chmod.err = x->chmod.r < 0 ? errno : 0;
+	x->chmod_mode = fstat(fd, &st) == 0 ? st.st_mode & 07777 : 0;
+	close(fd);
+	if ((fd = open(b, O_CREAT | O_WRONLY | O_EXCL, 02755)) >= 0) {
+		x->creat_mode = fstat(fd, &st) == 0 ? st.st_mode & 07777 : 0;
+		close(fd);
+	}
+	errno = 0;
+	x->plain.r = chmod(a, 01755) < 0 ? -1 : chmod(a, 0700);
+	x->plain.err = x->plain.r < 0 ? errno : 0;
+}
+
+static void test_suid_file(void)
+{
+	struct suid_res c, f;
+	int cst, fst;
+
+	snprintf(suid_dir, sizeof(suid_dir), "/tmp/confine-seccomp.XXXXXX");
+	if (!mkdtemp(suid_dir)) {
+		skip("setuid file: cannot make a temporary directory");
+		skip("setuid file: cannot make a temporary directory");
+		return;
+	}
+	umask(022);
+	cst = in_child(false, suid_child, &c, sizeof(c));
+	fst = in_child(true, suid_child, &f, sizeof(f));
+	if (cst != 0 || c.chmod.r != 0 || !(c.chmod_mode & S_ISUID) || !(c.creat_mode & S_ISGID)) {
+		skip("setuid file: no setuid bit even without the filter (%s, %s, mode %o, %o)",
+		     status_str(cst), res_str(c.chmod), c.chmod_mode, c.creat_mode);
+	} else if (!ok(fst == 0 && f.chmod.r < 0 && f.chmod.err == EPERM && f.chmod_mode == 0644 &&
+			   f.creat_mode == 0,
+		       "a created file gets 04755 (fchmod) and 02755 (open) without the filter, "
+		       "not with it: %s, mode %o", res_str(f.chmod), f.chmod_mode))
+		diag("%s; open(O_CREAT, 02755) gave mode %o", status_str(fst), f.creat_mode);
+	if (!ok(fst == 0 && f.plain.r == 0, "chmod 01755 and 0700 work with the filter: %s",
+		res_str(f.plain)))
+		diag("%s", status_str(fst));
+	char p[128];
+	snprintf(p, sizeof(p), "%s/a", suid_dir), (void)unlink(p);
+	snprintf(p, sizeof(p), "%s/b", suid_dir), (void)unlink(p);
+	(void)rmdir(suid_dir);
 }
 
 /* --- what a session does keep ------------------------------------------------------------ */
@@ -884,6 +993,7 @@ int main(void)
 	test_personality();
 	test_tiocsti(TIOCSTI, "TIOCSTI");
 	test_tiocsti(TIOCSTI | HI32, "TIOCSTI | high bits");
+	test_suid_file();
 	test_allowed();
 #ifdef __x86_64__
 	test_abi("i386 int $0x80 getpid", int80_getpid);

@@ -11,6 +11,9 @@
 #   4. resource limits set before su against the setuid confine-shell: confined or refused,
 #      never unconfined, nothing left
 #   5. processes that daemonize (setsid, nohup) do not outlive the session
+#   6. a handle of the host's tree received over a unix socket (SCM_RIGHTS) from a local
+#      user: files created or overwritten in the real home, a setuid program planted there
+#   7. a kernel without Landlock: the login is refused, confinectl check says so
 . "$(dirname "$0")/lib.sh"
 require_vm
 . "$CONFINE_REPO/tests/vm/install-in-vm.sh"
@@ -114,4 +117,72 @@ $SSH guest@127.0.0.1 'setsid -f sleep 1000; nohup sleep 1001 >/dev/null 2>&1 & s
 check "after logout: no process of guest is left (setsid, nohup, ignored SIGHUP/SIGTERM)" wait_for no_sessions
 assert_eq "$(pgrep -u guest -a)" "" "none of guest's processes left"
 kill "$(cat /run/sshd.pid)"
+
+# --- 6. a directory handle from outside (SCM_RIGHTS) ----------------------------------------
+# plain serves an O_PATH handle of guest's real home on a socket in its own home, which the
+# sandbox sees (read-only: connecting works all the same). Inside, openat() relative to the
+# handle works on the host's mount, read-write, unless Landlock (writes only beneath the
+# sandbox's own mounts) and the seccomp rule against setuid modes stop it.
+diag "VM kernel $(uname -r), LSMs: $(cat /sys/kernel/security/lsm 2>/dev/null || echo '?')" \
+	"Landlock ABI: $(python3 -c 'import ctypes; print(ctypes.CDLL(None).syscall(444, None, 0, 1))')"
+chmod 755 /home/plain
+SOCK=/home/plain/t35.sock
+$AS_PLAIN python3 "$PR/fdserve.py" $SOCK /home/guest & SERVE=$!
+wait_for test -S $SOCK
+P=/home/guest/t35-planted
+E=/home/guest/t35-existing
+fdw() { python3 "$PR/fdwrite.py" path:$SOCK "$@"; }
+rm -f $P && echo original >$E && chown guest: $E && chmod 755 $E
+# the controls: guest unconfined, the same program, the same handle
+assert_eq "$($AS_GUEST python3 "$PR/fdwrite.py" path:$SOCK t35-planted)" fdwrite=ok "control: unconfined guest creates a file through the received handle"
+check "control: ... and the file is there, owned by guest" test "$(stat -c %U $P)" = guest
+rm -f $P
+assert_eq "$($AS_GUEST python3 "$PR/fdwrite.py" path:$SOCK t35-planted proc)" fdwrite=ok "control: ... and through /proc/self/fd/N/"
+rm -f $P
+assert_eq "$($AS_GUEST python3 "$PR/fdwrite.py" path:$SOCK t35-existing suid)" fdwrite=ok "control: unconfined guest makes its file setuid through the handle"
+assert_eq "$(stat -c %a $E)" 4755 "control: ... mode 4755 on the host"
+chmod 755 $E
+# confined
+out=$(su -l guest -c "$(declare -f fdw); SOCK=$SOCK PR=$PR; fdw t35-existing read; fdw t35-planted; fdw t35-planted proc; fdw t35-existing; fdw t35-existing proc; fdw t35-existing suid; echo pwned >t35-home-write; chmod 4755 t35-home-write; echo chmod=\$?" </dev/null 2>&1)
+diag "$out"
+assert_contains "$out" "fdwrite=ok:original" "confined: the handle arrives (reading through it works)"
+check_fails "confined: no file created in the real home through the handle" test -e $P
+assert_eq "$(cat $E)" original "confined: the host file is not overwritten (openat, /proc/self/fd/N/)"
+assert_eq "$(stat -c %a $E)" 755 "confined: the host file does not become setuid (chmod 4755 through the handle)"
+assert_eq "$(grep -cx fdwrite=ok <<<"$out")" 0 "confined: every write and chmod through the handle failed"
+assert_contains "$out" "chmod=1" "confined: chmod 4755 of a file in the session home is refused too"
+kill $SERVE; wait $SERVE 2>/dev/null
+# what a session writes legitimately: its own mounts
+out=$(su -l guest -c 'for f in ~/t35-w /tmp/w /var/tmp/w /dev/shm/w /run/user/$(id -u)/w; do echo x >$f && rm $f && echo ok=$f; done; echo x >/dev/null && echo ok=null; echo t35 >/proc/self/comm && echo ok=comm; mkdir ~/d1 ~/d2 && touch ~/d1/f && mv ~/d1/f ~/d2/ && ln ~/d2/f ~/d1/g && rm -r ~/d1 ~/d2 && echo ok=rename' </dev/null 2>&1)
+assert_eq "$(grep -c '^ok=' <<<"$out")" 8 "confined: writing the home, /tmp, /var/tmp, /dev/shm, /run/user/UID, /dev/null, /proc/self, renames and links across directories work"
+[ "$(grep -c '^ok=' <<<"$out")" = 8 ] || diag "$out"
+rm -f $SOCK $E
+
+# --- 7. a kernel without Landlock: fail closed ----------------------------------------------
+# progs/nolandlock.c answers landlock_create_ruleset as such a kernel does (ENOSYS: not built
+# in; EOPNOTSUPP: not in the LSM list), for su and everything it starts.
+cc -O2 -Wall -o /tmp/nolandlock "$PR/nolandlock.c" || die "cannot compile nolandlock.c"
+assert_eq "$(su -l guest -c 'echo ran-$(hostname)' </dev/null 2>&1)" ran-confine "control: the login works on this kernel"
+assert_not_contains "$(confinectl check 2>&1)" "Landlock" "control: confinectl check has nothing to say about Landlock"
+for e in 38 95; do
+	out=$(/tmp/nolandlock $e su -l guest -c 'echo ran-$(hostname)' </dev/null 2>&1); rc=$?
+	assert_ne "$rc" 0 "no Landlock (errno $e): the login is refused"
+	assert_not_contains "$out" "ran-" "no Landlock (errno $e): nothing ran"
+	assert_contains "$out" "Landlock is not available" "no Landlock (errno $e): the message names Landlock"
+	out=$(/tmp/nolandlock $e confinectl check 2>&1); rc=$?
+	assert_eq "$rc" 3 "no Landlock (errno $e): confinectl check fails (exit 3)"
+	assert_contains "$out" "NOT usable: this kernel has no Landlock" "no Landlock (errno $e): confinectl check says why"
+done
+wait_for no_sessions || not_ok "no Landlock: sessions left: $(ls /run/confine/sessions)"
+
+# --- the terminal stays writable -------------------------------------------------------------
+# The login's pty is on the host's devpts, outside the sandbox's mounts: scripts reopen it as
+# /dev/stderr (/proc/self/fd/N) and must still write there. The pty must be the user's own
+# (as sshd and login make it): a user runs su to itself on a pty of its own.
+TTYCMD='echo reopened >/dev/stderr && echo via-proc >/proc/self/fd/1 && echo tty-done'
+out=$($AS_PLAIN timeout 300 python3 "$PR/su_pty.py" plain -- plain -c "$TTYCMD" 2>&1)
+assert_contains "$out" "tty-done" "control: unconfined plain on its own pty reopens it (/dev/stderr, /proc/self/fd/1)"
+out=$($AS_GUEST timeout 300 python3 "$PR/su_pty.py" guest -- guest -c "$TTYCMD" 2>&1)
+assert_contains "$out" "tty-done" "confined on its own pty: /dev/stderr and /proc/self/fd/1 (the login's pty) are writable"
+wait_for no_sessions
 finish
