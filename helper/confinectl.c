@@ -616,7 +616,7 @@ int main(int argc, char **argv)
 	if (streq(argv[1], "run"))
 		return cmd_run(argc - 1, argv + 1);
 	if (streq(argv[1], "gc")) {
-		char *const gc[] = {"confine-helper", "gc", NULL};
+		char *const gc[] = {"confine-helper", CONFINE_VERB_GC, NULL};
 		return run_fixed(CONFINE_HELPER_PATH, gc);
 	}
 	if (streq(argv[1], "enroll"))
