@@ -773,13 +773,6 @@ static int open_record(struct open_state *s)
 			user, (int)rec->caller_pid, rec->sid);
 		return -1;
 	}
-	/* The shell must build the session from the same config the rules were matched in. */
-	if (s->c->path[0] != '/' || strlen(s->c->path) >= sizeof(rec->conf)) {
-		log_msg(LOG_ERR, "refusing the session of '%s': config path %s is not absolute",
-			user, s->c->path);
-		return -1;
-	}
-	snprintf(rec->conf, sizeof(rec->conf), "%s", s->c->path);
 	clock_gettime(CLOCK_BOOTTIME, &now);
 	rec->started = (unsigned long long)now.tv_sec;
 	rec->max_duration = s->p->max_duration;
