@@ -169,7 +169,8 @@ static int session_close(const char *sid)
 	struct backend_session b = {{0}};
 	_cleanup_close_ int udir = -1;
 	unsigned long long ooms = 0;
-	char err[512], oom_note[96] = "";
+	struct error err = ERROR_INIT;
+	char oom_note[96] = "";
 	int ret = 0, q;
 
 	q = session_read(sid, &r);
@@ -183,16 +184,16 @@ static int session_close(const char *sid)
 	/* Without a cgroup, nothing else ends the session's sandboxes: kill them one by one. */
 	if (!r.cgroup[0] && (q = procs_close(sid)) < 0)
 		ret = log_errno(q, "session %s: cannot end its sandboxes", sid);
-	q = backend_close(&b, true, &ooms, err, sizeof(err));
+	q = backend_close(&b, true, &ooms, &err);
 	if (q < 0)
-		ret = log_errno(q, "session %s: %s", sid, err);
+		ret = log_errno(q, "session %s: %s", sid, error_msg(&err));
 	if (udir >= 0) {
 		q = home_release(r.user, udir, sid);
 		if (q < 0)
 			ret = log_errno(q, "session %s: cannot release the home of %s", sid, r.user);
 		/* The user's last session: its aggregate budget goes too. */
-		if (q == 1 && (q = backend_user_done(&b, err, sizeof(err))) < 0)
-			ret = log_errno(q, "session %s: %s", sid, err);
+		if (q == 1 && (q = backend_user_done(&b, &err)) < 0)
+			ret = log_errno(q, "session %s: %s", sid, error_msg(&err));
 	}
 	/* Keep the record while something failed, so gc can retry. */
 	if (ret == 0 && (q = session_remove(sid)) < 0)
@@ -315,7 +316,8 @@ static int gc_scopes_in(const char *dir)
 		return errno == ENOENT ? 0 : negerrno();
 	while ((de = readdir(d))) {
 		struct session_record r = {0};
-		char sub[600], err[256];
+		char sub[600];
+		struct error err = ERROR_INIT;
 		int n = 0;
 
 		if (de->d_type == DT_DIR && strncmp(de->d_name, "user-", 5) == 0 &&
@@ -340,8 +342,8 @@ static int gc_scopes_in(const char *dir)
 			continue;
 		struct backend_session b = {{0}};
 		backend_of(&r, &b);
-		if (backend_close(&b, true, NULL, err, sizeof(err)) < 0) {
-			log_msg(LOG_ERR, "scope %s: %s", de->d_name, err);
+		if (backend_close(&b, true, NULL, &err) < 0) {
+			log_msg(LOG_ERR, "scope %s: %s", de->d_name, error_msg(&err));
 			ret = -EIO;
 		}
 	}
@@ -377,7 +379,8 @@ static int gc_scopes(void)
 static int reap_orphans(const struct confine_config *c, const struct passwd *pw, int udir)
 {
 	_cleanup_close_ int fd = openat(udir, "sessions", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	char why[128], err[256];
+	char why[128];
+	struct error err = ERROR_INIT;
 	bool systemd = backend_resolve(c, why, sizeof(why)) == CGROUP_BACKEND_SYSTEMD;
 	struct dirent *de;
 	DIR *d;
@@ -406,8 +409,8 @@ static int reap_orphans(const struct confine_config *c, const struct passwd *pw,
 			r.cgroup[0] = '\0'; /* the scope's payload goes with the scope */
 		}
 		backend_of(&r, &b);
-		if (backend_close(&b, true, NULL, err, sizeof(err)) < 0) {
-			log_msg(LOG_ERR, "session %s: %s", r.sid, err);
+		if (backend_close(&b, true, NULL, &err) < 0) {
+			log_msg(LOG_ERR, "session %s: %s", r.sid, error_msg(&err));
 			ret = -EIO;
 			continue;
 		}
@@ -723,11 +726,13 @@ static int open_refusal(const struct open_state *s)
 static int open_limits(struct open_state *s)
 {
 	const struct confine_profile *p = s->p;
-	char err[512];
+	struct error e = ERROR_INIT;
+	const char *err;
 	int r;
 
-	if ((r = backend_check(s->c, p, err, sizeof(err))) >= 0)
+	if ((r = backend_check(s->c, p, &e)) >= 0)
 		return 0;
+	err = error_msg(&e);
 	/* "optional" covers a host without the controllers, not a local failure. */
 	if (!p->limits_optional || r != -ENOTSUP) {
 		log_msg(LOG_ERR, "refusing the session of '%s' (profile %s): %s", s->user, p->name,
@@ -831,6 +836,7 @@ static int open_resources(struct open_state *s)
 	struct session_record *rec = &s->rec;
 	const char *user = s->user;
 	char err[512] = "", home[160] = "";
+	struct error cerr = ERROR_INIT;
 	_cleanup_close_ int leaf = -1;
 	int r, ret = CONFINE_HELPER_ERROR;
 
@@ -855,11 +861,10 @@ static int open_resources(struct open_state *s)
 	}
 	snprintf(rec->home, sizeof(rec->home), "%s", home);
 	if (!s->no_limits) {
-		leaf = backend_open(s->c, p, s->pw->pw_uid, true, rec->sid, &s->cg, err,
-				    sizeof(err));
+		leaf = backend_open(s->c, p, s->pw->pw_uid, true, rec->sid, &s->cg, &cerr);
 		if (leaf < 0) {
 			log_msg(LOG_ERR, "refusing the session of '%s' (profile %s): %s", user,
-				p->name, err);
+				p->name, error_msg(&cerr));
 			goto rollback_home;
 		}
 	}
@@ -879,10 +884,10 @@ static int open_resources(struct open_state *s)
 
 rollback_cgroup:
 	(void)procs_close(rec->sid);
-	(void)backend_close(&s->cg, true, NULL, err, sizeof(err));
+	(void)backend_close(&s->cg, true, NULL, NULL);
 rollback_home:
 	if (home_release(s->pw->pw_name, s->udir, rec->sid) == 1)
-		(void)backend_user_done(&s->cg, err, sizeof(err));
+		(void)backend_user_done(&s->cg, NULL);
 	return ret;
 }
 

@@ -118,7 +118,7 @@ struct run_target {
  */
 static int run_resolve(struct run_target *t, const char *cmd)
 {
-	char err[512];
+	struct error err = ERROR_INIT;
 	int r;
 
 	if (!(t->p = config_find_profile(t->c, t->pname))) {
@@ -148,16 +148,16 @@ static int run_resolve(struct run_target *t, const char *cmd)
 		fprintf(stderr, "confinectl: cannot read the groups of '%s'\n", t->uname);
 		return SANDBOX_EXIT_SETUP;
 	}
-	if ((r = backend_check(t->c, t->p, err, sizeof(err))) < 0) {
+	if ((r = backend_check(t->c, t->p, &err)) < 0) {
 		if (!t->p->limits_optional || r != -ENOTSUP) {
 			fprintf(stderr, "confinectl: refusing to run profile '%s' unconfined: %s\n",
-				t->pname, err);
+				t->pname, error_msg(&err));
 			return SANDBOX_EXIT_SETUP;
 		}
 		fprintf(stderr,
 			"confinectl: warning: running WITHOUT resource limits (limits = "
 			"\"optional\" in profile '%s'): %s\n",
-			t->pname, err);
+			t->pname, error_msg(&err));
 		t->no_limits = true;
 	}
 	return 0;
@@ -217,12 +217,12 @@ static void run_env_fill(struct run_env *e, const struct passwd *pw,
 static int run_teardown(struct backend_session *cg, int status)
 {
 	unsigned long long ooms = 0;
-	char err[512];
+	struct error err = ERROR_INIT;
 
 	/* Teardown: whatever happened, nothing of the session may outlive this point. */
 	/* Our own scope (systemd) ends by itself when we exit: only the payload goes here. */
-	if (backend_close(cg, false, &ooms, err, sizeof(err)) < 0) {
-		fprintf(stderr, "confinectl: %s\n", err);
+	if (backend_close(cg, false, &ooms, &err) < 0) {
+		fprintf(stderr, "confinectl: %s\n", error_msg(&err));
 		if (status == 0)
 			status = SANDBOX_EXIT_SETUP;
 	}
@@ -244,7 +244,8 @@ static int run_confined(const struct run_target *t, char **argv)
 	int status = SANDBOX_EXIT_SETUP;
 	struct run_env env;
 	struct timespec boot;
-	char name[64], err[512];
+	struct error err = ERROR_INIT;
+	char name[64];
 	uint32_t rnd;
 
 	struct home_owner ho = {pw->pw_name, pw->pw_uid, pw->pw_gid, pw->pw_dir, -1};
@@ -254,8 +255,8 @@ static int run_confined(const struct run_target *t, char **argv)
 		rnd = (uint32_t)getpid() ^ (uint32_t)time(NULL);
 	snprintf(name, sizeof(name), "run-%d-%08x", (int)getpid(), rnd);
 	if (!t->no_limits &&
-	    (leaf = backend_open(t->c, p, pw->pw_uid, false, name, &cg, err, sizeof(err))) < 0) {
-		fprintf(stderr, "confinectl: %s\n", err);
+	    (leaf = backend_open(t->c, p, pw->pw_uid, false, name, &cg, &err)) < 0) {
+		fprintf(stderr, "confinectl: %s\n", error_msg(&err));
 		return SANDBOX_EXIT_SETUP;
 	}
 	run_env_fill(&env, pw, p);
@@ -431,10 +432,13 @@ static void check_print_kernel(void)
 
 	find_cgroup2(mnt, sizeof(mnt));
 	if (mnt[0]) {
-		_cleanup_fclose_ FILE *f = NULL;
+		FILE *f;
 		snprintf(path, sizeof(path), "%s/cgroup.controllers", mnt);
-		if ((f = fopen(path, "re")) && fgets(ctl, sizeof(ctl), f))
-			ctl[strcspn(ctl, "\n")] = '\0';
+		if ((f = fopen(path, "re"))) {
+			if (fgets(ctl, sizeof(ctl), f))
+				ctl[strcspn(ctl, "\n")] = '\0';
+			fclose(f);
+		}
 		printf("# kernel: cgroup2 mounted at %s, controllers: %s\n", mnt,
 		       ctl[0] ? ctl : "(none)");
 	} else {
@@ -443,23 +447,27 @@ static void check_print_kernel(void)
 	printf("# kernel: overlayfs %s\n", file_has("/proc/filesystems", "\toverlay")
 						   ? "available"
 						   : "not loaded (loads on first use if built as a module)");
-	_cleanup_fclose_ FILE *f = fopen("/proc/sys/user/max_user_namespaces", "re");
-	long n = -1;
-	if (!f || fscanf(f, "%ld", &n) != 1)
-		n = -1;
-	printf("# kernel: user namespaces %s\n",
-	       n > 0 ? "available" : n == 0 ? "disabled (user.max_user_namespaces = 0)" : "unknown");
+	{
+		_cleanup_fclose_ FILE *f = fopen("/proc/sys/user/max_user_namespaces", "re");
+		long n = -1;
+		if (!f || fscanf(f, "%ld", &n) != 1)
+			n = -1;
+		printf("# kernel: user namespaces %s\n",
+		       n > 0 ? "available" : n == 0 ? "disabled (user.max_user_namespaces = 0)"
+						: "unknown");
+	}
 }
 
 /* Whether each profile can be enforced on this host, one line each; 1 if one cannot. */
 static int check_profiles(const struct confine_config *c)
 {
-	char msg[512];
 	int bad = 0;
 
 	for (unsigned i = 0; i < c->n_profiles; i++) {
 		const struct confine_profile *p = &c->profiles[i];
-		int r = backend_check(c, p, msg, sizeof(msg));
+		struct error err = ERROR_INIT;
+		int r = backend_check(c, p, &err);
+		const char *msg = error_msg(&err);
 		char why[256] = "";
 		/* A persistent home's size is an ext4 image on a loop device: refused without. */
 		if (p->home == HOME_PERSISTENT && image_support(why, sizeof(why)) < 0) {
