@@ -233,8 +233,7 @@ static int wait_job(sd_bus *bus, struct job_wait *w, struct error *err)
 }
 
 /* Connects to the system bus and subscribes to JobRemoved before any job is queued. */
-static int connect_bus(sd_bus **bus, sd_bus_slot **slot, struct job_wait *w,
-		       struct error *err)
+static int connect_bus(sd_bus **bus, sd_bus_slot **slot, struct job_wait *w, struct error *err)
 {
 	int r = sd_load(err);
 
@@ -424,7 +423,8 @@ static int populate_scope(const char *scope, const struct confine_profile *p, co
 	}
 	if ((sup = cgroup_mkdir(sfd, "supervisor")) < 0 || (r = cgroup_attach(sup, pid)) < 0) {
 		r = sup < 0 ? sup : r;
-		return error_set_errno(err, r, "cannot move the supervisor into %s/supervisor", scope);
+		return error_set_errno(err, r, "cannot move the supervisor into %s/supervisor",
+				       scope);
 	}
 	/* Delegate=yes hands the scope every controller systemd knows: pass them on. */
 	if ((r = cgroup_enable(sfd, cgroup_needed(p, need, sizeof(need)))) < 0)
@@ -494,8 +494,8 @@ int systemd_scope_start(const char *unit, const char *slice, bool create_slice,
 	/* Where systemd put it, as the kernel says; it must be the scope we asked for. */
 	if ((r = cgroup_of(pid, scope, sizeof(scope))) < 0 || !(base = strrchr(scope, '/')) ||
 	    !streq(base + 1, unit)) {
-		r = error_set(err, -ESRCH, "process %d is not in scope %s after its start", (int)pid,
-			      unit);
+		r = error_set(err, -ESRCH, "process %d is not in scope %s after its start",
+			      (int)pid, unit);
 		goto fail;
 	}
 	if ((r = populate_scope(scope, p, io_dev, pid, leaf, len, err)) < 0)

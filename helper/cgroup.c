@@ -139,10 +139,11 @@ int cgroup_check(const char *dir, const struct confine_profile *p, struct error 
 
 	cgroup_needed(p, need, sizeof(need));
 	if (mfd == -ENOTSUP)
-		return error_set(err, -ENOTSUP,
-				 "%s is not on a cgroup v2 mount (v1 or hybrid host): controllers %s "
-				 "are not available in cgroup v2",
-				 dir, need);
+		return error_set(
+		    err, -ENOTSUP,
+		    "%s is not on a cgroup v2 mount (v1 or hybrid host): controllers %s "
+		    "are not available in cgroup v2",
+		    dir, need);
 	if (mfd < 0)
 		return error_set_errno(err, mfd, "cannot open the cgroup2 mount holding %s", dir);
 	r = read_at(mfd, "cgroup.controllers", have, sizeof(have));
@@ -150,10 +151,11 @@ int cgroup_check(const char *dir, const struct confine_profile *p, struct error 
 		return error_set_errno(err, r, "cannot read cgroup.controllers");
 	for (char *save = NULL, *w = strtok_r(need, " ", &save); w; w = strtok_r(NULL, " ", &save))
 		if (!has_word(have, w))
-			return error_set(err, -ENOTSUP,
-					 "cgroup v2 controller '%s' is not available on this host (it "
-					 "is bound to cgroup v1, or not built into the kernel)",
-					 w);
+			return error_set(
+			    err, -ENOTSUP,
+			    "cgroup v2 controller '%s' is not available on this host (it "
+			    "is bound to cgroup v1, or not built into the kernel)",
+			    w);
 	return 0;
 }
 
