@@ -8,7 +8,7 @@
  *   confine-helper gc      [CONF]
  *
  * Empty strings stand for unset PAM items; CONF defaults to /etc/confine/confine.conf.
- * "gc" (confinectl gc, the boot-time cleanup) closes the sessions whose login process is gone.
+ * "gc" (confinectl gc: confine-gc.service, cron) closes sessions whose login process is gone.
  * The helper identifies the PAM session by its parent, the process that called
  * pam_open_session (getppid(), plus that process's start time): a kernel fact, so the
  * caller cannot name somebody else's session. On success of "open" it prints the session
