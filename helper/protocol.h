@@ -19,9 +19,10 @@
  * only that SERVICE is one of the profile's services, those known to run the login shell:
  * OK = matched and allowed, IGNORE = not matched, DENIED = matched and SERVICE is not in the
  * list (a "confine: login refused: ..." line on stdout), ERROR. It changes nothing.
+ * "open" refuses such a service the same way (DENIED), for stacks without the account hook.
+ *
  * Every line the helper prints for the user (after the session id of "open", or instead of
  * it) starts with CONFINE_NOTICE_PREFIX; the module refuses output with any other line.
- * "open" refuses such a service the same way (DENIED), for stacks without the account hook.
  */
 #pragma once
 
