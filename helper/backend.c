@@ -27,26 +27,26 @@ enum cgroup_backend backend_resolve(const struct confine_config *c, char *why, s
 	return CGROUP_BACKEND_CGROUPFS;
 }
 
-int backend_check(const struct confine_config *c, const struct confine_profile *p, char *msg,
-		  size_t len)
+int backend_check(const struct confine_config *c, const struct confine_profile *p,
+		  struct error *err)
 {
 	char why[256];
 
 	if (backend_resolve(c, why, sizeof(why)) == CGROUP_BACKEND_CGROUPFS)
-		return cgroup_check(c->cgroup_root, p, msg, len);
+		return cgroup_check(c->cgroup_root, p, err);
 	if (!systemd_built_in()) {
-		snprintf(msg, len,
-			 "the systemd backend is in force (%s) but confine was built without "
-			 "libsystemd; rebuild with libsystemd-dev, or set cgroup_backend = "
-			 "\"cgroupfs\" on a host where nothing else manages cgroups",
-			 why);
-		return -ENOPKG; /* not the host's fault: limits = "optional" does not cover it */
+		/* -ENOPKG: not the host's fault, limits = "optional" does not cover it. */
+		return error_set(err, -ENOPKG,
+				 "the systemd backend is in force (%s) but confine was built "
+				 "without libsystemd; rebuild with libsystemd-dev, or set "
+				 "cgroup_backend = \"cgroupfs\" on a host where nothing else "
+				 "manages cgroups",
+				 why);
 	}
-	if (!systemd_booted()) {
-		snprintf(msg, len, "cgroup_backend = \"systemd\" but systemd is not PID 1 here");
-		return -ENOPKG;
-	}
-	return cgroup_check(CGROUP_MOUNT, p, msg, len);
+	if (!systemd_booted())
+		return error_set(err, -ENOPKG,
+				 "cgroup_backend = \"systemd\" but systemd is not PID 1 here");
+	return cgroup_check(CGROUP_MOUNT, p, err);
 }
 
 /*
@@ -75,8 +75,7 @@ static pid_t spawn_keeper(void)
 }
 
 static int open_systemd(const struct confine_profile *p, const char *io_dev, uid_t uid,
-			bool login, const char *name, struct backend_session *s, char *err,
-			size_t errlen)
+			bool login, const char *name, struct backend_session *s, struct error *err)
 {
 	char slice[128], desc[256];
 	pid_t first = getpid();
@@ -88,22 +87,17 @@ static int open_systemd(const struct confine_profile *p, const char *io_dev, uid
 	if (login && profile_has_user_limits(p)) {
 		/* The user's sessions share one budget: a slice inside the user's slice. */
 		snprintf(s->slice, sizeof(s->slice), "user-%u-confine.slice", (unsigned)uid);
-		if ((r = systemd_unit_loaded(s->slice)) < 0) {
-			snprintf(err, errlen, "cannot ask systemd about %s: %s", s->slice,
-				 strerror(-r));
-			return r;
-		}
+		if ((r = systemd_unit_loaded(s->slice)) < 0)
+			return error_set_errno(err, r, "cannot ask systemd about %s", s->slice);
 		create_slice = r == 0;
 		snprintf(slice, sizeof(slice), "%s", s->slice);
 	}
-	if (login && (first = spawn_keeper()) < 0) {
-		snprintf(err, errlen, "cannot fork the scope keeper: %s", strerror(-first));
-		return first;
-	}
+	if (login && (first = spawn_keeper()) < 0)
+		return error_set_errno(err, first, "cannot fork the scope keeper");
 	snprintf(desc, sizeof(desc), "confine session %s of uid %u (profile %s)", name,
 		 (unsigned)uid, p->name);
 	r = systemd_scope_start(s->unit, slice, create_slice, desc, p, io_dev, first, s->cgroup,
-				sizeof(s->cgroup), err, errlen);
+				sizeof(s->cgroup), err);
 	if (r < 0) {
 		if (login) {
 			(void)kill(first, SIGKILL);
@@ -111,63 +105,56 @@ static int open_systemd(const struct confine_profile *p, const char *io_dev, uid
 		}
 		return r;
 	}
-	if (s->slice[0] && (r = systemd_slice_set(s->slice, p, err, errlen)) < 0) {
-		(void)backend_close(s, login, NULL, desc, sizeof(desc));
+	if (s->slice[0] && (r = systemd_slice_set(s->slice, p, err)) < 0) {
+		(void)backend_close(s, login, NULL, NULL);
 		return r;
 	}
 	fd = open(s->cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
-		r = negerrno();
-		snprintf(err, errlen, "cannot open %s: %s", s->cgroup, strerror(-r));
-		(void)backend_close(s, login, NULL, desc, sizeof(desc));
+		r = error_set_errno(err, negerrno(), "cannot open %s", s->cgroup);
+		(void)backend_close(s, login, NULL, NULL);
 	}
 	return fd < 0 ? r : fd;
 }
 
 int backend_open(const struct confine_config *c, const struct confine_profile *p, uid_t uid,
-		 bool login, const char *name, struct backend_session *s, char *err,
-		 size_t errlen)
+		 bool login, const char *name, struct backend_session *s, struct error *err)
 {
 	char why[256], dev[32];
 	int fd;
 
 	*s = (struct backend_session){{0}};
 	/* Resolved here, by root, from the root-owned config: never from the user. */
-	if (profile_has_io(p) && (fd = cgroup_io_device(p->io_path, dev, sizeof(dev))) < 0) {
-		snprintf(err, errlen, "io_path %s: %s", p->io_path,
-			 fd == -ENOTBLK ? "not on a block device (tmpfs, overlayfs, network?)"
-					: strerror(-fd));
-		return fd;
-	}
+	if (profile_has_io(p) && (fd = cgroup_io_device(p->io_path, dev, sizeof(dev))) < 0)
+		return error_set(err, fd, "io_path %s: %s", p->io_path,
+				 fd == -ENOTBLK ? "not on a block device (tmpfs, overlayfs, network?)"
+						: strerror(-fd));
 	if (backend_resolve(c, why, sizeof(why)) == CGROUP_BACKEND_SYSTEMD)
-		return open_systemd(p, profile_has_io(p) ? dev : NULL, uid, login, name, s, err,
-				    errlen);
+		return open_systemd(p, profile_has_io(p) ? dev : NULL, uid, login, name, s, err);
 	fd = cgroup_create(c->cgroup_root, login ? uid : (uid_t)-1, name, p,
 			   profile_has_io(p) ? dev : NULL, s->cgroup, sizeof(s->cgroup));
 	if (fd == -EOPNOTSUPP && p->io_weight)
-		snprintf(err, errlen,
-			 "io_weight: block device %s of io_path %s has no proportional io control "
-			 "(enable io.cost, or the bfq scheduler)",
-			 dev, p->io_path);
-	else if (fd < 0)
-		snprintf(err, errlen, "cannot create cgroup %s for %s: %s", c->cgroup_root, name,
-			 strerror(-fd));
+		return error_set(err, fd,
+				 "io_weight: block device %s of io_path %s has no proportional io "
+				 "control (enable io.cost, or the bfq scheduler)",
+				 dev, p->io_path);
+	if (fd < 0)
+		return error_set_errno(err, fd, "cannot create cgroup %s for %s", c->cgroup_root,
+				       name);
 	return fd;
 }
 
 int backend_close(const struct backend_session *s, bool stop_unit, unsigned long long *oom_kills,
-		  char *err, size_t errlen)
+		  struct error *err)
 {
 	int r = 0;
 
 	if (oom_kills)
 		*oom_kills = 0;
 	/* Kill the payload first and wait for it: fast, and nothing of it survives the stop. */
-	if (s->cgroup[0] && (r = cgroup_destroy(s->cgroup, oom_kills)) < 0) {
-		snprintf(err, errlen, "cannot remove cgroup %s: %s", s->cgroup, strerror(-r));
-		return r;
-	}
-	if (s->unit[0] && stop_unit && (r = systemd_unit_stop(s->unit, err, errlen)) < 0) {
+	if (s->cgroup[0] && (r = cgroup_destroy(s->cgroup, oom_kills)) < 0)
+		return error_set_errno(err, r, "cannot remove cgroup %s", s->cgroup);
+	if (s->unit[0] && stop_unit && (r = systemd_unit_stop(s->unit, err)) < 0) {
 		/* systemd would not stop it: kill the keeper in our own subtree instead; the
 		 * empty scope then ends by itself, and no root process is left behind. */
 		char sup[sizeof(s->cgroup) + 16];
@@ -182,22 +169,22 @@ int backend_close(const struct backend_session *s, bool stop_unit, unsigned long
 	return 0;
 }
 
-int backend_user_done(const struct backend_session *s, char *err, size_t errlen)
+int backend_user_done(const struct backend_session *s, struct error *err)
 {
 	_cleanup_free_ char *copy = NULL;
 	int r;
 
 	if (s->unit[0])
-		return s->slice[0] ? systemd_unit_stop(s->slice, err, errlen) : 0;
+		return s->slice[0] ? systemd_unit_stop(s->slice, err) : 0;
 	if (!s->cgroup[0])
 		return 0;
 	/* cgroupfs: the user's aggregate is the leaf's parent, user-UID. */
 	if (!(copy = strdup(s->cgroup)))
-		return -ENOMEM;
+		return error_set(err, -ENOMEM, "out of memory");
 	/* cppcheck does not know __attribute__((cleanup)): copy is freed by _cleanup_free_. */
 	if (strncmp(basename(dirname(copy)), "user-", 5) != 0)
 		return 0; // cppcheck-suppress memleak
 	if ((r = cgroup_remove_if_unused(copy)) < 0)
-		snprintf(err, errlen, "cannot remove cgroup %s: %s", copy, strerror(-r));
+		return error_set_errno(err, r, "cannot remove cgroup %s", copy);
 	return r;
 }

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "config.h"
+#include "error.h"
 
 /* What a session's cgroups are; kept in its record, so close needs no config. */
 struct backend_session {
@@ -28,19 +29,18 @@ enum cgroup_backend backend_resolve(const struct confine_config *c, char *why, s
  * (the one case limits = "optional" may run without limits), -ENOPKG when the backend in
  * force is unusable (no libsystemd, systemd not running), or another -errno.
  */
-int backend_check(const struct confine_config *c, const struct confine_profile *p, char *msg,
-		  size_t len);
+int backend_check(const struct confine_config *c, const struct confine_profile *p,
+		  struct error *err);
 
 /*
  * Creates the cgroups of a session named name for user uid. login: a PAM session (cgroupfs:
  * below the user's aggregate cgroup; systemd: a scope held by a small keeper process, in the
  * user's aggregate slice when the profile has one) rather than a confinectl run (the caller
  * itself is the scope's first process). Fills s and returns the leaf's directory fd, or a
- * negative errno with a message in err (nothing is left behind).
+ * negative errno with err filled (nothing is left behind).
  */
 int backend_open(const struct confine_config *c, const struct confine_profile *p, uid_t uid,
-		 bool login, const char *name, struct backend_session *s, char *err,
-		 size_t errlen);
+		 bool login, const char *name, struct backend_session *s, struct error *err);
 
 /*
  * Kills and removes a session's cgroups and stops its scope (unless stop_unit is false:
@@ -48,7 +48,7 @@ int backend_open(const struct confine_config *c, const struct confine_profile *p
  * oom_kills receives the number of OOM kills the session saw.
  */
 int backend_close(const struct backend_session *s, bool stop_unit, unsigned long long *oom_kills,
-		  char *err, size_t errlen);
+		  struct error *err);
 
 /* After a user's last session: removes the user's aggregate cgroup or slice. Idempotent. */
-int backend_user_done(const struct backend_session *s, char *err, size_t errlen);
+int backend_user_done(const struct backend_session *s, struct error *err);

@@ -27,13 +27,11 @@ bool systemd_built_in(void)
 
 int systemd_scope_start(const char *unit, const char *slice, bool create_slice,
 			const char *description, const struct confine_profile *p,
-			const char *io_dev, pid_t pid, char *leaf, size_t len, char *err,
-			size_t errlen)
+			const char *io_dev, pid_t pid, char *leaf, size_t len, struct error *err)
 {
 	(void)unit, (void)slice, (void)create_slice, (void)description, (void)p, (void)io_dev,
 	    (void)pid, (void)leaf, (void)len;
-	snprintf(err, errlen, "confine was built without libsystemd");
-	return -EOPNOTSUPP;
+	return error_set(err, -EOPNOTSUPP, "confine was built without libsystemd");
 }
 
 int systemd_unit_loaded(const char *unit)
@@ -42,18 +40,16 @@ int systemd_unit_loaded(const char *unit)
 	return -EOPNOTSUPP;
 }
 
-int systemd_slice_set(const char *slice, const struct confine_profile *p, char *err, size_t errlen)
+int systemd_slice_set(const char *slice, const struct confine_profile *p, struct error *err)
 {
 	(void)slice, (void)p;
-	snprintf(err, errlen, "confine was built without libsystemd");
-	return -EOPNOTSUPP;
+	return error_set(err, -EOPNOTSUPP, "confine was built without libsystemd");
 }
 
-int systemd_unit_stop(const char *unit, char *err, size_t errlen)
+int systemd_unit_stop(const char *unit, struct error *err)
 {
 	(void)unit;
-	snprintf(err, errlen, "confine was built without libsystemd");
-	return -EOPNOTSUPP;
+	return error_set(err, -EOPNOTSUPP, "confine was built without libsystemd");
 }
 
 #else /* HAVE_LIBSYSTEMD */
@@ -89,7 +85,7 @@ static struct {
 	typeof(sd_bus_wait) *wait;
 } sd;
 
-static int sd_load(char *err, size_t errlen)
+static int sd_load(struct error *err)
 {
 	static const char *const names[] = {
 	    "sd_bus_call",
@@ -136,15 +132,12 @@ static int sd_load(char *err, size_t errlen)
 	if (sd.loaded)
 		return 0;
 	h = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
-	if (!h) {
-		snprintf(err, errlen, "the systemd backend needs libsystemd.so.0: %s", dlerror());
-		return -EOPNOTSUPP;
-	}
+	if (!h)
+		return error_set(err, -EOPNOTSUPP, "the systemd backend needs libsystemd.so.0: %s",
+				 dlerror());
 	for (size_t i = 0; i < ELEMENTSOF(names); i++)
-		if (!(*slots[i] = dlsym(h, names[i]))) {
-			snprintf(err, errlen, "libsystemd.so.0 lacks %s", names[i]);
-			return -EOPNOTSUPP;
-		}
+		if (!(*slots[i] = dlsym(h, names[i])))
+			return error_set(err, -EOPNOTSUPP, "libsystemd.so.0 lacks %s", names[i]);
 	sd.loaded = true;
 	return 0;
 }
@@ -214,66 +207,52 @@ static uint64_t now_usec(void)
 }
 
 /* Runs the bus until the job in w is removed; its result must be "done". */
-static int wait_job(sd_bus *bus, struct job_wait *w, char *err, size_t errlen)
+static int wait_job(sd_bus *bus, struct job_wait *w, struct error *err)
 {
 	uint64_t deadline = now_usec() + JOB_WAIT_USEC;
 	int r;
 
 	while (!w->done) {
 		r = sd.process(bus, NULL);
-		if (r < 0) {
-			snprintf(err, errlen, "D-Bus: %s", strerror(-r));
-			return r;
-		}
+		if (r < 0)
+			return error_set_errno(err, r, "D-Bus");
 		if (r > 0)
 			continue;
 		uint64_t now = now_usec();
-		if (now >= deadline) {
-			snprintf(err, errlen, "systemd job %s did not finish in time", w->path);
-			return -ETIMEDOUT;
-		}
+		if (now >= deadline)
+			return error_set(err, -ETIMEDOUT, "systemd job %s did not finish in time",
+					 w->path);
 		r = sd.wait(bus, deadline - now);
-		if (r < 0 && r != -EINTR) {
-			snprintf(err, errlen, "D-Bus: %s", strerror(-r));
-			return r;
-		}
+		if (r < 0 && r != -EINTR)
+			return error_set_errno(err, r, "D-Bus");
 	}
-	if (!streq(w->result, "done")) {
-		snprintf(err, errlen, "systemd job %s ended with result '%s'", w->path, w->result);
-		return -EIO;
-	}
+	if (!streq(w->result, "done"))
+		return error_set(err, -EIO, "systemd job %s ended with result '%s'", w->path,
+				 w->result);
 	return 0;
 }
 
 /* Connects to the system bus and subscribes to JobRemoved before any job is queued. */
-static int connect_bus(sd_bus **bus, sd_bus_slot **slot, struct job_wait *w, char *err,
-		       size_t errlen)
+static int connect_bus(sd_bus **bus, sd_bus_slot **slot, struct job_wait *w, struct error *err)
 {
-	int r = sd_load(err, errlen);
+	int r = sd_load(err);
 
 	if (r < 0)
 		return r;
 	r = sd.open_system(bus);
 
-	if (r < 0) {
-		snprintf(err, errlen, "cannot connect to the system bus: %s", strerror(-r));
-		return r;
-	}
+	if (r < 0)
+		return error_set_errno(err, r, "cannot connect to the system bus");
 	r = sd.match_signal(*bus, slot, SD_DEST, SD_PATH, SD_MANAGER, "JobRemoved", on_job_removed,
 			    w);
-	if (r < 0) {
-		snprintf(err, errlen, "cannot subscribe to systemd's job signals: %s",
-			 strerror(-r));
-		return r;
-	}
+	if (r < 0)
+		return error_set_errno(err, r, "cannot subscribe to systemd's job signals");
 	_cleanup_msg_ sd_bus_message *reply = NULL;
 	const char *owner;
 	r = sd.call_method(*bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
 			   "org.freedesktop.DBus", "GetNameOwner", NULL, &reply, "s", SD_DEST);
-	if (r < 0 || (r = sd.message_read(reply, "s", &owner)) < 0) {
-		snprintf(err, errlen, "systemd is not on the system bus: %s", strerror(-r));
-		return r;
-	}
+	if (r < 0 || (r = sd.message_read(reply, "s", &owner)) < 0)
+		return error_set_errno(err, r, "systemd is not on the system bus");
 	snprintf(w->owner, sizeof(w->owner), "%s", owner);
 	return 0;
 }
@@ -431,7 +410,7 @@ static int cgroup_of(pid_t pid, char *buf, size_t len)
  * (the scope's properties already bound it; the keeper is outside payload).
  */
 static int populate_scope(const char *scope, const struct confine_profile *p, const char *io_dev,
-			  pid_t pid, char *leaf, size_t len, char *err, size_t errlen)
+			  pid_t pid, char *leaf, size_t len, struct error *err)
 {
 	_cleanup_close_ int sfd = open(scope, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW),
 			    sup = -1, pay = -1;
@@ -439,44 +418,36 @@ static int populate_scope(const char *scope, const struct confine_profile *p, co
 	int r;
 
 	if (sfd < 0) {
-		snprintf(err, errlen, "cannot open the scope's cgroup %s: %m", scope);
-		return negerrno();
+		r = negerrno();
+		return error_set_errno(err, r, "cannot open the scope's cgroup %s", scope);
 	}
 	if ((sup = cgroup_mkdir(sfd, "supervisor")) < 0 || (r = cgroup_attach(sup, pid)) < 0) {
 		r = sup < 0 ? sup : r;
-		snprintf(err, errlen, "cannot move the supervisor into %s/supervisor: %s", scope,
-			 strerror(-r));
-		return r;
+		return error_set_errno(err, r, "cannot move the supervisor into %s/supervisor",
+				       scope);
 	}
 	/* Delegate=yes hands the scope every controller systemd knows: pass them on. */
-	if ((r = cgroup_enable(sfd, cgroup_needed(p, need, sizeof(need)))) < 0) {
-		snprintf(err, errlen, "cannot enable %s in %s: %s", need, scope, strerror(-r));
-		return r;
-	}
-	if ((pay = cgroup_mkdir(sfd, "payload")) < 0) {
-		snprintf(err, errlen, "cannot create %s/payload: %s", scope, strerror(-pay));
-		return pay;
-	}
+	if ((r = cgroup_enable(sfd, cgroup_needed(p, need, sizeof(need)))) < 0)
+		return error_set_errno(err, r, "cannot enable %s in %s", need, scope);
+	if ((pay = cgroup_mkdir(sfd, "payload")) < 0)
+		return error_set_errno(err, pay, "cannot create %s/payload", scope);
 	if ((r = cgroup_write_limits(pay, p, io_dev)) < 0) {
 		if (r == -EOPNOTSUPP && p->io_weight)
-			snprintf(err, errlen,
-				 "io_weight: block device %s of io_path %s has no proportional io "
-				 "control (enable io.cost, or the bfq scheduler)",
-				 io_dev, p->io_path);
-		else
-			snprintf(err, errlen, "cannot write the limits of %s/payload: %s", scope,
-				 strerror(-r));
-		return r;
+			return error_set(err, r,
+					 "io_weight: block device %s of io_path %s has no "
+					 "proportional io control (enable io.cost, or the bfq "
+					 "scheduler)",
+					 io_dev, p->io_path);
+		return error_set_errno(err, r, "cannot write the limits of %s/payload", scope);
 	}
 	if ((size_t)snprintf(leaf, len, "%s/payload", scope) >= len)
-		return -ENAMETOOLONG;
+		return error_set(err, -ENAMETOOLONG, "%s/payload: path too long", scope);
 	return 0;
 }
 
 int systemd_scope_start(const char *unit, const char *slice, bool create_slice,
 			const char *description, const struct confine_profile *p,
-			const char *io_dev, pid_t pid, char *leaf, size_t len, char *err,
-			size_t errlen)
+			const char *io_dev, pid_t pid, char *leaf, size_t len, struct error *err)
 {
 	_cleanup_bus_ sd_bus *bus = NULL;
 	_cleanup_slot_ sd_bus_slot *slot = NULL;
@@ -487,12 +458,9 @@ int systemd_scope_start(const char *unit, const char *slice, bool create_slice,
 	int r;
 
 	/* systemd wants a path for io limits: the node of the disk the helper resolved. */
-	if (io_dev && (r = cgroup_io_devnode(io_dev, node, sizeof(node))) < 0) {
-		snprintf(err, errlen, "no device node for block device %s: %s", io_dev,
-			 strerror(-r));
-		return r;
-	}
-	if ((r = connect_bus(&bus, &slot, &w, err, errlen)) < 0)
+	if (io_dev && (r = cgroup_io_devnode(io_dev, node, sizeof(node))) < 0)
+		return error_set_errno(err, r, "no device node for block device %s", io_dev);
+	if ((r = connect_bus(&bus, &slot, &w, err)) < 0)
 		return r;
 	if ((r = sd.message_new_method_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER,
 					    "StartTransientUnit")) < 0 ||
@@ -508,35 +476,34 @@ int systemd_scope_start(const char *unit, const char *slice, bool create_slice,
 	    (r = append_u64(m, "TimeoutStopUSec", 5ULL * 1000 * 1000)) < 0 ||
 	    (r = append_session_limits(m, p, io_dev ? node : NULL)) < 0 ||
 	    (r = sd.message_close_container(m)) < 0 ||
-	    (r = append_aux(m, slice, create_slice, p)) < 0) {
-		snprintf(err, errlen, "cannot build the D-Bus request: %s", strerror(-r));
-		return r;
-	}
+	    (r = append_aux(m, slice, create_slice, p)) < 0)
+		return error_set_errno(err, r, "cannot build the D-Bus request");
 	r = sd.call(bus, m, 0, &e, &reply);
 	if (r < 0) {
-		snprintf(err, errlen, "systemd refused scope %s: %s", unit,
-			 e.message ? e.message : strerror(-r));
+		error_set(err, r, "systemd refused scope %s: %s", unit,
+			  e.message ? e.message : strerror(-r));
 		sd.error_free(&e);
 		return r;
 	}
-	if ((r = take_job(reply, &w)) < 0 || (r = wait_job(bus, &w, err, errlen)) < 0)
+	if ((r = take_job(reply, &w)) < 0) {
+		error_set_errno(err, r, "cannot read systemd's job for scope %s", unit);
+		goto fail;
+	}
+	if ((r = wait_job(bus, &w, err)) < 0)
 		goto fail;
 	/* Where systemd put it, as the kernel says; it must be the scope we asked for. */
 	if ((r = cgroup_of(pid, scope, sizeof(scope))) < 0 || !(base = strrchr(scope, '/')) ||
 	    !streq(base + 1, unit)) {
-		snprintf(err, errlen, "process %d is not in scope %s after its start", (int)pid,
-			 unit);
-		r = -ESRCH;
+		r = error_set(err, -ESRCH, "process %d is not in scope %s after its start",
+			      (int)pid, unit);
 		goto fail;
 	}
-	if ((r = populate_scope(scope, p, io_dev, pid, leaf, len, err, errlen)) < 0)
+	if ((r = populate_scope(scope, p, io_dev, pid, leaf, len, err)) < 0)
 		goto fail;
 	return 0;
-fail : {
-	char ignored[128];
-	(void)systemd_unit_stop(unit, ignored, sizeof(ignored));
+fail:
+	(void)systemd_unit_stop(unit, NULL);
 	return r;
-}
 }
 
 int systemd_unit_loaded(const char *unit)
@@ -544,8 +511,7 @@ int systemd_unit_loaded(const char *unit)
 	_cleanup_bus_ sd_bus *bus = NULL;
 	_cleanup_msg_ sd_bus_message *reply = NULL;
 	sd_bus_error e = SD_BUS_ERROR_NULL;
-	char err[256];
-	int r = sd_load(err, sizeof(err));
+	int r = sd_load(NULL);
 
 	if (r < 0 || (r = sd.open_system(&bus)) < 0)
 		return r;
@@ -559,38 +525,34 @@ int systemd_unit_loaded(const char *unit)
 	return r;
 }
 
-int systemd_slice_set(const char *slice, const struct confine_profile *p, char *err, size_t errlen)
+int systemd_slice_set(const char *slice, const struct confine_profile *p, struct error *err)
 {
 	_cleanup_bus_ sd_bus *bus = NULL;
 	_cleanup_msg_ sd_bus_message *m = NULL;
 	sd_bus_error e = SD_BUS_ERROR_NULL;
-	int r = sd_load(err, errlen);
+	int r = sd_load(err);
 
 	if (r < 0)
 		return r;
-	if ((r = sd.open_system(&bus)) < 0) {
-		snprintf(err, errlen, "cannot connect to the system bus: %s", strerror(-r));
-		return r;
-	}
+	if ((r = sd.open_system(&bus)) < 0)
+		return error_set_errno(err, r, "cannot connect to the system bus");
 	/* Runtime properties of a transient unit live and go with it; they also come after the
 	 * user-.slice.d drop-in (TasksMax=33%) that would otherwise override ours. */
 	if ((r = sd.message_new_method_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER,
 					    "SetUnitProperties")) < 0 ||
 	    (r = sd.message_append(m, "sb", slice, 1)) < 0 ||
 	    (r = sd.message_open_container(m, 'a', "(sv)")) < 0 ||
-	    (r = append_user_limits(m, p)) < 0 || (r = sd.message_close_container(m)) < 0) {
-		snprintf(err, errlen, "cannot build the D-Bus request: %s", strerror(-r));
-		return r;
-	}
+	    (r = append_user_limits(m, p)) < 0 || (r = sd.message_close_container(m)) < 0)
+		return error_set_errno(err, r, "cannot build the D-Bus request");
 	r = sd.call(bus, m, 0, &e, NULL);
 	if (r < 0)
-		snprintf(err, errlen, "systemd refused the limits of slice %s: %s", slice,
-			 e.message ? e.message : strerror(-r));
+		error_set(err, r, "systemd refused the limits of slice %s: %s", slice,
+			  e.message ? e.message : strerror(-r));
 	sd.error_free(&e);
 	return r;
 }
 
-int systemd_unit_stop(const char *unit, char *err, size_t errlen)
+int systemd_unit_stop(const char *unit, struct error *err)
 {
 	_cleanup_bus_ sd_bus *bus = NULL;
 	_cleanup_slot_ sd_bus_slot *slot = NULL;
@@ -599,7 +561,7 @@ int systemd_unit_stop(const char *unit, char *err, size_t errlen)
 	struct job_wait w = {0};
 	int r;
 
-	if ((r = connect_bus(&bus, &slot, &w, err, errlen)) < 0)
+	if ((r = connect_bus(&bus, &slot, &w, err)) < 0)
 		return r;
 	r = sd.call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, "StopUnit", &e, &reply, "ss", unit,
 			   "replace");
@@ -607,14 +569,14 @@ int systemd_unit_stop(const char *unit, char *err, size_t errlen)
 		/* Already gone (stopped and collected): what stopping wants. */
 		bool gone = sd.error_has_name(&e, "org.freedesktop.systemd1.NoSuchUnit");
 		if (!gone)
-			snprintf(err, errlen, "systemd refused to stop %s: %s", unit,
-				 e.message ? e.message : strerror(-r));
+			error_set(err, r, "systemd refused to stop %s: %s", unit,
+				  e.message ? e.message : strerror(-r));
 		sd.error_free(&e);
 		return gone ? 0 : r;
 	}
 	if ((r = take_job(reply, &w)) < 0)
-		return r;
-	return wait_job(bus, &w, err, errlen);
+		return error_set_errno(err, r, "cannot read systemd's job for %s", unit);
+	return wait_job(bus, &w, err);
 }
 
 #endif /* HAVE_LIBSYSTEMD */

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "config.h"
+#include "error.h"
 
 /* True when systemd is PID 1 (the check sd_booted(3) makes). */
 bool systemd_booted(void);
@@ -25,12 +26,12 @@ bool systemd_built_in(void);
  * for it. Then, inside the delegated scope: pid moves to <scope>/supervisor (a cgroup with
  * processes cannot hand controllers down) and <scope>/payload is created for the session
  * with the session limits again (io_dev as for cgroup_write_limits), so the session sees
- * them. Writes payload's path into leaf. On error returns a negative errno with a message
- * in err; the scope is stopped again.
+ * them. Writes payload's path into leaf. On error returns a negative errno with err
+ * filled; the scope is stopped again.
  */
 int systemd_scope_start(const char *unit, const char *slice, bool create_slice,
 			const char *description, const struct confine_profile *p, const char *io_dev,
-			pid_t pid, char *leaf, size_t len, char *err, size_t errlen);
+			pid_t pid, char *leaf, size_t len, struct error *err);
 
 /* 1 if systemd has unit loaded, 0 if not (it is not loaded by asking), or -errno. */
 int systemd_unit_loaded(const char *unit);
@@ -40,8 +41,7 @@ int systemd_unit_loaded(const char *unit);
  * "user-1001-confine.slice" inside user-1001.slice, as runtime properties. The slice is
  * created by systemd_scope_start with create_slice, together with the first scope in it.
  */
-int systemd_slice_set(const char *slice, const struct confine_profile *p, char *err,
-		      size_t errlen);
+int systemd_slice_set(const char *slice, const struct confine_profile *p, struct error *err);
 
 /* Stops a unit and waits for it. Idempotent: a unit that is not loaded is success. */
-int systemd_unit_stop(const char *unit, char *err, size_t errlen);
+int systemd_unit_stop(const char *unit, struct error *err);

@@ -131,38 +131,31 @@ static int open_mount_root(const char *path)
 	}
 }
 
-int cgroup_check(const char *dir, const struct confine_profile *p, char *msg, size_t len)
+int cgroup_check(const char *dir, const struct confine_profile *p, struct error *err)
 {
 	_cleanup_close_ int mfd = open_mount_root(dir);
 	char need[64], have[512];
 	int r;
 
 	cgroup_needed(p, need, sizeof(need));
-	if (mfd == -ENOTSUP) {
-		snprintf(msg, len,
-			 "%s is not on a cgroup v2 mount (v1 or hybrid host): controllers %s are "
-			 "not available in cgroup v2",
-			 dir, need);
-		return -ENOTSUP;
-	}
-	if (mfd < 0) {
-		snprintf(msg, len, "cannot open the cgroup2 mount holding %s: %s", dir,
-			 strerror(-mfd));
-		return mfd;
-	}
+	if (mfd == -ENOTSUP)
+		return error_set(
+		    err, -ENOTSUP,
+		    "%s is not on a cgroup v2 mount (v1 or hybrid host): controllers %s "
+		    "are not available in cgroup v2",
+		    dir, need);
+	if (mfd < 0)
+		return error_set_errno(err, mfd, "cannot open the cgroup2 mount holding %s", dir);
 	r = read_at(mfd, "cgroup.controllers", have, sizeof(have));
-	if (r < 0) {
-		snprintf(msg, len, "cannot read cgroup.controllers: %s", strerror(-r));
-		return r;
-	}
+	if (r < 0)
+		return error_set_errno(err, r, "cannot read cgroup.controllers");
 	for (char *save = NULL, *w = strtok_r(need, " ", &save); w; w = strtok_r(NULL, " ", &save))
-		if (!has_word(have, w)) {
-			snprintf(msg, len,
-				 "cgroup v2 controller '%s' is not available on this host (it is "
-				 "bound to cgroup v1, or not built into the kernel)",
-				 w);
-			return -ENOTSUP;
-		}
+		if (!has_word(have, w))
+			return error_set(
+			    err, -ENOTSUP,
+			    "cgroup v2 controller '%s' is not available on this host (it "
+			    "is bound to cgroup v1, or not built into the kernel)",
+			    w);
 	return 0;
 }
 

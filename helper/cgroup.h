@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "config.h"
+#include "error.h"
 
 #define CGROUP_MOUNT "/sys/fs/cgroup"
 
@@ -22,7 +23,7 @@ const char *cgroup_needed(const struct confine_profile *p, char *buf, size_t len
  * profile needs. On failure returns -ENOTSUP (or -errno) and writes a message naming the
  * missing controller into msg.
  */
-int cgroup_check(const char *dir, const struct confine_profile *p, char *msg, size_t len);
+int cgroup_check(const char *dir, const struct confine_profile *p, struct error *err);
 
 /*
  * "MAJ:MIN" of the whole block device holding path (io.max takes disks, not partitions).

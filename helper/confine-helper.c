@@ -169,7 +169,8 @@ static int session_close(const char *sid)
 	struct backend_session b = {{0}};
 	_cleanup_close_ int udir = -1;
 	unsigned long long ooms = 0;
-	char err[512], oom_note[96] = "";
+	struct error err = ERROR_INIT;
+	char oom_note[96] = "";
 	int ret = 0, q;
 
 	q = session_read(sid, &r);
@@ -183,16 +184,16 @@ static int session_close(const char *sid)
 	/* Without a cgroup, nothing else ends the session's sandboxes: kill them one by one. */
 	if (!r.cgroup[0] && (q = procs_close(sid)) < 0)
 		ret = log_errno(q, "session %s: cannot end its sandboxes", sid);
-	q = backend_close(&b, true, &ooms, err, sizeof(err));
+	q = backend_close(&b, true, &ooms, &err);
 	if (q < 0)
-		ret = log_errno(q, "session %s: %s", sid, err);
+		ret = log_errno(q, "session %s: %s", sid, error_msg(&err));
 	if (udir >= 0) {
 		q = home_release(r.user, udir, sid);
 		if (q < 0)
 			ret = log_errno(q, "session %s: cannot release the home of %s", sid, r.user);
 		/* The user's last session: its aggregate budget goes too. */
-		if (q == 1 && (q = backend_user_done(&b, err, sizeof(err))) < 0)
-			ret = log_errno(q, "session %s: %s", sid, err);
+		if (q == 1 && (q = backend_user_done(&b, &err)) < 0)
+			ret = log_errno(q, "session %s: %s", sid, error_msg(&err));
 	}
 	/* Keep the record while something failed, so gc can retry. */
 	if (ret == 0 && (q = session_remove(sid)) < 0)
@@ -315,7 +316,8 @@ static int gc_scopes_in(const char *dir)
 		return errno == ENOENT ? 0 : negerrno();
 	while ((de = readdir(d))) {
 		struct session_record r = {0};
-		char sub[600], err[256];
+		char sub[600];
+		struct error err = ERROR_INIT;
 		int n = 0;
 
 		if (de->d_type == DT_DIR && strncmp(de->d_name, "user-", 5) == 0 &&
@@ -340,8 +342,8 @@ static int gc_scopes_in(const char *dir)
 			continue;
 		struct backend_session b = {{0}};
 		backend_of(&r, &b);
-		if (backend_close(&b, true, NULL, err, sizeof(err)) < 0) {
-			log_msg(LOG_ERR, "scope %s: %s", de->d_name, err);
+		if (backend_close(&b, true, NULL, &err) < 0) {
+			log_msg(LOG_ERR, "scope %s: %s", de->d_name, error_msg(&err));
 			ret = -EIO;
 		}
 	}
@@ -377,7 +379,8 @@ static int gc_scopes(void)
 static int reap_orphans(const struct confine_config *c, const struct passwd *pw, int udir)
 {
 	_cleanup_close_ int fd = openat(udir, "sessions", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	char why[128], err[256];
+	char why[128];
+	struct error err = ERROR_INIT;
 	bool systemd = backend_resolve(c, why, sizeof(why)) == CGROUP_BACKEND_SYSTEMD;
 	struct dirent *de;
 	DIR *d;
@@ -406,8 +409,8 @@ static int reap_orphans(const struct confine_config *c, const struct passwd *pw,
 			r.cgroup[0] = '\0'; /* the scope's payload goes with the scope */
 		}
 		backend_of(&r, &b);
-		if (backend_close(&b, true, NULL, err, sizeof(err)) < 0) {
-			log_msg(LOG_ERR, "session %s: %s", r.sid, err);
+		if (backend_close(&b, true, NULL, &err) < 0) {
+			log_msg(LOG_ERR, "session %s: %s", r.sid, error_msg(&err));
 			ret = -EIO;
 			continue;
 		}
@@ -604,7 +607,7 @@ static int refuse_service(const struct confine_config *c, const struct confine_r
 		"not in profiles.%s.services (%s), the services known to run the login shell, "
 		"so its session would not be confined",
 		user, c->path, rule->line, p->name, service, p->name, list);
-	printf("confine: login refused: %s may not log in through '%s' (it would not be "
+	printf(CONFINE_NOTICE_PREFIX "login refused: %s may not log in through '%s' (it would not be "
 	       "confined)\n",
 	       user, service);
 	return CONFINE_HELPER_DENIED;
@@ -660,198 +663,266 @@ static int do_account(const char *user, const char *service, const char *tty, co
 	return r;
 }
 
-static int do_open(const char *user, const char *service, const char *tty, const char *rhost,
-		   const char *conf)
-{
-	struct confine_config *c = NULL;
+/* What do_open's steps share: the match, the record being built, the session's cgroup. */
+struct open_state {
+	const char *user, *service;
+	struct confine_config *c;
 	const struct confine_rule *rule;
 	const struct confine_profile *p;
-	struct session_record rec = {0};
-	struct backend_session cg = {{0}};
-	struct timespec now;
-	char err[512], home[160] = "", notice[600] = "";
-	struct error cerr = ERROR_INIT;
-	bool no_limits = false;
-	_cleanup_close_ int leaf = -1, udir = -1;
 	struct passwd *pw;
-	int r, ret = CONFINE_HELPER_ERROR;
+	struct session_record rec;
+	struct backend_session cg;
+	bool no_limits;
+	char notice[600];
+	int udir;
+};
 
-	if (config_load(conf, CONFIG_CHECK_OWNER, &c, &cerr) < 0) {
-		log_msg(LOG_ERR, "refusing the session of '%s': %s", user, error_msg(&cerr));
-		return CONFINE_HELPER_ERROR;
-	}
-	r = match_user(c, user, service, tty, rhost, &pw, &rule);
-	if (r != CONFINE_HELPER_OK) {
-		ret = r;
-		goto out;
-	}
-	p = rule->profile;
-	if (pw->pw_uid == 0) {
+/*
+ * The matched user's login must not run unconfined: uid 0, a service not known to run the
+ * login shell, another login shell, a host hole, or isolation we do not implement is refused.
+ * Returns CONFINE_HELPER_OK or CONFINE_HELPER_DENIED after logging.
+ */
+static int open_refusal(const struct open_state *s)
+{
+	const struct confine_profile *p = s->p;
+	const char *user = s->user;
+
+	if (s->pw->pw_uid == 0) {
 		log_msg(LOG_ERR, "refusing the session of '%s': uid 0 cannot be confined", user);
-		ret = CONFINE_HELPER_DENIED;
-		goto out;
+		return CONFINE_HELPER_DENIED;
 	}
-	if (!profile_allows_service(p, service)) {
-		ret = refuse_service(c, rule, user, service);
-		goto out;
-	}
+	if (!profile_allows_service(p, s->service))
+		return refuse_service(s->c, s->rule, user, s->service);
 	/* Without confine-shell as login shell the login would run unconfined: refuse it. */
-	if (!streq(pw->pw_shell, CONFINE_SHELL_PATH)) {
+	if (!streq(s->pw->pw_shell, CONFINE_SHELL_PATH)) {
 		log_msg(LOG_ERR,
 			"refusing the session of '%s' (rule at %s:%d, profile %s): its login "
 			"shell is '%s', not " CONFINE_SHELL_PATH,
-			user, c->path, rule->line, p->name, pw->pw_shell);
-		ret = CONFINE_HELPER_DENIED;
-		goto out;
+			user, s->c->path, s->rule->line, p->name, s->pw->pw_shell);
+		return CONFINE_HELPER_DENIED;
 	}
 	/* A host where the login program runs something else unconfined: fail closed. */
-	const char *hole = unconfined_path(service);
+	const char *hole = unconfined_path(s->service);
 	if (hole) {
 		log_msg(LOG_ERR, "refusing the session of '%s' (profile %s): %s", user, p->name,
 			hole);
-		printf("confine: login refused: this host would not confine it: %s\n", hole);
-		ret = CONFINE_HELPER_DENIED;
-		goto out;
+		printf(CONFINE_NOTICE_PREFIX "login refused: this host would not confine it: %s\n",
+		       hole);
+		return CONFINE_HELPER_DENIED;
 	}
 	/* Asked-for isolation that is not implemented must not be silently skipped. */
 	if (p->user_ns) {
 		log_msg(LOG_ERR, "refusing the session of '%s' (profile %s): user_ns = true is "
 				 "not supported yet", user, p->name);
-		ret = CONFINE_HELPER_DENIED;
-		goto out;
+		return CONFINE_HELPER_DENIED;
 	}
-	if ((r = backend_check(c, p, err, sizeof(err))) < 0) {
-		/* "optional" covers a host without the controllers, not a local failure. */
-		if (!p->limits_optional || r != -ENOTSUP) {
-			log_msg(LOG_ERR, "refusing the session of '%s' (profile %s): %s", user,
-				p->name, err);
-			printf("confine: login refused: no resource limits on this host: %s\n", err);
-			goto out;
-		}
-		/* limits = "optional": the admin accepted sessions without a cgroup. Loudly. */
-		log_msg(LOG_WARNING,
-			"session of '%s' (profile %s) runs WITHOUT resource limits (limits = "
-			"\"optional\"): %s",
-			user, p->name, err);
-		snprintf(notice, sizeof(notice),
-			 "confine: warning: this session has no resource limits: %s", err);
-		no_limits = true;
+	return CONFINE_HELPER_OK;
+}
+
+/*
+ * Can this host enforce the profile's limits? Returns 0 (s->no_limits set when the profile
+ * accepts a host without them, with a notice for the user) or -1 after logging.
+ */
+static int open_limits(struct open_state *s)
+{
+	const struct confine_profile *p = s->p;
+	struct error e = ERROR_INIT;
+	const char *err;
+	int r;
+
+	if ((r = backend_check(s->c, p, &e)) >= 0)
+		return 0;
+	err = error_msg(&e);
+	/* "optional" covers a host without the controllers, not a local failure. */
+	if (!p->limits_optional || r != -ENOTSUP) {
+		log_msg(LOG_ERR, "refusing the session of '%s' (profile %s): %s", s->user, p->name,
+			err);
+		printf(CONFINE_NOTICE_PREFIX "login refused: no resource limits on this host: %s\n",
+		       err);
+		return -1;
 	}
-	if ((r = record_user_profile(&rec, pw, p)) < 0) {
+	/* limits = "optional": the admin accepted sessions without a cgroup. Loudly. */
+	log_msg(LOG_WARNING,
+		"session of '%s' (profile %s) runs WITHOUT resource limits (limits = "
+		"\"optional\"): %s",
+		s->user, p->name, err);
+	snprintf(s->notice, sizeof(s->notice),
+		 CONFINE_NOTICE_PREFIX "warning: this session has no resource limits: %s", err);
+	s->no_limits = true;
+	return 0;
+}
+
+/* Fills the record from the user, the profile and the login process. 0 or -1 after logging. */
+static int open_record(struct open_state *s)
+{
+	struct session_record *rec = &s->rec;
+	const char *user = s->user;
+	struct timespec now;
+	int r;
+
+	if ((r = record_user_profile(rec, s->pw, s->p)) < 0) {
 		log_errno(r, "refusing the session of '%s': cannot record it", user);
-		goto out;
+		return -1;
 	}
 	/* The session is named after our parent, the process that called pam_open_session. */
-	rec.caller_pid = getppid();
-	if ((r = proc_start_time(rec.caller_pid, &rec.caller_start)) < 0 ||
-	    (r = session_id(rec.caller_pid, rec.sid, sizeof(rec.sid))) < 0) {
+	rec->caller_pid = getppid();
+	if ((r = proc_start_time(rec->caller_pid, &rec->caller_start)) < 0 ||
+	    (r = session_id(rec->caller_pid, rec->sid, sizeof(rec->sid))) < 0) {
 		log_errno(r, "refusing the session of '%s': cannot identify the login process",
 			  user);
-		goto out;
+		return -1;
 	}
-	(void)gc(pw->pw_name);
-	if (session_read(rec.sid, &(struct session_record){0}) == 0) {
+	(void)gc(s->pw->pw_name);
+	if (session_read(rec->sid, &(struct session_record){0}) == 0) {
 		log_msg(LOG_ERR, "refusing the session of '%s': process %d already has session %s",
-			user, (int)rec.caller_pid, rec.sid);
-		goto out;
+			user, (int)rec->caller_pid, rec->sid);
+		return -1;
 	}
-	/* The shell must build the session from the same config the rules were matched in. */
-	if (c->path[0] != '/' || strlen(c->path) >= sizeof(rec.conf)) {
-		log_msg(LOG_ERR, "refusing the session of '%s': config path %s is not absolute",
-			user, c->path);
-		goto out;
-	}
-	snprintf(rec.conf, sizeof(rec.conf), "%s", c->path);
 	clock_gettime(CLOCK_BOOTTIME, &now);
-	rec.started = (unsigned long long)now.tv_sec;
-	rec.max_duration = p->max_duration;
-	rec.grace = p->max_duration_grace;
+	rec->started = (unsigned long long)now.tv_sec;
+	rec->max_duration = s->p->max_duration;
+	rec->grace = s->p->max_duration_grace;
+	return 0;
+}
+
+/*
+ * Takes the user's state directory (s->udir, locked: serialises this user's opens and
+ * closes) and counts its sessions against max_sessions. Returns CONFINE_HELPER_OK,
+ * CONFINE_HELPER_DENIED or CONFINE_HELPER_ERROR after logging.
+ */
+static int open_user_lock(struct open_state *s)
+{
+	const struct confine_profile *p = s->p;
+	const char *user = s->user;
+	int r;
 
 	if ((r = run_dir_prepare()) < 0) {
 		log_errno(r, "refusing the session of '%s': cannot prepare %s", user,
 			  CONFINE_RUN_DIR);
-		goto out;
+		return CONFINE_HELPER_ERROR;
 	}
-	if ((udir = user_dir(pw->pw_name)) < 0) {
-		log_errno(udir, "refusing the session of '%s': cannot create its state", user);
-		goto out;
+	if ((s->udir = user_dir(s->pw->pw_name)) < 0) {
+		log_errno(s->udir, "refusing the session of '%s': cannot create its state", user);
+		return CONFINE_HELPER_ERROR;
 	}
 	/* Serialises this user's opens and closes: session count, cgroups, home. */
-	(void)flock(udir, LOCK_EX);
-	(void)reap_orphans(c, pw, udir);
-	if ((r = refs_left(udir)) < 0) {
+	(void)flock(s->udir, LOCK_EX);
+	(void)reap_orphans(s->c, s->pw, s->udir);
+	if ((r = refs_left(s->udir)) < 0) {
 		log_errno(r, "refusing the session of '%s': cannot count its sessions", user);
-		goto out;
+		return CONFINE_HELPER_ERROR;
 	}
 	if (p->max_sessions && r >= (int)p->max_sessions) {
 		log_msg(LOG_ERR,
 			"refusing the session of '%s' (profile %s): %d sessions are open, "
 			"max_sessions = %u",
 			user, p->name, r, p->max_sessions);
-		printf("confine: login refused: %s already has %d session%s open (at most %u "
-		       "allowed)\n",
+		printf(CONFINE_NOTICE_PREFIX "login refused: %s already has %d session%s open (at "
+					     "most %u allowed)\n",
 		       user, r, r == 1 ? "" : "s", p->max_sessions);
-		ret = CONFINE_HELPER_DENIED;
-		goto out;
+		return CONFINE_HELPER_DENIED;
 	}
+	return CONFINE_HELPER_OK;
+}
+
+/*
+ * Takes the resources of the session under the user's lock: its reference on the shared
+ * home, its cgroup (or process registry), then its record. Rolls back what it took on
+ * failure. Returns CONFINE_HELPER_OK, CONFINE_HELPER_DENIED or CONFINE_HELPER_ERROR.
+ */
+static int open_resources(struct open_state *s)
+{
+	const struct confine_profile *p = s->p;
+	struct session_record *rec = &s->rec;
+	const char *user = s->user;
+	char err[512] = "", home[160] = "";
+	struct error cerr = ERROR_INIT;
+	_cleanup_close_ int leaf = -1;
+	int r, ret = CONFINE_HELPER_ERROR;
+
 	/* The home first: a session of another profile is refused before it touches the
 	 * cgroups, so it cannot rewrite the budget the user's other sessions share. */
-	err[0] = '\0';
-	r = home_acquire(c, p, pw, udir, rec.sid, home, sizeof(home), err, sizeof(err));
+	r = home_acquire(s->c, p, s->pw, s->udir, rec->sid, home, sizeof(home), err, sizeof(err));
 	if (r == -EXDEV) {
 		log_msg(LOG_ERR,
 			"refusing the session of '%s' (profile %s): another session of the user "
 			"with a different profile holds its home",
 			user, p->name);
-		ret = CONFINE_HELPER_DENIED;
-		goto out;
+		return CONFINE_HELPER_DENIED;
 	}
 	if (r < 0) {
 		if (!err[0])
 			snprintf(err, sizeof(err), "%s", strerror(-r));
 		log_msg(LOG_ERR,
 			"refusing the session of '%s' (profile %s): cannot mount its home %s: %s",
-			user, p->name, pw->pw_dir, err);
-		printf("confine: login refused: cannot prepare your home: %s\n", err);
+			user, p->name, s->pw->pw_dir, err);
+		printf(CONFINE_NOTICE_PREFIX "login refused: cannot prepare your home: %s\n", err);
 		goto rollback_home;
 	}
-	snprintf(rec.home, sizeof(rec.home), "%s", home);
-	if (!no_limits) {
-		leaf = backend_open(c, p, pw->pw_uid, true, rec.sid, &cg, err, sizeof(err));
+	snprintf(rec->home, sizeof(rec->home), "%s", home);
+	if (!s->no_limits) {
+		leaf = backend_open(s->c, p, s->pw->pw_uid, true, rec->sid, &s->cg, &cerr);
 		if (leaf < 0) {
 			log_msg(LOG_ERR, "refusing the session of '%s' (profile %s): %s", user,
-				p->name, err);
+				p->name, error_msg(&cerr));
 			goto rollback_home;
 		}
 	}
-	snprintf(rec.cgroup, sizeof(rec.cgroup), "%s", cg.cgroup);
-	snprintf(rec.unit, sizeof(rec.unit), "%s", cg.unit);
-	snprintf(rec.slice, sizeof(rec.slice), "%s", cg.slice);
-	if (no_limits && (r = procs_create(rec.sid)) < 0) {
+	snprintf(rec->cgroup, sizeof(rec->cgroup), "%s", s->cg.cgroup);
+	snprintf(rec->unit, sizeof(rec->unit), "%s", s->cg.unit);
+	snprintf(rec->slice, sizeof(rec->slice), "%s", s->cg.slice);
+	if (s->no_limits && (r = procs_create(rec->sid)) < 0) {
 		log_errno(r, "refusing the session of '%s': cannot create its process registry",
 			  user);
 		goto rollback_cgroup;
 	}
-	if ((r = session_write(&rec)) < 0) {
+	if ((r = session_write(rec)) < 0) {
 		log_errno(r, "refusing the session of '%s': cannot write its record", user);
 		goto rollback_cgroup;
 	}
-	log_msg(LOG_INFO, "session %s opened for %s (profile %s, service %s%s%s)", rec.sid, user,
-		p->name, service, cg.unit[0] ? ", scope " : "", cg.unit);
-	printf("%s\n", rec.sid);
-	if (notice[0])
-		printf("%s\n", notice);
-	ret = CONFINE_HELPER_OK;
-	goto out;
+	return CONFINE_HELPER_OK;
 
 rollback_cgroup:
-	(void)procs_close(rec.sid);
-	(void)backend_close(&cg, true, NULL, err, sizeof(err));
+	(void)procs_close(rec->sid);
+	(void)backend_close(&s->cg, true, NULL, NULL);
 rollback_home:
-	if (home_release(pw->pw_name, udir, rec.sid) == 1)
-		(void)backend_user_done(&cg, err, sizeof(err));
+	if (home_release(s->pw->pw_name, s->udir, rec->sid) == 1)
+		(void)backend_user_done(&s->cg, NULL);
+	return ret;
+}
+
+static int do_open(const char *user, const char *service, const char *tty, const char *rhost,
+		   const char *conf)
+{
+	struct open_state s = {.user = user, .service = service, .udir = -1};
+	struct error cerr = ERROR_INIT;
+	int ret;
+
+	if (config_load(conf, CONFIG_CHECK_OWNER, &s.c, &cerr) < 0) {
+		log_msg(LOG_ERR, "refusing the session of '%s': %s", user, error_msg(&cerr));
+		return CONFINE_HELPER_ERROR;
+	}
+	ret = match_user(s.c, user, service, tty, rhost, &s.pw, &s.rule);
+	if (ret != CONFINE_HELPER_OK)
+		goto out;
+	s.p = s.rule->profile;
+	if ((ret = open_refusal(&s)) != CONFINE_HELPER_OK)
+		goto out;
+	ret = CONFINE_HELPER_ERROR;
+	if (open_limits(&s) < 0 || open_record(&s) < 0)
+		goto out;
+	if ((ret = open_user_lock(&s)) != CONFINE_HELPER_OK ||
+	    (ret = open_resources(&s)) != CONFINE_HELPER_OK)
+		goto out;
+	log_msg(LOG_INFO, "session %s opened for %s (profile %s, service %s%s%s)", s.rec.sid, user,
+		s.p->name, service, s.cg.unit[0] ? ", scope " : "", s.cg.unit);
+	printf("%s\n", s.rec.sid);
+	if (s.notice[0])
+		printf("%s\n", s.notice);
 out:
-	config_free(c);
+	if (s.udir >= 0)
+		close(s.udir);
+	config_free(s.c);
 	return ret;
 }
 
@@ -904,21 +975,23 @@ int main(int argc, char **argv)
 			(void)signal(sig, SIG_DFL);
 	log_open("confine-helper", 0);
 
-	if (argc >= 6 && argc <= 7 && streq(argv[1], "open"))
+	if (argc >= 6 && argc <= 7 && streq(argv[1], CONFINE_VERB_OPEN))
 		return do_open(argv[2], argv[3], argv[4], argv[5],
 			       argc == 7 ? argv[6] : CONFINE_CONF_DEFAULT);
-	if (argc >= 6 && argc <= 7 && streq(argv[1], "account"))
+	if (argc >= 6 && argc <= 7 && streq(argv[1], CONFINE_VERB_ACCOUNT))
 		return do_account(argv[2], argv[3], argv[4], argv[5],
 				  argc == 7 ? argv[6] : CONFINE_CONF_DEFAULT);
-	if (argc >= 3 && argc <= 4 && streq(argv[1], "close"))
+	/* A 4th argument is ignored: a module loaded before an upgrade (a running sshd) still
+	 * passes its CONF to close, and its sessions must still close. */
+	if (argc >= 3 && argc <= 4 && streq(argv[1], CONFINE_VERB_CLOSE))
 		return do_close(argv[2]);
-	if (argc >= 2 && argc <= 3 && streq(argv[1], "gc")) {
+	if (argc >= 2 && argc <= 3 && streq(argv[1], CONFINE_VERB_GC)) {
 		int r1 = gc(NULL), r2 = gc_runs(argc == 3 ? argv[2] : CONFINE_CONF_DEFAULT);
 		int r3 = systemd_booted() ? gc_scopes() : 0, r4 = gc_procs();
 		return r1 < 0 || r2 < 0 || r3 < 0 || r4 < 0 ? CONFINE_HELPER_ERROR
 							    : CONFINE_HELPER_OK;
 	}
 	fprintf(stderr, "usage: confine-helper open USER SERVICE TTY RHOST [CONF] | account USER "
-			"SERVICE TTY RHOST [CONF] | close USER [CONF] | gc [CONF]\n");
+			"SERVICE TTY RHOST [CONF] | close USER | gc [CONF]\n");
 	return CONFINE_HELPER_ERROR;
 }

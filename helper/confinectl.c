@@ -101,139 +101,181 @@ static int run_home_build(void *data, int *ret_lock_fd, struct error *err)
 	return r;
 }
 
-static int cmd_run(int argc, char **argv)
-{
-	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
-					     {"profile", required_argument, NULL, 'p'},
-					     {"user", required_argument, NULL, 'u'},
-					     {"help", no_argument, NULL, 'h'},
-					     {}};
-	const char *conf = CONFINE_CONF_DEFAULT, *pname = NULL, *uname = NULL;
-	struct confine_config *c = NULL;
+/* What confinectl run resolves before it starts anything: the profile, the user, the program. */
+struct run_target {
+	const char *conf, *pname, *uname;
+	struct confine_config *c;
 	const struct confine_profile *p;
-	_cleanup_free_ char *prog = NULL;
-	_cleanup_free_ gid_t *groups = NULL;
-	_cleanup_close_ int leaf = -1, state_fd = -1;
-	char name[64], err[512], home_env[4200], user_env[300], logname_env[300],
-		shell_env[4200], term_env[256];
-	char *envp[8];
-	int ngroups, o, r, status = SANDBOX_EXIT_SETUP, envn = 0;
-	struct backend_session cg = {{0}};
-	unsigned long long ooms = 0;
-	bool no_limits = false;
-	struct error serr = ERROR_INIT;
 	struct passwd *pw;
-	uint32_t rnd;
+	char *prog;
+	gid_t *groups;
+	int ngroups;
+	bool no_limits; /* limits = "optional" on a host without them */
+};
 
-	while ((o = getopt_long(argc, argv, "+c:p:u:h", opts, NULL)) != -1) {
-		switch (o) {
-		case 'c': conf = optarg; break;
-		case 'p': pname = optarg; break;
-		case 'u': uname = optarg; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return EXIT_USAGE;
-		}
-	}
-	if (!pname || !uname || optind >= argc) {
-		usage(stderr);
+/*
+ * Resolves the profile, the user, the program and the groups, and checks this host can
+ * enforce the limits. Returns 0, or the exit status after a message on stderr.
+ */
+static int run_resolve(struct run_target *t, const char *cmd)
+{
+	struct error err = ERROR_INIT;
+	int r;
+
+	if (!(t->p = config_find_profile(t->c, t->pname))) {
+		fprintf(stderr, "confinectl: %s: no profile named '%s'\n", t->conf, t->pname);
 		return EXIT_USAGE;
-	}
-	if (!(c = load_config(conf)))
-		return EXIT_USAGE;
-	if (!(p = config_find_profile(c, pname))) {
-		fprintf(stderr, "confinectl: %s: no profile named '%s'\n", conf, pname);
-		goto out_usage;
 	}
 	/* Asked-for isolation the sandbox cannot give yet is never silently skipped. */
-	if (p->user_ns) {
+	if (t->p->user_ns) {
 		fprintf(stderr, "confinectl: profile %s: user_ns = true is not supported yet\n",
-			p->name);
-		goto out_setup;
+			t->p->name);
+		return SANDBOX_EXIT_SETUP;
 	}
 	errno = 0;
-	if (!(pw = getpwnam(uname))) {
-		fprintf(stderr, "confinectl: no such user '%s'\n", uname);
-		goto out_usage;
+	if (!(t->pw = getpwnam(t->uname))) {
+		fprintf(stderr, "confinectl: no such user '%s'\n", t->uname);
+		return EXIT_USAGE;
 	}
-	if (pw->pw_uid == 0 || pw->pw_gid == 0) {
-		fprintf(stderr, "confinectl: refusing to confine '%s': uid or gid is 0\n", uname);
-		goto out_usage;
+	if (t->pw->pw_uid == 0 || t->pw->pw_gid == 0) {
+		fprintf(stderr, "confinectl: refusing to confine '%s': uid or gid is 0\n", t->uname);
+		return EXIT_USAGE;
 	}
-	if (!(prog = find_program(argv[optind]))) {
-		fprintf(stderr, "confinectl: %s: command not found\n", argv[optind]);
-		config_free(c);
+	if (!(t->prog = find_program(cmd))) {
+		fprintf(stderr, "confinectl: %s: command not found\n", cmd);
 		return SANDBOX_EXIT_NOENT;
 	}
-	if ((ngroups = user_groups(pw, &groups)) < 0) {
-		fprintf(stderr, "confinectl: cannot read the groups of '%s'\n", uname);
-		goto out_setup;
+	if ((t->ngroups = user_groups(t->pw, &t->groups)) < 0) {
+		fprintf(stderr, "confinectl: cannot read the groups of '%s'\n", t->uname);
+		return SANDBOX_EXIT_SETUP;
 	}
-	if ((r = backend_check(c, p, err, sizeof(err))) < 0) {
-		if (!p->limits_optional || r != -ENOTSUP) {
+	if ((r = backend_check(t->c, t->p, &err)) < 0) {
+		if (!t->p->limits_optional || r != -ENOTSUP) {
 			fprintf(stderr, "confinectl: refusing to run profile '%s' unconfined: %s\n",
-				pname, err);
-			goto out_setup;
+				t->pname, error_msg(&err));
+			return SANDBOX_EXIT_SETUP;
 		}
 		fprintf(stderr,
 			"confinectl: warning: running WITHOUT resource limits (limits = "
 			"\"optional\" in profile '%s'): %s\n",
-			pname, err);
-		no_limits = true;
+			t->pname, error_msg(&err));
+		t->no_limits = true;
 	}
-	/* A logged-in user's persistent upper is in use by its login sessions' home mount. */
-	snprintf(err, sizeof(err), CONFINE_HOMES_DIR "/%s", pw->pw_name);
-	if (p->home == HOME_PERSISTENT && access(err, F_OK) == 0) {
-		fprintf(stderr, "confinectl: cannot prepare the home of '%s': the persistent home "
-				"is in use by another session (a login)\n", uname);
-		goto out_setup;
-	}
-	struct home_owner ho = {pw->pw_name, pw->pw_uid, pw->pw_gid, pw->pw_dir, -1};
-	/* The image is made here: mkfs cannot run as a child in the sandbox's PID namespace. */
-	if (home_persistent_ensure(c, p, &ho, &state_fd, err, sizeof(err)) < 0) {
-		fprintf(stderr, "confinectl: cannot prepare the home of '%s': %s\n", uname, err);
-		goto out_setup;
-	}
-	ho.state_fd = state_fd;
+	return 0;
+}
 
+/*
+ * The persistent home's state, held open in *state_fd for the run (the image is made here:
+ * mkfs cannot run as a child in the sandbox's PID namespace). 0 or -1 after a message.
+ */
+static int run_home_state(const struct run_target *t, struct home_owner *ho, int *state_fd)
+{
+	char path[512], err[512];
+
+	/* A logged-in user's persistent upper is in use by its login sessions' home mount. */
+	snprintf(path, sizeof(path), CONFINE_HOMES_DIR "/%s", t->pw->pw_name);
+	if (t->p->home == HOME_PERSISTENT && access(path, F_OK) == 0) {
+		fprintf(stderr, "confinectl: cannot prepare the home of '%s': the persistent home "
+				"is in use by another session (a login)\n", t->uname);
+		return -1;
+	}
+	if (home_persistent_ensure(t->c, t->p, ho, state_fd, err, sizeof(err)) < 0) {
+		fprintf(stderr, "confinectl: cannot prepare the home of '%s': %s\n", t->uname, err);
+		return -1;
+	}
+	ho->state_fd = *state_fd;
+	return 0;
+}
+
+/* The payload's environment: the login variables, the sandbox's PATH, and TERM if set. */
+struct run_env {
+	char home[4200], user[300], logname[300], shell[4200], term[256];
+	char *envp[8];
+};
+
+static void run_env_fill(struct run_env *e, const struct passwd *pw,
+			 const struct confine_profile *p)
+{
+	int n = 0;
+
+	snprintf(e->home, sizeof(e->home), "HOME=%s", pw->pw_dir);
+	snprintf(e->user, sizeof(e->user), "USER=%s", pw->pw_name);
+	snprintf(e->logname, sizeof(e->logname), "LOGNAME=%s", pw->pw_name);
+	snprintf(e->shell, sizeof(e->shell), "SHELL=%s", p->shell);
+	e->envp[n++] = e->home;
+	e->envp[n++] = e->user;
+	e->envp[n++] = e->logname;
+	e->envp[n++] = e->shell;
+	e->envp[n++] = "PATH=" SANDBOX_PATH;
+	if (getenv("TERM")) {
+		snprintf(e->term, sizeof(e->term), "TERM=%s", getenv("TERM"));
+		e->envp[n++] = e->term;
+	}
+	e->envp[n] = NULL;
+}
+
+/* Ends the run's cgroup whatever happened and reports OOM kills; returns the exit status. */
+static int run_teardown(struct backend_session *cg, int status)
+{
+	unsigned long long ooms = 0;
+	struct error err = ERROR_INIT;
+
+	/* Teardown: whatever happened, nothing of the session may outlive this point. */
+	/* Our own scope (systemd) ends by itself when we exit: only the payload goes here. */
+	if (backend_close(cg, false, &ooms, &err) < 0) {
+		fprintf(stderr, "confinectl: %s\n", error_msg(&err));
+		if (status == 0)
+			status = SANDBOX_EXIT_SETUP;
+	}
+	if (ooms)
+		fprintf(stderr, "confinectl: the kernel OOM-killed %llu process%s of the run "
+				"(memory limit)\n",
+			ooms, ooms == 1 ? "" : "es");
+	return status;
+}
+
+/* Runs argv in a sandbox of the resolved target, in a cgroup of its own; the exit status. */
+static int run_confined(const struct run_target *t, char **argv)
+{
+	const struct confine_profile *p = t->p;
+	const struct passwd *pw = t->pw;
+	_cleanup_close_ int leaf = -1, state_fd = -1;
+	struct backend_session cg = {{0}};
+	struct error serr = ERROR_INIT;
+	int status = SANDBOX_EXIT_SETUP;
+	struct run_env env;
+	struct timespec boot;
+	struct error err = ERROR_INIT;
+	char name[64];
+	uint32_t rnd;
+
+	struct home_owner ho = {pw->pw_name, pw->pw_uid, pw->pw_gid, pw->pw_dir, -1};
+	if (run_home_state(t, &ho, &state_fd) < 0)
+		return SANDBOX_EXIT_SETUP;
 	if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
 		rnd = (uint32_t)getpid() ^ (uint32_t)time(NULL);
 	snprintf(name, sizeof(name), "run-%d-%08x", (int)getpid(), rnd);
-	if (!no_limits &&
-	    (leaf = backend_open(c, p, pw->pw_uid, false, name, &cg, err, sizeof(err))) < 0) {
-		fprintf(stderr, "confinectl: %s\n", err);
-		goto out_setup;
+	if (!t->no_limits &&
+	    (leaf = backend_open(t->c, p, pw->pw_uid, false, name, &cg, &err)) < 0) {
+		fprintf(stderr, "confinectl: %s\n", error_msg(&err));
+		return SANDBOX_EXIT_SETUP;
 	}
-	snprintf(home_env, sizeof(home_env), "HOME=%s", pw->pw_dir);
-	snprintf(user_env, sizeof(user_env), "USER=%s", pw->pw_name);
-	snprintf(logname_env, sizeof(logname_env), "LOGNAME=%s", pw->pw_name);
-	snprintf(shell_env, sizeof(shell_env), "SHELL=%s", p->shell);
-	envp[envn++] = home_env;
-	envp[envn++] = user_env;
-	envp[envn++] = logname_env;
-	envp[envn++] = shell_env;
-	envp[envn++] = "PATH=" SANDBOX_PATH;
-	if (getenv("TERM")) {
-		snprintf(term_env, sizeof(term_env), "TERM=%s", getenv("TERM"));
-		envp[envn++] = term_env;
-	}
-	envp[envn] = NULL;
-
-	struct timespec boot;
+	run_env_fill(&env, pw, p);
 	clock_gettime(CLOCK_BOOTTIME, &boot);
-	struct run_home home = {c, p, &ho};
+	struct run_home home = {t->c, p, &ho};
 	struct sandbox_spec spec = {
 		.hostname = p->hostname,
 		.net = p->net == NET_HOST ? SANDBOX_NET_HOST : SANDBOX_NET_NONE,
 		.tmp_size = p->tmp_size,
-		.creds = {pw->pw_uid, pw->pw_gid, groups, ngroups},
+		.creds = {pw->pw_uid, pw->pw_gid, t->groups, t->ngroups},
 		.home = pw->pw_dir,
 		.home_fd = -1,
 		.home_build = run_home_build,
 		.home_build_data = &home,
 		.cgroup_fd = leaf,
-		.path = prog,
-		.argv = argv + optind,
-		.envp = envp,
+		.path = t->prog,
+		.argv = argv,
+		.envp = env.envp,
 		.grace_ms = 2000,
 		.started = (unsigned long long)boot.tv_sec,
 		.max_duration = p->max_duration,
@@ -244,27 +286,41 @@ static int cmd_run(int argc, char **argv)
 	};
 	if (sandbox_run(&spec, &status, &serr) < 0)
 		fprintf(stderr, "confinectl: %s\n", error_msg(&serr));
+	return run_teardown(&cg, status);
+}
 
-	/* Teardown: whatever happened, nothing of the session may outlive this point. */
-	/* Our own scope (systemd) ends by itself when we exit: only the payload goes here. */
-	r = backend_close(&cg, false, &ooms, err, sizeof(err));
-	if (r < 0) {
-		fprintf(stderr, "confinectl: %s\n", err);
-		if (status == 0)
-			status = SANDBOX_EXIT_SETUP;
+static int cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+					     {"profile", required_argument, NULL, 'p'},
+					     {"user", required_argument, NULL, 'u'},
+					     {"help", no_argument, NULL, 'h'},
+					     {}};
+	struct run_target t = {.conf = CONFINE_CONF_DEFAULT};
+	int o, status;
+
+	while ((o = getopt_long(argc, argv, "+c:p:u:h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'c': t.conf = optarg; break;
+		case 'p': t.pname = optarg; break;
+		case 'u': t.uname = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return EXIT_USAGE;
+		}
 	}
-	if (ooms)
-		fprintf(stderr, "confinectl: the kernel OOM-killed %llu process%s of the run "
-				"(memory limit)\n",
-			ooms, ooms == 1 ? "" : "es");
-	config_free(c);
+	if (!t.pname || !t.uname || optind >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!(t.c = load_config(t.conf)))
+		return EXIT_USAGE;
+	status = run_resolve(&t, argv[optind]);
+	if (status == 0)
+		status = run_confined(&t, argv + optind);
+	free(t.prog);
+	free(t.groups);
+	config_free(t.c);
 	return status;
-out_setup:
-	config_free(c);
-	return SANDBOX_EXIT_SETUP;
-out_usage:
-	config_free(c);
-	return EXIT_USAGE;
 }
 
 /* Where cgroup2 is mounted on this host (first match in mountinfo), or "". */
@@ -350,29 +406,9 @@ static int profile_host_problems(const struct confine_config *c, const struct co
 	return n;
 }
 
-static int cmd_check(int argc, char **argv)
+/* The effective configuration, as confine.conf(5) text; rules as comments. */
+static void check_print_config(const char *conf, const struct confine_config *c)
 {
-	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
-					     {"help", no_argument, NULL, 'h'},
-					     {}};
-	const char *conf = CONFINE_CONF_DEFAULT;
-	struct confine_config *c;
-	char mnt[2048], ctl[512] = "", path[2100], msg[512];
-	int o, bad = 0;
-
-	while ((o = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
-		switch (o) {
-		case 'c': conf = optarg; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return EXIT_USAGE;
-		}
-	}
-	if (optind != argc) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
-	if (!(c = load_config(conf)))
-		return 1;
 	printf("# %s: valid\n", conf);
 	printf("cgroup_root = \"%s\";\nstate_dir = \"%s\";\n", c->cgroup_root, c->state_dir);
 	for (unsigned i = 0; i < c->n_profiles; i++)
@@ -394,13 +430,22 @@ static int cmd_check(int argc, char **argv)
 			printf(" tty=%s", r->tty);
 		printf(" -> %s\n", r->profile->name);
 	}
+}
+
+/* What the kernel offers (cgroup2 and its controllers, overlayfs, user namespaces). */
+static void check_print_kernel(void)
+{
+	char mnt[2048], ctl[512] = "", path[2100];
 
 	find_cgroup2(mnt, sizeof(mnt));
 	if (mnt[0]) {
-		_cleanup_fclose_ FILE *f = NULL;
+		FILE *f;
 		snprintf(path, sizeof(path), "%s/cgroup.controllers", mnt);
-		if ((f = fopen(path, "re")) && fgets(ctl, sizeof(ctl), f))
-			ctl[strcspn(ctl, "\n")] = '\0';
+		if ((f = fopen(path, "re"))) {
+			if (fgets(ctl, sizeof(ctl), f))
+				ctl[strcspn(ctl, "\n")] = '\0';
+			fclose(f);
+		}
 		printf("# kernel: cgroup2 mounted at %s, controllers: %s\n", mnt,
 		       ctl[0] ? ctl : "(none)");
 	} else {
@@ -418,14 +463,18 @@ static int cmd_check(int argc, char **argv)
 		       n > 0 ? "available" : n == 0 ? "disabled (user.max_user_namespaces = 0)"
 						: "unknown");
 	}
-	{
-		char why[256];
-		enum cgroup_backend b = backend_resolve(c, why, sizeof(why));
-		printf("# cgroup backend: %s (%s)\n", config_backend_name(b), why);
-	}
+}
+
+/* Whether each profile can be enforced on this host, one line each; 1 if one cannot. */
+static int check_profiles(const struct confine_config *c)
+{
+	int bad = 0;
+
 	for (unsigned i = 0; i < c->n_profiles; i++) {
 		const struct confine_profile *p = &c->profiles[i];
-		int r = backend_check(c, p, msg, sizeof(msg));
+		struct error err = ERROR_INIT;
+		int r = backend_check(c, p, &err);
+		const char *msg = error_msg(&err);
 		char why[256] = "";
 		/* A persistent home's size is an ext4 image on a loop device: refused without. */
 		if (p->home == HOME_PERSISTENT && image_support(why, sizeof(why)) < 0) {
@@ -452,6 +501,37 @@ static int cmd_check(int argc, char **argv)
 			printf("# profile %s: usable\n", p->name);
 		}
 	}
+	return bad;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+					     {"help", no_argument, NULL, 'h'},
+					     {}};
+	const char *conf = CONFINE_CONF_DEFAULT;
+	struct confine_config *c;
+	char why[256];
+	int o, bad;
+
+	while ((o = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'c': conf = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!(c = load_config(conf)))
+		return 1;
+	check_print_config(conf, c);
+	check_print_kernel();
+	enum cgroup_backend b = backend_resolve(c, why, sizeof(why));
+	printf("# cgroup backend: %s (%s)\n", config_backend_name(b), why);
+	bad = check_profiles(c);
 	(void)home_check_state(c, stdout);
 	config_free(c);
 	return bad ? 3 : 0;
@@ -623,7 +703,7 @@ int main(int argc, char **argv)
 	if (streq(argv[1], "run"))
 		return cmd_run(argc - 1, argv + 1);
 	if (streq(argv[1], "gc")) {
-		char *const gc[] = {"confine-helper", "gc", NULL};
+		char *const gc[] = {"confine-helper", CONFINE_VERB_GC, NULL};
 		return run_fixed(CONFINE_HELPER_PATH, gc);
 	}
 	if (streq(argv[1], "enroll"))

@@ -3,10 +3,12 @@
  * The contract between pam_confine.so and confine-helper (both sides include this).
  *
  *   confine-helper open    USER SERVICE TTY RHOST [CONF]
- *   confine-helper close   USER [CONF]
+ *   confine-helper close   USER
  *   confine-helper account USER SERVICE TTY RHOST [CONF]
+ *   confine-helper gc      [CONF]
  *
  * Empty strings stand for unset PAM items; CONF defaults to /etc/confine/confine.conf.
+ * "gc" (confinectl gc: confine-gc.service, cron) closes sessions whose login process is gone.
  * The helper identifies the PAM session by its parent, the process that called
  * pam_open_session (getppid(), plus that process's start time): a kernel fact, so the
  * caller cannot name somebody else's session. On success of "open" it prints the session
@@ -18,8 +20,20 @@
  * OK = matched and allowed, IGNORE = not matched, DENIED = matched and SERVICE is not in the
  * list (a "confine: login refused: ..." line on stdout), ERROR. It changes nothing.
  * "open" refuses such a service the same way (DENIED), for stacks without the account hook.
+ *
+ * Every line the helper prints for the user (after the session id of "open", or instead of
+ * it) starts with CONFINE_NOTICE_PREFIX; the module refuses output with any other line.
  */
 #pragma once
+
+#define CONFINE_VERB_OPEN    "open"
+#define CONFINE_VERB_CLOSE   "close"
+#define CONFINE_VERB_ACCOUNT "account"
+#define CONFINE_VERB_GC	     "gc"
+
+/* Lines for the user on the helper's stdout; "...warning: ..." ones are shown as errors. */
+#define CONFINE_NOTICE_PREFIX  "confine: "
+#define CONFINE_NOTICE_WARNING CONFINE_NOTICE_PREFIX "warning:"
 
 #define CONFINE_HELPER_OK     0	 /* open: session prepared; close: torn down (or none);
 				  * account: matched, and SERVICE may start a confined session */

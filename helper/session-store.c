@@ -48,11 +48,11 @@ int session_write(const struct session_record *r)
 	}
 	fprintf(f,
 		"sid=%s\nuser=%s\nuid=%u\ngid=%u\ngroups=%s\nhome_dir=%s\nprofile=%s\n"
-		"cgroup=%s\nunit=%s\nslice=%s\nhome=%s\nconf=%s\nshell=%s\nhostname=%s\nnet=%s\n"
+		"cgroup=%s\nunit=%s\nslice=%s\nhome=%s\nshell=%s\nhostname=%s\nnet=%s\n"
 		"tmp_size=%llu\nstarted=%llu\nmax_duration=%llu\ngrace=%llu\ncaller_pid=%d\n"
 		"caller_start=%llu\n",
 		r->sid, r->user, (unsigned)r->uid, (unsigned)r->gid, r->groups, r->home_dir,
-		r->profile, r->cgroup, r->unit, r->slice, r->home, r->conf, r->shell, r->hostname,
+		r->profile, r->cgroup, r->unit, r->slice, r->home, r->shell, r->hostname,
 		r->net, r->tmp_size, r->started, r->max_duration, r->grace, (int)r->caller_pid,
 		r->caller_start);
 	if (fflush(f) != 0 || fsync(fileno(f)) < 0)

@@ -58,9 +58,6 @@ static const char *get_user(pam_handle_t *pamh)
 	return user;
 }
 
-/* The helper's stdout holds the session id and at most one newline: [A-Za-z0-9._-]{1,MAX}. */
-#define NOTICE_PREFIX "confine: "
-
 /*
  * Shows the helper's "confine: ..." lines to the user (style PAM_TEXT_INFO or
  * PAM_ERROR_MSG), each cut at its newline, with anything unprintable replaced. Returns
@@ -72,7 +69,7 @@ static bool show_notices(pam_handle_t *pamh, int style, char *text)
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
-		if (strncmp(line, NOTICE_PREFIX, strlen(NOTICE_PREFIX)) != 0)
+		if (strncmp(line, CONFINE_NOTICE_PREFIX, strlen(CONFINE_NOTICE_PREFIX)) != 0)
 			return false;
 		for (char *c = line; *c; c++)
 			if ((unsigned char)*c < ' ' || (unsigned char)*c > '~')
@@ -80,7 +77,7 @@ static bool show_notices(pam_handle_t *pamh, int style, char *text)
 		/* Warnings go out as errors: su -c and sshd drop PAM_TEXT_INFO, "loudly" they
 		 * must not be dropped. A login program without a conversation still logs in. */
 		(void)pam_prompt(pamh,
-				 strncmp(line, NOTICE_PREFIX "warning:", strlen(NOTICE_PREFIX "warning:"))
+				 strncmp(line, CONFINE_NOTICE_WARNING, strlen(CONFINE_NOTICE_WARNING))
 					 ? style
 					 : PAM_ERROR_MSG,
 				 NULL, "%s", line);
@@ -88,7 +85,7 @@ static bool show_notices(pam_handle_t *pamh, int style, char *text)
 	return true;
 }
 
-/* out: the session id on the first line, then notices for the user. */
+/* out: the session id ([A-Za-z0-9._-]{1,MAX}) on the first line, then notices for the user. */
 static bool parse_sid(pam_handle_t *pamh, char *out, size_t len)
 {
 	char *nl;
@@ -107,7 +104,7 @@ static bool parse_sid(pam_handle_t *pamh, char *out, size_t len)
 /* "close" for a session the helper prepared but we cannot hand to the application. */
 static void rollback(pam_handle_t *pamh, const struct confine_args *args, const char *user)
 {
-	const char *const hargv[] = {args->helper, "close", user, args->conf, NULL};
+	const char *const hargv[] = {args->helper, CONFINE_VERB_CLOSE, user, NULL};
 	char out[1];
 	size_t len;
 	int r;
@@ -166,7 +163,7 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 
 	/* args.conf == NULL ends argv early: the helper then uses its default configuration. */
 	const char *const hargv[] = {
-	    args.helper, "open", user, service, tty, rhost, args.conf, NULL,
+	    args.helper, CONFINE_VERB_OPEN, user, service, tty, rhost, args.conf, NULL,
 	};
 
 	r = confine_spawn(pamh, args.helper, hargv, out, sizeof(out) - 1, &len);
@@ -232,7 +229,7 @@ PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, con
 	if (!user)
 		return PAM_SESSION_ERR;
 
-	const char *const hargv[] = {args.helper, "close", user, args.conf, NULL};
+	const char *const hargv[] = {args.helper, CONFINE_VERB_CLOSE, user, NULL};
 
 	r = confine_spawn(pamh, args.helper, hargv, out, sizeof(out), &len);
 	if (args.debug && r >= 0)
@@ -273,7 +270,7 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 
 	const char *const hargv[] = {
 	    args.helper,
-	    "account",
+	    CONFINE_VERB_ACCOUNT,
 	    user,
 	    service,
 	    item_or_empty(pamh, PAM_TTY),

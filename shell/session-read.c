@@ -110,7 +110,6 @@ static const struct field {
     {"unit", STR(unit)},
     {"slice", STR(slice)},
     {"home", STR(home)},
-    {"conf", STR(conf)},
     {"shell", STR(shell)},
     {"hostname", STR(hostname)},
     {"net", STR(net)},
@@ -183,7 +182,7 @@ int session_parse(const char *text, size_t len, const char *sid, struct session_
 		seen |= (unsigned)bit;
 	}
 	if (seen != ALL_FIELDS || !streq(r->sid, sid) || (r->cgroup[0] && r->cgroup[0] != '/') ||
-	    r->conf[0] != '/' || r->home_dir[0] != '/' || r->shell[0] != '/' || !r->hostname[0] ||
+	    r->home_dir[0] != '/' || r->shell[0] != '/' || !r->hostname[0] ||
 	    (!streq(r->net, "none") && !streq(r->net, "host")) || r->caller_pid <= 0)
 		return -EINVAL;
 	return 0;

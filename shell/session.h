@@ -34,7 +34,6 @@ struct session_record {
 	char unit[128];	   /* systemd backend: the session's scope, e.g. confine-SID.scope */
 	char slice[128];   /* systemd backend: the user's aggregate slice, or "" */
 	char home[512];	   /* the user's shared home mount on the host, or "" for the real home */
-	char conf[512];	   /* the config the session was matched with (for the log) */
 	char shell[512];   /* the profile's real shell */
 	char hostname[65]; /* the profile's hostname */
 	char net[8];	   /* "none" or "host" */

@@ -21,7 +21,6 @@ static const char valid[] = "sid=" SID "\n"
 			    "unit=\n"
 			    "slice=\n"
 			    "home=/run/confine/homes/alice\n"
-			    "conf=/etc/confine/confine.conf\n"
 			    "shell=/bin/bash\n"
 			    "hostname=confine\n"
 			    "net=none\n"
@@ -62,7 +61,6 @@ static void test_valid(void)
 	ok(r.started == 100 && r.max_duration == 7200 && r.grace == 30, "time limit fields");
 	is_str(r.home, "/run/confine/homes/alice", "home");
 	is_int(r.caller_pid, 1234, "caller_pid");
-	is_str(r.conf, "/etc/confine/confine.conf", "conf");
 	is_int(r.gid, 1001, "gid");
 	is_str(r.home_dir, "/home/alice", "home_dir");
 	is_str(r.shell, "/bin/bash", "shell");
@@ -97,7 +95,7 @@ static void test_missing(void)
 {
 	static const char *const keys[] = {"sid=",	  "user=",	 "uid=",
 					   "profile=",	  "cgroup=", "home=", "unit=", "slice=", "started=", "max_duration=", "grace=",
-					   "caller_pid=", "caller_start=", "conf=",
+					   "caller_pid=", "caller_start=",
 					   "gid=",	  "groups=",	 "home_dir=",
 					   "shell=",	  "hostname=",	 "net=",
 					   "tmp_size="};
@@ -122,8 +120,8 @@ static void test_numbers(void)
 	       "pid with a space refused");
 	is_int(parse(edit("caller_start=", "caller_start=99999999999999999999999\n"), SID, &r),
 	       -EINVAL, "start time overflow refused");
-	is_int(parse(edit("conf=", "conf=etc/confine.conf\n"), SID, &r), -EINVAL,
-	       "relative conf refused");
+	is_int(parse(edit("shell=", "shell=/bin/bash\nconf=/etc/confine/confine.conf\n"), SID, &r),
+	       0, "the conf= line of an older helper's record is ignored");
 	is_int(parse(edit("net=", "net=bridge\n"), SID, &r), -EINVAL, "unknown net refused");
 	is_int(parse(edit("shell=", "shell=bash\n"), SID, &r), -EINVAL, "relative shell refused");
 	is_int(parse(edit("home_dir=", "home_dir=home\n"), SID, &r), -EINVAL,
