@@ -34,8 +34,9 @@
 #define FS_WRITE_ABI1                                                                              \
 	(LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR |                           \
 	 LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_CHAR |                           \
-	 LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_MAKE_SOCK |  \
-	 LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_BLOCK | LANDLOCK_ACCESS_FS_MAKE_SYM)
+	 LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG |                               \
+	 LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO |                             \
+	 LANDLOCK_ACCESS_FS_MAKE_BLOCK | LANDLOCK_ACCESS_FS_MAKE_SYM)
 
 /* The sandbox's own mounts (tmpfs, its devpts and procfs), made by sandbox.c. /proc: the
  * program writes /proc/self/...; a magic link there resolves to the real object, which
@@ -84,7 +85,8 @@ static int allow_beneath(int ruleset, const char *path, uint64_t access)
 static int allow_std_ttys(int ruleset, uint64_t handled)
 {
 	struct landlock_path_beneath_attr pb = {
-	    .allowed_access = handled & (LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_TRUNCATE)};
+	    .allowed_access =
+		handled & (LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_TRUNCATE)};
 	struct stat st;
 
 	for (int fd = 0; fd <= 2; fd++) {
@@ -107,8 +109,8 @@ int landlock_install(bool with_home, struct error *err)
 				       "not in its LSM list: lsm= on the kernel command line); "
 				       "confined logins need it");
 	struct landlock_ruleset_attr attr = {.handled_access_fs = handled_for(abi)};
-	_cleanup_close_ int ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr,
-						   sizeof(attr), 0);
+	_cleanup_close_ int ruleset =
+	    (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
 
 	if (ruleset < 0)
 		return error_set_errno(err, negerrno(), "cannot create a Landlock ruleset");

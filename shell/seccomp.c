@@ -262,8 +262,8 @@ static int add_suid_rules(scmp_filter_ctx ctx)
 	static const struct {
 		const char *name;
 		unsigned mode_arg;
-	} chmods[] = {{"chmod", 1},    {"fchmod", 1}, {"fchmodat", 2}, {"fchmodat2", 2},
-		      {"creat", 1},    {"mknod", 1},  {"mknodat", 2}},
+	} chmods[] = {{"chmod", 1}, {"fchmod", 1}, {"fchmodat", 2}, {"fchmodat2", 2},
+		      {"creat", 1}, {"mknod", 1},  {"mknodat", 2}},
 	  opens[] = {{"open", 1}, {"openat", 2}}; /* here: the flags argument, mode after it */
 	static const uint64_t bits[] = {S_ISUID, S_ISGID};
 	/* O_TMPFILE without O_DIRECTORY: the bit that makes it a creation */

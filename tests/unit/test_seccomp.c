@@ -579,7 +579,8 @@ static void test_suid_file(void)
 	} else if (!ok(fst == 0 && f.chmod.r < 0 && f.chmod.err == EPERM && f.chmod_mode == 0644 &&
 			   f.creat_mode == 0,
 		       "a created file gets 04755 (fchmod) and 02755 (open) without the filter, "
-		       "not with it: %s, mode %o", res_str(f.chmod), f.chmod_mode))
+		       "not with it: %s, mode %o",
+		       res_str(f.chmod), f.chmod_mode))
 		diag("%s; open(O_CREAT, 02755) gave mode %o", status_str(fst), f.creat_mode);
 	if (!ok(fst == 0 && f.plain.r == 0, "chmod 01755 and 0700 work with the filter: %s",
 		res_str(f.plain)))
