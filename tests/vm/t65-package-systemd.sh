@@ -78,7 +78,8 @@ check "confinectl enroll guest" confinectl enroll guest
 su -l guest -c "$INSIDE; sleep 8" </dev/null >/tmp/su.out 2>&1 & S=$!
 wait_until 60 has_scope
 unit=$(scopes | head -n1)
-assert_contains "$(systemctl show "$unit" -p Slice --value)" "user-$UIDG.slice" "su: the session's scope is in guest's slice"
+# (in the per-user budget slice user-UID-confine.slice, itself inside user-UID.slice)
+assert_contains "$(systemctl show "$unit" -p ControlGroup --value)" "/user.slice/user-$UIDG.slice/" "su: the session's scope is in guest's slice"
 assert_contains "$(loginctl list-sessions --no-legend)" guest "su: logind has the session (pam_systemd ran first)"
 wait $S
 assert_contains "$(cat /tmp/su.out)" "host=confine cg=0::/" "su: confined"
