@@ -163,7 +163,11 @@ out=$(timeout 120 su -l bob -c 'echo kept >~/kept; hostname' </dev/null 2>&1)
 assert_eq "$out" lab "su -l bob: confined with profile lab"
 wait_sessions_gone
 cp -a /var/lib/confine /tmp/state && umount /var/lib/confine && cp -a /tmp/state/. /var/lib/confine/
-assert_eq "$(cat /var/lib/confine/bob/upper/kept 2>&1)" kept "bob's persistent upper is in /var/lib/confine"
+# (a persistent home is an ext4 image of home_size: its upper is inside home.img)
+assert_eq "$(stat -c '%U %a' /var/lib/confine/bob/home.img 2>&1)" "root 600" "bob's persistent home image is in /var/lib/confine"
+mkdir -p /tmp/img && mount -o loop,ro /var/lib/confine/bob/home.img /tmp/img
+assert_eq "$(cat /tmp/img/upper/kept 2>&1)" kept "bob's file is in it"
+umount /tmp/img
 
 # --- upgrade under live sessions ------------------------------------------------------------
 su -l guest -c 'i=0; while :; do i=$((i+1)); echo $i; sleep 0.3; done' </dev/null >/tmp/su.ticks 2>&1 & SU=$!
