@@ -11,7 +11,7 @@ n=0 failed=0
 ok()     { n=$((n + 1)); echo "ok $n - $*"; }
 not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
 
-# Libraries. A sanitizer build (make asan/ubsan, never installed) adds its runtime.
+# Libraries. A sanitizer build (make san, never installed) adds its runtime.
 needed=$(readelf -dW "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p' | sort)
 extra=$(printf '%s\n' "$needed" | grep -Ev '^(libc\.so\.6|libcap\.so\.2|libseccomp\.so\.2|lib(a|ub)san\.so\.[0-9]+)$')
 if [ -z "$extra" ] && printf '%s\n' "$needed" | grep -qx 'libc\.so\.6'; then

@@ -3,12 +3,12 @@
 # pam_confine into the session stacks and creates a confined account `guest`.
 # Never run on a real host: it edits /etc (refused outside the VM).
 [ "${CONFINE_VM:-0}" = 1 ] || { echo "install-in-vm.sh: refusing outside the VM" >&2; exit 1; }
-# CONFINE_VM_BUILD: which build dir to install (build, or build-asan/build-ubsan).
+# CONFINE_VM_BUILD: which build dir to install (build, or build-san).
 make -s -C "$CONFINE_REPO" install-only PREFIX=/usr/local B="${CONFINE_VM_BUILD:-build}" >/tmp/install.log 2>&1 ||
 	{ cat /tmp/install.log; echo "install failed" >&2; exit 1; }
 # An ASan module cannot load into the unsanitized login programs (the runtime must come
-# first); there the module is the plain build, which check-asan covers in the unit tests.
-case "${CONFINE_VM_BUILD:-build}" in *asan*)
+# first); there the module is the plain build, which check-san covers in the unit tests.
+case "${CONFINE_VM_BUILD:-build}" in *san*)
 	install -m 0644 "$CONFINE_REPO/build/pam_confine.so" \
 		"$(pkg-config --variable=libdir pam)/security/pam_confine.so" ;;
 esac

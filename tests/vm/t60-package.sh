@@ -232,7 +232,8 @@ diag "dpkg -P took $(($(date +%s) - t0)) s"
 assert_eq "$rc" 0 "dpkg -P libpam-confine" || printf '#   %s\n' "$out"
 assert_eq "$(cat /tmp/victim/f 2>&1)" precious "purge: a still-mounted home is not crossed"
 assert_contains "$out" "left what is still mounted" "purge: and says so"
-umount /run/confine/homes/ghost && rm -r /run/confine
+check "purge: /run/confine stays while a home is mounted below it" mountpoint -q /run/confine
+umount /run/confine/homes/ghost && umount /run/confine && rm -r /run/confine
 check_fails "purge: dpkg knows nothing more of it" dpkg -s libpam-confine
 check_fails "purge: /var/lib/confine is gone" test -e /var/lib/confine
 check_fails "purge: /etc/confine is gone" test -e /etc/confine

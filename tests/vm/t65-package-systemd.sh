@@ -127,6 +127,7 @@ assert_eq "$rc" 0 "dpkg -P libpam-confine" || printf '#   %s\n' "$out"
 assert_eq "$(systemctl is-active confine-gc.timer 2>&1)" inactive "purge: the timer is stopped"
 assert_eq "$(systemctl show confine-gc.timer -p LoadState --value)" not-found "purge: and its unit gone"
 check_fails "purge: no enablement link left" test -e /etc/systemd/system/timers.target.wants/confine-gc.timer
+check_fails "purge: /run/confine is gone (unmounted, then removed)" test -e /run/confine
 assert_eq "$(cd /etc/pam.d && sha256sum -- *)" "$pam0" "purge: /etc/pam.d byte-identical to before"
 assert_eq "$(su -l guest -c hostname </dev/null 2>&1)" confine-vm "purge: guest logs in, unconfined"
 check "purge: ssh alice" $SSH alice@127.0.0.1 true
