@@ -42,8 +42,12 @@ static void exercise(const struct confine_config *c)
 {
 	static const char *const groups[] = {"users", "confine", "lab", NULL};
 	static const struct match_input inputs[] = {
-	    {.user = "alice", .uid = 1001, .groups = groups, .service = "sshd",
-	     .rhost = "192.0.2.1", .tty = "ssh"},
+	    {.user = "alice",
+	     .uid = 1001,
+	     .groups = groups,
+	     .service = "sshd",
+	     .rhost = "192.0.2.1",
+	     .tty = "ssh"},
 	    {.user = "guest", .uid = 60000, .groups = groups, .service = "login", .tty = "tty1"},
 	    {.user = "root", .uid = 0},
 	};

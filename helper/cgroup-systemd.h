@@ -30,8 +30,8 @@ bool systemd_built_in(void);
  * filled; the scope is stopped again.
  */
 int systemd_scope_start(const char *unit, const char *slice, bool create_slice,
-			const char *description, const struct confine_profile *p, const char *io_dev,
-			pid_t pid, char *leaf, size_t len, struct error *err);
+			const char *description, const struct confine_profile *p,
+			const char *io_dev, pid_t pid, char *leaf, size_t len, struct error *err);
 
 /* 1 if systemd has unit loaded, 0 if not (it is not loaded by asking), or -errno. */
 int systemd_unit_loaded(const char *unit);

@@ -49,20 +49,20 @@ struct confine_profile {
 	uint64_t io_read_iops;	  /* or UNIT_MAX; io.max riops */
 	uint64_t io_write_iops;	  /* or UNIT_MAX; io.max wiops */
 	/* Per-user aggregate: one budget for all of the user's sessions together. */
-	uint64_t user_memory_max; /* bytes or UNIT_MAX */
-	uint64_t user_pids_max;	  /* count or UNIT_MAX */
-	uint64_t max_duration;	  /* seconds, 0 = unlimited */
+	uint64_t user_memory_max;    /* bytes or UNIT_MAX */
+	uint64_t user_pids_max;	     /* count or UNIT_MAX */
+	uint64_t max_duration;	     /* seconds, 0 = unlimited */
 	uint64_t max_duration_grace; /* seconds between the SIGHUP and the kill; default 30 */
 	enum home_mode home;
-	enum net_mode net;	  /* default NET_NONE */
-	unsigned cpu_quota;	  /* percent of one CPU, 0 = unlimited; default 0 */
-	unsigned cpu_weight;	  /* 1..10000, 0 = kernel default (100); default 0 */
-	unsigned io_weight;	  /* 1..10000 on io_path's device, 0 = default */
-	unsigned user_cpu_quota;  /* percent of one CPU, 0 = unlimited (aggregate) */
-	unsigned max_sessions;	  /* parallel sessions per user, 0 = unlimited */
-	bool user_ns;		  /* also unshare a user namespace; default false */
-	bool memory_oom_group;	  /* an OOM kill takes the whole session; default true */
-	bool limits_optional;	  /* run without cgroup limits where they are unavailable */
+	enum net_mode net;	 /* default NET_NONE */
+	unsigned cpu_quota;	 /* percent of one CPU, 0 = unlimited; default 0 */
+	unsigned cpu_weight;	 /* 1..10000, 0 = kernel default (100); default 0 */
+	unsigned io_weight;	 /* 1..10000 on io_path's device, 0 = default */
+	unsigned user_cpu_quota; /* percent of one CPU, 0 = unlimited (aggregate) */
+	unsigned max_sessions;	 /* parallel sessions per user, 0 = unlimited */
+	bool user_ns;		 /* also unshare a user namespace; default false */
+	bool memory_oom_group;	 /* an OOM kill takes the whole session; default true */
+	bool limits_optional;	 /* run without cgroup limits where they are unavailable */
 };
 
 /* True when the profile sets any per-user aggregate limit (a KEY_F_USER row of profile.h). */
@@ -83,15 +83,15 @@ bool profile_allows_service(const struct confine_profile *p, const char *service
 
 /* A match rule: every criterion given must hold; patterns are fnmatch(3) globs. */
 struct confine_rule {
-	char *user;	  /* user name glob, or NULL */
-	char *group;	  /* group name (exact); the user must be a member, or NULL */
-	bool has_uid;	  /* uid range given */
+	char *user;   /* user name glob, or NULL */
+	char *group;  /* group name (exact); the user must be a member, or NULL */
+	bool has_uid; /* uid range given */
 	uid_t uid_min, uid_max;
-	char *service;	  /* PAM service glob, or NULL */
-	char *rhost;	  /* remote host glob, or NULL */
-	char *tty;	  /* tty glob, or NULL */
+	char *service;			       /* PAM service glob, or NULL */
+	char *rhost;			       /* remote host glob, or NULL */
+	char *tty;			       /* tty glob, or NULL */
 	const struct confine_profile *profile; /* resolved, never NULL */
-	int line;	  /* source line, for messages */
+	int line;			       /* source line, for messages */
 };
 
 enum cgroup_backend {
@@ -101,10 +101,10 @@ enum cgroup_backend {
 };
 
 struct confine_config {
-	char *path;	   /* file it was read from */
+	char *path;			    /* file it was read from */
 	enum cgroup_backend cgroup_backend; /* default CGROUP_BACKEND_AUTO */
-	char *cgroup_root; /* absolute; default "/sys/fs/cgroup/confine" */
-	char *state_dir;   /* absolute; default "/var/lib/confine" */
+	char *cgroup_root;		    /* absolute; default "/sys/fs/cgroup/confine" */
+	char *state_dir;		    /* absolute; default "/var/lib/confine" */
 	struct confine_profile *profiles;
 	unsigned n_profiles;
 	struct confine_rule *rules;
@@ -133,8 +133,7 @@ enum {
 int config_load(const char *path, unsigned flags, struct confine_config **ret, struct error *err);
 void config_free(struct confine_config *c);
 
-const struct confine_profile *config_find_profile(const struct confine_config *c,
-						  const char *name);
+const struct confine_profile *config_find_profile(const struct confine_config *c, const char *name);
 /* First rule that matches, or NULL (not confined). */
 const struct confine_rule *config_match(const struct confine_config *c,
 					const struct match_input *in);

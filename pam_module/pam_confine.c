@@ -76,11 +76,12 @@ static bool show_notices(pam_handle_t *pamh, int style, char *text)
 				*c = '?';
 		/* Warnings go out as errors: su -c and sshd drop PAM_TEXT_INFO, "loudly" they
 		 * must not be dropped. A login program without a conversation still logs in. */
-		(void)pam_prompt(pamh,
-				 strncmp(line, CONFINE_NOTICE_WARNING, strlen(CONFINE_NOTICE_WARNING))
-					 ? style
-					 : PAM_ERROR_MSG,
-				 NULL, "%s", line);
+		(void)pam_prompt(
+		    pamh,
+		    strncmp(line, CONFINE_NOTICE_WARNING, strlen(CONFINE_NOTICE_WARNING))
+			? style
+			: PAM_ERROR_MSG,
+		    NULL, "%s", line);
 	}
 	return true;
 }

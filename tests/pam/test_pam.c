@@ -223,7 +223,6 @@ static int conv(int n, const struct pam_message **msg, struct pam_response **res
 	return PAM_SUCCESS;
 }
 
-
 static const struct pam_conv pam_conv = {conv, NULL};
 
 /*

@@ -112,6 +112,8 @@ static const struct {
 	int r;
 	uint64_t v;
 } durations[] = {
+    /* one case a line */
+    /* clang-format off */
     {"90s", 0, 90},
     {"90", 0, 90},
     {"30m", 0, 1800},
@@ -132,6 +134,7 @@ static const struct {
     {"-1s", -EINVAL, 0},
     {"1h30", -EINVAL, 0},
     {"99999999999999999999s", -ERANGE, 0},
+    /* clang-format on */
 };
 
 int main(void)
@@ -183,7 +186,8 @@ int main(void)
 			uint64_t back = 4242;
 			format_duration(v, buf, sizeof(buf));
 			ok(parse_duration(buf, &back) == 0 && back == v,
-			   "parse_duration(format_duration(%" PRIu64 ") = \"%s\") round-trips", v, buf);
+			   "parse_duration(format_duration(%" PRIu64 ") = \"%s\") round-trips", v,
+			   buf);
 		}
 	}
 	is_str(format_duration(5415, buf, sizeof(buf)), "1h30m15s", "format_duration(5415)");

@@ -9,7 +9,7 @@ SNAP_USERS="guest plain"
 ip link show t20dummy >/dev/null 2>&1 || ip link add t20dummy type dummy || die "cannot add a dummy interface"
 
 # self=1: the shell running it is PID 1 (of its own PID namespace; outside, never).
-INSIDE='echo self=$$; echo pid1=$(tr "\0" " " </proc/1/cmdline); echo host=$(hostname); echo net=$(ls /sys/class/net); echo cg=$(cat /proc/self/cgroup); echo mem=$(cat /sys/fs/cgroup/memory.max); echo pids=$(cat /sys/fs/cgroup/pids.max); echo home=$(findmnt -no FSTYPE "$HOME"); echo uid=$(id -u); echo shell=$SHELL; echo hello >~/written'
+INSIDE='echo self=$$; echo pid1=$(tr "\0" " " </proc/1/cmdline); echo host=$(hostname); echo net=$(ls /sys/class/net); echo cg=$(cat /proc/self/cgroup); echo cgns=$(readlink /proc/self/ns/cgroup); echo mem=$(cat /sys/fs/cgroup/memory.max); echo pids=$(cat /sys/fs/cgroup/pids.max); echo home=$(findmnt -no FSTYPE "$HOME"); echo uid=$(id -u); echo shell=$SHELL; echo hello >~/written'
 check_inside() { # OUTPUT WHAT
 	local o
 	# (on a pty: without CRs and the shell's escape sequences, e.g. bracketed paste mode)
@@ -17,7 +17,10 @@ check_inside() { # OUTPUT WHAT
 	assert_line "$o" "self=1" "$2: the shell is PID 1 of its own PID namespace"
 	assert_line "$o" "host=confine" "$2: hostname is the profile's"
 	assert_line "$o" "net=lo" "$2: only lo"
-	assert_line "$o" "cg=0::/" "$2: in its own cgroup namespace"
+	assert_line "$o" "cg=0::/" "$2: at the root of its cgroup view"
+	# Under plain init the host's processes sit in / too: the namespace itself is compared.
+	assert_contains "$o" "cgns=cgroup:[" "$2: names its cgroup namespace"
+	assert_not_contains "$o" "cgns=$(readlink /proc/self/ns/cgroup)" "$2: in a cgroup namespace of its own"
 	assert_line "$o" "mem=536870912" "$2: memory.max is the guest profile's"
 	assert_line "$o" "pids=256" "$2: pids.max is the guest profile's"
 	assert_line "$o" "home=overlay" "$2: home is the overlay"
