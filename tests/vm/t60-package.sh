@@ -207,7 +207,7 @@ assert_eq "$rc" 0 "dpkg -r libpam-confine" || printf '#   %s\n' "$out"
 assert_contains "$out" "cannot log in without it: bob" "dpkg -r names the accounts still enrolled"
 assert_eq "$(pam_etc)" "$pam_etc0" "remove: /etc/pam.d byte-identical to before the install"
 check "remove: the conffiles stay (until purge)" test -f /etc/confine/confine.conf -a -f /etc/ssh/sshd_config.d/confine.conf
-check "remove: /var/lib/confine stays (until purge)" test -f /var/lib/confine/bob/upper/kept
+check "remove: /var/lib/confine stays (until purge)" test -f /var/lib/confine/bob/home.img
 check_fails "remove: the programs are gone" test -e /usr/sbin/confinectl -o -e $SHELLP -o -e "/usr/lib/$ma/security/pam_confine.so"
 assert_eq "$(dpkg-statoverride --list $SHELLP)" "" "remove: the statoverride is gone"
 assert_eq "$(timeout 120 su -l alice -c 'echo ok' </dev/null 2>&1)" ok "remove: alice logs in"
