@@ -20,10 +20,11 @@ static void check(const uint8_t *data, size_t size, const char *sid)
 		return;
 	if (!memchr(r.sid, '\0', sizeof(r.sid)) || !memchr(r.user, '\0', sizeof(r.user)) ||
 	    !memchr(r.profile, '\0', sizeof(r.profile)) ||
-	    !memchr(r.cgroup, '\0', sizeof(r.cgroup)) || !memchr(r.unit, '\0', sizeof(r.unit)) ||
-	    !memchr(r.slice, '\0', sizeof(r.slice)) || !memchr(r.home, '\0', sizeof(r.home)))
+	    !memchr(r.cg.cgroup, '\0', sizeof(r.cg.cgroup)) ||
+	    !memchr(r.cg.unit, '\0', sizeof(r.cg.unit)) ||
+	    !memchr(r.cg.slice, '\0', sizeof(r.cg.slice)) || !memchr(r.home, '\0', sizeof(r.home)))
 		abort();
-	if (strcmp(r.sid, sid) != 0 || (r.cgroup[0] && r.cgroup[0] != '/'))
+	if (strcmp(r.sid, sid) != 0 || (r.cg.cgroup[0] && r.cg.cgroup[0] != '/'))
 		abort();
 }
 

@@ -11,28 +11,30 @@
 #include "cgroup.h"
 #include "util.h"
 
-enum cgroup_backend backend_resolve(const struct confine_config *c, char *why, size_t len)
+struct backend_choice backend_resolve(const struct confine_config *c)
 {
+	struct backend_choice b = {.backend = c->cgroup_backend};
+
 	if (c->cgroup_backend != CGROUP_BACKEND_AUTO) {
-		snprintf(why, len, "cgroup_backend = \"%s\" in %s",
+		snprintf(b.why, sizeof(b.why), "cgroup_backend = \"%s\" in %s",
 			 config_backend_name(c->cgroup_backend), c->path);
-		return c->cgroup_backend;
+	} else if (systemd_booted()) {
+		b.backend = CGROUP_BACKEND_SYSTEMD;
+		snprintf(b.why, sizeof(b.why), "auto: systemd is PID 1 and owns the cgroup tree");
+	} else {
+		b.backend = CGROUP_BACKEND_CGROUPFS;
+		snprintf(b.why, sizeof(b.why),
+			 "auto: systemd is not running; confine manages %s itself", c->cgroup_root);
 	}
-	if (systemd_booted()) {
-		snprintf(why, len, "auto: systemd is PID 1 and owns the cgroup tree");
-		return CGROUP_BACKEND_SYSTEMD;
-	}
-	snprintf(why, len, "auto: systemd is not running; confine manages %s itself",
-		 c->cgroup_root);
-	return CGROUP_BACKEND_CGROUPFS;
+	return b;
 }
 
 int backend_check(const struct confine_config *c, const struct confine_profile *p,
 		  struct error *err)
 {
-	char why[256];
+	struct backend_choice b = backend_resolve(c);
 
-	if (backend_resolve(c, why, sizeof(why)) == CGROUP_BACKEND_CGROUPFS)
+	if (b.backend == CGROUP_BACKEND_CGROUPFS)
 		return cgroup_check(c->cgroup_root, p, err);
 	if (!systemd_built_in()) {
 		/* -ENOPKG: not the host's fault, limits = "optional" does not cover it. */
@@ -41,7 +43,7 @@ int backend_check(const struct confine_config *c, const struct confine_profile *
 				 "without libsystemd; rebuild with libsystemd-dev, or set "
 				 "cgroup_backend = \"cgroupfs\" on a host where nothing else "
 				 "manages cgroups",
-				 why);
+				 b.why);
 	}
 	if (!systemd_booted())
 		return error_set(err, -ENOPKG,
@@ -74,8 +76,8 @@ static pid_t spawn_keeper(void)
 	_exit(127);
 }
 
-static int open_systemd(const struct confine_profile *p, const char *io_dev, uid_t uid,
-			bool login, const char *name, struct backend_session *s, struct error *err)
+static int open_systemd(const struct confine_profile *p, const char *io_dev, uid_t uid, bool login,
+			const char *name, struct session_cgroups *s, struct error *err)
 {
 	char slice[128], desc[256];
 	pid_t first = getpid();
@@ -118,18 +120,18 @@ static int open_systemd(const struct confine_profile *p, const char *io_dev, uid
 }
 
 int backend_open(const struct confine_config *c, const struct confine_profile *p, uid_t uid,
-		 bool login, const char *name, struct backend_session *s, struct error *err)
+		 bool login, const char *name, struct session_cgroups *s, struct error *err)
 {
-	char why[256], dev[32];
+	char dev[32];
 	int fd;
 
-	*s = (struct backend_session){{0}};
+	*s = (struct session_cgroups){{0}};
 	/* Resolved here, by root, from the root-owned config: never from the user. */
 	if (profile_has_io(p) && (fd = cgroup_io_device(p->io_path, dev, sizeof(dev))) < 0)
 		return error_set(err, fd, "io_path %s: %s", p->io_path,
 				 fd == -ENOTBLK ? "not on a block device (tmpfs, overlayfs, network?)"
 						: strerror(-fd));
-	if (backend_resolve(c, why, sizeof(why)) == CGROUP_BACKEND_SYSTEMD)
+	if (backend_resolve(c).backend == CGROUP_BACKEND_SYSTEMD)
 		return open_systemd(p, profile_has_io(p) ? dev : NULL, uid, login, name, s, err);
 	fd = cgroup_create(c->cgroup_root, login ? uid : (uid_t)-1, name, p,
 			   profile_has_io(p) ? dev : NULL, s->cgroup, sizeof(s->cgroup));
@@ -144,7 +146,7 @@ int backend_open(const struct confine_config *c, const struct confine_profile *p
 	return fd;
 }
 
-int backend_close(const struct backend_session *s, bool stop_unit, unsigned long long *oom_kills,
+int backend_close(const struct session_cgroups *s, bool stop_unit, unsigned long long *oom_kills,
 		  struct error *err)
 {
 	int r = 0;
@@ -169,7 +171,7 @@ int backend_close(const struct backend_session *s, bool stop_unit, unsigned long
 	return 0;
 }
 
-int backend_user_done(const struct backend_session *s, struct error *err)
+int backend_user_done(const struct session_cgroups *s, struct error *err)
 {
 	_cleanup_free_ char *copy = NULL;
 	int r;

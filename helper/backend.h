@@ -12,16 +12,21 @@
 
 #include "config.h"
 #include "error.h"
+#include "session.h" /* struct session_cgroups: what a session's cgroups are */
 
-/* What a session's cgroups are; kept in its record, so close needs no config. */
-struct backend_session {
-	char cgroup[512]; /* the payload's leaf cgroup; "" when the session runs without one */
-	char unit[128];	  /* systemd: the session's scope */
-	char slice[128];  /* systemd: the user's aggregate slice, or "" */
+/*
+ * The backend in force and why it was chosen. why explains a choice that succeeded (for
+ * confinectl check and for messages that name the backend): it is not an error, so it is
+ * not a struct error; it is text the choice owns, formatted once where the choice is made,
+ * so no caller passes a buffer.
+ */
+struct backend_choice {
+	enum cgroup_backend backend;
+	char why[512];
 };
 
-/* The backend in force for c on this host; why says how it was chosen. */
-enum cgroup_backend backend_resolve(const struct confine_config *c, char *why, size_t len);
+/* The backend in force for c on this host. */
+struct backend_choice backend_resolve(const struct confine_config *c);
 
 /*
  * Checks that the backend in force can apply every limit of p here. Otherwise returns, with
@@ -40,15 +45,15 @@ int backend_check(const struct confine_config *c, const struct confine_profile *
  * negative errno with err filled (nothing is left behind).
  */
 int backend_open(const struct confine_config *c, const struct confine_profile *p, uid_t uid,
-		 bool login, const char *name, struct backend_session *s, struct error *err);
+		 bool login, const char *name, struct session_cgroups *s, struct error *err);
 
 /*
  * Kills and removes a session's cgroups and stops its scope (unless stop_unit is false:
  * a confinectl run sits in its own scope, which ends when it exits). Idempotent.
  * oom_kills receives the number of OOM kills the session saw.
  */
-int backend_close(const struct backend_session *s, bool stop_unit, unsigned long long *oom_kills,
+int backend_close(const struct session_cgroups *s, bool stop_unit, unsigned long long *oom_kills,
 		  struct error *err);
 
 /* After a user's last session: removes the user's aggregate cgroup or slice. Idempotent. */
-int backend_user_done(const struct backend_session *s, struct error *err);
+int backend_user_done(const struct session_cgroups *s, struct error *err);

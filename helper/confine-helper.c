@@ -156,17 +156,9 @@ static int home_release(const char *user, int udir, const char *sid)
 	return 1;
 }
 
-static void backend_of(const struct session_record *r, struct backend_session *b)
-{
-	snprintf(b->cgroup, sizeof(b->cgroup), "%s", r->cgroup);
-	snprintf(b->unit, sizeof(b->unit), "%s", r->unit);
-	snprintf(b->slice, sizeof(b->slice), "%s", r->slice);
-}
-
 static int session_close(const char *sid)
 {
 	struct session_record r;
-	struct backend_session b = {{0}};
 	_cleanup_close_ int udir = -1;
 	unsigned long long ooms = 0;
 	struct error err = ERROR_INIT;
@@ -178,13 +170,12 @@ static int session_close(const char *sid)
 		return 0; /* already closed: idempotent */
 	if (q < 0)
 		return log_errno(q, "session %s: unreadable record", sid);
-	backend_of(&r, &b);
 	if (name_ok(r.user) && (udir = user_dir(r.user)) >= 0)
 		(void)flock(udir, LOCK_EX); /* serialises with the user's opens */
 	/* Without a cgroup, nothing else ends the session's sandboxes: kill them one by one. */
-	if (!r.cgroup[0] && (q = procs_close(sid)) < 0)
+	if (!r.cg.cgroup[0] && (q = procs_close(sid)) < 0)
 		ret = log_errno(q, "session %s: cannot end its sandboxes", sid);
-	q = backend_close(&b, true, &ooms, &err);
+	q = backend_close(&r.cg, true, &ooms, &err);
 	if (q < 0)
 		ret = log_errno(q, "session %s: %s", sid, error_msg(&err));
 	if (udir >= 0) {
@@ -192,7 +183,7 @@ static int session_close(const char *sid)
 		if (q < 0)
 			ret = log_errno(q, "session %s: cannot release the home of %s", sid, r.user);
 		/* The user's last session: its aggregate budget goes too. */
-		if (q == 1 && (q = backend_user_done(&b, &err)) < 0)
+		if (q == 1 && (q = backend_user_done(&r.cg, &err)) < 0)
 			ret = log_errno(q, "session %s: %s", sid, error_msg(&err));
 	}
 	/* Keep the record while something failed, so gc can retry. */
@@ -336,13 +327,11 @@ static int gc_scopes_in(const char *dir)
 			continue;
 		log_msg(LOG_NOTICE, "scope %s: no session record and its login process is gone, "
 				    "stopping it", de->d_name);
-		snprintf(r.unit, sizeof(r.unit), "confine-%s.scope", r.sid);
-		if ((size_t)snprintf(r.cgroup, sizeof(r.cgroup), "%s/%s/payload", dir, de->d_name) >=
-		    sizeof(r.cgroup))
+		snprintf(r.cg.unit, sizeof(r.cg.unit), "confine-%s.scope", r.sid);
+		if ((size_t)snprintf(r.cg.cgroup, sizeof(r.cg.cgroup), "%s/%s/payload", dir,
+				     de->d_name) >= sizeof(r.cg.cgroup))
 			continue;
-		struct backend_session b = {{0}};
-		backend_of(&r, &b);
-		if (backend_close(&b, true, NULL, &err) < 0) {
+		if (backend_close(&r.cg, true, NULL, &err) < 0) {
 			log_msg(LOG_ERR, "scope %s: %s", de->d_name, error_msg(&err));
 			ret = -EIO;
 		}
@@ -379,9 +368,8 @@ static int gc_scopes(void)
 static int reap_orphans(const struct confine_config *c, const struct passwd *pw, int udir)
 {
 	_cleanup_close_ int fd = openat(udir, "sessions", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	char why[128];
 	struct error err = ERROR_INIT;
-	bool systemd = backend_resolve(c, why, sizeof(why)) == CGROUP_BACKEND_SYSTEMD;
+	bool systemd = backend_resolve(c).backend == CGROUP_BACKEND_SYSTEMD;
 	struct dirent *de;
 	DIR *d;
 	int ret = 0;
@@ -390,7 +378,6 @@ static int reap_orphans(const struct confine_config *c, const struct passwd *pw,
 		return negerrno();
 	while ((de = readdir(d))) {
 		struct session_record r = {0};
-		struct backend_session b = {{0}};
 		int n = 0;
 
 		if (sscanf(de->d_name, "%d-%llu%n", &r.caller_pid, &r.caller_start, &n) != 2 ||
@@ -402,14 +389,13 @@ static int reap_orphans(const struct confine_config *c, const struct passwd *pw,
 		log_msg(LOG_NOTICE, "session %s of %s: no record and its login process is gone, "
 				    "collecting what it left",
 			r.sid, pw->pw_name);
-		snprintf(r.cgroup, sizeof(r.cgroup), "%s/user-%u/%s", c->cgroup_root,
+		snprintf(r.cg.cgroup, sizeof(r.cg.cgroup), "%s/user-%u/%s", c->cgroup_root,
 			 (unsigned)pw->pw_uid, r.sid);
 		if (systemd) {
-			snprintf(r.unit, sizeof(r.unit), "confine-%s.scope", r.sid);
-			r.cgroup[0] = '\0'; /* the scope's payload goes with the scope */
+			snprintf(r.cg.unit, sizeof(r.cg.unit), "confine-%s.scope", r.sid);
+			r.cg.cgroup[0] = '\0'; /* the scope's payload goes with the scope */
 		}
-		backend_of(&r, &b);
-		if (backend_close(&b, true, NULL, &err) < 0) {
+		if (backend_close(&r.cg, true, NULL, &err) < 0) {
 			log_msg(LOG_ERR, "session %s: %s", r.sid, error_msg(&err));
 			ret = -EIO;
 			continue;
@@ -449,11 +435,12 @@ static void free_names(char **v)
 
 /*
  * Takes a reference on the user's shared home, mounting it first if needed. Lock held.
- * On failure, why says why (for the log and the user).
+ * On failure, err says why (for the log and the user); -EXDEV (another profile's home is
+ * mounted) is left to the caller to report.
  */
 static int home_acquire(const struct confine_config *c, const struct confine_profile *p,
 			const struct passwd *pw, int udir, const char *sid, char *home, size_t len,
-			char *why, size_t whylen)
+			struct error *err)
 {
 	_cleanup_close_ int m = -1, lock = -1, ref = -1;
 	char stage[160], refname[128];
@@ -472,35 +459,36 @@ static int home_acquire(const struct confine_config *c, const struct confine_pro
 		_cleanup_close_ int state = -1;
 		/* Root-only parent: the host-side copy is reachable only through sandboxes. */
 		if (mkdir(CONFINE_HOMES_DIR, 0700) < 0 && errno != EEXIST)
-			return negerrno();
+			return error_set_errno(err, negerrno(), "cannot create " CONFINE_HOMES_DIR);
 		if (mkdir(home, 0700) < 0 && errno != EEXIST)
-			return negerrno();
+			return error_set_errno(err, negerrno(), "cannot create %s", home);
 		snprintf(stage, sizeof(stage), CONFINE_USERS_DIR "/%s/stage", pw->pw_name);
 		/* A helper killed while the upper's file system was staged left it attached
 		 * there (with a persistent home, its image on a loop device): only we use the
 		 * stage, under the user's lock. */
 		while (is_mountpoint(stage))
 			if (umount2(stage, MNT_DETACH | UMOUNT_NOFOLLOW) < 0)
-				return negerrno();
-		if ((m = home_persistent_ensure(c, p, &o, &state, why, whylen)) < 0)
+				return error_set_errno(err, negerrno(), "cannot detach %s", stage);
+		if ((m = home_persistent_ensure(c, p, &o, &state, err)) < 0)
 			return m;
 		o.state_fd = state;
-		m = home_prepare(c, p, &o, stage, &lock, why, whylen);
+		m = home_prepare(c, p, &o, stage, &lock, err);
 		if (m < 0)
 			return m;
 		/* Attach it once for all of the user's sessions; each sandbox clones it. */
-		if (sys_move_mount(m, "", AT_FDCWD, home, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-			return negerrno();
-		if (mount(NULL, home, NULL, MS_PRIVATE, NULL) < 0)
-			return negerrno();
+		if (sys_move_mount(m, "", AT_FDCWD, home, MOVE_MOUNT_F_EMPTY_PATH) < 0 ||
+		    mount(NULL, home, NULL, MS_PRIVATE, NULL) < 0)
+			return error_set_errno(err, negerrno(), "cannot mount the home at %s",
+					       home);
 		_cleanup_close_ int pf = openat(udir, "profile",
 						O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (pf < 0 || write(pf, p->name, strlen(p->name)) != (ssize_t)strlen(p->name))
-			return negerrno();
+			return error_set_errno(err, negerrno(), "cannot record the home's profile");
 	}
 	snprintf(refname, sizeof(refname), "sessions/%s", sid);
 	ref = openat(udir, refname, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	return ref < 0 ? negerrno() : 0;
+	return ref < 0 ? error_set_errno(err, negerrno(), "cannot take a reference on the home")
+		       : 0;
 }
 
 /*
@@ -670,8 +658,7 @@ struct open_state {
 	const struct confine_rule *rule;
 	const struct confine_profile *p;
 	struct passwd *pw;
-	struct session_record rec;
-	struct backend_session cg;
+	struct session_record rec; /* rec.cg: the session's cgroups, filled by backend_open */
 	bool no_limits;
 	char notice[600];
 	int udir;
@@ -835,14 +822,14 @@ static int open_resources(struct open_state *s)
 	const struct confine_profile *p = s->p;
 	struct session_record *rec = &s->rec;
 	const char *user = s->user;
-	char err[512] = "", home[160] = "";
+	char home[160] = "";
 	struct error cerr = ERROR_INIT;
 	_cleanup_close_ int leaf = -1;
 	int r, ret = CONFINE_HELPER_ERROR;
 
 	/* The home first: a session of another profile is refused before it touches the
 	 * cgroups, so it cannot rewrite the budget the user's other sessions share. */
-	r = home_acquire(s->c, p, s->pw, s->udir, rec->sid, home, sizeof(home), err, sizeof(err));
+	r = home_acquire(s->c, p, s->pw, s->udir, rec->sid, home, sizeof(home), &cerr);
 	if (r == -EXDEV) {
 		log_msg(LOG_ERR,
 			"refusing the session of '%s' (profile %s): another session of the user "
@@ -851,26 +838,22 @@ static int open_resources(struct open_state *s)
 		return CONFINE_HELPER_DENIED;
 	}
 	if (r < 0) {
-		if (!err[0])
-			snprintf(err, sizeof(err), "%s", strerror(-r));
 		log_msg(LOG_ERR,
 			"refusing the session of '%s' (profile %s): cannot mount its home %s: %s",
-			user, p->name, s->pw->pw_dir, err);
-		printf(CONFINE_NOTICE_PREFIX "login refused: cannot prepare your home: %s\n", err);
+			user, p->name, s->pw->pw_dir, error_msg(&cerr));
+		printf(CONFINE_NOTICE_PREFIX "login refused: cannot prepare your home: %s\n",
+		       error_msg(&cerr));
 		goto rollback_home;
 	}
 	snprintf(rec->home, sizeof(rec->home), "%s", home);
 	if (!s->no_limits) {
-		leaf = backend_open(s->c, p, s->pw->pw_uid, true, rec->sid, &s->cg, &cerr);
+		leaf = backend_open(s->c, p, s->pw->pw_uid, true, rec->sid, &rec->cg, &cerr);
 		if (leaf < 0) {
 			log_msg(LOG_ERR, "refusing the session of '%s' (profile %s): %s", user,
 				p->name, error_msg(&cerr));
 			goto rollback_home;
 		}
 	}
-	snprintf(rec->cgroup, sizeof(rec->cgroup), "%s", s->cg.cgroup);
-	snprintf(rec->unit, sizeof(rec->unit), "%s", s->cg.unit);
-	snprintf(rec->slice, sizeof(rec->slice), "%s", s->cg.slice);
 	if (s->no_limits && (r = procs_create(rec->sid)) < 0) {
 		log_errno(r, "refusing the session of '%s': cannot create its process registry",
 			  user);
@@ -884,10 +867,10 @@ static int open_resources(struct open_state *s)
 
 rollback_cgroup:
 	(void)procs_close(rec->sid);
-	(void)backend_close(&s->cg, true, NULL, NULL);
+	(void)backend_close(&rec->cg, true, NULL, NULL);
 rollback_home:
 	if (home_release(s->pw->pw_name, s->udir, rec->sid) == 1)
-		(void)backend_user_done(&s->cg, NULL);
+		(void)backend_user_done(&rec->cg, NULL);
 	return ret;
 }
 
@@ -915,7 +898,7 @@ static int do_open(const char *user, const char *service, const char *tty, const
 	    (ret = open_resources(&s)) != CONFINE_HELPER_OK)
 		goto out;
 	log_msg(LOG_INFO, "session %s opened for %s (profile %s, service %s%s%s)", s.rec.sid, user,
-		s.p->name, service, s.cg.unit[0] ? ", scope " : "", s.cg.unit);
+		s.p->name, service, s.rec.cg.unit[0] ? ", scope " : "", s.rec.cg.unit);
 	printf("%s\n", s.rec.sid);
 	if (s.notice[0])
 		printf("%s\n", s.notice);

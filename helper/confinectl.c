@@ -91,13 +91,12 @@ struct run_home {
 static int run_home_build(void *data, int *ret_lock_fd, struct error *err)
 {
 	const struct run_home *h = data;
-	char why[200];
 	int r;
 
 	/* Staged in the sandbox's own /tmp: private mount namespace, nothing on the host. */
-	r = home_prepare(h->config, h->profile, h->owner, "/tmp", ret_lock_fd, why, sizeof(why));
+	r = home_prepare(h->config, h->profile, h->owner, "/tmp", ret_lock_fd, err);
 	if (r < 0)
-		return error_set(err, r, "cannot prepare the home %s: %s", h->owner->path, why);
+		return error_prefix(err, "cannot prepare the home %s", h->owner->path);
 	return r;
 }
 
@@ -170,7 +169,8 @@ static int run_resolve(struct run_target *t, const char *cmd)
  */
 static int run_home_state(const struct run_target *t, struct home_owner *ho, int *state_fd)
 {
-	char path[512], err[512];
+	struct error err = ERROR_INIT;
+	char path[512];
 
 	/* A logged-in user's persistent upper is in use by its login sessions' home mount. */
 	snprintf(path, sizeof(path), CONFINE_HOMES_DIR "/%s", t->pw->pw_name);
@@ -179,8 +179,9 @@ static int run_home_state(const struct run_target *t, struct home_owner *ho, int
 				"is in use by another session (a login)\n", t->uname);
 		return -1;
 	}
-	if (home_persistent_ensure(t->c, t->p, ho, state_fd, err, sizeof(err)) < 0) {
-		fprintf(stderr, "confinectl: cannot prepare the home of '%s': %s\n", t->uname, err);
+	if (home_persistent_ensure(t->c, t->p, ho, state_fd, &err) < 0) {
+		fprintf(stderr, "confinectl: cannot prepare the home of '%s': %s\n", t->uname,
+			error_msg(&err));
 		return -1;
 	}
 	ho->state_fd = *state_fd;
@@ -215,7 +216,7 @@ static void run_env_fill(struct run_env *e, const struct passwd *pw,
 }
 
 /* Ends the run's cgroup whatever happened and reports OOM kills; returns the exit status. */
-static int run_teardown(struct backend_session *cg, int status)
+static int run_teardown(struct session_cgroups *cg, int status)
 {
 	unsigned long long ooms = 0;
 	struct error err = ERROR_INIT;
@@ -240,7 +241,7 @@ static int run_confined(const struct run_target *t, char **argv)
 	const struct confine_profile *p = t->p;
 	const struct passwd *pw = t->pw;
 	_cleanup_close_ int leaf = -1, state_fd = -1;
-	struct backend_session cg = {{0}};
+	struct session_cgroups cg = {{0}};
 	struct error serr = ERROR_INIT;
 	int status = SANDBOX_EXIT_SETUP;
 	struct run_env env;
@@ -472,20 +473,20 @@ static int check_profiles(const struct confine_config *c)
 
 	for (unsigned i = 0; i < c->n_profiles; i++) {
 		const struct confine_profile *p = &c->profiles[i];
-		struct error err = ERROR_INIT;
+		struct error err = ERROR_INIT, ierr = ERROR_INIT;
 		int r = backend_check(c, p, &err);
-		const char *msg = error_msg(&err);
-		char why[256] = "";
+		const char *msg = error_msg(&err), *note = NULL;
 		/* A persistent home's size is an ext4 image on a loop device: refused without. */
-		if (p->home == HOME_PERSISTENT && image_support(why, sizeof(why)) < 0) {
-			printf("# profile %s: NOT usable on this host: home_size cannot be enforced: "
-			       "%s\n",
-			       p->name, why);
+		if (p->home == HOME_PERSISTENT && image_support(&note, &ierr) < 0) {
+			printf(
+			    "# profile %s: NOT usable on this host: home_size cannot be enforced: "
+			    "%s\n",
+			    p->name, error_msg(&ierr));
 			bad = 1;
 			continue;
 		}
-		if (why[0])
-			printf("# profile %s: home_size: %s\n", p->name, why);
+		if (note)
+			printf("# profile %s: home_size: %s\n", p->name, note);
 		if (r < 0) {
 			if (p->limits_optional && r == -ENOTSUP) {
 				printf("# profile %s: usable WITHOUT resource limits (limits = "
@@ -511,7 +512,6 @@ static int cmd_check(int argc, char **argv)
 					     {}};
 	const char *conf = CONFINE_CONF_DEFAULT;
 	struct confine_config *c;
-	char why[256];
 	int o, bad;
 
 	while ((o = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
@@ -529,8 +529,8 @@ static int cmd_check(int argc, char **argv)
 		return 1;
 	check_print_config(conf, c);
 	check_print_kernel();
-	enum cgroup_backend b = backend_resolve(c, why, sizeof(why));
-	printf("# cgroup backend: %s (%s)\n", config_backend_name(b), why);
+	struct backend_choice b = backend_resolve(c);
+	printf("# cgroup backend: %s (%s)\n", config_backend_name(b.backend), b.why);
 	bad = check_profiles(c);
 	(void)home_check_state(c, stdout);
 	config_free(c);

@@ -72,7 +72,7 @@ static int image_geometry(int fd, uint64_t *ret_blocks, unsigned *ret_bsize)
  * its fd 3: 4 KiB blocks, an inode per 16 KiB, no blocks reserved for root (the overlay
  * writes as its mounter, root: a reserve would only be the user's), root-owned root dir.
  */
-static int run_mkfs(int fd, char *err, size_t errlen)
+static int run_mkfs(int fd, struct error *err)
 {
 	char *const argv[] = {"mkfs.ext4",	 "-q", "-b", "4096", "-i",
 			      "16384",		 "-m", "0",  "-E",   "root_owner=0:0",
@@ -85,12 +85,13 @@ static int run_mkfs(int fd, char *err, size_t errlen)
 	pid_t pid;
 
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
-		return negerrno();
+		return error_set_errno(err, negerrno(), "cannot run " MKFS_EXT4);
 	pid = fork();
 	if (pid < 0) {
+		int r = error_set_errno(err, negerrno(), "cannot run " MKFS_EXT4);
 		close(pipefd[0]);
 		close(pipefd[1]);
-		return negerrno();
+		return r;
 	}
 	if (pid == 0) {
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -110,20 +111,18 @@ static int run_mkfs(int fd, char *err, size_t errlen)
 	close(pipefd[0]);
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
-			return negerrno();
+			return error_set_errno(err, negerrno(), "cannot wait for " MKFS_EXT4);
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		return 0;
 	out[strcspn(out, "\n")] = '\0';
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 127 && !out[0])
-		snprintf(err, errlen, "cannot run " MKFS_EXT4 " (install e2fsprogs)");
-	else
-		snprintf(err, errlen, MKFS_EXT4 " failed (%s %d)%s%s",
+		return error_set(err, -EIO, "cannot run " MKFS_EXT4 " (install e2fsprogs)");
+	return error_set(err, -EIO, MKFS_EXT4 " failed (%s %d)%s%s",
 			 WIFEXITED(st) ? "exit status" : "signal",
 			 WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st), out[0] ? ": " : "", out);
-	return -EIO;
 }
 
-int image_create(int udir, uint64_t size, char *err, size_t errlen)
+int image_create(int udir, uint64_t size, struct error *err)
 {
 	_cleanup_close_ int fd = -1;
 	int r;
@@ -135,7 +134,7 @@ int image_create(int udir, uint64_t size, char *err, size_t errlen)
 	/* Sparse: the image takes space of state_dir's file system as the home fills. */
 	if (fd < 0 || ftruncate(fd, (off_t)size) < 0)
 		goto fail;
-	if ((r = run_mkfs(fd, err, errlen)) < 0) {
+	if ((r = run_mkfs(fd, err)) < 0) {
 		(void)unlinkat(udir, HOME_IMAGE_NEW, 0);
 		return r;
 	}
@@ -146,8 +145,7 @@ int image_create(int udir, uint64_t size, char *err, size_t errlen)
 		goto fail;
 	return 0;
 fail:
-	r = negerrno();
-	snprintf(err, errlen, "cannot create %s: %s", HOME_IMAGE, strerror(-r));
+	r = error_set_errno(err, negerrno(), "cannot create %s", HOME_IMAGE);
 	(void)unlinkat(udir, HOME_IMAGE_NEW, 0);
 	return r;
 }
@@ -163,28 +161,23 @@ static int open_image_file(int udir)
 }
 
 /* A missing image: made now (create), or refused, keeping an older layout's upper. */
-static int image_missing(int udir, const char *where, uint64_t want, bool create, char *err,
-			 size_t errlen)
+static int image_missing(int udir, const char *where, uint64_t want, bool create, struct error *err)
 {
 	struct stat st;
 
-	if (fstatat(udir, HOME_LEGACY_DIR, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-		snprintf(
-		    err, errlen,
+	if (fstatat(udir, HOME_LEGACY_DIR, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		return error_set(
+		    err, -EEXIST,
 		    "%s/" HOME_LEGACY_DIR " is a persistent home of an older confine, without a "
 		    "size limit: migrate it into %s/" HOME_IMAGE " (confine.conf(5), MIGRATION)",
 		    where, where);
-		return -EEXIST;
-	}
-	if (!create) {
-		snprintf(err, errlen, "%s/" HOME_IMAGE " does not exist", where);
-		return -ENOENT;
-	}
-	return image_create(udir, want, err, errlen);
+	if (!create)
+		return error_set(err, -ENOENT, "%s/" HOME_IMAGE " does not exist", where);
+	return image_create(udir, want, err);
 }
 
 int image_open(int udir, const char *where, uint64_t want, bool create, uint64_t *ret_fs_blocks,
-	       unsigned *ret_bsize, char *err, size_t errlen)
+	       unsigned *ret_bsize, struct error *err)
 {
 	_cleanup_close_ int fd = open_image_file(udir);
 	char a[32], b[32];
@@ -192,48 +185,39 @@ int image_open(int udir, const char *where, uint64_t want, bool create, uint64_t
 	int r;
 
 	if (fd == -ENOENT) {
-		if ((r = image_missing(udir, where, want, create, err, errlen)) < 0)
+		if ((r = image_missing(udir, where, want, create, err)) < 0)
 			return r;
 		fd = open_image_file(udir);
 	}
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		r = fd < 0 ? fd : negerrno();
-		snprintf(err, errlen, "cannot open %s/" HOME_IMAGE ": %s", where, strerror(-r));
-		return r;
-	}
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return error_set_errno(err, fd < 0 ? fd : negerrno(), "cannot open %s/" HOME_IMAGE,
+				       where);
 	/* Only what we made ourselves: a regular file of ours that nothing else links to. */
-	if (!S_ISREG(st.st_mode) || st.st_uid != geteuid() || st.st_nlink != 1) {
-		snprintf(err, errlen,
-			 "%s/" HOME_IMAGE " is not a regular file of root's with one link", where);
-		return -EPERM;
-	}
+	if (!S_ISREG(st.st_mode) || st.st_uid != geteuid() || st.st_nlink != 1)
+		return error_set(err, -EPERM,
+				 "%s/" HOME_IMAGE " is not a regular file of root's with one link",
+				 where);
 	if ((st.st_mode & 07777) != 0600 && fchmod(fd, 0600) < 0)
-		return negerrno();
+		return error_set_errno(err, negerrno(), "cannot make %s/" HOME_IMAGE " 0600",
+				       where);
 	switch (image_plan((uint64_t)st.st_size, want)) {
 	case IMAGE_SHRINK:
-		snprintf(err, errlen,
-			 "home_size %s is smaller than the home image %s/" HOME_IMAGE
-			 " (%s): a home "
-			 "is never shrunk (confine.conf(5), home_size)",
-			 format_size(want, a, sizeof(a)), where,
-			 format_size((uint64_t)st.st_size, b, sizeof(b)));
-		return -EFBIG;
+		return error_set(err, -EFBIG,
+				 "home_size %s is smaller than the home image %s/" HOME_IMAGE
+				 " (%s): a home is never shrunk (confine.conf(5), home_size)",
+				 format_size(want, a, sizeof(a)), where,
+				 format_size((uint64_t)st.st_size, b, sizeof(b)));
 	case IMAGE_GROW:
 		/* The file first; its file system grows online once mounted (image_grow_fs). */
-		if (ftruncate(fd, (off_t)want) < 0) {
-			r = negerrno();
-			snprintf(err, errlen, "cannot grow %s/" HOME_IMAGE ": %s", where,
-				 strerror(-r));
-			return r;
-		}
+		if (ftruncate(fd, (off_t)want) < 0)
+			return error_set_errno(err, negerrno(), "cannot grow %s/" HOME_IMAGE,
+					       where);
 		break;
 	case IMAGE_KEEP:
 		break;
 	}
-	if ((r = image_geometry(fd, ret_fs_blocks, ret_bsize)) < 0) {
-		snprintf(err, errlen, "%s/" HOME_IMAGE " holds no ext4 file system", where);
-		return r;
-	}
+	if ((r = image_geometry(fd, ret_fs_blocks, ret_bsize)) < 0)
+		return error_set(err, r, "%s/" HOME_IMAGE " holds no ext4 file system", where);
 	return TAKE_FD(fd);
 }
 
@@ -353,35 +337,29 @@ static bool has_filesystem(const char *name)
 	return false;
 }
 
-int image_support(char *why, size_t len)
+int image_support(const char **ret_note, struct error *err)
 {
 	struct stat st;
 	int fd;
 
-	why[0] = '\0';
-	if (access(MKFS_EXT4, X_OK) < 0) {
-		snprintf(why, len, MKFS_EXT4 ": %s (install e2fsprogs)", strerror(errno));
-		return -ENOTSUP;
-	}
-	if (stat("/dev/loop-control", &st) < 0 || !S_ISCHR(st.st_mode)) {
-		snprintf(why, len, "no loop devices: /dev/loop-control is missing (modprobe loop)");
-		return -ENOTSUP;
-	}
+	*ret_note = NULL;
+	if (access(MKFS_EXT4, X_OK) < 0)
+		return error_set(err, -ENOTSUP, MKFS_EXT4 ": %s (install e2fsprogs)",
+				 strerror(errno));
+	if (stat("/dev/loop-control", &st) < 0 || !S_ISCHR(st.st_mode))
+		return error_set(err, -ENOTSUP,
+				 "no loop devices: /dev/loop-control is missing (modprobe loop)");
 	if (geteuid() != 0) {
 		if (!has_filesystem("ext4"))
-			snprintf(why, len, "ext4 not loaded; run as root to check it loads");
+			*ret_note = "ext4 not loaded; run as root to check it loads";
 		return 0;
 	}
 	/* Opening them loads the loop driver and ext4 if they are modules. */
-	if ((fd = open("/dev/loop-control", O_RDWR | O_CLOEXEC)) < 0) {
-		snprintf(why, len, "no loop devices: /dev/loop-control: %s", strerror(errno));
-		return -ENOTSUP;
-	}
+	if ((fd = open("/dev/loop-control", O_RDWR | O_CLOEXEC)) < 0)
+		return error_set_errno(err, negerrno(), "no loop devices: /dev/loop-control");
 	close(fd);
-	if ((fd = sys_fsopen("ext4", FSOPEN_CLOEXEC)) < 0) {
-		snprintf(why, len, "the kernel has no ext4: %s", strerror(errno));
-		return -ENOTSUP;
-	}
+	if ((fd = sys_fsopen("ext4", FSOPEN_CLOEXEC)) < 0)
+		return error_set_errno(err, negerrno(), "the kernel has no ext4");
 	close(fd);
 	return 0;
 }

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "error.h"
+
 #define HOME_IMAGE	"home.img"
 #define HOME_IMAGE_NEW	"home.img.new" /* an image being made; never holds a user's files */
 #define HOME_LEGACY_DIR "upper"	       /* the unlimited upper directory of confine before images */
@@ -37,13 +39,13 @@ int ext4_sb_geometry(const unsigned char *buf, size_t len, uint64_t *ret_blocks,
  * grown if smaller (*ret_fs_blocks then says how many blocks its file system has, so the
  * caller grows that once mounted), refused if bigger. With create, a missing image is made
  * (mkfs.ext4); without, or when an upper directory of the older layout is there instead,
- * the open fails. Messages for the admin go to err. Returns the fd or a negative errno.
+ * the open fails. Returns the fd, or a negative errno with err filled (for the admin).
  */
 int image_open(int udir, const char *where, uint64_t want, bool create, uint64_t *ret_fs_blocks,
-	       unsigned *ret_bsize, char *err, size_t errlen);
+	       unsigned *ret_bsize, struct error *err);
 
 /* Makes udir/home.img, an empty ext4 file system of size bytes (via home.img.new). */
-int image_create(int udir, uint64_t size, char *err, size_t errlen);
+int image_create(int udir, uint64_t size, struct error *err);
 
 /*
  * Whether a loop device is attached to the image (a mount of it is still alive somewhere):
@@ -66,6 +68,7 @@ int image_grow_fs(int mnt, uint64_t blocks);
 
 /*
  * Whether this host can hold a persistent home's size: mkfs.ext4, loop devices, ext4.
- * 0, or -ENOTSUP with the reason in why; a check that needs root says so in why, returns 0.
+ * 0, or -ENOTSUP with the reason in err. *ret_note: NULL, or (with 0) a static note on
+ * what could not be checked without root: not an error, so not in err.
  */
-int image_support(char *why, size_t len);
+int image_support(const char **ret_note, struct error *err);

@@ -141,25 +141,28 @@ static int overlay_staged(int mnt, const char *staging, int lower, int upper, in
 }
 
 static int home_ephemeral(const struct confine_profile *p, const struct home_owner *o,
-			  const char *staging)
+			  const char *staging, struct error *err)
 {
 	_cleanup_close_ int lower = -1, tmp = -1, upper = -1, work = -1;
 	mode_t mode = 0; /* set when open_real_home() succeeds */
+	int r;
 
 	lower = open_real_home(o, &mode);
 	if (lower < 0)
-		return lower;
+		return error_set_errno(err, lower, "cannot open %s", o->path);
 	/* Root-only tmpfs root: the user reaches upper only through the overlay. */
 	tmp = tmpfs_new(p->home_size, "0700", 0, 0, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
 	if (tmp < 0)
-		return tmp;
+		return error_set_errno(err, tmp, "cannot mount a tmpfs for the home's changes");
 	upper = mkdir_owned(tmp, "upper", mode, o->uid, o->gid);
 	if (upper < 0)
-		return upper;
+		return error_set_errno(err, upper, "cannot create the home's upper directory");
 	work = mkdir_owned(tmp, "work", 0700, 0, 0);
 	if (work < 0)
-		return work;
-	return overlay_staged(tmp, staging, lower, upper, work);
+		return error_set_errno(err, work, "cannot create the overlay's work directory");
+	if ((r = overlay_staged(tmp, staging, lower, upper, work)) < 0)
+		return error_set_errno(err, r, "cannot mount the overlay over %s", o->path);
+	return r;
 }
 
 /*
@@ -190,25 +193,22 @@ static int open_user_state(const struct confine_config *c, const struct home_own
  * mounts of one ext4 image, or overlays sharing an upper, would corrupt it).
  */
 static int lock_user_state(const struct confine_config *c, const struct home_owner *o, char *where,
-			   size_t len, char *err, size_t errlen)
+			   size_t len, struct error *err)
 {
 	_cleanup_close_ int udir = open_user_state(c, o, where, len);
 
-	if (udir < 0) {
-		snprintf(err, errlen, "cannot create %s: %s", where, strerror(-udir));
-		return udir;
-	}
+	if (udir < 0)
+		return error_set_errno(err, udir, "cannot create %s", where);
 	if (flock(udir, LOCK_EX | LOCK_NB) < 0) {
 		if (errno != EWOULDBLOCK)
-			return negerrno();
-		snprintf(err, errlen, "the persistent home is in use by another session");
-		return -EBUSY;
+			return error_set_errno(err, negerrno(), "cannot lock %s", where);
+		return error_set(err, -EBUSY, "the persistent home is in use by another session");
 	}
 	return TAKE_FD(udir);
 }
 
 int home_persistent_ensure(const struct confine_config *c, const struct confine_profile *p,
-			   const struct home_owner *o, int *ret_state_fd, char *err, size_t errlen)
+			   const struct home_owner *o, int *ret_state_fd, struct error *err)
 {
 	_cleanup_close_ int udir = -1, img = -1, unlocked = -1;
 	char where[PATH_MAX];
@@ -218,38 +218,38 @@ int home_persistent_ensure(const struct confine_config *c, const struct confine_
 	*ret_state_fd = -1;
 	if (p->home != HOME_PERSISTENT)
 		return 0;
-	udir = lock_user_state(c, o, where, sizeof(where), err, errlen);
+	udir = lock_user_state(c, o, where, sizeof(where), err);
 	if (udir < 0)
 		return udir;
-	img = image_open(udir, where, p->home_size, true, &blocks, &bsize, err, errlen);
+	img = image_open(udir, where, p->home_size, true, &blocks, &bsize, err);
 	if (img < 0)
 		return img;
 	/* A file description of its own: the lock goes with udir's. */
 	unlocked = openat(udir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (unlocked < 0)
-		return negerrno();
+		return error_set_errno(err, negerrno(), "cannot open %s", where);
 	*ret_state_fd = TAKE_FD(unlocked);
 	return 0;
 }
 
-int home_io_limits_hold(const struct confine_profile *p, const char *where, bool dio, char *err,
-			size_t errlen)
+int home_io_limits_hold(const struct confine_profile *p, const char *where, bool dio,
+			struct error *err)
 {
 	char io[32], img[32];
 
 	if (dio || !profile_has_io(p) || cgroup_io_device(p->io_path, io, sizeof(io)) < 0 ||
 	    cgroup_io_device(where, img, sizeof(img)) < 0 || !streq(io, img))
 		return 0;
-	snprintf(err, errlen,
-		 "the io limits on %s (io_path %s) would not hold for writes into the home: the "
-		 "loop device cannot do direct I/O on %s/" HOME_IMAGE,
-		 io, p->io_path, where);
-	return -ENOTSUP;
+	return error_set(
+	    err, -ENOTSUP,
+	    "the io limits on %s (io_path %s) would not hold for writes into the home: "
+	    "the loop device cannot do direct I/O on %s/" HOME_IMAGE,
+	    io, p->io_path, where);
 }
 
 /* The image's ext4 file system, mounted detached, grown to home_size, root dir root's. */
-static int persistent_fs(const struct confine_profile *p, int udir, const char *where, char *err,
-			 size_t errlen)
+static int persistent_fs(const struct confine_profile *p, int udir, const char *where,
+			 struct error *err)
 {
 	_cleanup_close_ int img = -1, loop = -1, fs = -1, root = -1;
 	uint64_t blocks = 0;
@@ -257,43 +257,36 @@ static int persistent_fs(const struct confine_profile *p, int udir, const char *
 	bool dio = false;
 	int r;
 
-	img = image_open(udir, where, p->home_size, false, &blocks, &bsize, err, errlen);
+	img = image_open(udir, where, p->home_size, false, &blocks, &bsize, err);
 	if (img < 0)
 		return img;
 	/* Attached already: a mount of it outlived its session; a second would corrupt it. */
-	if ((r = image_attached(img)) >= 0) {
-		snprintf(err, errlen, "%s/" HOME_IMAGE " is still in use (attached to /dev/loop%d)",
-			 where, r);
-		return -EBUSY;
-	}
-	if ((loop = image_attach(img, &dio)) < 0) {
-		snprintf(err, errlen, "cannot attach %s/" HOME_IMAGE " to a loop device: %s", where,
-			 strerror(-loop));
-		return loop;
-	}
-	if ((r = home_io_limits_hold(p, where, dio, err, errlen)) < 0)
+	if ((r = image_attached(img)) >= 0)
+		return error_set(err, -EBUSY,
+				 "%s/" HOME_IMAGE " is still in use (attached to /dev/loop%d)",
+				 where, r);
+	if ((loop = image_attach(img, &dio)) < 0)
+		return error_set_errno(err, loop,
+				       "cannot attach %s/" HOME_IMAGE " to a loop device", where);
+	if ((r = home_io_limits_hold(p, where, dio, err)) < 0)
 		return r;
 	/* The kernel replays the journal of a home whose host crashed. */
-	if ((fs = image_mount(loop)) < 0) {
-		snprintf(err, errlen,
-			 "cannot mount %s/" HOME_IMAGE " (check it with e2fsck -f): %s", where,
-			 strerror(-fs));
-		return fs;
-	}
-	if (blocks < p->home_size / bsize && (r = image_grow_fs(fs, p->home_size / bsize)) < 0) {
-		snprintf(err, errlen, "cannot grow the file system of %s/" HOME_IMAGE ": %s", where,
-			 strerror(-r));
-		return r;
-	}
+	if ((fs = image_mount(loop)) < 0)
+		return error_set_errno(
+		    err, fs, "cannot mount %s/" HOME_IMAGE " (check it with e2fsck -f)", where);
+	if (blocks < p->home_size / bsize && (r = image_grow_fs(fs, p->home_size / bsize)) < 0)
+		return error_set_errno(err, r, "cannot grow the file system of %s/" HOME_IMAGE,
+				       where);
 	root = openat(fs, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0 || fchown(root, 0, 0) < 0 || fchmod(root, 0700) < 0)
-		return negerrno();
+		return error_set_errno(err, negerrno(),
+				       "cannot make the root of %s/" HOME_IMAGE " root's", where);
 	return TAKE_FD(fs);
 }
 
 static int home_persistent(const struct confine_config *c, const struct confine_profile *p,
 			   const struct home_owner *o, const char *staging, int *ret_lock,
-			   char *err, size_t errlen)
+			   struct error *err)
 {
 	_cleanup_close_ int lower = -1, udir = -1, fs = -1, upper = -1, work = -1;
 	char where[PATH_MAX];
@@ -302,23 +295,26 @@ static int home_persistent(const struct confine_config *c, const struct confine_
 
 	lower = open_real_home(o, &mode);
 	if (lower < 0)
-		return lower;
-	udir = lock_user_state(c, o, where, sizeof(where), err, errlen);
+		return error_set_errno(err, lower, "cannot open %s", o->path);
+	udir = lock_user_state(c, o, where, sizeof(where), err);
 	if (udir < 0)
 		return udir;
-	fs = persistent_fs(p, udir, where, err, errlen);
+	fs = persistent_fs(p, udir, where, err);
 	if (fs < 0)
 		return fs;
 	/* Root-only image root: the user reaches upper only through the overlay. */
 	upper = mkdir_owned(fs, "upper", mode, o->uid, o->gid);
 	if (upper < 0)
-		return upper;
+		return error_set_errno(
+		    err, upper, "cannot create the upper directory in %s/" HOME_IMAGE, where);
 	work = mkdir_owned(fs, "work", 0700, 0, 0);
 	if (work < 0)
-		return work;
+		return error_set_errno(err, work,
+				       "cannot create the work directory in %s/" HOME_IMAGE, where);
 	r = overlay_staged(fs, staging, lower, upper, work);
-	if (r >= 0)
-		*ret_lock = TAKE_FD(udir);
+	if (r < 0)
+		return error_set_errno(err, r, "cannot mount the overlay over %s", o->path);
+	*ret_lock = TAKE_FD(udir);
 	return r;
 }
 
@@ -393,45 +389,38 @@ static int copy_skel(int from, int to, uid_t uid, gid_t gid, int depth)
 	return r;
 }
 
-static int home_tmpfs(const struct confine_profile *p, const struct home_owner *o)
+static int home_tmpfs(const struct confine_profile *p, const struct home_owner *o,
+		      struct error *err)
 {
 	_cleanup_close_ int m = -1, skel = -1, root = -1;
 	int r;
 
 	m = tmpfs_new(p->home_size, "0700", o->uid, o->gid, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
 	if (m < 0)
-		return m;
+		return error_set_errno(err, m, "cannot mount a tmpfs for the home");
 	root = openat(m, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
-		return negerrno();
+		return error_set_errno(err, negerrno(), "cannot open the home's tmpfs");
 	skel = open(SKEL_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (skel >= 0 && (r = copy_skel(skel, root, o->uid, o->gid, 0)) < 0)
-		return r;
+		return error_set_errno(err, r, "cannot copy " SKEL_DIR " into the home");
 	return TAKE_FD(m);
 }
 
 int home_prepare(const struct confine_config *c, const struct confine_profile *p,
-		 const struct home_owner *o, const char *staging, int *ret_lock_fd, char *err,
-		 size_t errlen)
+		 const struct home_owner *o, const char *staging, int *ret_lock_fd,
+		 struct error *err)
 {
-	int r = -EINVAL;
-
 	*ret_lock_fd = -1;
-	err[0] = '\0';
 	switch (p->home) {
 	case HOME_EPHEMERAL:
-		r = home_ephemeral(p, o, staging);
-		break;
+		return home_ephemeral(p, o, staging, err);
 	case HOME_PERSISTENT:
-		r = home_persistent(c, p, o, staging, ret_lock_fd, err, errlen);
-		break;
+		return home_persistent(c, p, o, staging, ret_lock_fd, err);
 	case HOME_TMPFS:
-		r = home_tmpfs(p, o);
-		break;
+		return home_tmpfs(p, o, err);
 	}
-	if (r < 0 && !err[0])
-		snprintf(err, errlen, "%s", strerror(-r));
-	return r;
+	return error_set(err, -EINVAL, "profile %s: unknown home kind %d", p->name, (int)p->home);
 }
 
 /* Warns about one user's persistent home in state_dir that logins would refuse. */

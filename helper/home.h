@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "config.h"
+#include "error.h"
 #include "fs.h"
 
 struct home_owner {
@@ -37,30 +38,30 @@ struct home_owner {
  * overlay is created (kernels before 6.x refuse an upper on a detached mount); it is
  * detached again right after, the overlay keeps its own private clone. Call this in the
  * sandbox's private mount namespace, or pass a path below /run/confine on the host.
- * On failure err says why (for the admin and the user).
+ * Returns the mount's fd, or a negative errno with err filled (for the admin and the user).
  */
 int home_prepare(const struct confine_config *c, const struct confine_profile *p,
-		 const struct home_owner *o, const char *staging, int *ret_lock_fd, char *err,
-		 size_t errlen);
+		 const struct home_owner *o, const char *staging, int *ret_lock_fd,
+		 struct error *err);
 
 /*
  * For a persistent profile: makes the user's home image (mkfs.ext4, a child process: call
  * it outside the sandbox's PID namespace) or grows its file to home_size. Refuses an image
  * bigger than home_size and an upper directory of the older layout without an image,
- * changing nothing, with a message in err. *ret_state_fd: the user's state directory
+ * changing nothing, with err filled. *ret_state_fd: the user's state directory
  * (unlocked), for home_owner.state_fd; -1 for other profiles.
  */
 int home_persistent_ensure(const struct confine_config *c, const struct confine_profile *p,
-			   const struct home_owner *o, int *ret_state_fd, char *err, size_t errlen);
+			   const struct home_owner *o, int *ret_state_fd, struct error *err);
 
 /*
  * The session's io limits apply to the disk below a persistent home's image only through
  * its loop device's direct I/O (dio); without it (state_dir on a file system without
- * O_DIRECT) writes into the home would escape the limits on that disk: -ENOTSUP with a
- * message when the profile has io limits on the disk that holds where (state_dir/<user>).
+ * O_DIRECT) writes into the home would escape the limits on that disk: -ENOTSUP with err
+ * filled when the profile has io limits on the disk that holds where (state_dir/<user>).
  */
-int home_io_limits_hold(const struct confine_profile *p, const char *where, bool dio, char *err,
-			size_t errlen);
+int home_io_limits_hold(const struct confine_profile *p, const char *where, bool dio,
+			struct error *err);
 
 /*
  * For confinectl check: prints a warning for each persistent home in state_dir that logins

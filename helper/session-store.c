@@ -52,8 +52,8 @@ int session_write(const struct session_record *r)
 		"tmp_size=%llu\nstarted=%llu\nmax_duration=%llu\ngrace=%llu\ncaller_pid=%d\n"
 		"caller_start=%llu\n",
 		r->sid, r->user, (unsigned)r->uid, (unsigned)r->gid, r->groups, r->home_dir,
-		r->profile, r->cgroup, r->unit, r->slice, r->home, r->shell, r->hostname, r->net,
-		r->tmp_size, r->started, r->max_duration, r->grace, (int)r->caller_pid,
+		r->profile, r->cg.cgroup, r->cg.unit, r->cg.slice, r->home, r->shell, r->hostname,
+		r->net, r->tmp_size, r->started, r->max_duration, r->grace, (int)r->caller_pid,
 		r->caller_start);
 	if (fflush(f) != 0 || fsync(fileno(f)) < 0)
 		return negerrno();

@@ -230,12 +230,13 @@ static void become_root(const struct session_record *rec)
 static void open_session(const struct session_record *rec, struct sandbox_spec *spec)
 {
 	/* No cgroup only where the profile said limits = "optional" and there were none. */
-	if (rec->cgroup[0] && (spec->cgroup_fd = open(rec->cgroup, O_RDONLY | O_DIRECTORY |
-								       O_NOFOLLOW | O_CLOEXEC)) < 0)
+	if (rec->cg.cgroup[0] &&
+	    (spec->cgroup_fd =
+		 open(rec->cg.cgroup, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		refuse("refusing the session of %s: its cgroup %s is gone: %m", rec->user,
-		       rec->cgroup);
+		       rec->cg.cgroup);
 	/* Without a cgroup, close finds this sandbox through its registration (fail closed). */
-	if (!rec->cgroup[0] && (spec->procs_dirfd = procs_open(rec->sid)) < 0)
+	if (!rec->cg.cgroup[0] && (spec->procs_dirfd = procs_open(rec->sid)) < 0)
 		refuse("refusing the session of %s: its process registry is gone: %s", rec->user,
 		       strerror(-spec->procs_dirfd));
 	/* A private copy of the user's shared home, to be moved into this sandbox. */

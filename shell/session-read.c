@@ -106,9 +106,9 @@ static const struct field {
     {"groups", STR(groups)},
     {"home_dir", STR(home_dir)},
     {"profile", STR(profile)},
-    {"cgroup", STR(cgroup)},
-    {"unit", STR(unit)},
-    {"slice", STR(slice)},
+    {"cgroup", STR(cg.cgroup)},
+    {"unit", STR(cg.unit)},
+    {"slice", STR(cg.slice)},
     {"home", STR(home)},
     {"shell", STR(shell)},
     {"hostname", STR(hostname)},
@@ -181,8 +181,9 @@ int session_parse(const char *text, size_t len, const char *sid, struct session_
 			return bit;
 		seen |= (unsigned)bit;
 	}
-	if (seen != ALL_FIELDS || !streq(r->sid, sid) || (r->cgroup[0] && r->cgroup[0] != '/') ||
-	    r->home_dir[0] != '/' || r->shell[0] != '/' || !r->hostname[0] ||
+	if (seen != ALL_FIELDS || !streq(r->sid, sid) ||
+	    (r->cg.cgroup[0] && r->cg.cgroup[0] != '/') || r->home_dir[0] != '/' ||
+	    r->shell[0] != '/' || !r->hostname[0] ||
 	    (!streq(r->net, "none") && !streq(r->net, "host")) || r->caller_pid <= 0)
 		return -EINVAL;
 	return 0;

@@ -18,6 +18,17 @@
 #define SESSION_GROUPS_MAX 64
 
 /*
+ * The names of a session's cgroups, whichever backend made them: defined once, here, as
+ * they are kept in the record (so close needs no config); the helper's backend API
+ * (helper/backend.h) fills and reads the record's own copy.
+ */
+struct session_cgroups {
+	char cgroup[512]; /* the payload's leaf cgroup, or "" (limits = "optional", none here) */
+	char unit[128];	  /* systemd backend: the session's scope, e.g. confine-SID.scope */
+	char slice[128];  /* systemd backend: the user's aggregate slice, or "" */
+};
+
+/*
  * Everything confine-shell needs, resolved by confine-helper (root, at pam_open_session):
  * the shell consults neither the user database nor the config, so the setuid code parses
  * nothing but this root-written record.
@@ -30,9 +41,7 @@ struct session_record {
 	char groups[SESSION_GROUPS_MAX * 11]; /* supplementary gids, comma-separated */
 	char home_dir[512];		      /* passwd home: where the session home goes */
 	char profile[64];
-	char cgroup[512];  /* the payload's leaf cgroup, or "" (limits = "optional", none here) */
-	char unit[128];	   /* systemd backend: the session's scope, e.g. confine-SID.scope */
-	char slice[128];   /* systemd backend: the user's aggregate slice, or "" */
+	struct session_cgroups cg; /* record keys cgroup=, unit=, slice= */
 	char home[512];	   /* the user's shared home mount on the host, or "" for the real home */
 	char shell[512];   /* the profile's real shell */
 	char hostname[65]; /* the profile's hostname */

@@ -103,14 +103,14 @@ static off_t size_of(int dir, const char *name)
 static void test_create(void)
 {
 	_cleanup_close_ int d = udir_new("create"), img = -1;
-	char err[512] = "";
+	struct error err = ERROR_INIT;
 	uint64_t blocks = 0;
 	unsigned bsize = 0;
 	struct stat st;
 
 	/* A creation cut short left home.img.new: it goes, the new image is made. */
 	close(openat(d, HOME_IMAGE_NEW, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
-	is_int(image_create(d, 16 * MiB, err, sizeof(err)), 0, "create: a 16M image (%s)", err);
+	is_int(image_create(d, 16 * MiB, &err), 0, "create: a 16M image (%s)", error_msg(&err));
 	ok(fstatat(d, HOME_IMAGE, &st, 0) == 0 && S_ISREG(st.st_mode) &&
 	       (st.st_mode & 0777) == 0600,
 	   "create: home.img is a regular file, 0600");
@@ -118,19 +118,20 @@ static void test_create(void)
 	ok(st.st_blocks * 512 < 8 * (off_t)MiB, "create: sparse (%lld KiB on disk)",
 	   (long long)st.st_blocks / 2);
 	ok(!exists(d, HOME_IMAGE_NEW), "create: no home.img.new left");
-	img = image_open(d, "S/u", 16 * MiB, false, &blocks, &bsize, err, sizeof(err));
-	ok(img >= 0, "create: the image opens (%s)", err);
+	img = image_open(d, "S/u", 16 * MiB, false, &blocks, &bsize, &err);
+	ok(img >= 0, "create: the image opens (%s)", error_msg(&err));
 	ok(blocks * bsize == 16 * MiB && bsize == 4096,
 	   "create: an ext4 of 16M in 4K blocks (%llu x %u)", (unsigned long long)blocks, bsize);
-	is_int(image_create(d, 32 * MiB, err, sizeof(err)), -EEXIST,
+	is_int(image_create(d, 32 * MiB, &err), -EEXIST,
 	       "create: never replaces an existing image");
 	is_int(size_of(d, HOME_IMAGE), 16 * MiB, "create: the existing image is untouched");
 
 	/* mkfs.ext4 refuses a file system this small: the message says so, nothing stays. */
 	_cleanup_close_ int d2 = udir_new("tiny");
-	err[0] = '\0';
-	is_int(image_create(d2, 4096, err, sizeof(err)), -EIO, "create: mkfs failure is an error");
-	ok(strstr(err, MKFS_EXT4 " failed (exit status") != NULL, "create: names mkfs: %s", err);
+	err = (struct error)ERROR_INIT;
+	is_int(image_create(d2, 4096, &err), -EIO, "create: mkfs failure is an error");
+	ok(strstr(error_msg(&err), MKFS_EXT4 " failed (exit status") != NULL,
+	   "create: names mkfs: %s", error_msg(&err));
 	ok(!exists(d2, HOME_IMAGE) && !exists(d2, HOME_IMAGE_NEW),
 	   "create: no image left after it");
 }
@@ -138,70 +139,70 @@ static void test_create(void)
 static void test_open(void)
 {
 	_cleanup_close_ int d = udir_new("open"), img = -1;
-	char err[512] = "";
+	struct error err = ERROR_INIT;
 	uint64_t blocks = 0;
 	unsigned bsize = 0;
 
-	is_int(image_open(d, "S/u", 16 * MiB, false, &blocks, &bsize, err, sizeof(err)), -ENOENT,
+	is_int(image_open(d, "S/u", 16 * MiB, false, &blocks, &bsize, &err), -ENOENT,
 	       "open: no image and no create");
-	is_str(err, "S/u/home.img does not exist", "open: says so");
-	err[0] = '\0';
-	img = image_open(d, "S/u", 16 * MiB, true, &blocks, &bsize, err, sizeof(err));
-	ok(img >= 0, "open: create makes it (%s)", err);
+	is_str(error_msg(&err), "S/u/home.img does not exist", "open: says so");
+	err = (struct error)ERROR_INIT;
+	img = image_open(d, "S/u", 16 * MiB, true, &blocks, &bsize, &err);
+	ok(img >= 0, "open: create makes it (%s)", error_msg(&err));
 	close(TAKE_FD(img));
 
-	img = image_open(d, "S/u", 64 * MiB, false, &blocks, &bsize, err, sizeof(err));
-	ok(img >= 0, "open: a bigger home_size opens (%s)", err);
+	img = image_open(d, "S/u", 64 * MiB, false, &blocks, &bsize, &err);
+	ok(img >= 0, "open: a bigger home_size opens (%s)", error_msg(&err));
 	is_int(size_of(d, HOME_IMAGE), 64 * MiB, "open: the file grew to the new home_size");
 	ok(blocks * bsize == 16 * MiB, "open: its file system is still 16M (grown once mounted)");
 	close(TAKE_FD(img));
 
-	err[0] = '\0';
-	is_int(image_open(d, "S/u", 32 * MiB, true, &blocks, &bsize, err, sizeof(err)), -EFBIG,
+	err = (struct error)ERROR_INIT;
+	is_int(image_open(d, "S/u", 32 * MiB, true, &blocks, &bsize, &err), -EFBIG,
 	       "open: a smaller home_size is refused");
-	is_str(err,
+	is_str(error_msg(&err),
 	       "home_size 32M is smaller than the home image S/u/home.img (64M): a home is never "
 	       "shrunk (confine.conf(5), home_size)",
 	       "open: the shrink message names both sizes");
 	is_int(size_of(d, HOME_IMAGE), 64 * MiB, "open: a refused shrink changes nothing");
 
 	ok(fchmodat(d, HOME_IMAGE, 0644, 0) == 0, "setup: image made 0644");
-	img = image_open(d, "S/u", 64 * MiB, false, &blocks, &bsize, err, sizeof(err));
+	img = image_open(d, "S/u", 64 * MiB, false, &blocks, &bsize, &err);
 	struct stat st;
 	ok(img >= 0 && fstat(img, &st) == 0 && (st.st_mode & 0777) == 0600,
 	   "open: a wrong mode is set back to 0600");
 	close(TAKE_FD(img));
 
 	ok(linkat(d, HOME_IMAGE, d, "second-link", 0) == 0, "setup: a second link");
-	is_int(image_open(d, "S/u", 64 * MiB, false, &blocks, &bsize, err, sizeof(err)), -EPERM,
+	is_int(image_open(d, "S/u", 64 * MiB, false, &blocks, &bsize, &err), -EPERM,
 	       "open: an image with a second link is refused");
 	unlinkat(d, "second-link", 0);
 
 	ok(renameat(d, HOME_IMAGE, d, "real.img") == 0 && symlinkat("real.img", d, HOME_IMAGE) == 0,
 	   "setup: home.img a symlink to the image");
-	ok(image_open(d, "S/u", 64 * MiB, false, &blocks, &bsize, err, sizeof(err)) == -ELOOP,
-	   "open: a symlink is not followed (%s)", err);
+	ok(image_open(d, "S/u", 64 * MiB, false, &blocks, &bsize, &err) == -ELOOP,
+	   "open: a symlink is not followed (%s)", error_msg(&err));
 	unlinkat(d, HOME_IMAGE, 0);
 
 	_cleanup_close_ int junk = openat(d, HOME_IMAGE, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
 	ok(ftruncate(junk, 64 * MiB) == 0, "setup: a 64M file of zeros");
-	is_int(image_open(d, "S/u", 64 * MiB, false, &blocks, &bsize, err, sizeof(err)), -EINVAL,
+	is_int(image_open(d, "S/u", 64 * MiB, false, &blocks, &bsize, &err), -EINVAL,
 	       "open: a file without ext4 is refused");
-	is_str(err, "S/u/home.img holds no ext4 file system", "open: and says so");
+	is_str(error_msg(&err), "S/u/home.img holds no ext4 file system", "open: and says so");
 }
 
 static void test_legacy(void)
 {
 	_cleanup_close_ int d = udir_new("legacy");
-	char err[512] = "";
+	struct error err = ERROR_INIT;
 	uint64_t blocks = 0;
 	unsigned bsize = 0;
 
 	mkdirat(d, HOME_LEGACY_DIR, 0755);
 	close(openat(d, HOME_LEGACY_DIR "/kept", O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
-	is_int(image_open(d, "S/u", 16 * MiB, true, &blocks, &bsize, err, sizeof(err)), -EEXIST,
+	is_int(image_open(d, "S/u", 16 * MiB, true, &blocks, &bsize, &err), -EEXIST,
 	       "legacy: an upper without an image is refused, even with create");
-	is_str(err,
+	is_str(error_msg(&err),
 	       "S/u/upper is a persistent home of an older confine, without a size limit: migrate "
 	       "it into S/u/home.img (confine.conf(5), MIGRATION)",
 	       "legacy: the message names the path and the migration");
@@ -274,27 +275,28 @@ static void test_io_limits(void)
 				    .io_write_bps = UINT64_MAX,
 				    .io_read_iops = UINT64_MAX,
 				    .io_write_iops = UINT64_MAX};
-	char err[512] = "", disk[32];
+	struct error err = ERROR_INIT;
+	char disk[32], img[32];
 
-	is_int(home_io_limits_hold(&p, tmp, false, err, sizeof(err)), 0,
+	is_int(home_io_limits_hold(&p, tmp, false, &err), 0,
 	       "io: no io limits, no direct I/O needed");
 	p.io_path = "/";
 	p.io_write_bps = 1 << 20;
-	is_int(home_io_limits_hold(&p, tmp, true, err, sizeof(err)), 0,
+	is_int(home_io_limits_hold(&p, tmp, true, &err), 0,
 	       "io: limits on the image's disk hold with direct I/O");
 	if (cgroup_io_device("/", disk, sizeof(disk)) < 0 ||
-	    cgroup_io_device(tmp, err, sizeof(err)) < 0 || !streq(disk, err)) {
+	    cgroup_io_device(tmp, img, sizeof(img)) < 0 || !streq(disk, img)) {
 		skip("io: / and %s are not on one block device here", tmp);
 		return;
 	}
-	is_int(home_io_limits_hold(&p, tmp, false, err, sizeof(err)), -ENOTSUP,
+	is_int(home_io_limits_hold(&p, tmp, false, &err), -ENOTSUP,
 	       "io: limits on the image's disk without direct I/O are refused");
 	char want[512];
 	snprintf(want, sizeof(want),
 		 "the io limits on %s (io_path /) would not hold for writes into the home: the "
 		 "loop device cannot do direct I/O on %s/home.img",
 		 disk, tmp);
-	is_str(err, want, "io: and says why");
+	is_str(error_msg(&err), want, "io: and says why");
 }
 
 int main(void)

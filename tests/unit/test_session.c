@@ -56,8 +56,8 @@ static void test_valid(void)
 	is_str(r.user, "alice", "user");
 	is_int(r.uid, 1001, "uid");
 	is_str(r.profile, "guest", "profile");
-	is_str(r.cgroup, "/sys/fs/cgroup/confine/user-1001/1234-5678", "cgroup");
-	is_str(r.unit, "", "unit");
+	is_str(r.cg.cgroup, "/sys/fs/cgroup/confine/user-1001/1234-5678", "cgroup");
+	is_str(r.cg.unit, "", "unit");
 	ok(r.started == 100 && r.max_duration == 7200 && r.grace == 30, "time limit fields");
 	is_str(r.home, "/run/confine/homes/alice", "home");
 	is_int(r.caller_pid, 1234, "caller_pid");
@@ -155,9 +155,9 @@ static void test_cgroup(void)
 	       "relative cgroup");
 	is_int(parse(edit("cgroup=", "cgroup=\n"), SID, &r), 0,
 	       "empty cgroup (limits optional and unavailable)");
-	is_str(r.cgroup, "", "empty cgroup read as empty");
+	is_str(r.cg.cgroup, "", "empty cgroup read as empty");
 	is_int(parse(edit("unit=", "unit=confine-1234-5678.scope\n"), SID, &r), 0, "a unit");
-	is_str(r.unit, "confine-1234-5678.scope", "unit read");
+	is_str(r.cg.unit, "confine-1234-5678.scope", "unit read");
 	is_int(parse(edit("max_duration=", "max_duration=2h\n"), SID, &r), -EINVAL,
 	       "max_duration with a unit refused (seconds only)");
 }
@@ -181,7 +181,7 @@ static void test_overlong(void)
 	big[701] = '\0';
 	snprintf(text, sizeof(text), "%scgroup=%s\n", valid, big);
 	is_int(parse(text, SID, &r), 0, "overlong cgroup parses");
-	is_int((long long)strlen(r.cgroup), (long long)sizeof(r.cgroup) - 1,
+	is_int((long long)strlen(r.cg.cgroup), (long long)sizeof(r.cg.cgroup) - 1,
 	       "cgroup truncated to field");
 	is_str(r.home, "/run/confine/homes/alice", "home intact");
 
