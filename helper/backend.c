@@ -129,8 +129,9 @@ int backend_open(const struct confine_config *c, const struct confine_profile *p
 	/* Resolved here, by root, from the root-owned config: never from the user. */
 	if (profile_has_io(p) && (fd = cgroup_io_device(p->io_path, dev, sizeof(dev))) < 0)
 		return error_set(err, fd, "io_path %s: %s", p->io_path,
-				 fd == -ENOTBLK ? "not on a block device (tmpfs, overlayfs, network?)"
-						: strerror(-fd));
+				 fd == -ENOTBLK
+				     ? "not on a block device (tmpfs, overlayfs, network?)"
+				     : strerror(-fd));
 	if (backend_resolve(c).backend == CGROUP_BACKEND_SYSTEMD)
 		return open_systemd(p, profile_has_io(p) ? dev : NULL, uid, login, name, s, err);
 	fd = cgroup_create(c->cgroup_root, login ? uid : (uid_t)-1, name, p,

@@ -181,7 +181,8 @@ static int session_close(const char *sid)
 	if (udir >= 0) {
 		q = home_release(r.user, udir, sid);
 		if (q < 0)
-			ret = log_errno(q, "session %s: cannot release the home of %s", sid, r.user);
+			ret =
+			    log_errno(q, "session %s: cannot release the home of %s", sid, r.user);
 		/* The user's last session: its aggregate budget goes too. */
 		if (q == 1 && (q = backend_user_done(&r.cg, &err)) < 0)
 			ret = log_errno(q, "session %s: %s", sid, error_msg(&err));
@@ -323,10 +324,13 @@ static int gc_scopes_in(const char *dir)
 		    (size_t)n != strlen(de->d_name) || r.caller_pid <= 0)
 			continue;
 		snprintf(r.sid, sizeof(r.sid), "%d-%llu", (int)r.caller_pid, r.caller_start);
-		if (session_caller_alive(&r) || session_read(r.sid, &(struct session_record){0}) == 0)
+		if (session_caller_alive(&r) ||
+		    session_read(r.sid, &(struct session_record){0}) == 0)
 			continue;
-		log_msg(LOG_NOTICE, "scope %s: no session record and its login process is gone, "
-				    "stopping it", de->d_name);
+		log_msg(LOG_NOTICE,
+			"scope %s: no session record and its login process is gone, "
+			"stopping it",
+			de->d_name);
 		snprintf(r.cg.unit, sizeof(r.cg.unit), "confine-%s.scope", r.sid);
 		if ((size_t)snprintf(r.cg.cgroup, sizeof(r.cg.cgroup), "%s/%s/payload", dir,
 				     de->d_name) >= sizeof(r.cg.cgroup))
@@ -386,8 +390,9 @@ static int reap_orphans(const struct confine_config *c, const struct passwd *pw,
 		    session_caller_alive(&r))
 			continue;
 		snprintf(r.sid, sizeof(r.sid), "%d-%llu", (int)r.caller_pid, r.caller_start);
-		log_msg(LOG_NOTICE, "session %s of %s: no record and its login process is gone, "
-				    "collecting what it left",
+		log_msg(LOG_NOTICE,
+			"session %s of %s: no record and its login process is gone, "
+			"collecting what it left",
 			r.sid, pw->pw_name);
 		snprintf(r.cg.cgroup, sizeof(r.cg.cgroup), "%s/user-%u/%s", c->cgroup_root,
 			 (unsigned)pw->pw_uid, r.sid);
@@ -480,8 +485,8 @@ static int home_acquire(const struct confine_config *c, const struct confine_pro
 		    mount(NULL, home, NULL, MS_PRIVATE, NULL) < 0)
 			return error_set_errno(err, negerrno(), "cannot mount the home at %s",
 					       home);
-		_cleanup_close_ int pf = openat(udir, "profile",
-						O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+		_cleanup_close_ int pf = openat(
+		    udir, "profile", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (pf < 0 || write(pf, p->name, strlen(p->name)) != (ssize_t)strlen(p->name))
 			return error_set_errno(err, negerrno(), "cannot record the home's profile");
 	}
@@ -509,8 +514,9 @@ static int record_user_profile(struct session_record *rec, const struct passwd *
 	for (int i = 0; i < n; i++)
 		used += (size_t)snprintf(rec->groups + used, sizeof(rec->groups) - used, "%s%u",
 					 i ? "," : "", (unsigned)g[i]);
-	if (strlen(pw->pw_name) >= sizeof(rec->user) || strlen(pw->pw_dir) >= sizeof(rec->home_dir) ||
-	    strlen(p->shell) >= sizeof(rec->shell) || pw->pw_dir[0] != '/')
+	if (strlen(pw->pw_name) >= sizeof(rec->user) ||
+	    strlen(pw->pw_dir) >= sizeof(rec->home_dir) || strlen(p->shell) >= sizeof(rec->shell) ||
+	    pw->pw_dir[0] != '/')
 		return -ENAMETOOLONG;
 	snprintf(rec->user, sizeof(rec->user), "%s", pw->pw_name);
 	rec->uid = pw->pw_uid;
@@ -595,7 +601,8 @@ static int refuse_service(const struct confine_config *c, const struct confine_r
 		"not in profiles.%s.services (%s), the services known to run the login shell, "
 		"so its session would not be confined",
 		user, c->path, rule->line, p->name, service, p->name, list);
-	printf(CONFINE_NOTICE_PREFIX "login refused: %s may not log in through '%s' (it would not be "
+	printf(CONFINE_NOTICE_PREFIX
+	       "login refused: %s may not log in through '%s' (it would not be "
 	       "confined)\n",
 	       user, service);
 	return CONFINE_HELPER_DENIED;
@@ -620,7 +627,7 @@ static const char *unconfined_path(const char *service)
 	endusershell();
 	if (listed)
 		return CONFINE_SHELL_PATH " is listed in /etc/shells (su -s would run another "
-		       "shell, unconfined): remove it";
+					  "shell, unconfined): remove it";
 	if (streq(service, "sshd") && access(SSHD_SYSTEM_RC, F_OK) == 0)
 		return SSHD_SYSTEM_RC " exists (sshd runs it unconfined, as the user): remove it";
 	return NULL;
@@ -699,8 +706,10 @@ static int open_refusal(const struct open_state *s)
 	}
 	/* Asked-for isolation that is not implemented must not be silently skipped. */
 	if (p->user_ns) {
-		log_msg(LOG_ERR, "refusing the session of '%s' (profile %s): user_ns = true is "
-				 "not supported yet", user, p->name);
+		log_msg(LOG_ERR,
+			"refusing the session of '%s' (profile %s): user_ns = true is "
+			"not supported yet",
+			user, p->name);
 		return CONFINE_HELPER_DENIED;
 	}
 	return CONFINE_HELPER_OK;

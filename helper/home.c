@@ -74,7 +74,8 @@ static int overlay_new(int lower, int upper, int work)
 		return r;
 	/* Never follow redirects a user could plant in an upper; no metacopy tricks. */
 	if ((r = fsconfig_str(fs, "redirect_dir", "nofollow")) < 0 ||
-	    (r = fsconfig_str(fs, "metacopy", "off")) < 0 || (r = fsconfig_str(fs, "index", "off")) < 0)
+	    (r = fsconfig_str(fs, "metacopy", "off")) < 0 ||
+	    (r = fsconfig_str(fs, "index", "off")) < 0)
 		return r;
 	if (sys_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return negerrno();
@@ -342,9 +343,10 @@ static int copy_skel(int from, int to, uid_t uid, gid_t gid, int depth)
 			break;
 		}
 		if (S_ISDIR(st.st_mode)) {
-			_cleanup_close_ int sub = openat(dirfd(d), de->d_name,
-							 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			_cleanup_close_ int dst = mkdir_owned(to, de->d_name, st.st_mode & 0777, uid, gid);
+			_cleanup_close_ int sub = openat(
+			    dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			_cleanup_close_ int dst =
+			    mkdir_owned(to, de->d_name, st.st_mode & 0777, uid, gid);
 			if (sub < 0)
 				r = negerrno();
 			else if (dst < 0)
@@ -352,11 +354,11 @@ static int copy_skel(int from, int to, uid_t uid, gid_t gid, int depth)
 			else
 				r = copy_skel(sub, dst, uid, gid, depth + 1);
 		} else if (S_ISREG(st.st_mode)) {
-			_cleanup_close_ int in = openat(dirfd(d), de->d_name,
-							O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-			_cleanup_close_ int out = openat(to, de->d_name,
-							 O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-							 st.st_mode & 0777);
+			_cleanup_close_ int in =
+			    openat(dirfd(d), de->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+			_cleanup_close_ int out = openat(
+			    to, de->d_name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			    st.st_mode & 0777);
 			char buf[8192];
 			ssize_t n;
 			if (in < 0 || out < 0) {

@@ -93,12 +93,11 @@ static void test_valid(void)
 
 static void test_missing(void)
 {
-	static const char *const keys[] = {"sid=",	  "user=",	 "uid=",
-					   "profile=",	  "cgroup=", "home=", "unit=", "slice=", "started=", "max_duration=", "grace=",
-					   "caller_pid=", "caller_start=",
-					   "gid=",	  "groups=",	 "home_dir=",
-					   "shell=",	  "hostname=",	 "net=",
-					   "tmp_size="};
+	static const char *const keys[] = {
+	    "sid=",	 "user=",	"uid=",		 "profile=", "cgroup=",
+	    "home=",	 "unit=",	"slice=",	 "started=", "max_duration=",
+	    "grace=",	 "caller_pid=", "caller_start=", "gid=",     "groups=",
+	    "home_dir=", "shell=",	"hostname=",	 "net=",     "tmp_size="};
 	struct session_record r;
 
 	for (size_t i = 0; i < ELEMENTSOF(keys); i++)
@@ -206,7 +205,8 @@ static void test_junk(void)
 	is_int(parse(edit("user=", "user=alice\njunk\n"), SID, &r), -EINVAL, "line without '='");
 	is_int(parse(edit("user=", "user=alice\n\n"), SID, &r), -EINVAL, "empty line");
 	is_int(parse(edit("user=", "user=alice\n=x\n"), SID, &r), 0, "empty key is unknown");
-	is_int(parse(edit("uid=", "uid=1001\r\n"), SID, &r), -EINVAL, "CR after a number refused (strict numbers)");
+	is_int(parse(edit("uid=", "uid=1001\r\n"), SID, &r), -EINVAL,
+	       "CR after a number refused (strict numbers)");
 
 	/* A NUL byte never occurs in what session_write() writes. */
 	memcpy(text, valid, sizeof(valid));
