@@ -45,10 +45,13 @@ CORE_LIBS   := $(shell pkg-config --libs libcap libseccomp 2>/dev/null)
 # The config loader, one concern per file (config.c says which).
 CONFIG_SRCS := helper/config.c helper/config-file.c helper/config-scan.c helper/config-values.c \
                helper/config-profile.c helper/profile.c
+# confinectl list/status/kill: records and cgroup figures, their text, the commands.
+OPS_SRCS    := helper/ops-format.c helper/ops-session.c helper/ops-list.c helper/ops-status.c \
+               helper/ops-kill.c
 LIB_SRCS    := $(CORE_SRCS) helper/units.c $(CONFIG_SRCS) helper/cgroup.c \
                helper/cgroup-systemd.c helper/backend.c \
                helper/home.c helper/home-image.c helper/session-store.c \
-               helper/users.c
+               helper/users.c helper/run-fixed.c $(OPS_SRCS)
 LIB_OBJS    := $(LIB_SRCS:%.c=$(B)/%.o)
 
 PROGS       := $(B)/confinectl $(B)/confine-helper $(B)/confine-shell $(B)/confine-keeper \
@@ -58,7 +61,7 @@ PAM_LDFLAGS := -shared -Wl,-z,defs -Wl,--version-script=pam_module/pam_confine.m
                $(LDFLAGS)
 UNIT_TESTS  := $(B)/tests/test_units $(B)/tests/test_config $(B)/tests/test_cgroup_limits \
                $(B)/tests/test_session $(B)/tests/test_seccomp $(B)/tests/test_home_image \
-               $(B)/tests/test_error
+               $(B)/tests/test_error $(B)/tests/test_ops
 
 .PHONY: all clean check check-unit check-vm check-vm-systemd install install-only install-dist deps try \
         build-deps-present
