@@ -80,8 +80,8 @@ void json_figure(FILE *f, unsigned long long v)
 const char *ops_size(unsigned long long v, char *buf, size_t len)
 {
 	static const char units[] = "KMGT";
-	double d = (double)v;
-	int i = -1;
+	double d;
+	int i = 0;
 
 	if (v == OPS_NONE || v == OPS_MAX) {
 		snprintf(buf, len, "%s", v == OPS_NONE ? "-" : "max");
@@ -91,6 +91,7 @@ const char *ops_size(unsigned long long v, char *buf, size_t len)
 		snprintf(buf, len, "%lluB", v);
 		return buf;
 	}
+	d = (double)v / 1024;
 	while (d >= 1024 && i < 3) {
 		d /= 1024;
 		i++;
