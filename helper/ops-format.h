@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define OPS_NONE ULLONG_MAX	   /* no such figure (no cgroup, file missing) */
+#define OPS_NONE ULLONG_MAX	  /* no such figure (no cgroup, file missing) */
 #define OPS_MAX	 (ULLONG_MAX - 1) /* a limit file saying "max" (no limit) */
 
 /*

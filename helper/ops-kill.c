@@ -73,13 +73,16 @@ static int kill_one(const struct session_record *r, int sig)
 			printf("session %s ended\n", r->sid); /* (IGNORE: it ended meanwhile) */
 			return 0;
 		}
-		fprintf(stderr, "confinectl: session %s: confine-helper could not end it (exit "
-				"%d; see the system log)\n", r->sid, q);
+		fprintf(stderr,
+			"confinectl: session %s: confine-helper could not end it (exit "
+			"%d; see the system log)\n",
+			r->sid, q);
 		return OPS_EXIT_FAIL;
 	}
 	if ((q = signal_session(r, sig)) < 0) {
 		fprintf(stderr, "confinectl: session %s: cannot signal it: %s\n", r->sid,
-			q == -ENOMEDIUM ? "it has no cgroup (limits = \"optional\")" : strerror(-q));
+			q == -ENOMEDIUM ? "it has no cgroup (limits = \"optional\")"
+					: strerror(-q));
 		return OPS_EXIT_FAIL;
 	}
 	printf("session %s: SIG%s sent to %d process%s\n", r->sid, sigabbrev_np(sig), q,
@@ -90,9 +93,8 @@ static int kill_one(const struct session_record *r, int sig)
 /* Parses kill's arguments into *sid or *user and *sig; 0 or OPS_EXIT_USAGE. */
 static int kill_args(int argc, char **argv, const char **sid, const char **user, int *sig)
 {
-	static const struct option opts[] = {{"user", required_argument, NULL, 'u'},
-					     {"signal", required_argument, NULL, 's'},
-					     {}};
+	static const struct option opts[] = {
+	    {"user", required_argument, NULL, 'u'}, {"signal", required_argument, NULL, 's'}, {}};
 	int c;
 
 	optind = 0;
@@ -113,8 +115,10 @@ static int kill_args(int argc, char **argv, const char **sid, const char **user,
 		return OPS_EXIT_USAGE;
 	}
 	if (*sid && !session_sid_valid(*sid)) {
-		fprintf(stderr, "confinectl: kill: '%s' is not a session id (--user USER names a "
-				"user)\n", *sid);
+		fprintf(stderr,
+			"confinectl: kill: '%s' is not a session id (--user USER names a "
+			"user)\n",
+			*sid);
 		return OPS_EXIT_USAGE;
 	}
 	return 0;

@@ -27,8 +27,9 @@ static void list_line(const struct session_record *r, const struct ops_usage *u)
 	snprintf(mem, sizeof(mem), "%s/%s", ops_size(u->memory_current, a, sizeof(a)),
 		 ops_size(u->memory_max, b, sizeof(b)));
 	printf(LIST_FORMAT, r->sid, ops_cell(r->user, user, sizeof(user)), uid,
-	       ops_cell(r->profile, profile, sizeof(profile)), ops_age(ops_session_age(r), age, sizeof(age)),
-	       procs, mem, r->net, ops_home_kind(r, home, sizeof(home)));
+	       ops_cell(r->profile, profile, sizeof(profile)),
+	       ops_age(ops_session_age(r), age, sizeof(age)), procs, mem, r->net,
+	       ops_home_kind(r, home, sizeof(home)));
 }
 
 /* A JSON string member, or null for an empty value. */
@@ -109,11 +110,21 @@ int cmd_list(int argc, char **argv)
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "+u:p:", opts, NULL)) != -1) {
 		switch (c) {
-		case 'u': o.user = optarg; break;
-		case 'p': o.profile = optarg; break;
-		case 'L': o.legend = false; break;
-		case 'j': o.json = true; break;
-		default: fputs(LIST_USAGE, stderr); return OPS_EXIT_USAGE;
+		case 'u':
+			o.user = optarg;
+			break;
+		case 'p':
+			o.profile = optarg;
+			break;
+		case 'L':
+			o.legend = false;
+			break;
+		case 'j':
+			o.json = true;
+			break;
+		default:
+			fputs(LIST_USAGE, stderr);
+			return OPS_EXIT_USAGE;
 		}
 	}
 	if (optind != argc) {

@@ -112,7 +112,8 @@ int ops_sessions_load(struct session_record **ret, size_t *n)
 		if (r == 0)
 			(*n)++;
 		else if (r != -ENOENT) /* (closed meanwhile: not a problem) */
-			fprintf(stderr, "confinectl: warning: %s/%s: unreadable session record: %s\n",
+			fprintf(stderr,
+				"confinectl: warning: %s/%s: unreadable session record: %s\n",
 				CONFINE_SESSIONS_DIR, de->d_name, strerror(-r));
 	}
 	closedir(d);
@@ -128,8 +129,8 @@ unsigned long long ops_session_age(const struct session_record *r)
 
 	clock_gettime(CLOCK_BOOTTIME, &now);
 	return (unsigned long long)now.tv_sec > r->started
-		       ? (unsigned long long)now.tv_sec - r->started
-		       : 0;
+		   ? (unsigned long long)now.tv_sec - r->started
+		   : 0;
 }
 
 const char *ops_home_kind(const struct session_record *r, char *buf, size_t len)

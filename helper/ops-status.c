@@ -13,12 +13,12 @@
 #define STATUS_USAGE "Usage: confinectl status SESSION|USER\n"
 
 /* "CURRENT of MAX" for sizes or counts. */
-static void usage_pair(const char *what, unsigned long long cur, unsigned long long max,
-		       bool size)
+static void usage_pair(const char *what, unsigned long long cur, unsigned long long max, bool size)
 {
 	char a[32], b[32];
 
-	printf("%-14s %s of %s\n", what, size ? ops_size(cur, a, sizeof(a)) : ops_count(cur, a, sizeof(a)),
+	printf("%-14s %s of %s\n", what,
+	       size ? ops_size(cur, a, sizeof(a)) : ops_count(cur, a, sizeof(a)),
 	       size ? ops_size(max, b, sizeof(b)) : ops_count(max, b, sizeof(b)));
 }
 
@@ -49,21 +49,22 @@ static void status_usage(const struct ops_usage *u)
 	char a[32], b[32], c[32], e[32];
 
 	usage_pair("memory:", u->memory_current, u->memory_max, true);
-	printf("%-14s peak %s, high %s, swap %s of %s\n", "", ops_size(u->memory_peak, a, sizeof(a)),
-	       ops_size(u->memory_high, b, sizeof(b)), ops_size(u->swap_current, c, sizeof(c)),
-	       ops_size(u->swap_max, e, sizeof(e)));
-	printf("%-14s high %s, max %s, oom %s, oom_kill %s\n", "memory events:",
-	       ops_count(u->events_high, a, sizeof(a)), ops_count(u->events_max, b, sizeof(b)),
-	       ops_count(u->events_oom, c, sizeof(c)), ops_count(u->events_oom_kill, e, sizeof(e)));
+	printf("%-14s peak %s, high %s, swap %s of %s\n", "",
+	       ops_size(u->memory_peak, a, sizeof(a)), ops_size(u->memory_high, b, sizeof(b)),
+	       ops_size(u->swap_current, c, sizeof(c)), ops_size(u->swap_max, e, sizeof(e)));
+	printf("%-14s high %s, max %s, oom %s, oom_kill %s\n",
+	       "memory events:", ops_count(u->events_high, a, sizeof(a)),
+	       ops_count(u->events_max, b, sizeof(b)), ops_count(u->events_oom, c, sizeof(c)),
+	       ops_count(u->events_oom_kill, e, sizeof(e)));
 	usage_pair("pids:", u->pids_current, u->pids_max, false);
 	if (u->cpu_usage_usec == OPS_NONE) {
 		printf("%-14s -\n", "cpu:");
 		return;
 	}
-	printf("%-14s usage %llu.%06llus, throttled %s periods, %s usec (cpu.max %s)\n", "cpu:",
-	       u->cpu_usage_usec / 1000000, u->cpu_usage_usec % 1000000,
-	       ops_count(u->cpu_nr_throttled, a, sizeof(a)), ops_count(u->cpu_throttled_usec, b, sizeof(b)),
-	       u->cpu_max[0] ? u->cpu_max : "-");
+	printf("%-14s usage %llu.%06llus, throttled %s periods, %s usec (cpu.max %s)\n",
+	       "cpu:", u->cpu_usage_usec / 1000000, u->cpu_usage_usec % 1000000,
+	       ops_count(u->cpu_nr_throttled, a, sizeof(a)),
+	       ops_count(u->cpu_throttled_usec, b, sizeof(b)), u->cpu_max[0] ? u->cpu_max : "-");
 }
 
 /* The cgroup's processes: pid and command name. */
@@ -120,8 +121,9 @@ int cmd_status(int argc, char **argv)
 	}
 	free(v);
 	if (!shown) {
-		fprintf(stderr, "confinectl: no session '%s' (neither a session id nor a user with a "
-				"session)\n",
+		fprintf(stderr,
+			"confinectl: no session '%s' (neither a session id nor a user with a "
+			"session)\n",
 			ops_cell(argv[optind], cell, sizeof(cell)));
 		return OPS_EXIT_NOSESSION;
 	}

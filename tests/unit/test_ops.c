@@ -35,14 +35,14 @@ static const struct {
     {"\x01\x1f", "\"\\u0001\\u001f\""},
     {"\x1b[31m", "\"\\u001b[31m\""},
     {"del\x7f", "\"del\\u007f\""},
-    {"caf\xc3\xa9", "\"caf\xc3\xa9\""},		    /* valid UTF-8 stays */
+    {"caf\xc3\xa9", "\"caf\xc3\xa9\""}, /* valid UTF-8 stays */
     {"\xe2\x82\xac\xf0\x9f\x98\x80", "\"\xe2\x82\xac\xf0\x9f\x98\x80\""},
-    {"\xff", "\"\\u00ff\""},			    /* not UTF-8 */
-    {"\xc3", "\"\\u00c3\""},			    /* truncated sequence */
-    {"\xc3(", "\"\\u00c3(\""},			    /* bad continuation */
-    {"\xc0\xaf", "\"\\u00c0\\u00af\""},		    /* overlong '/' */
-    {"\xe0\x80\xaf", "\"\\u00e0\\u0080\\u00af\""},  /* overlong, 3 bytes */
-    {"\xed\xa0\x80", "\"\\u00ed\\u00a0\\u0080\""},  /* UTF-16 surrogate */
+    {"\xff", "\"\\u00ff\""},				      /* not UTF-8 */
+    {"\xc3", "\"\\u00c3\""},				      /* truncated sequence */
+    {"\xc3(", "\"\\u00c3(\""},				      /* bad continuation */
+    {"\xc0\xaf", "\"\\u00c0\\u00af\""},			      /* overlong '/' */
+    {"\xe0\x80\xaf", "\"\\u00e0\\u0080\\u00af\""},	      /* overlong, 3 bytes */
+    {"\xed\xa0\x80", "\"\\u00ed\\u00a0\\u0080\""},	      /* UTF-16 surrogate */
     {"\xf4\x90\x80\x80", "\"\\u00f4\\u0090\\u0080\\u0080\""}, /* past U+10FFFF */
     {"/", "\"/\""},
 };
@@ -111,7 +111,8 @@ static void test_files(void)
 	ok(ops_kv_get(ev, "oom", &v) == 0 && v == 1, "kv: oom (not oom_kill)");
 	is_int(ops_kv_get(ev, "swap", &v), -ENOENT, "kv: missing key");
 	is_int(ops_kv_get("usage_usec x\n", "usage_usec", &v), -EINVAL, "kv: bad value");
-	ok(ops_kv_get("usage_usec 5", "usage_usec", &v) == 0 && v == 5, "kv: last line, no newline");
+	ok(ops_kv_get("usage_usec 5", "usage_usec", &v) == 0 && v == 5,
+	   "kv: last line, no newline");
 	is_int(ops_kv_get("", "x", &v), -ENOENT, "kv: empty text");
 }
 
