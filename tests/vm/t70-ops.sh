@@ -23,6 +23,12 @@ sid_of() { # USER: the session id of USER's (only) live session
 }
 # state: what a command that must change nothing could change
 state() { ls /run/confine/sessions 2>/dev/null; pgrep -u guest -x -c sleep; pgrep -u kio -x -c sleep; }
+# wait_long CMD...: wait_for with 3 minutes (a first login with pam_systemd starts the
+# user's manager, slow under TCG)
+wait_long() {
+	local end=$((SECONDS + 180))
+	until "$@" >/dev/null 2>&1; do [ $SECONDS -lt $end ] || return 1; sleep 0.5; done
+}
 # gone PID: the (child) process has ended (reaped or a zombie)
 gone() { [ ! -e "/proc/$1" ] || grep -q "^State:[[:space:]]*Z" "/proc/$1/status"; }
 # field OUT KEY REGEX: the line "KEY:   VALUE" of status output matches REGEX as a whole
@@ -50,8 +56,8 @@ for o in v:
 # --- two sessions: guest over ssh, kio via su ---------------------------------------------
 $SSH guest@127.0.0.1 'echo ready; sleep 600; echo after=$?' >/tmp/ssh.out 2>&1 </dev/null & SSHC=$!
 su -l kio -c 'echo ready; sleep 600; echo after=$?' </dev/null >/tmp/su.out 2>&1 & SU=$!
-wait_for grep -q ready /tmp/ssh.out || die "the ssh session did not start: $(cat /tmp/ssh.out)"
-wait_for grep -q ready /tmp/su.out || die "the su session did not start: $(cat /tmp/su.out)"
+wait_long grep -q ready /tmp/ssh.out || die "the ssh session did not start: $(cat /tmp/ssh.out)"
+wait_long grep -q ready /tmp/su.out || die "the su session did not start: $(cat /tmp/su.out)"
 GSID=$(sid_of guest)
 KSID=$(sid_of kio)
 assert_contains "$KSID" "$SU-" "the su session is named after su's pid"
@@ -162,7 +168,7 @@ out=$($CTL kill --signal TERM "$KSID"); rc=$?
 assert_eq "$rc" 0 "kill --signal TERM: exit 0"
 assert_contains "$out" "session $KSID: SIGTERM sent to 2 processes" \
 	"kill --signal: the user's shell and sleep (not confine's supervisor)"
-wait_for gone $SU || not_ok "su returned after its sleep was signalled"
+wait_long gone $SU || not_ok "su returned after its sleep was signalled"
 assert_line "$(cat /tmp/su.out)" "after=143" \
 	"kill --signal: the sleep died of SIGTERM and the shell (PID 1) carried on"
 expect_no_kio() { [ -z "$(sid_of kio)" ]; }
@@ -171,12 +177,12 @@ assert_eq "$($CTL list --no-legend | awk '{print $1}')" "$GSID" "guest's session
 
 # --- kill SESSION: ends exactly that one; its login program returns --------------------------
 su -l kio -c 'echo ready; sleep 600; echo after=$?' </dev/null >/tmp/su2.out 2>&1 & SU2=$!
-wait_for grep -q ready /tmp/su2.out || die "the second su session did not start"
+wait_long grep -q ready /tmp/su2.out || die "the second su session did not start"
 KSID2=$(sid_of kio)
 out=$($CTL kill "$KSID2"); rc=$?
 assert_eq "$rc:$out" "0:session $KSID2 ended" "kill SESSION: exit 0, says so"
 check "kill SESSION: the record is gone at once" test ! -e "/run/confine/sessions/$KSID2"
-if wait_for gone $SU2; then ok "kill SESSION: su returned"; else not_ok "kill SESSION: su returned"; fi
+if wait_long gone $SU2; then ok "kill SESSION: su returned"; else not_ok "kill SESSION: su returned"; fi
 assert_not_contains "$(cat /tmp/su2.out)" "after=" "kill SESSION: the shell did not carry on"
 assert_eq "$($CTL list --no-legend | awk '{print $1}')" "$GSID" "kill SESSION: the other session stays"
 check "kill SESSION: guest's sleep still runs" pgrep -u guest -x sleep
@@ -185,7 +191,7 @@ check_fails "ssh is still running" gone $SSHC
 # --- kill --user: every session of the user --------------------------------------------------
 out=$($CTL kill --user guest); rc=$?
 assert_eq "$rc:$out" "0:session $GSID ended" "kill --user guest: exit 0"
-if wait_for gone $SSHC; then ok "kill --user: the ssh client returned"; else not_ok "kill --user: the ssh client returned"; fi
+if wait_long gone $SSHC; then ok "kill --user: the ssh client returned"; else not_ok "kill --user: the ssh client returned"; fi
 assert_not_contains "$(cat /tmp/ssh.out)" "after=" "kill --user: the shell did not carry on"
 expect_no_sessions "after all logouts: no session record"
 out=$($CTL list); rc=$?
