@@ -9,6 +9,7 @@
  *          the last one, and removing the user's aggregate), remove the record. Idempotent.
  *   gc:    close every session whose login process is gone (also run for the user at open);
  *          stop the scopes of sessions whose helper died before writing their record.
+ *   kill:  close the session SID (confinectl kill), as close does.
  *   account: match the user; refuse a matched user whose PAM service is not one of the
  *          profile's services (those known to run the login shell).
  */
@@ -934,6 +935,23 @@ static int do_close(const char *user)
 	return session_close(sid) < 0 ? CONFINE_HELPER_ERROR : CONFINE_HELPER_OK;
 }
 
+/* confinectl kill: the administrator ends a session, by its id, as close would. */
+static int do_kill(const char *sid)
+{
+	struct session_record r;
+	int q;
+
+	if (!session_sid_valid(sid))
+		return CONFINE_HELPER_ERROR;
+	if ((q = session_read(sid, &r)) == -ENOENT)
+		return CONFINE_HELPER_IGNORE; /* no such session (or closed meanwhile) */
+	if (q < 0)
+		return CONFINE_HELPER_ERROR;
+	log_msg(LOG_NOTICE, "session %s of %s: ended by the administrator (confinectl kill)", sid,
+		r.user);
+	return session_close(sid) < 0 ? CONFINE_HELPER_ERROR : CONFINE_HELPER_OK;
+}
+
 int main(int argc, char **argv)
 {
 	/* Root only, and not through a setuid bit: the module runs us after setresuid(0,0,0). */
@@ -983,7 +1001,9 @@ int main(int argc, char **argv)
 		return r1 < 0 || r2 < 0 || r3 < 0 || r4 < 0 ? CONFINE_HELPER_ERROR
 							    : CONFINE_HELPER_OK;
 	}
+	if (argc == 3 && streq(argv[1], CONFINE_VERB_KILL))
+		return do_kill(argv[2]);
 	fprintf(stderr, "usage: confine-helper open USER SERVICE TTY RHOST [CONF] | account USER "
-			"SERVICE TTY RHOST [CONF] | close USER | gc [CONF]\n");
+			"SERVICE TTY RHOST [CONF] | close USER | gc [CONF] | kill SID\n");
 	return CONFINE_HELPER_ERROR;
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* confinectl: the admin CLI (root, never setuid): run a command confined, check the config. */
+/* confinectl: the admin CLI (root, never setuid): run a command confined, check the config;
+ * the commands on live sessions are in ops-*.c. */
 #include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
@@ -19,7 +20,9 @@
 #include "home-image.h"
 #include "home.h"
 #include "landlock.h"
+#include "ops.h"
 #include "protocol.h"
+#include "run-fixed.h"
 #include "session.h"
 #include "log.h"
 #include "error.h"
@@ -37,6 +40,9 @@ static void usage(FILE *f)
 		   "  confinectl run [--config FILE] --profile NAME --user USER [--] CMD [ARG...]\n"
 		   "  confinectl check [--config FILE]\n"
 		   "  confinectl gc\n"
+		   "  confinectl list [--user USER] [--profile NAME] [--no-legend] [--json]\n"
+		   "  confinectl status SESSION|USER\n"
+		   "  confinectl kill SESSION|--user USER [--signal SIG]\n"
 		   "  confinectl enroll [--config FILE] [--profile NAME] USER\n"
 		   "  confinectl unenroll USER [SHELL]\n"
 		   "See confinectl(8).\n");
@@ -537,26 +543,6 @@ static int cmd_check(int argc, char **argv)
 	return bad ? 3 : 0;
 }
 
-/* Runs a fixed program with a fixed, empty environment and waits for it. */
-static int run_fixed(const char *path, char *const argv[])
-{
-	char *const envp[] = {NULL};
-	int st;
-	pid_t pid = fork();
-
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		execve(path, argv, envp);
-		fprintf(stderr, "confinectl: cannot run %s: %s\n", path, strerror(errno));
-		_exit(127);
-	}
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
 /* Would a member of "confine" (and of confine-NAME) be sent to profile want? */
 static bool rules_send_to(const struct confine_config *c, const struct passwd *pw,
 			  const char *extra, const char *want)
@@ -706,6 +692,12 @@ int main(int argc, char **argv)
 		char *const gc[] = {"confine-helper", CONFINE_VERB_GC, NULL};
 		return run_fixed(CONFINE_HELPER_PATH, gc);
 	}
+	if (streq(argv[1], "list"))
+		return cmd_list(argc - 1, argv + 1);
+	if (streq(argv[1], "status"))
+		return cmd_status(argc - 1, argv + 1);
+	if (streq(argv[1], "kill"))
+		return cmd_kill(argc - 1, argv + 1);
 	if (streq(argv[1], "enroll"))
 		return cmd_enroll(argc - 1, argv + 1);
 	if (streq(argv[1], "unenroll"))

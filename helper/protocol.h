@@ -6,9 +6,12 @@
  *   confine-helper close   USER
  *   confine-helper account USER SERVICE TTY RHOST [CONF]
  *   confine-helper gc      [CONF]
+ *   confine-helper kill    SID
  *
  * Empty strings stand for unset PAM items; CONF defaults to /etc/confine/confine.conf.
  * "gc" (confinectl gc: confine-gc.service, cron) closes sessions whose login process is gone.
+ * "kill" (confinectl kill) closes the session SID as "close" does, whoever opened it; its
+ * login program then sees its shell end (and its own close finds nothing left to do).
  * The helper identifies the PAM session by its parent, the process that called
  * pam_open_session (getppid(), plus that process's start time): a kernel fact, so the
  * caller cannot name somebody else's session. On success of "open" it prints the session
@@ -30,6 +33,7 @@
 #define CONFINE_VERB_CLOSE   "close"
 #define CONFINE_VERB_ACCOUNT "account"
 #define CONFINE_VERB_GC	     "gc"
+#define CONFINE_VERB_KILL    "kill"
 
 /* Lines for the user on the helper's stdout; "...warning: ..." ones are shown as errors. */
 #define CONFINE_NOTICE_PREFIX  "confine: "
@@ -37,7 +41,8 @@
 
 #define CONFINE_HELPER_OK     0	 /* open: session prepared; close: torn down (or none);
 				  * account: matched, and SERVICE may start a confined session */
-#define CONFINE_HELPER_IGNORE 10 /* open, account: no rule matches the user: not confined */
+#define CONFINE_HELPER_IGNORE 10 /* open, account: no rule matches the user: not confined;
+				  * kill: no such session */
 #define CONFINE_HELPER_DENIED 11 /* open, account: matched, but this login must be refused */
 #define CONFINE_HELPER_ERROR  12 /* matched (or could not tell) and something failed */
 

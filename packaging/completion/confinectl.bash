@@ -11,6 +11,13 @@ _confinectl_profiles()
 	confinectl check "${conf[@]}" 2>/dev/null | sed -n 's/^# profile \([a-z0-9_-]*\)$/\1/p'
 }
 
+# Live sessions' ids (and with "users", their users too): what `confinectl list` prints
+# (needs root; nothing otherwise).
+_confinectl_sessions()
+{
+	confinectl list --no-legend 2>/dev/null | awk -v u="$1" '{ print $1; if (u) print $2 }' | sort -u
+}
+
 _confinectl()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
@@ -18,7 +25,7 @@ _confinectl()
 	COMPREPLY=()
 
 	if ((COMP_CWORD == 1)); then
-		mapfile -t COMPREPLY < <(compgen -W 'run check gc enroll unenroll' -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W 'run check gc list status kill enroll unenroll' -- "$cur")
 		return
 	fi
 	case $prev in
@@ -32,12 +39,16 @@ _confinectl()
 	--user)
 		mapfile -t COMPREPLY < <(compgen -u -- "$cur")
 		return ;;
+	--signal)
+		mapfile -t COMPREPLY < <(compgen -W "$(kill -l | tr -s '[:space:]' '\n' |
+			sed -n 's/^SIG\([A-Z0-9]*\)$/\1/p')" -- "${cur#SIG}")
+		return ;;
 	esac
 	# Words after the command that are neither options nor their values.
 	for ((i = 2; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
 		--) dashdash=1; ((args++)) ;;
-		--config | --profile | --user) ((i++)) ;;
+		--config | --profile | --user | --signal) ((i++)) ;;
 		-*) ;;
 		*) ((args++)) ;;
 		esac
@@ -54,6 +65,16 @@ _confinectl()
 		return ;;
 	check) ((args == 0)) && words=(--config) ;;
 	gc) ;;
+	list) words=(--user --profile --no-legend --json) ;;
+	status)
+		((args == 0)) && mapfile -t COMPREPLY < <(compgen -W "$(_confinectl_sessions users)" -- "$cur")
+		return ;;
+	kill)
+		if [[ $cur != -* ]] && ((args == 0)); then
+			mapfile -t COMPREPLY < <(compgen -W "$(_confinectl_sessions)" -- "$cur")
+			return
+		fi
+		words=(--user --signal) ;;
 	enroll)
 		if [[ $cur != -* ]] && ((args == 0)); then
 			mapfile -t COMPREPLY < <(compgen -u -- "$cur")

@@ -1,0 +1,201 @@
+#!/bin/bash
+# confinectl list/status/kill (issue 13) on live sessions of two users: guest over ssh
+# (profile guest) and kio via su (profile kiosk). Runs in the plain VM (cgroupfs backend)
+# and in the systemd VM (scopes). Every figure asserted is one the profile sets.
+. "$(dirname "$0")/lib.sh"
+require_vm
+. "$CONFINE_REPO/tests/vm/install-in-vm.sh"
+CTL=/usr/local/sbin/confinectl
+mkdir -p /run/sshd
+
+make_user kio
+make_user nosess # an unconfined user, never logged in
+check "enroll kio into the kiosk profile" $CTL enroll --profile kiosk kio
+start_test_sshd guest
+KIO_UID=$(id -u kio)
+GUEST_UID=$(id -u guest)
+
+sid_of() { # USER: the session id of USER's (only) live session
+	local f
+	for f in /run/confine/sessions/*; do
+		[ -e "$f" ] && grep -qx "user=$1" "$f" && basename "$f"
+	done
+}
+# state: what a command that must change nothing could change
+state() { ls /run/confine/sessions 2>/dev/null; pgrep -u guest -x -c sleep; pgrep -u kio -x -c sleep; }
+# wait_long CMD...: wait_for with 3 minutes (a first login with pam_systemd starts the
+# user's manager, slow under TCG)
+wait_long() {
+	local end=$((SECONDS + 180))
+	until "$@" >/dev/null 2>&1; do [ $SECONDS -lt $end ] || return 1; sleep 0.5; done
+}
+# gone PID: the (child) process has ended (reaped or a zombie)
+gone() { [ ! -e "/proc/$1" ] || grep -q "^State:[[:space:]]*Z" "/proc/$1/status"; }
+# field OUT KEY REGEX: the line "KEY:   VALUE" of status output matches REGEX as a whole
+field() {
+	if printf '%s\n' "$1" | grep -Eq "^$2: +$3\$"; then ok "status: $2 $3"; return; fi
+	not_ok "status: $2 $3"; diag "got: $(printf '%s\n' "$1" | grep -E "^$2:")"
+}
+# json: the objects of list --json as lines USER.KEY=VALUE (and count=N), via python3 or jq
+json() {
+	if [ -x /usr/bin/python3 ]; then
+		/usr/bin/python3 -c '
+import json, sys
+v = json.load(sys.stdin)
+assert isinstance(v, list)
+print("count=%d" % len(v))
+for o in v:
+    for k, x in o.items():
+        print("%s.%s=%s" % (o["user"], k, "null" if x is None else x))'
+	else
+		jq -r '"count=\(length)", (.[] | .user as $u | to_entries[] |
+			"\($u).\(.key)=\(.value // "null")")'
+	fi
+}
+
+# --- two sessions: guest over ssh, kio via su ---------------------------------------------
+$SSH guest@127.0.0.1 'echo ready; sleep 600; echo after=$?' >/tmp/ssh.out 2>&1 </dev/null & SSHC=$!
+su -l kio -c 'echo ready; sleep 600; echo after=$?' </dev/null >/tmp/su.out 2>&1 & SU=$!
+wait_long grep -q ready /tmp/ssh.out || die "the ssh session did not start: $(cat /tmp/ssh.out)"
+wait_long grep -q ready /tmp/su.out || die "the su session did not start: $(cat /tmp/su.out)"
+GSID=$(sid_of guest)
+KSID=$(sid_of kio)
+assert_contains "$KSID" "$SU-" "the su session is named after su's pid"
+[ -n "$GSID" ] || die "no session record of guest"
+
+# --- list ---------------------------------------------------------------------------------
+out=$($CTL list); rc=$?
+assert_eq "$rc" 0 "list: exit 0"
+diag "$out"
+assert_eq "$(printf '%s\n' "$out" | wc -l)" 2 "list: one line per session, no header off a tty"
+assert_not_contains "$out" "SESSION" "list: no legend when stdout is not a tty"
+k=$(printf '%s\n' "$out" | awk '$2 == "kio"')
+g=$(printf '%s\n' "$out" | awk '$2 == "guest"')
+assert_eq "$(echo "$k" | awk '{print $1, $3, $4, $8, $9}')" "$KSID $KIO_UID kiosk none tmpfs" \
+	"list: kio's session, uid, profile, net, home"
+assert_eq "$(echo "$g" | awk '{print $1, $3, $4, $8, $9}')" "$GSID $GUEST_UID guest none overlay" \
+	"list: guest's session, uid, profile, net, home"
+check "list: kio's processes are N/128 (pids.max of kiosk)" \
+	grep -Eq '^[1-9][0-9]*/128$' <<<"$(echo "$k" | awk '{print $6}')"
+check "list: guest's processes are N/256" grep -Eq '^[1-9][0-9]*/256$' <<<"$(echo "$g" | awk '{print $6}')"
+check "list: kio's memory is X/256M (memory.max of kiosk)" \
+	grep -Eq '^[0-9.]+[BKMG]/256M$' <<<"$(echo "$k" | awk '{print $7}')"
+check "list: guest's memory is X/512M" grep -Eq '^[0-9.]+[BKMG]/512M$' <<<"$(echo "$g" | awk '{print $7}')"
+check "list: an age" grep -Eq '^[0-9dhms]+$' <<<"$(echo "$k" | awk '{print $5}')"
+tty=$(script -qec "$CTL list" /dev/null | tr -d '\r')
+assert_eq "$(printf '%s\n' "$tty" | head -1 | awk '{print $1, $2, $3, $4}')" "SESSION USER UID PROFILE" \
+	"list: a legend on a tty"
+tty=$(script -qec "$CTL list --no-legend" /dev/null | tr -d '\r')
+assert_eq "$(printf '%s\n' "$tty" | grep -c .)" 2 "list --no-legend: no legend on a tty"
+assert_eq "$($CTL list --user kio | awk '{print $1}')" "$KSID" "list --user kio: kio's session only"
+assert_eq "$($CTL list --profile guest | awk '{print $1}')" "$GSID" "list --profile guest: guest's only"
+out=$($CTL list --user nosess); rc=$?
+assert_eq "$rc:$out" "0:" "list --user of a user without a session: nothing, exit 0"
+
+# --- list --json ----------------------------------------------------------------------------
+j=$($CTL list --json | json) || not_ok "list --json: valid JSON"
+diag "$j"
+assert_line "$j" "count=2" "json: two sessions"
+assert_line "$j" "kio.session=$KSID" "json: kio's session id"
+assert_line "$j" "guest.session=$GSID" "json: guest's session id"
+assert_line "$j" "kio.uid=$KIO_UID" "json: kio's uid"
+assert_line "$j" "kio.profile=kiosk" "json: kio's profile"
+assert_line "$j" "guest.profile=guest" "json: guest's profile"
+assert_line "$j" "kio.pids_max=128" "json: kio's pids_max"
+assert_line "$j" "guest.pids_max=256" "json: guest's pids_max"
+assert_line "$j" "kio.memory_max=268435456" "json: kio's memory_max"
+assert_line "$j" "guest.memory_max=536870912" "json: guest's memory_max"
+assert_line "$j" "kio.net=none" "json: kio's net"
+assert_line "$j" "kio.home=tmpfs" "json: kio's home"
+assert_line "$j" "guest.home=overlay" "json: guest's home"
+assert_line "$j" "kio.login_pid=$SU" "json: kio's login process is su"
+check "json: kio's pids_current counts its processes" \
+	test "$(val kio.pids_current "$j")" -ge 2
+check "json: kio's memory_current is some bytes" test "$(val kio.memory_current "$j")" -gt 0
+check "json: kio's cgroup is its cgroup" test -f "$(val kio.cgroup "$j")/cgroup.procs"
+assert_eq "$(grep -c "^$SU$" "$(val kio.cgroup "$j")/cgroup.procs")" 0 \
+	"json: (su itself is outside that cgroup)"
+assert_eq "$($CTL list --json --user nosess)" "[]" "list --json without sessions: []"
+
+# --- status ----------------------------------------------------------------------------------
+out=$($CTL status "$KSID"); rc=$?
+assert_eq "$rc" 0 "status SESSION: exit 0"
+diag "$out"
+field "$out" session "$KSID"
+field "$out" user "kio \\(uid $KIO_UID, gid [0-9]+\\)"
+field "$out" profile kiosk
+field "$out" net none
+field "$out" home "tmpfs at /run/confine/homes/kio"
+field "$out" memory "[0-9.]+[BKMG] of 256M"
+field "$out" "memory events" "high [0-9]+, max [0-9]+, oom [0-9]+, oom_kill 0"
+field "$out" pids "[1-9][0-9]* of 128"
+field "$out" cpu "usage [0-9]+\\.[0-9]{6}s, throttled [0-9]+ periods, [0-9]+ usec \\(cpu.max 25000 100000\\)"
+assert_eq "$(printf '%s\n' "$out" | awk '$2 == "sleep"' | wc -l)" 1 "status: the process list has the sleep"
+assert_eq "$(printf '%s\n' "$out" | awk '$2 == "bash"' | wc -l)" 1 "status: and the shell"
+out=$($CTL status guest); rc=$?
+assert_eq "$rc" 0 "status USER: exit 0"
+field "$out" session "$GSID"
+field "$out" pids "[1-9][0-9]* of 256"
+
+# --- bad input: a clear message, a non-zero exit, nothing changed ----------------------------
+s0=$(state)
+out=$($CTL status 1-1 2>&1); rc=$?
+assert_eq "$rc" 4 "status of an unknown session: exit 4"
+assert_contains "$out" "no session '1-1'" "status of an unknown session: says so"
+out=$($CTL status nosess 2>&1); rc=$?
+assert_eq "$rc" 4 "status of a user without a session: exit 4"
+out=$($CTL kill 1-1 2>&1); rc=$?
+assert_eq "$rc:$out" "4:confinectl: kill: no session '1-1'" "kill of an unknown session: exit 4, says so"
+out=$($CTL kill --user nosess 2>&1); rc=$?
+assert_eq "$rc:$out" "4:confinectl: kill: user 'nosess' has no session" "kill --user without a session"
+out=$($CTL kill kio 2>&1); rc=$?
+assert_eq "$rc" 2 "kill USER without --user: a usage error"
+assert_contains "$out" "is not a session id" "kill USER: says why"
+out=$($CTL kill --signal NOPE --user kio 2>&1); rc=$?
+assert_eq "$rc:$out" "2:confinectl: kill: unknown signal 'NOPE'" "kill --signal NOPE: usage error"
+out=$($CTL list --bogus 2>&1); rc=$?
+assert_eq "$rc" 2 "list --bogus: exit 2"
+assert_contains "$out" "unrecognized option '--bogus'" "list --bogus: names the option"
+out=$($CTL status --bogus 2>&1); rc=$?
+assert_eq "$rc" 2 "status --bogus: exit 2"
+sleep 1
+assert_eq "$(state)" "$s0" "bad input changed nothing (sessions, processes)"
+check_fails "su is still running" gone $SU
+check_fails "ssh is still running" gone $SSHC
+
+# --- kill --signal: the session's own processes only ----------------------------------------
+out=$($CTL kill --signal TERM "$KSID"); rc=$?
+assert_eq "$rc" 0 "kill --signal TERM: exit 0"
+assert_contains "$out" "session $KSID: SIGTERM sent to 2 processes" \
+	"kill --signal: the user's shell and sleep (not confine's supervisor)"
+wait_long gone $SU || not_ok "su returned after its sleep was signalled"
+assert_line "$(cat /tmp/su.out)" "after=143" \
+	"kill --signal: the sleep died of SIGTERM and the shell (PID 1) carried on"
+expect_no_kio() { [ -z "$(sid_of kio)" ]; }
+check "the su session closed the usual way" wait_for expect_no_kio
+assert_eq "$($CTL list --no-legend | awk '{print $1}')" "$GSID" "guest's session is still there"
+
+# --- kill SESSION: ends exactly that one; its login program returns --------------------------
+su -l kio -c 'echo ready; sleep 600; echo after=$?' </dev/null >/tmp/su2.out 2>&1 & SU2=$!
+wait_long grep -q ready /tmp/su2.out || die "the second su session did not start"
+KSID2=$(sid_of kio)
+out=$($CTL kill "$KSID2"); rc=$?
+assert_eq "$rc:$out" "0:session $KSID2 ended" "kill SESSION: exit 0, says so"
+check "kill SESSION: the record is gone at once" test ! -e "/run/confine/sessions/$KSID2"
+if wait_long gone $SU2; then ok "kill SESSION: su returned"; else not_ok "kill SESSION: su returned"; fi
+assert_not_contains "$(cat /tmp/su2.out)" "after=" "kill SESSION: the shell did not carry on"
+assert_eq "$($CTL list --no-legend | awk '{print $1}')" "$GSID" "kill SESSION: the other session stays"
+check "kill SESSION: guest's sleep still runs" pgrep -u guest -x sleep
+check_fails "ssh is still running" gone $SSHC
+
+# --- kill --user: every session of the user --------------------------------------------------
+out=$($CTL kill --user guest); rc=$?
+assert_eq "$rc:$out" "0:session $GSID ended" "kill --user guest: exit 0"
+if wait_long gone $SSHC; then ok "kill --user: the ssh client returned"; else not_ok "kill --user: the ssh client returned"; fi
+assert_not_contains "$(cat /tmp/ssh.out)" "after=" "kill --user: the shell did not carry on"
+expect_no_sessions "after all logouts: no session record"
+out=$($CTL list); rc=$?
+assert_eq "$rc:$out" "0:" "after all logouts: list is empty"
+assert_eq "$($CTL list --json)" "[]" "after all logouts: list --json is []"
+check_fails "no process of guest is left" pgrep -u guest -x sleep
+check_fails "no process of kio is left" pgrep -u kio -x sleep
