@@ -31,7 +31,7 @@
 #include "users.h"
 #include "util.h"
 
-#define EXIT_USAGE 2
+#define EXIT_USAGE   2
 #define SANDBOX_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 static void usage(FILE *f)
@@ -143,7 +143,8 @@ static int run_resolve(struct run_target *t, const char *cmd)
 		return EXIT_USAGE;
 	}
 	if (t->pw->pw_uid == 0 || t->pw->pw_gid == 0) {
-		fprintf(stderr, "confinectl: refusing to confine '%s': uid or gid is 0\n", t->uname);
+		fprintf(stderr, "confinectl: refusing to confine '%s': uid or gid is 0\n",
+			t->uname);
 		return EXIT_USAGE;
 	}
 	if (!(t->prog = find_program(cmd))) {
@@ -181,8 +182,10 @@ static int run_home_state(const struct run_target *t, struct home_owner *ho, int
 	/* A logged-in user's persistent upper is in use by its login sessions' home mount. */
 	snprintf(path, sizeof(path), CONFINE_HOMES_DIR "/%s", t->pw->pw_name);
 	if (t->p->home == HOME_PERSISTENT && access(path, F_OK) == 0) {
-		fprintf(stderr, "confinectl: cannot prepare the home of '%s': the persistent home "
-				"is in use by another session (a login)\n", t->uname);
+		fprintf(stderr,
+			"confinectl: cannot prepare the home of '%s': the persistent home "
+			"is in use by another session (a login)\n",
+			t->uname);
 		return -1;
 	}
 	if (home_persistent_ensure(t->c, t->p, ho, state_fd, &err) < 0) {
@@ -235,8 +238,9 @@ static int run_teardown(struct session_cgroups *cg, int status)
 			status = SANDBOX_EXIT_SETUP;
 	}
 	if (ooms)
-		fprintf(stderr, "confinectl: the kernel OOM-killed %llu process%s of the run "
-				"(memory limit)\n",
+		fprintf(stderr,
+			"confinectl: the kernel OOM-killed %llu process%s of the run "
+			"(memory limit)\n",
 			ooms, ooms == 1 ? "" : "es");
 	return status;
 }
@@ -271,25 +275,25 @@ static int run_confined(const struct run_target *t, char **argv)
 	clock_gettime(CLOCK_BOOTTIME, &boot);
 	struct run_home home = {t->c, p, &ho};
 	struct sandbox_spec spec = {
-		.hostname = p->hostname,
-		.net = p->net == NET_HOST ? SANDBOX_NET_HOST : SANDBOX_NET_NONE,
-		.tmp_size = p->tmp_size,
-		.creds = {pw->pw_uid, pw->pw_gid, t->groups, t->ngroups},
-		.home = pw->pw_dir,
-		.home_fd = -1,
-		.home_build = run_home_build,
-		.home_build_data = &home,
-		.cgroup_fd = leaf,
-		.path = t->prog,
-		.argv = argv,
-		.envp = env.envp,
-		.grace_ms = 2000,
-		.started = (unsigned long long)boot.tv_sec,
-		.max_duration = p->max_duration,
-		.max_duration_grace = p->max_duration_grace,
-		.sid = name,
-		.user = pw->pw_name,
-		.procs_dirfd = -1, /* ended by this process's teardown, not by a PAM close */
+	    .hostname = p->hostname,
+	    .net = p->net == NET_HOST ? SANDBOX_NET_HOST : SANDBOX_NET_NONE,
+	    .tmp_size = p->tmp_size,
+	    .creds = {pw->pw_uid, pw->pw_gid, t->groups, t->ngroups},
+	    .home = pw->pw_dir,
+	    .home_fd = -1,
+	    .home_build = run_home_build,
+	    .home_build_data = &home,
+	    .cgroup_fd = leaf,
+	    .path = t->prog,
+	    .argv = argv,
+	    .envp = env.envp,
+	    .grace_ms = 2000,
+	    .started = (unsigned long long)boot.tv_sec,
+	    .max_duration = p->max_duration,
+	    .max_duration_grace = p->max_duration_grace,
+	    .sid = name,
+	    .user = pw->pw_name,
+	    .procs_dirfd = -1, /* ended by this process's teardown, not by a PAM close */
 	};
 	if (sandbox_run(&spec, &status, &serr) < 0)
 		fprintf(stderr, "confinectl: %s\n", error_msg(&serr));
@@ -308,11 +312,21 @@ static int cmd_run(int argc, char **argv)
 
 	while ((o = getopt_long(argc, argv, "+c:p:u:h", opts, NULL)) != -1) {
 		switch (o) {
-		case 'c': t.conf = optarg; break;
-		case 'p': t.pname = optarg; break;
-		case 'u': t.uname = optarg; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return EXIT_USAGE;
+		case 'c':
+			t.conf = optarg;
+			break;
+		case 'p':
+			t.pname = optarg;
+			break;
+		case 'u':
+			t.uname = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
 		}
 	}
 	if (!t.pname || !t.uname || optind >= argc) {
@@ -387,19 +401,19 @@ static int profile_host_problems(const struct confine_config *c, const struct co
 
 	if ((r = landlock_abi()) < 0) {
 		printf("# profile %s: NOT usable: this kernel has no Landlock (%s; it must be "
-		       "built in and in the LSM list; its logins are refused)\n", p->name,
-		       strerror(-r));
+		       "built in and in the LSM list; its logins are refused)\n",
+		       p->name, strerror(-r));
 		n++;
 	}
 	if (p->user_ns) {
 		printf("# profile %s: NOT usable: user_ns = true is not supported yet (its logins "
-		       "are refused)\n", p->name);
+		       "are refused)\n",
+		       p->name);
 		n++;
 	}
 	if (profile_has_io(p) && (r = cgroup_io_device(p->io_path, dev, sizeof(dev))) < 0) {
 		printf("# profile %s: NOT usable: io_path %s: %s (its logins are refused)\n",
-		       p->name, p->io_path,
-		       r == -ENOTBLK ? "not on a block device" : strerror(-r));
+		       p->name, p->io_path, r == -ENOTBLK ? "not on a block device" : strerror(-r));
 		n++;
 	}
 	some_child_cgroup(c, cg, sizeof(cg));
@@ -407,7 +421,8 @@ static int profile_host_problems(const struct confine_config *c, const struct co
 	if (p->memory_swap_max != UNIT_MAX && cg[0] && access(path, F_OK) < 0 &&
 	    (snprintf(path, sizeof(path), "%s/memory.max", cg), access(path, F_OK) == 0)) {
 		printf("# profile %s: NOT usable: memory_swap_max: this kernel has no swap "
-		       "accounting (no memory.swap.max; its logins are refused)\n", p->name);
+		       "accounting (no memory.swap.max; its logins are refused)\n",
+		       p->name);
 		n++;
 	}
 	return n;
@@ -458,17 +473,19 @@ static void check_print_kernel(void)
 	} else {
 		printf("# kernel: cgroup2 is not mounted\n");
 	}
-	printf("# kernel: overlayfs %s\n", file_has("/proc/filesystems", "\toverlay")
-						   ? "available"
-						   : "not loaded (loads on first use if built as a module)");
+	printf("# kernel: overlayfs %s\n",
+	       file_has("/proc/filesystems", "\toverlay")
+		   ? "available"
+		   : "not loaded (loads on first use if built as a module)");
 	{
 		_cleanup_fclose_ FILE *f = fopen("/proc/sys/user/max_user_namespaces", "re");
 		long n = -1;
 		if (!f || fscanf(f, "%ld", &n) != 1)
 			n = -1;
 		printf("# kernel: user namespaces %s\n",
-		       n > 0 ? "available" : n == 0 ? "disabled (user.max_user_namespaces = 0)"
-						: "unknown");
+		       n > 0	? "available"
+		       : n == 0 ? "disabled (user.max_user_namespaces = 0)"
+				: "unknown");
 	}
 }
 
@@ -513,18 +530,23 @@ static int check_profiles(const struct confine_config *c)
 
 static int cmd_check(int argc, char **argv)
 {
-	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
-					     {"help", no_argument, NULL, 'h'},
-					     {}};
+	static const struct option opts[] = {
+	    {"config", required_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'}, {}};
 	const char *conf = CONFINE_CONF_DEFAULT;
 	struct confine_config *c;
 	int o, bad;
 
 	while ((o = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
 		switch (o) {
-		case 'c': conf = optarg; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return EXIT_USAGE;
+		case 'c':
+			conf = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
 		}
 	}
 	if (optind != argc) {
@@ -586,9 +608,15 @@ static int cmd_enroll(int argc, char **argv)
 
 	while ((o = getopt_long(argc, argv, "+c:p:", opts, NULL)) != -1) {
 		switch (o) {
-		case 'c': conf = optarg; break;
-		case 'p': pname = optarg; break;
-		default: usage(stderr); return EXIT_USAGE;
+		case 'c':
+			conf = optarg;
+			break;
+		case 'p':
+			pname = optarg;
+			break;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
 		}
 	}
 	if (optind != argc - 1) {
@@ -596,7 +624,8 @@ static int cmd_enroll(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (!(pw = getpwnam(argv[optind])) || pw->pw_uid == 0) {
-		fprintf(stderr, "confinectl: '%s' is not a user that can be confined\n", argv[optind]);
+		fprintf(stderr, "confinectl: '%s' is not a user that can be confined\n",
+			argv[optind]);
 		return EXIT_USAGE;
 	}
 	if (!(c = load_config(conf)))
@@ -616,7 +645,8 @@ static int cmd_enroll(int argc, char **argv)
 			"confinectl: %s: no rule sends %s to profile '%s'; add\n"
 			"  { group = \"%s\"; profile = \"%s\"; },\n"
 			"to the rules, before any other rule the user matches\n",
-			conf, pname ? group : "group confine", want, pname ? group : "confine", want);
+			conf, pname ? group : "group confine", want, pname ? group : "confine",
+			want);
 		goto out;
 	}
 	if (pname && !getgrnam(group)) {
@@ -625,8 +655,8 @@ static int cmd_enroll(int argc, char **argv)
 			goto out;
 	}
 	snprintf(groups, sizeof(groups), "confine%s%s", pname ? "," : "", pname ? group : "");
-	char *const mod[] = {"usermod", "-a", "-G", groups, "-s", CONFINE_SHELL_PATH, pw->pw_name,
-			     NULL};
+	char *const mod[] = {"usermod",		 "-a",	      "-G", groups, "-s",
+			     CONFINE_SHELL_PATH, pw->pw_name, NULL};
 	r = run_fixed("/usr/sbin/usermod", mod) == 0 ? 0 : 1;
 out:
 	config_free(c);

@@ -46,13 +46,13 @@ static int signal_session(const struct session_record *r, int sig)
 	_cleanup_free_ pid_t *pids = NULL;
 	int n, sent = 0;
 
-	if (!r->cgroup[0])
+	if (!r->cg.cgroup[0])
 		return -ENOMEDIUM;
-	if ((n = ops_cgroup_pids(r->cgroup, &pids)) < 0)
+	if ((n = ops_cgroup_pids(r->cg.cgroup, &pids)) < 0)
 		return n;
 	for (int i = 0; i < n; i++) {
 		_cleanup_close_ int pfd = (int)syscall(SYS_pidfd_open, pids[i], 0);
-		if (pfd < 0 || !ops_pid_in_cgroup(pids[i], r->cgroup) ||
+		if (pfd < 0 || !ops_pid_in_cgroup(pids[i], r->cg.cgroup) ||
 		    proc_ruid(pids[i]) != (long)r->uid)
 			continue;
 		if (syscall(SYS_pidfd_send_signal, pfd, sig, NULL, 0) == 0)

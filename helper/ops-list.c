@@ -53,8 +53,8 @@ static void list_json_object(const struct session_record *r, const struct ops_us
 	json_member("profile", r->profile, false);
 	printf(",\"started_boottime_sec\":%llu,\"age_sec\":%llu", r->started, ops_session_age(r));
 	printf(",\"login_pid\":%d", (int)r->caller_pid);
-	json_member("cgroup", r->cgroup, true);
-	json_member("unit", r->unit, true);
+	json_member("cgroup", r->cg.cgroup, true);
+	json_member("unit", r->cg.unit, true);
 	fputs(",\"pids_current\":", stdout);
 	json_figure(stdout, u->pids_current);
 	fputs(",\"pids_max\":", stdout);
@@ -82,7 +82,7 @@ static void list_print(const struct session_record *v, size_t n, const struct li
 		if ((o->user && !streq(v[i].user, o->user)) ||
 		    (o->profile && !streq(v[i].profile, o->profile)))
 			continue;
-		ops_usage_read(v[i].cgroup, &u);
+		ops_usage_read(v[i].cg.cgroup, &u);
 		if (o->json) {
 			fputs(shown ? ",\n" : "\n", stdout);
 			list_json_object(&v[i], &u);

@@ -34,9 +34,10 @@ static void status_record(const struct session_record *r)
 	printf("%-14s %s\n", "max_duration:",
 	       r->max_duration ? format_duration(r->max_duration, d, sizeof(d)) : "unlimited");
 	printf("%-14s %d\n", "login pid:", (int)r->caller_pid);
-	printf("%-14s %s\n", "cgroup:", r->cgroup[0] ? r->cgroup : "- (runs without limits)");
-	if (r->unit[0])
-		printf("%-14s %s%s%s\n", "unit:", r->unit, r->slice[0] ? " in " : "", r->slice);
+	printf("%-14s %s\n", "cgroup:", r->cg.cgroup[0] ? r->cg.cgroup : "- (runs without limits)");
+	if (r->cg.unit[0])
+		printf("%-14s %s%s%s\n", "unit:", r->cg.unit, r->cg.slice[0] ? " in " : "",
+		       r->cg.slice);
 	printf("%-14s %s\n", "net:", r->net);
 	printf("%-14s %s%s%s\n", "home:", ops_home_kind(r, d, sizeof(d)), r->home[0] ? " at " : "",
 	       r->home);
@@ -115,9 +116,9 @@ int cmd_status(int argc, char **argv)
 		if (shown++)
 			putchar('\n');
 		status_record(&v[i]);
-		ops_usage_read(v[i].cgroup, &u);
+		ops_usage_read(v[i].cg.cgroup, &u);
 		status_usage(&u);
-		status_procs(v[i].cgroup);
+		status_procs(v[i].cg.cgroup);
 	}
 	free(v);
 	if (!shown) {

@@ -39,9 +39,11 @@
 #define CONFINE_NOTICE_PREFIX  "confine: "
 #define CONFINE_NOTICE_WARNING CONFINE_NOTICE_PREFIX "warning:"
 
-#define CONFINE_HELPER_OK     0	 /* open: session prepared; close: torn down (or none);
-				  * account: matched, and SERVICE may start a confined session */
-#define CONFINE_HELPER_IGNORE 10 /* open, account: no rule matches the user: not confined;
+#define CONFINE_HELPER_OK                                                                          \
+	0 /* open: session prepared; close: torn down (or none);                                   \
+	   * account: matched, and SERVICE may start a confined session */
+#define CONFINE_HELPER_IGNORE                                                                      \
+	10			 /* open, account: no rule matches the user: not confined;         \
 				  * kill: no such session */
 #define CONFINE_HELPER_DENIED 11 /* open, account: matched, but this login must be refused */
 #define CONFINE_HELPER_ERROR  12 /* matched (or could not tell) and something failed */
