@@ -28,7 +28,7 @@ int cgroup_write(int dirfd, const char *file, const char *val)
 		return negerrno();
 	return 0;
 }
-static int read_at(int dirfd, const char *file, char *buf, size_t len)
+int cgroup_read(int dirfd, const char *file, char *buf, size_t len)
 {
 	_cleanup_close_ int fd = openat(dirfd, file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	ssize_t n;
@@ -146,7 +146,7 @@ int cgroup_check(const char *dir, const struct confine_profile *p, struct error 
 		    dir, need);
 	if (mfd < 0)
 		return error_set_errno(err, mfd, "cannot open the cgroup2 mount holding %s", dir);
-	r = read_at(mfd, "cgroup.controllers", have, sizeof(have));
+	r = cgroup_read(mfd, "cgroup.controllers", have, sizeof(have));
 	if (r < 0)
 		return error_set_errno(err, r, "cannot read cgroup.controllers");
 	for (char *save = NULL, *w = strtok_r(need, " ", &save); w; w = strtok_r(NULL, " ", &save))
@@ -181,9 +181,9 @@ int cgroup_io_device(const char *path, char *buf, size_t len)
 		return errno == ENOENT ? -ENOTBLK : negerrno();
 	/* A partition's parent directory in sysfs is its disk; io.max wants the disk. */
 	if (faccessat(sys, "partition", F_OK, 0) == 0)
-		r = read_at(sys, "../dev", dev, sizeof(dev));
+		r = cgroup_read(sys, "../dev", dev, sizeof(dev));
 	else
-		r = read_at(sys, "dev", dev, sizeof(dev));
+		r = cgroup_read(sys, "dev", dev, sizeof(dev));
 	if (r < 0)
 		return r;
 	dev[strcspn(dev, "\n")] = '\0';
@@ -201,7 +201,7 @@ int cgroup_io_devnode(const char *dev, char *buf, size_t len)
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return negerrno();
-	if ((r = read_at(fd, "uevent", uevent, sizeof(uevent))) < 0)
+	if ((r = cgroup_read(fd, "uevent", uevent, sizeof(uevent))) < 0)
 		return r;
 	if (!(name = strstr(uevent, "DEVNAME=")) || (name != uevent && name[-1] != '\n'))
 		return -ENODEV;
@@ -446,7 +446,8 @@ static unsigned long long oom_kills_of(int fd)
 	char buf[512];
 	const char *k;
 
-	if (read_at(fd, "memory.events", buf, sizeof(buf)) < 0 || !(k = strstr(buf, "oom_kill ")))
+	if (cgroup_read(fd, "memory.events", buf, sizeof(buf)) < 0 ||
+	    !(k = strstr(buf, "oom_kill ")))
 		return 0;
 	return strtoull(k + strlen("oom_kill "), NULL, 10);
 }

@@ -47,6 +47,9 @@ int cgroup_enable(int dirfd, const char *need);
 /* Writes a file of the cgroup dirfd, e.g. ("cgroup.procs", "1234"). */
 int cgroup_write(int dirfd, const char *file, const char *val);
 
+/* The first len-1 bytes of a file of the cgroup dirfd, NUL-terminated; 0 or -errno. */
+int cgroup_read(int dirfd, const char *file, char *buf, size_t len);
+
 /* Creates dir/name (root-owned 0755) unless it exists; returns its fd. */
 int cgroup_mkdir(int dirfd, const char *name);
 

@@ -12,27 +12,12 @@
 #include "ops-session.h"
 #include "util.h"
 
-/* The first len-1 bytes of dirfd/name, NUL-terminated; 0 or -errno. */
-static int read_small(int dirfd, const char *name, char *buf, size_t len)
-{
-	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return negerrno();
-	n = read(fd, buf, len - 1);
-	if (n < 0)
-		return negerrno();
-	buf[n] = '\0';
-	return 0;
-}
-
 static unsigned long long read_limit(int dirfd, const char *name)
 {
 	char buf[64];
 	unsigned long long v;
 
-	if (read_small(dirfd, name, buf, sizeof(buf)) < 0 || ops_parse_limit(buf, &v) < 0)
+	if (cgroup_read(dirfd, name, buf, sizeof(buf)) < 0 || ops_parse_limit(buf, &v) < 0)
 		return OPS_NONE;
 	return v;
 }
@@ -62,16 +47,16 @@ void ops_usage_read(const char *path, struct ops_usage *u)
 	u->memory_peak = read_limit(dfd, "memory.peak"); /* Linux 5.19+ */
 	u->swap_current = read_limit(dfd, "memory.swap.current");
 	u->swap_max = read_limit(dfd, "memory.swap.max");
-	(void)read_small(dfd, "memory.events", ev, sizeof(ev));
+	(void)cgroup_read(dfd, "memory.events", ev, sizeof(ev));
 	u->events_high = kv(ev, "high");
 	u->events_max = kv(ev, "max");
 	u->events_oom = kv(ev, "oom");
 	u->events_oom_kill = kv(ev, "oom_kill");
-	(void)read_small(dfd, "cpu.stat", cpu, sizeof(cpu));
+	(void)cgroup_read(dfd, "cpu.stat", cpu, sizeof(cpu));
 	u->cpu_usage_usec = kv(cpu, "usage_usec");
 	u->cpu_throttled_usec = kv(cpu, "throttled_usec");
 	u->cpu_nr_throttled = kv(cpu, "nr_throttled");
-	if (read_small(dfd, "cpu.max", u->cpu_max, sizeof(u->cpu_max)) == 0)
+	if (cgroup_read(dfd, "cpu.max", u->cpu_max, sizeof(u->cpu_max)) == 0)
 		u->cpu_max[strcspn(u->cpu_max, "\n")] = '\0';
 }
 
