@@ -180,7 +180,8 @@ install-only:
 	# A staged install (DESTDIR) must not touch this machine's groups: the package's
 	# postinst creates group confine and sets root:confine 4750 itself.
 	if [ -z "$(DESTDIR)" ]; then \
-		getent group confine >/dev/null || groupadd --system confine; \
+		for g in confine confine-lab confine-kiosk; do \
+			getent group $$g >/dev/null || groupadd --system $$g; done; \
 		install -m 4750 -o root -g confine $(B)/confine-shell $(LIBEXECDIR)/confine-shell; \
 	else \
 		install -m 0700 $(INSTALL_OWNER) $(B)/confine-shell $(DESTDIR)$(LIBEXECDIR)/confine-shell; \

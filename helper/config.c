@@ -312,33 +312,41 @@ static bool glob_ok(const char *pattern, const char *value)
 	return value && fnmatch(pattern, value, 0) == 0;
 }
 
-static bool group_ok(const char *group, const char *const *groups)
+/* 1 if the user is in group (or no group is asked for), 0 if not, negative if unknown. */
+static int group_ok(const char *group, const struct match_input *in)
 {
 	if (!group)
-		return true;
-	if (!groups)
-		return false;
-	for (; *groups; groups++)
-		if (streq(*groups, group))
-			return true;
-	return false;
+		return 1;
+	if (in->member)
+		return in->member(group, in->member_data);
+	for (const char *const *g = in->groups; g && *g; g++)
+		if (streq(*g, group))
+			return 1;
+	return 0;
 }
 
-const struct confine_rule *config_match(const struct confine_config *c,
-					const struct match_input *in)
+int config_match(const struct confine_config *c, const struct match_input *in,
+		 const struct confine_rule **ret)
 {
+	*ret = NULL;
 	if (!c || !in)
-		return NULL;
+		return 0;
 	for (unsigned i = 0; i < c->n_rules; i++) {
 		const struct confine_rule *r = &c->rules[i];
 
-		if (glob_ok(r->user, in->user) && group_ok(r->group, in->groups) &&
-		    (!r->has_uid || (in->uid >= r->uid_min && in->uid <= r->uid_max)) &&
-		    glob_ok(r->service, in->service) && glob_ok(r->rhost, in->rhost) &&
-		    glob_ok(r->tty, in->tty))
-			return r;
+		/* The group last: only a rule that would otherwise match asks the database. */
+		if (!glob_ok(r->user, in->user) ||
+		    (r->has_uid && (in->uid < r->uid_min || in->uid > r->uid_max)) ||
+		    !glob_ok(r->service, in->service) || !glob_ok(r->rhost, in->rhost) ||
+		    !glob_ok(r->tty, in->tty))
+			continue;
+		int m = group_ok(r->group, in);
+		if (m == 0)
+			continue;
+		*ret = r;
+		return m < 0 ? m : 0;
 	}
-	return NULL;
+	return 0;
 }
 
 const char *config_backend_name(enum cgroup_backend b)

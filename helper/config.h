@@ -116,6 +116,10 @@ struct match_input {
 	const char *user;
 	uid_t uid;
 	const char *const *groups; /* NULL-terminated names of all the user's groups */
+	/* When set, asked instead of groups: 1 if the user is a member of group, 0 if not, a
+	 * negative errno when the group database cannot tell (then nothing matches for sure). */
+	int (*member)(const char *group, void *data);
+	void *member_data;
 	const char *service;
 	const char *rhost;
 	const char *tty;
@@ -134,9 +138,14 @@ int config_load(const char *path, unsigned flags, struct confine_config **ret, s
 void config_free(struct confine_config *c);
 
 const struct confine_profile *config_find_profile(const struct confine_config *c, const char *name);
-/* First rule that matches, or NULL (not confined). */
-const struct confine_rule *config_match(const struct confine_config *c,
-					const struct match_input *in);
+/*
+ * The first rule that matches into *ret (NULL: not confined); 0. A group rule whose other
+ * criteria hold but whose membership in->member cannot tell makes the answer uncertain:
+ * returns that negative errno with *ret the rule, so the caller can refuse (fail closed)
+ * rather than let the user through unconfined.
+ */
+int config_match(const struct confine_config *c, const struct match_input *in,
+		 const struct confine_rule **ret);
 
 /* "auto", "systemd" or "cgroupfs". */
 const char *config_backend_name(enum cgroup_backend b);

@@ -413,32 +413,6 @@ static int reap_orphans(const struct confine_config *c, const struct passwd *pw,
 	return ret;
 }
 
-/* Names of all the user's groups, NULL-terminated, for rule matching. */
-static char **group_names(const struct passwd *pw)
-{
-	_cleanup_free_ gid_t *g = NULL;
-	int n = user_groups(pw, &g);
-
-	if (n < 0)
-		return NULL;
-	char **names = calloc(n + 1, sizeof(char *));
-	if (!names)
-		return NULL;
-	for (int i = 0, j = 0; i < n; i++) {
-		struct group *gr = getgrgid(g[i]);
-		if (gr && (names[j] = strdup(gr->gr_name)))
-			j++;
-	}
-	return names;
-}
-
-static void free_names(char **v)
-{
-	for (size_t i = 0; v && v[i]; i++)
-		free(v[i]);
-	free(v);
-}
-
 /*
  * Takes a reference on the user's shared home, mounting it first if needed. Lock held.
  * On failure, err says why (for the log and the user); -EXDEV (another profile's home is
@@ -532,46 +506,83 @@ static int record_user_profile(struct session_record *rec, const struct passwd *
 }
 
 /*
+ * Fail closed: a rule naming a group the database cannot resolve now (a directory that is
+ * down, a source that failed, or a group that does not exist) leaves "is this user
+ * confined?" unanswered, and getgrouplist() would have said "no" silently. Refused.
+ */
+static int refuse_uncertain(const struct confine_config *c, const struct confine_rule *rule,
+			    const char *user, int r)
+{
+	log_msg(LOG_ERR,
+		"refusing the session of '%s': the rule at %s:%d names group '%s', which the "
+		"group database cannot resolve now (%s), so whether the user is confined "
+		"cannot be told",
+		user, c->path, rule->line, rule->group, strerror(-r));
+	printf(CONFINE_NOTICE_PREFIX "login refused: the group database cannot say whether %s "
+				     "is confined\n",
+	       user);
+	return CONFINE_HELPER_DENIED;
+}
+
+/* No rule matches: not ours, unless the account's shell is confine-shell, which would then
+ * fail with a confusing error; refused here with a clear one. */
+static int unmatched(const struct confine_config *c, const struct passwd *pw, const char *service)
+{
+	if (!streq(pw->pw_shell, CONFINE_SHELL_PATH))
+		return CONFINE_HELPER_IGNORE; /* an unmatched user is never refused */
+	log_msg(LOG_ERR,
+		"refusing the session of '%s': its login shell is " CONFINE_SHELL_PATH
+		" but no rule in %s matches it (service '%s'); add a rule or change the shell",
+		pw->pw_name, c->path, service);
+	printf(CONFINE_NOTICE_PREFIX "login refused: no confinement rule matches %s\n",
+	       pw->pw_name);
+	return CONFINE_HELPER_DENIED;
+}
+
+/*
  * Looks the user up and finds the first rule that matches it. Returns CONFINE_HELPER_OK with
  * *ret_rule set (*ret_pw points into getpwnam's buffer), CONFINE_HELPER_IGNORE when no rule
- * matches, or CONFINE_HELPER_ERROR after logging.
+ * matches, CONFINE_HELPER_DENIED when that cannot be told or the account needs a rule, or
+ * CONFINE_HELPER_ERROR after logging.
  */
 static int match_user(const struct confine_config *c, const char *user, const char *service,
 		      const char *tty, const char *rhost, struct passwd **ret_pw,
 		      const struct confine_rule **ret_rule)
 {
+	_cleanup_free_ gid_t *gids = NULL;
 	const struct confine_rule *rule;
 	struct passwd *pw;
-	char **groups, name[64];
-	uid_t uid;
+	char name[64];
+	int n, r;
 
 	if (!(pw = getpwnam(user)) || !name_ok(pw->pw_name)) {
 		log_msg(LOG_ERR, "refusing the session of '%s': unknown user", user);
 		return CONFINE_HELPER_ERROR;
 	}
-	if (!(groups = group_names(pw))) {
+	if ((n = user_groups(pw, &gids)) < 0) {
 		log_msg(LOG_ERR, "refusing the session of '%s': cannot read its groups", user);
 		return CONFINE_HELPER_ERROR;
 	}
-	struct match_input in = {pw->pw_name,
-				 pw->pw_uid,
-				 (const char *const *)groups,
-				 service[0] ? service : NULL,
-				 rhost[0] ? rhost : NULL,
-				 tty[0] ? tty : NULL};
-	rule = config_match(c, &in);
-	free_names(groups);
+	struct user_membership um = {pw, gids, n};
+	struct match_input in = {.user = pw->pw_name,
+				 .uid = pw->pw_uid,
+				 .member = user_in_group,
+				 .member_data = &um,
+				 .service = service[0] ? service : NULL,
+				 .rhost = rhost[0] ? rhost : NULL,
+				 .tty = tty[0] ? tty : NULL};
+	if ((r = config_match(c, &in, &rule)) < 0)
+		return refuse_uncertain(c, rule, user, r);
 	if (!rule)
-		return CONFINE_HELPER_IGNORE; /* not ours: an unmatched user is never refused */
+		return unmatched(c, pw, service);
 	/* Locks, references and max_sessions go by name, the cgroups by uid: one of each. */
-	uid = pw->pw_uid;
 	snprintf(name, sizeof(name), "%s", pw->pw_name);
-	const struct passwd *byuid = getpwuid(uid);
+	const struct passwd *byuid = getpwuid(pw->pw_uid);
 	if (!byuid || !streq(byuid->pw_name, name)) {
 		log_msg(LOG_ERR,
 			"refusing the session of '%s': uid %u is not its own (it "
 			"belongs to '%s' too); a confined account needs a uid of its own",
-			user, (unsigned)uid, byuid ? byuid->pw_name : "?");
+			user, (unsigned)um.pw->pw_uid, byuid ? byuid->pw_name : "?");
 		return CONFINE_HELPER_ERROR;
 	}
 	if (!(pw = getpwnam(name))) /* getpwuid reused the buffer */

@@ -528,6 +528,25 @@ static int check_profiles(const struct confine_config *c)
 	return bad;
 }
 
+/* A rule naming a group the database cannot resolve refuses every login it is asked about
+ * (fail closed, see match_user in confine-helper.c): said here before users meet it. */
+static int check_rule_groups(const struct confine_config *c)
+{
+	int bad = 0;
+
+	for (unsigned i = 0; i < c->n_rules; i++) {
+		const struct confine_rule *r = &c->rules[i];
+		errno = 0;
+		if (!r->group || getgrnam(r->group))
+			continue;
+		printf("# %s:%d: group '%s' cannot be resolved (%s): logins this rule is asked "
+		       "about are REFUSED until it can\n",
+		       c->path, r->line, r->group, errno ? strerror(errno) : "no such group");
+		bad = 1;
+	}
+	return bad;
+}
+
 static int cmd_check(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -560,6 +579,7 @@ static int cmd_check(int argc, char **argv)
 	struct backend_choice b = backend_resolve(c);
 	printf("# cgroup backend: %s (%s)\n", config_backend_name(b.backend), b.why);
 	bad = check_profiles(c);
+	bad |= check_rule_groups(c);
 	(void)home_check_state(c, stdout);
 	config_free(c);
 	return bad ? 3 : 0;
@@ -583,8 +603,8 @@ static bool rules_send_to(const struct confine_config *c, const struct passwd *p
 		names[k++] = extra;
 	names[k] = NULL;
 	struct match_input in = {.user = pw->pw_name, .uid = pw->pw_uid, .groups = names};
-	const struct confine_rule *r = config_match(c, &in);
-	bool ok = r && streq(r->profile->name, want);
+	const struct confine_rule *r;
+	bool ok = config_match(c, &in, &r) == 0 && r && streq(r->profile->name, want);
 	for (int i = 0; i < k - 1 - (extra != NULL); i++)
 		free((char *)names[i]);
 	return ok;

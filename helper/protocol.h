@@ -43,10 +43,11 @@
 	0 /* open: session prepared; close: torn down (or none);                                   \
 	   * account: matched, and SERVICE may start a confined session */
 #define CONFINE_HELPER_IGNORE                                                                      \
-	10			 /* open, account: no rule matches the user: not confined;         \
-				  * kill: no such session */
-#define CONFINE_HELPER_DENIED 11 /* open, account: matched, but this login must be refused */
-#define CONFINE_HELPER_ERROR  12 /* matched (or could not tell) and something failed */
+	10 /* open, account: no rule matches the user: not confined;                               \
+	    * kill: no such session */
+#define CONFINE_HELPER_DENIED                                                                      \
+	11 /* open, account: this login must be refused (matched, or unknown) */
+#define CONFINE_HELPER_ERROR 12 /* matched (or could not tell) and something failed */
 
 #define CONFINE_RUN_DIR	     "/run/confine"
 #define CONFINE_SESSIONS_DIR CONFINE_RUN_DIR "/sessions"

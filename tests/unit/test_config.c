@@ -15,6 +15,7 @@
 #include "../../helper/config.h"
 #include "../../helper/profile.h"
 #include "../../helper/units.h"
+#include "../../helper/users.h"
 #include "../../helper/util.h"
 #include "tap.h"
 
@@ -829,15 +830,15 @@ static void check_shipped(const struct confine_config *c)
 	}
 
 	is_int(c->n_rules, 3, "shipped: three active rules");
-	rule = config_match(c, &in);
-	ok(rule == NULL, "shipped: a user outside group confine is not confined");
+	ok(config_match(c, &in, &rule) == 0 && rule == NULL,
+	   "shipped: a user outside group confine is not confined");
 	in.groups = groups;
-	rule = config_match(c, &in);
+	config_match(c, &in, &rule);
 	ok(rule && rule->profile == config_find_profile(c, "guest"),
 	   "shipped: a member of group confine gets guest");
 	static const char *const lab_groups[] = {"users", "confine", "confine-lab", NULL};
 	in.groups = lab_groups;
-	rule = config_match(c, &in);
+	config_match(c, &in, &rule);
 	ok(rule && rule->profile == config_find_profile(c, "lab"),
 	   "shipped: a member of confine and confine-lab gets lab");
 	in.groups = groups;
@@ -1064,6 +1065,48 @@ static const struct {
     {"later group rule", {.user = "carol", .uid = 1001, .groups = g_confine}, 7},
 };
 
+/* A group database where "staff" cannot be resolved now and the user is in "confine". */
+static int fake_member(const char *group, void *data)
+{
+	(void)data;
+	if (streq(group, "staff"))
+		return -EHOSTDOWN;
+	return streq(group, "confine");
+}
+
+/* Fail closed: a group rule that would match but whose membership is unknown. */
+static void test_match_uncertain(const struct confine_config *c)
+{
+	struct match_input in = {
+	    .user = "bob", .uid = 1000, .service = "sshd", .member = fake_member};
+	const struct confine_rule *r = NULL;
+
+	is_int(config_match(c, &in, &r), -EHOSTDOWN, "uncertain: the group rule's error");
+	ok(r == &c->rules[1], "uncertain: names the rule whose group is unknown");
+	in.service = "login"; /* rule 1 wants sshd: its group is never asked */
+	is_int(config_match(c, &in, &r), 0, "uncertain group of a rule that cannot match: certain");
+	ok(r == &c->rules[7], "uncertain group of a rule that cannot match: the later rule");
+	in.user = "root"; /* rule 0 matches before any group rule is asked */
+	in.service = "sshd";
+	ok(config_match(c, &in, &r) == 0 && r == &c->rules[0], "uncertain: an earlier rule wins");
+}
+
+/* user_in_group against this host's database. */
+static void test_user_in_group(void)
+{
+	_cleanup_free_ gid_t *gids = NULL;
+	struct passwd *pw = getpwnam("root");
+	int n = pw ? user_groups(pw, &gids) : -1;
+
+	if (!ok(n > 0, "membership: root's groups"))
+		return;
+	struct user_membership um = {pw, gids, n};
+	is_int(user_in_group("root", &um), 1, "membership: root is in its primary group");
+	is_int(user_in_group("confine-no-such-group-x9", &um), -ENOENT,
+	       "membership: an unknown group is not 'no' but -ENOENT");
+	is_int(user_in_group("nogroup", &um), 0, "membership: root is not in nogroup");
+}
+
 static void test_match(void)
 {
 	struct confine_config *c = load_ok("match rules", match_conf, 0);
@@ -1077,18 +1120,23 @@ static void test_match(void)
 	ok(c->rules[3].has_uid && c->rules[3].uid_min == 5000 && c->rules[3].uid_max == 5000,
 	   "single uid parsed");
 	for (size_t i = 0; i < ELEMENTSOF(matches); i++) {
-		const struct confine_rule *r = config_match(c, &matches[i].in);
+		const struct confine_rule *r;
+		int m = config_match(c, &matches[i].in, &r);
 		long long got = r ? (long long)(r - c->rules) : -1;
 
+		is_int(m, 0, "match: %s: certain", matches[i].what);
 		is_int(got, matches[i].rule, "match: %s", matches[i].what);
 	}
+	test_match_uncertain(c);
 	config_free(c);
 
 	c = load_ok("no rules", "profiles = { a = {}; };\n", 0);
 	if (c) {
 		struct match_input in = {.user = "root", .uid = 0};
 
-		ok(config_match(c, &in) == NULL, "match: no rules, no match");
+		const struct confine_rule *r = (void *)1;
+
+		ok(config_match(c, &in, &r) == 0 && r == NULL, "match: no rules, no match");
 	}
 	config_free(c);
 }
@@ -1304,6 +1352,7 @@ int main(void)
 	test_include();
 	test_err_null();
 	test_match();
+	test_user_in_group();
 	test_services();
 	test_print();
 	test_table();
