@@ -183,9 +183,10 @@ expect_clean "supervisors: nothing left after logout"
 
 # --- 5. SIGKILL by the user at random points of setup -----------------------------------
 hung=0 n=0
-for i in $(seq 32); do
-	# 20 kills in the first 300 ms, then later points (setup takes seconds under TCG)
-	if [ "$i" -le 20 ]; then ms=$((RANDOM % 300)); else ms=$((300 + RANDOM % 2700)); fi
+for i in $(seq 20); do
+	# 12 kills in the first 300 ms, then later points (setup takes seconds under TCG); each
+	# CI run draws new points
+	if [ "$i" -le 12 ]; then ms=$((RANDOM % 300)); else ms=$((300 + RANDOM % 2700)); fi
 	timeout 120 su -l guest -c 'sleep 5' </dev/null >/dev/null 2>&1 & spid=$!
 	sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
 	$AS_GUEST kill -9 -1 2>/dev/null
@@ -213,7 +214,7 @@ diag "refusal: $out"
 $AS_RC sh -c 'cd /home/rc && rm sub && mv sub.real sub && ln -s /etc link' || die "cannot restore rc's home"
 $AS_RC "$P/swap" /home/rc/sub /home/rc/link 600 >/tmp/swap.out 2>&1 & swpid=$!
 leaks=0 good=0 refused=0
-for i in $(seq 20); do
+for i in $(seq 12); do
 	out=$(runrc); rc=$?
 	case "$out" in *passwd*) leaks=$((leaks + 1)); diag "run $i (exit $rc) listed /etc: $(echo $out | head -c 200)" ;; esac
 	[ $rc = 0 ] && good=$((good + 1))
