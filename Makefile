@@ -62,7 +62,7 @@ PAM_LDFLAGS := -shared -Wl,-z,defs -Wl,--version-script=pam_module/pam_confine.m
                $(LDFLAGS)
 UNIT_TESTS  := $(B)/tests/test_units $(B)/tests/test_config $(B)/tests/test_cgroup_limits \
                $(B)/tests/test_session $(B)/tests/test_seccomp $(B)/tests/test_home_image \
-               $(B)/tests/test_error $(B)/tests/test_ops
+               $(B)/tests/test_error $(B)/tests/test_ops $(B)/tests/test_metrics
 
 .PHONY: all clean check check-unit check-vm check-vm-systemd install install-only install-dist deps try \
         build-deps-present
