@@ -202,7 +202,7 @@ deps:
 	bash tools/deps.sh all
 
 # --- packages ---
-# Files for distribution packages: the gc timer, sysusers.d (group confine), tmpfiles.d
+# Files for distribution packages: the gc timer, the metrics timer (not enabled), sysusers.d (group confine), tmpfiles.d
 # (/run/confine), the sshd Match block, bash completion; on Debian also the pam-auth-update
 # profile and a cron job for hosts without systemd (PAMCONFIGDIR= and CRONDIR= leave them out).
 UNITDIR      ?= $(or $(shell pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null),/lib/systemd/system)
@@ -226,6 +226,7 @@ install-dist: $(B)/pam_confine.so
 	install -d -m 0755 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR) \
 		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(SSHDCONFDIR)
 	install -m 0644 packaging/systemd/confine-gc.service packaging/systemd/confine-gc.timer \
+		packaging/systemd/confine-metrics.service packaging/systemd/confine-metrics.timer \
 		$(DESTDIR)$(UNITDIR)/
 	install -m 0644 packaging/systemd/sysusers.conf $(DESTDIR)$(SYSUSERSDIR)/confine.conf
 	install -m 0644 packaging/systemd/tmpfiles.conf $(DESTDIR)$(TMPFILESDIR)/confine.conf

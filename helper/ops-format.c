@@ -202,7 +202,8 @@ static int io_field(const char *line, size_t len, const char *key, unsigned long
 	size_t k = strlen(key);
 	char num[32];
 
-	for (const char *p = line; p && p < line + len; p = memchr(p, ' ', line + len - p), p += !!p) {
+	for (const char *p = line; p && p < line + len;
+	     p = memchr(p, ' ', line + len - p), p += !!p) {
 		if (strncmp(p, key, k) != 0)
 			continue;
 		size_t n = strcspn(p + k, " \n");
@@ -224,9 +225,9 @@ int ops_io_stat(const char *text, unsigned long long *rbytes, unsigned long long
 	*rbytes = *wbytes = 0;
 	for (const char *line = text; *line;) {
 		size_t len = strcspn(line, "\n");
-		if (len && (!strchr("0123456789", line[0]) ||
-			    io_field(line, len, "rbytes=", rbytes) < 0 ||
-			    io_field(line, len, "wbytes=", wbytes) < 0))
+		if (len &&
+		    (!strchr("0123456789", line[0]) || io_field(line, len, "rbytes=", rbytes) < 0 ||
+		     io_field(line, len, "wbytes=", wbytes) < 0))
 			return -EINVAL;
 		line += len + (line[len] == '\n');
 	}

@@ -60,10 +60,16 @@ static bool from_journal(const char *sid, struct ops_log *log)
 	if (!path || access("/run/systemd/journal/socket", F_OK) < 0 || pipe2(p, O_CLOEXEC) < 0)
 		return false;
 	if ((pid = fork()) == 0) {
-		char *const argv[] = {"journalctl", "-q", "--no-pager", "-b", "-o", "short-iso",
+		char *const argv[] = {"journalctl",
+				      "-q",
+				      "--no-pager",
+				      "-b",
+				      "-o",
+				      "short-iso",
 				      "SYSLOG_IDENTIFIER=confine-helper",
 				      "SYSLOG_IDENTIFIER=confine-shell",
-				      "SYSLOG_IDENTIFIER=confinectl", NULL};
+				      "SYSLOG_IDENTIFIER=confinectl",
+				      NULL};
 		char *const envp[] = {NULL};
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 		/* A plain child: its stdout the pipe, nothing of ours on stdin and stderr. */

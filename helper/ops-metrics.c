@@ -27,18 +27,16 @@ static const struct family {
 } families[] = {
     {"confine_session_start_time_seconds", "gauge",
      "Unix time the session opened (from its boot time).", FROM_START, false},
-    {"confine_session_age_seconds", "gauge", "Seconds since the session opened.", FROM_AGE,
-     false},
+    {"confine_session_age_seconds", "gauge", "Seconds since the session opened.", FROM_AGE, false},
     {"confine_session_memory_current_bytes", "gauge", "memory.current of the session's cgroup.",
      offsetof(struct ops_usage, memory_current), false},
     {"confine_session_memory_max_bytes", "gauge",
-     "memory.max of the session's cgroup (+Inf: no limit).",
-     offsetof(struct ops_usage, memory_max), false},
+     "memory.max of the session's cgroup (+Inf: no limit).", offsetof(struct ops_usage, memory_max),
+     false},
     {"confine_session_memory_peak_bytes", "gauge", "memory.peak of the session's cgroup.",
      offsetof(struct ops_usage, memory_peak), false},
-    {"confine_session_swap_current_bytes", "gauge",
-     "memory.swap.current of the session's cgroup.", offsetof(struct ops_usage, swap_current),
-     false},
+    {"confine_session_swap_current_bytes", "gauge", "memory.swap.current of the session's cgroup.",
+     offsetof(struct ops_usage, swap_current), false},
     {"confine_session_pids_current", "gauge", "pids.current of the session's cgroup.",
      offsetof(struct ops_usage, pids_current), false},
     {"confine_session_pids_max", "gauge", "pids.max of the session's cgroup (+Inf: no limit).",
@@ -123,7 +121,8 @@ void metrics_write(FILE *f, const struct session_record *v, const struct ops_usa
 	for (size_t k = 0; k < ELEMENTSOF(families); k++) {
 		header(f, families[k].name, families[k].type, families[k].help);
 		for (size_t i = 0; i < n; i++) {
-			unsigned long long x = figure(&families[k], &v[i], &u[i], now_real, now_boot);
+			unsigned long long x =
+			    figure(&families[k], &v[i], &u[i], now_real, now_boot);
 			if (x != OPS_NONE) /* (no such file: no sample) */
 				sample(f, &families[k], &v[i], x);
 		}
@@ -177,7 +176,8 @@ static int metrics_to_file(const char *path)
 	}
 	dir[base - path] = '\0';
 	if ((dfd = open(*dir ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
-	    (fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644)) < 0) {
+	    (fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644)) <
+		0) {
 		r = negerrno();
 		fprintf(stderr, "confinectl metrics: cannot write in the directory of %s: %s\n",
 			path, strerror(-r));
@@ -186,8 +186,8 @@ static int metrics_to_file(const char *path)
 	if (!(f = fdopen(fd, "w"))) {
 		r = negerrno();
 		close(fd);
-	} else if ((r = metrics_now(f)) == 0 && (fflush(f) != 0 || fsync(fileno(f)) < 0 ||
-						 renameat(dfd, tmp, dfd, base) < 0)) {
+	} else if ((r = metrics_now(f)) == 0 &&
+		   (fflush(f) != 0 || fsync(fileno(f)) < 0 || renameat(dfd, tmp, dfd, base) < 0)) {
 		r = negerrno();
 		fprintf(stderr, "confinectl metrics: cannot write %s: %s\n", path, strerror(-r));
 	}

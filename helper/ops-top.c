@@ -53,8 +53,8 @@ static int parse_iterations(const char *s, long *ret)
 	errno = 0;
 	*ret = strtol(s, &end, 10);
 	if (errno || end == s || *end || *s < '0' || *s > '9' || *ret < 1) {
-		fprintf(stderr, "confinectl top: -n: '%s' is not a number of iterations (1 or more)\n",
-			s);
+		fprintf(stderr,
+			"confinectl top: -n: '%s' is not a number of iterations (1 or more)\n", s);
 		return OPS_EXIT_USAGE;
 	}
 	return 0;
@@ -62,12 +62,10 @@ static int parse_iterations(const char *s, long *ret)
 
 int top_parse(int argc, char **argv, bool stdout_tty, struct top_opts *o)
 {
-	static const struct option opts[] = {{"batch", no_argument, NULL, 'b'},
-					     {"iterations", required_argument, NULL, 'n'},
-					     {"delay", required_argument, NULL, 'd'},
-					     {"order", required_argument, NULL, 'o'},
-					     {"json", no_argument, NULL, 'j'},
-					     {}};
+	static const struct option opts[] = {
+	    {"batch", no_argument, NULL, 'b'},	     {"iterations", required_argument, NULL, 'n'},
+	    {"delay", required_argument, NULL, 'd'}, {"order", required_argument, NULL, 'o'},
+	    {"json", no_argument, NULL, 'j'},	     {}};
 	bool iterations = false;
 	int c, r = 0;
 
@@ -99,7 +97,8 @@ int top_parse(int argc, char **argv, bool stdout_tty, struct top_opts *o)
 	if (r)
 		return r;
 	if (optind != argc) {
-		fprintf(stderr, "confinectl top: unexpected argument '%s'\n" TOP_USAGE, argv[optind]);
+		fprintf(stderr, "confinectl top: unexpected argument '%s'\n" TOP_USAGE,
+			argv[optind]);
 		return OPS_EXIT_USAGE;
 	}
 	/* JSON and output that is no terminal are batch output: no screen to redraw. */
@@ -183,8 +182,8 @@ static const char *rate_cell(double v, char *buf, size_t len)
 
 static void print_line(FILE *f, const struct top_row *w)
 {
-	char user[64], profile[64], cpu[16], mem[16], swap[16], rd[16], wr[16], procs[16],
-	    thr[24], oom[24];
+	char user[64], profile[64], cpu[16], mem[16], swap[16], rd[16], wr[16], procs[16], thr[24],
+	    oom[24];
 	const struct ops_usage *u = w->u;
 
 	if (w->cpu_percent < 0)
@@ -309,8 +308,9 @@ static int top_block(const struct top_opts *o, const struct top_sample *prev,
 		return -ENOMEM;
 	top_rows(prev, cur, o->order, rows);
 	if (!o->batch)
-		printf("\033[H\033[2Jconfinectl top: %zu session%s, every %gs, by %s (^C quits)\n\n",
-		       cur->n, cur->n == 1 ? "" : "s", o->delay, order_keys[o->order]);
+		printf(
+		    "\033[H\033[2Jconfinectl top: %zu session%s, every %gs, by %s (^C quits)\n\n",
+		    cur->n, cur->n == 1 ? "" : "s", o->delay, order_keys[o->order]);
 	else if (i > 0 && !o->json)
 		putchar('\n');
 	top_print(stdout, rows, cur->n, o->json);

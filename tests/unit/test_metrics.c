@@ -126,7 +126,11 @@ static int sample(struct checker *c, const char *line)
 static bool utf8_ok(const unsigned char *s)
 {
 	while (*s) {
-		unsigned cp, n = *s < 0x80 ? 1 : *s >= 0xc2 && *s <= 0xdf ? 2 : *s >= 0xe0 && *s <= 0xef ? 3 : *s >= 0xf0 && *s <= 0xf4 ? 4 : 0;
+		unsigned cp, n = *s < 0x80		    ? 1
+				 : *s >= 0xc2 && *s <= 0xdf ? 2
+				 : *s >= 0xe0 && *s <= 0xef ? 3
+				 : *s >= 0xf0 && *s <= 0xf4 ? 4
+							    : 0;
 		if (!n)
 			return false;
 		cp = n == 1 ? *s : *s & (0x7f >> n);
@@ -221,14 +225,23 @@ static void fixture(void)
 		memset(&use[i], 0xff, sizeof(use[i]));
 		use[i].cpu_max[0] = '\0';
 	}
-	use[0] = (struct ops_usage){.memory_current = 1048576, .memory_max = 536870912,
-				    .memory_peak = 2097152, .swap_current = 0,
-				    .pids_current = 3, .pids_max = 256,
-				    .cpu_usage_usec = 1500000, .cpu_nr_throttled = 7,
-				    .cpu_throttled_usec = 20, .events_oom_kill = 1,
-				    .io_rbytes = 4096, .io_wbytes = 8192,
-				    .memory_high = NONE, .swap_max = NONE, .events_high = NONE,
-				    .events_max = NONE, .events_oom = NONE};
+	use[0] = (struct ops_usage){.memory_current = 1048576,
+				    .memory_max = 536870912,
+				    .memory_peak = 2097152,
+				    .swap_current = 0,
+				    .pids_current = 3,
+				    .pids_max = 256,
+				    .cpu_usage_usec = 1500000,
+				    .cpu_nr_throttled = 7,
+				    .cpu_throttled_usec = 20,
+				    .events_oom_kill = 1,
+				    .io_rbytes = 4096,
+				    .io_wbytes = 8192,
+				    .memory_high = NONE,
+				    .swap_max = NONE,
+				    .events_high = NONE,
+				    .events_max = NONE,
+				    .events_oom = NONE};
 	use[1].memory_current = 5;
 	use[1].memory_max = OPS_MAX; /* no limit: +Inf */
 	use[1].pids_max = OPS_MAX;
@@ -273,7 +286,8 @@ static void test_metrics(void)
 	    "confine_session_memory_max_bytes" S1 "+Inf",
 	    "confine_session_pids_max" S1 "+Inf",
 	    "confine_session_age_seconds" S1 "100",
-	    "confine_session_age_seconds{session=\"300-9\",user=\"caf\xc3\xa9\",profile=\"guest\"} 10",
+	    "confine_session_age_seconds{session=\"300-9\",user=\"caf\xc3\xa9\",profile=\"guest\"} "
+	    "10",
 	};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		char line[512];
@@ -283,7 +297,8 @@ static void test_metrics(void)
 	}
 	ok(strstr(buf, "confine_session_io_read_bytes_total{session=\"200-7\"") == NULL,
 	   "metrics: no io sample without io.stat");
-	ok(strstr(buf, "{session=\"300-9\"") && !strstr(buf, "memory_current_bytes{session=\"300-9\""),
+	ok(strstr(buf, "{session=\"300-9\"") &&
+	       !strstr(buf, "memory_current_bytes{session=\"300-9\""),
 	   "metrics: a session without a cgroup has its age only");
 	free(buf);
 }

@@ -192,9 +192,11 @@ static bool json_lines_valid(const char *text, bool quiet)
 }
 
 #define SAMPLE_USAGE(cpu, mem, rd, wr, procs)                                                      \
-	{.cpu_usage_usec = (cpu), .memory_current = (mem), .io_rbytes = (rd), .io_wbytes = (wr),  \
-	 .pids_current = (procs), .swap_current = 0, .cpu_nr_throttled = 2,                       \
-	 .events_oom_kill = 0}
+	{                                                                                          \
+		.cpu_usage_usec = (cpu), .memory_current = (mem), .io_rbytes = (rd),               \
+		.io_wbytes = (wr), .pids_current = (procs), .swap_current = 0,                     \
+		.cpu_nr_throttled = 2, .events_oom_kill = 0                                        \
+	}
 
 static struct session_record top_recs[] = {
     {.sid = "10-1", .user = "ann", .profile = "guest", .uid = 1001},
@@ -223,9 +225,11 @@ static void test_top_rows(void)
 	ok(top_cpu_percent(1, 5, 0) < 0, "cpu%%: unknown over no time");
 	ok(top_rate(0, 4096, 2) == 2048.0, "rate: 4096 bytes over 2 s");
 	top_rows(&s0, &s1, TOP_ORDER_CPU, rows);
-	ok(rows[0].r == &top_recs[1] && rows[0].cpu_percent == 150.0, "order cpu: bob first, 150%%");
+	ok(rows[0].r == &top_recs[1] && rows[0].cpu_percent == 150.0,
+	   "order cpu: bob first, 150%%");
 	ok(rows[1].r == &top_recs[0] && rows[1].cpu_percent == 25.0, "order cpu: then ann, 25%%");
-	ok(rows[2].r == &top_recs[2] && rows[2].cpu_percent < 0, "order cpu: cy (new) last, unknown");
+	ok(rows[2].r == &top_recs[2] && rows[2].cpu_percent < 0,
+	   "order cpu: cy (new) last, unknown");
 	ok(rows[1].io_read_rate == 2048.0 && rows[1].io_write_rate == 1024.0, "ann's io rates");
 	ok(rows[0].io_read_rate < 0, "bob's io rate unknown without io.stat");
 	top_rows(&s0, &s1, TOP_ORDER_MEM, rows);
@@ -243,11 +247,14 @@ static void test_top_rows(void)
 	top_print(f, rows, 3, false);
 	fclose(f);
 	ok(strncmp(buf, "SESSION ", 8) == 0, "text: the header first");
-	ok(strstr(buf, "\n20-2                     bob\"??       kiosk       150.0     200B       0B        -        -      1         2        0\n") != NULL,
+	ok(strstr(buf, "\n20-2                     bob\"??       kiosk       150.0     200B       "
+		       "0B        -        -      1         2        0\n") != NULL,
 	   "text: bob's line, '-' without io, no terminal escapes");
-	ok(strstr(buf, "\n10-1                     ann          guest        25.0     500B       0B       2K       1K      3         2        0\n") != NULL,
+	ok(strstr(buf, "\n10-1                     ann          guest        25.0     500B       "
+		       "0B       2K       1K      3         2        0\n") != NULL,
 	   "text: ann's line");
-	if (!ok(strstr(buf, "\n30-3                     cy           guest           -     900B") != NULL,
+	if (!ok(strstr(buf, "\n30-3                     cy           guest           -     900B") !=
+		    NULL,
 		"text: cy's %%CPU unknown"))
 		printf("# %s", buf);
 	free(buf);
@@ -257,7 +264,10 @@ static void test_top_rows(void)
 	top_print(f, rows, 0, true);
 	fclose(f);
 	ok(json_lines_valid(buf, false), "json: every line valid JSON (python3)");
-	ok(strstr(buf, "{\"session\":\"20-2\",\"user\":\"bob\\\"\\n\\u001b\",\"uid\":1002,\"profile\":\"kiosk\",\"cpu_percent\":150.0,\"memory_current\":200,\"swap_current\":0,\"io_read_bytes_per_sec\":null,\"io_write_bytes_per_sec\":null,\"pids_current\":1,\"cpu_nr_throttled\":2,\"oom_kill\":0}") != NULL,
+	ok(strstr(buf, "{\"session\":\"20-2\",\"user\":\"bob\\\"\\n\\u001b\",\"uid\":1002,"
+		       "\"profile\":\"kiosk\",\"cpu_percent\":150.0,\"memory_current\":200,\"swap_"
+		       "current\":0,\"io_read_bytes_per_sec\":null,\"io_write_bytes_per_sec\":null,"
+		       "\"pids_current\":1,\"cpu_nr_throttled\":2,\"oom_kill\":0}") != NULL,
 	   "json: bob's object");
 	ok(strstr(buf, "\n[]\n") != NULL, "json: no sessions is []");
 	ok(!json_lines_valid("[{\"a\":1,}]\n", true), "json check: python3 rejects bad JSON");
@@ -286,7 +296,8 @@ static void test_top_args(void)
 	is_int(TOP(true, "--json"), 0, "top --json");
 	ok(o.batch && o.json && o.iterations == 1, "top --json: batch, one block");
 	is_int(TOP(true, "--order", "x"), OPS_EXIT_USAGE, "top --order x");
-	is_int(TOP(true, "--order", "CPU"), OPS_EXIT_USAGE, "top --order CPU (keys are lower case)");
+	is_int(TOP(true, "--order", "CPU"), OPS_EXIT_USAGE,
+	       "top --order CPU (keys are lower case)");
 	is_int(TOP(true, "--order"), OPS_EXIT_USAGE, "top --order without a key");
 	is_int(TOP(true, "-d", "0"), OPS_EXIT_USAGE, "top -d 0");
 	is_int(TOP(true, "-d", "-1"), OPS_EXIT_USAGE, "top -d -1");
