@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -145,6 +146,7 @@ static int metrics_now(FILE *f)
 	}
 	if (!(u = calloc(n ? n : 1, sizeof(*u)))) {
 		free(v);
+		fputs("confinectl: out of memory\n", stderr);
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++)
@@ -162,19 +164,18 @@ static int metrics_now(FILE *f)
  */
 static int metrics_to_file(const char *path)
 {
-	_cleanup_free_ char *dir = strdup(path), *tmp = NULL;
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	char dir[PATH_MAX], tmp[NAME_MAX + 1];
 	_cleanup_close_ int dfd = -1;
 	_cleanup_fclose_ FILE *f = NULL;
 	int fd, r;
 
-	if (!dir || asprintf(&tmp, ".%s.%d.tmp", base, (int)getpid()) < 0)
-		return -ENOMEM;
-	if (!*base) {
+	if (!*base || (size_t)(base - path) >= sizeof(dir) ||
+	    snprintf(tmp, sizeof(tmp), ".%s.%d.tmp", base, (int)getpid()) >= (int)sizeof(tmp)) {
 		fprintf(stderr, "confinectl metrics: --output: '%s' names no file\n", path);
 		return -EINVAL;
 	}
-	dir[base - path] = '\0';
+	snprintf(dir, sizeof(dir), "%.*s", (int)(base - path), path);
 	if ((dfd = open(*dir ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
 	    (fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644)) <
 		0) {
@@ -186,13 +187,16 @@ static int metrics_to_file(const char *path)
 	if (!(f = fdopen(fd, "w"))) {
 		r = negerrno();
 		close(fd);
-	} else if ((r = metrics_now(f)) == 0 &&
-		   (fflush(f) != 0 || fsync(fileno(f)) < 0 || renameat(dfd, tmp, dfd, base) < 0)) {
+	} else if ((r = metrics_now(f)) < 0) {
+		(void)unlinkat(dfd, tmp, 0); /* (metrics_now said why) */
+		return r;
+	} else if (fflush(f) != 0 || fsync(fileno(f)) < 0 || renameat(dfd, tmp, dfd, base) < 0) {
 		r = negerrno();
-		fprintf(stderr, "confinectl metrics: cannot write %s: %s\n", path, strerror(-r));
 	}
-	if (r < 0)
+	if (r < 0) {
+		fprintf(stderr, "confinectl metrics: cannot write %s: %s\n", path, strerror(-r));
 		(void)unlinkat(dfd, tmp, 0);
+	}
 	return r;
 }
 
