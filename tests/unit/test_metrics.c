@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* confinectl metrics on the host: the text of fixture sessions, held to a strict checker of
  * the Prometheus text exposition format (which is itself shown to reject bad texts). */
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../helper/ops-format.h"
 #include "../../helper/ops-metrics.h"
+#include "../../helper/ops.h"
 #include "tap.h"
 
 #define MAX_SERIES 512
@@ -317,10 +320,58 @@ static void test_empty(void)
 	free(buf);
 }
 
+static char *slurp(const char *path)
+{
+	static char buf[65536];
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+	if (fd >= 0)
+		close(fd);
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	return buf;
+}
+
+/*
+ * metrics --output writes into a directory another user may own (the collector's): a link
+ * planted at the name of its temporary file must not make it write through the link.
+ */
+static void test_output(void)
+{
+	char dir[] = "/tmp/confine-metrics-XXXXXX", out[128], victim[128], tmp[128], why[256];
+	char *a[] = {"metrics", "--output", out, NULL}, *got;
+
+	if (!mkdtemp(dir)) {
+		ok(0, "mkdtemp");
+		return;
+	}
+	snprintf(out, sizeof(out), "%s/confine.prom", dir);
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	snprintf(tmp, sizeof(tmp), "%s/.confine.prom.%d.tmp", dir, (int)getpid());
+	FILE *f = fopen(victim, "we");
+	fputs("precious\n", f);
+	fclose(f);
+	ok(symlink(victim, tmp) == 0, "a link planted at the temporary file's name");
+	is_int(cmd_metrics(3, a), OPS_EXIT_FAIL, "metrics --output: refused through the link");
+	is_str(slurp(victim), "precious\n", "the link's target is untouched");
+	ok(access(out, F_OK) < 0, "and no output file");
+	unlink(tmp);
+	is_int(cmd_metrics(3, a), OPS_EXIT_OK, "metrics --output without the link: written");
+	got = slurp(out);
+	ok(got && check_exposition(got, why, sizeof(why)) == 0, "the file passes the check");
+	ok(access(tmp, F_OK) < 0, "no temporary file left");
+	unlink(out);
+	unlink(victim);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	test_checker();
 	test_metrics();
 	test_empty();
+	test_output();
 	return tap_done();
 }
