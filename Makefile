@@ -45,8 +45,9 @@ CORE_LIBS   := $(shell pkg-config --libs libcap libseccomp 2>/dev/null)
 # The config loader, one concern per file (config.c says which).
 CONFIG_SRCS := helper/config.c helper/config-file.c helper/config-scan.c helper/config-values.c \
                helper/config-profile.c helper/profile.c
-# confinectl list/status/kill: records and cgroup figures, their text, the commands.
+# confinectl list/status/kill/top/metrics: records and cgroup figures, their text, the commands.
 OPS_SRCS    := helper/ops-format.c helper/ops-session.c helper/ops-list.c helper/ops-status.c \
+               helper/ops-log.c helper/ops-top.c helper/ops-metrics.c \
                helper/ops-kill.c
 LIB_SRCS    := $(CORE_SRCS) helper/units.c $(CONFIG_SRCS) helper/cgroup.c \
                helper/cgroup-systemd.c helper/backend.c \
@@ -61,7 +62,7 @@ PAM_LDFLAGS := -shared -Wl,-z,defs -Wl,--version-script=pam_module/pam_confine.m
                $(LDFLAGS)
 UNIT_TESTS  := $(B)/tests/test_units $(B)/tests/test_config $(B)/tests/test_cgroup_limits \
                $(B)/tests/test_session $(B)/tests/test_seccomp $(B)/tests/test_home_image \
-               $(B)/tests/test_error $(B)/tests/test_ops
+               $(B)/tests/test_error $(B)/tests/test_ops $(B)/tests/test_metrics
 
 .PHONY: all clean check check-unit check-vm check-vm-systemd install install-only install-dist deps try \
         build-deps-present
@@ -202,7 +203,7 @@ deps:
 	bash tools/deps.sh all
 
 # --- packages ---
-# Files for distribution packages: the gc timer, sysusers.d (group confine), tmpfiles.d
+# Files for distribution packages: the gc timer, the metrics timer (not enabled), sysusers.d (group confine), tmpfiles.d
 # (/run/confine), the sshd Match block, bash completion; on Debian also the pam-auth-update
 # profile and a cron job for hosts without systemd (PAMCONFIGDIR= and CRONDIR= leave them out).
 UNITDIR      ?= $(or $(shell pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null),/lib/systemd/system)
@@ -226,6 +227,7 @@ install-dist: $(B)/pam_confine.so
 	install -d -m 0755 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR) \
 		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(SSHDCONFDIR)
 	install -m 0644 packaging/systemd/confine-gc.service packaging/systemd/confine-gc.timer \
+		packaging/systemd/confine-metrics.service packaging/systemd/confine-metrics.timer \
 		$(DESTDIR)$(UNITDIR)/
 	install -m 0644 packaging/systemd/sysusers.conf $(DESTDIR)$(SYSUSERSDIR)/confine.conf
 	install -m 0644 packaging/systemd/tmpfiles.conf $(DESTDIR)$(TMPFILESDIR)/confine.conf

@@ -41,7 +41,9 @@ static void usage(FILE *f)
 		   "  confinectl check [--config FILE]\n"
 		   "  confinectl gc\n"
 		   "  confinectl list [--user USER] [--profile NAME] [--no-legend] [--json]\n"
-		   "  confinectl status SESSION|USER\n"
+		   "  confinectl status [--json] SESSION|USER\n"
+		   "  confinectl top [-b] [-n N] [-d SECS] [--order cpu|mem|io|procs] [--json]\n"
+		   "  confinectl metrics [--output FILE]\n"
 		   "  confinectl kill SESSION|--user USER [--signal SIG]\n"
 		   "  confinectl enroll [--config FILE] [--profile NAME] USER\n"
 		   "  confinectl unenroll USER [SHELL]\n"
@@ -748,6 +750,10 @@ int main(int argc, char **argv)
 		return cmd_status(argc - 1, argv + 1);
 	if (streq(argv[1], "kill"))
 		return cmd_kill(argc - 1, argv + 1);
+	if (streq(argv[1], "top"))
+		return cmd_top(argc - 1, argv + 1);
+	if (streq(argv[1], "metrics"))
+		return cmd_metrics(argc - 1, argv + 1);
 	if (streq(argv[1], "enroll"))
 		return cmd_enroll(argc - 1, argv + 1);
 	if (streq(argv[1], "unenroll"))

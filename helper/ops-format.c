@@ -69,6 +69,29 @@ void json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+void prom_label_value(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	fputc('"', f);
+	while (*p) {
+		size_t n = utf8_len(p);
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", f);
+		else if (n == 0)
+			fputs("\xef\xbf\xbd", f); /* U+FFFD */
+		else {
+			fwrite(p, 1, n, f);
+			p += n;
+			continue;
+		}
+		p++;
+	}
+	fputc('"', f);
+}
+
 void json_figure(FILE *f, unsigned long long v)
 {
 	if (v == OPS_NONE || v == OPS_MAX)
@@ -171,6 +194,44 @@ int ops_kv_get(const char *text, const char *key, unsigned long long *ret)
 		}
 	}
 	return -ENOENT;
+}
+
+/* The number after "key=" in the io.stat line at line; adds it to *sum. 0 or -EINVAL. */
+static int io_field(const char *line, size_t len, const char *key, unsigned long long *sum)
+{
+	size_t k = strlen(key);
+	char num[32];
+
+	for (const char *p = line; p && p < line + len;
+	     p = memchr(p, ' ', line + len - p), p += !!p) {
+		if (strncmp(p, key, k) != 0)
+			continue;
+		size_t n = strcspn(p + k, " \n");
+		unsigned long long v;
+		if (n == 0 || n >= sizeof(num))
+			return -EINVAL;
+		memcpy(num, p + k, n);
+		num[n] = '\0';
+		if (parse_number(num, &v) < 0)
+			return -EINVAL;
+		*sum += v;
+		return 0;
+	}
+	return 0; /* (a device without the key counts 0) */
+}
+
+int ops_io_stat(const char *text, unsigned long long *rbytes, unsigned long long *wbytes)
+{
+	*rbytes = *wbytes = 0;
+	for (const char *line = text; *line;) {
+		size_t len = strcspn(line, "\n");
+		if (len &&
+		    (!strchr("0123456789", line[0]) || io_field(line, len, "rbytes=", rbytes) < 0 ||
+		     io_field(line, len, "wbytes=", wbytes) < 0))
+			return -EINVAL;
+		line += len + (line[len] == '\n');
+	}
+	return 0;
 }
 
 int ops_parse_signal(const char *s)

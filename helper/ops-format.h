@@ -20,6 +20,10 @@
  */
 void json_string(FILE *f, const char *s);
 
+/* Writes s as a Prometheus label value, quotes included: '\\', '"' and newline escaped,
+ * every byte that is not part of valid UTF-8 written as U+FFFD (the format is UTF-8). */
+void prom_label_value(FILE *f, const char *s);
+
 /* Writes a figure as a JSON number, or null for OPS_NONE and OPS_MAX. */
 void json_figure(FILE *f, unsigned long long v);
 
@@ -41,6 +45,10 @@ int ops_parse_limit(const char *text, unsigned long long *ret);
 /* The value of the line "KEY N" of a flat-keyed file (memory.events, cpu.stat). 0, -ENOENT
  * when there is no such line, -EINVAL when its value is not a number. */
 int ops_kv_get(const char *text, const char *key, unsigned long long *ret);
+
+/* The totals of io.stat ("MAJ:MIN rbytes=N wbytes=N ..." per device), summed over its
+ * devices (no device: 0). 0, or -EINVAL when a line is malformed. */
+int ops_io_stat(const char *text, unsigned long long *rbytes, unsigned long long *wbytes);
 
 /* A signal by name ("TERM", "SIGTERM", case-insensitive) or number (1..64). The signal
  * number, or -EINVAL. */

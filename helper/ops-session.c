@@ -32,7 +32,7 @@ static unsigned long long kv(const char *text, const char *key)
 void ops_usage_read(const char *path, struct ops_usage *u)
 {
 	_cleanup_close_ int dfd = -1;
-	char ev[512] = "", cpu[1024] = "";
+	char ev[512] = "", cpu[1024] = "", io[8192];
 
 	memset(u, 0xff, offsetof(struct ops_usage, cpu_max)); /* every figure OPS_NONE */
 	u->cpu_max[0] = '\0';
@@ -56,6 +56,10 @@ void ops_usage_read(const char *path, struct ops_usage *u)
 	u->cpu_usage_usec = kv(cpu, "usage_usec");
 	u->cpu_throttled_usec = kv(cpu, "throttled_usec");
 	u->cpu_nr_throttled = kv(cpu, "nr_throttled");
+	/* io.stat is there only where the io controller is enabled for the cgroup. */
+	if (cgroup_read(dfd, "io.stat", io, sizeof(io)) < 0 ||
+	    ops_io_stat(io, &u->io_rbytes, &u->io_wbytes) < 0)
+		u->io_rbytes = u->io_wbytes = OPS_NONE;
 	if (cgroup_read(dfd, "cpu.max", u->cpu_max, sizeof(u->cpu_max)) == 0)
 		u->cpu_max[strcspn(u->cpu_max, "\n")] = '\0';
 }

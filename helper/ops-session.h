@@ -17,6 +17,7 @@ struct ops_usage {
 	unsigned long long swap_current, swap_max;
 	unsigned long long events_high, events_max, events_oom, events_oom_kill;
 	unsigned long long cpu_usage_usec, cpu_throttled_usec, cpu_nr_throttled;
+	unsigned long long io_rbytes, io_wbytes; /* io.stat summed over devices */
 	char cpu_max[64]; /* cpu.max as the kernel says it ("30000 100000"), or "" */
 };
 

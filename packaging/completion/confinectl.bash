@@ -25,11 +25,11 @@ _confinectl()
 	COMPREPLY=()
 
 	if ((COMP_CWORD == 1)); then
-		mapfile -t COMPREPLY < <(compgen -W 'run check gc list status kill enroll unenroll' -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W 'run check gc list status kill top metrics enroll unenroll' -- "$cur")
 		return
 	fi
 	case $prev in
-	--config)
+	--config | --output)
 		compopt -o filenames 2>/dev/null
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return ;;
@@ -39,6 +39,10 @@ _confinectl()
 	--user)
 		mapfile -t COMPREPLY < <(compgen -u -- "$cur")
 		return ;;
+	--order)
+		mapfile -t COMPREPLY < <(compgen -W 'cpu mem io procs' -- "$cur")
+		return ;;
+	-n | -d) return ;;
 	--signal)
 		mapfile -t COMPREPLY < <(compgen -W "$(kill -l | tr -s '[:space:]' '\n' |
 			sed -n 's/^SIG\([A-Z0-9]*\)$/\1/p')" -- "${cur#SIG}")
@@ -48,7 +52,7 @@ _confinectl()
 	for ((i = 2; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
 		--) dashdash=1; ((args++)) ;;
-		--config | --profile | --user | --signal) ((i++)) ;;
+		--config | --profile | --user | --signal | --order | --output | -n | -d) ((i++)) ;;
 		-*) ;;
 		*) ((args++)) ;;
 		esac
@@ -67,6 +71,10 @@ _confinectl()
 	gc) ;;
 	list) words=(--user --profile --no-legend --json) ;;
 	status)
+		if [[ $cur == -* ]]; then
+			((args == 0)) && mapfile -t COMPREPLY < <(compgen -W '--json' -- "$cur")
+			return
+		fi
 		((args == 0)) && mapfile -t COMPREPLY < <(compgen -W "$(_confinectl_sessions users)" -- "$cur")
 		return ;;
 	kill)
@@ -75,6 +83,8 @@ _confinectl()
 			return
 		fi
 		words=(--user --signal) ;;
+	top) words=(-b -n -d --order --json) ;;
+	metrics) words=(--output) ;;
 	enroll)
 		if [[ $cur != -* ]] && ((args == 0)); then
 			mapfile -t COMPREPLY < <(compgen -u -- "$cur")

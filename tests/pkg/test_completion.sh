@@ -16,7 +16,7 @@ complete_line() {
 		((${#COMPREPLY[@]})) && printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " "' \
 		x "$CONFINE_REPO/packaging/completion/confinectl.bash" "$@"
 }
-assert_eq "$(complete_line confinectl '')" "check enroll gc kill list run status unenroll " "commands"
+assert_eq "$(complete_line confinectl '')" "check enroll gc kill list metrics run status top unenroll " "commands"
 assert_eq "$(complete_line confinectl un)" "unenroll " "a command's prefix"
 assert_eq "$(complete_line confinectl run --)" "-- --config --profile --user " "run's options"
 assert_eq "$(complete_line confinectl run --config "$conf" --profile '')" "guest kiosk lab " \
@@ -34,3 +34,8 @@ assert_eq "$(complete_line confinectl kill --)" "--signal --user " "kill's optio
 assert_eq "$(complete_line confinectl kill --signal TE)" "TERM " "kill --signal: a signal's name"
 assert_eq "$(complete_line confinectl kill --signal USR)" "USR1 USR2 " "kill --signal: names with digits"
 assert_eq "$(complete_line confinectl kill --user ro)" "root " "kill --user: user names"
+assert_eq "$(complete_line confinectl top -)" "--json --order -b -d -n " "top's options"
+assert_eq "$(complete_line confinectl top --order m)" "mem " "top --order: the keys"
+assert_eq "$(complete_line confinectl top -d '')" "" "top -d: a number, nothing offered"
+assert_eq "$(complete_line confinectl metrics --)" "--output " "metrics' option"
+assert_eq "$(complete_line confinectl status --)" "--json " "status --json"

@@ -2,12 +2,16 @@
 /* confinectl list/status/kill on the host: their text (JSON strings, sizes, ages, cells, the
  * cgroup files' formats, signal names) and their argument errors, which change nothing. */
 #include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "../../helper/ops-format.h"
+#include "../../helper/ops-log.h"
+#include "../../helper/ops-top.h"
 #include "../../helper/ops.h"
 #include "tap.h"
 
@@ -114,6 +118,17 @@ static void test_files(void)
 	ok(ops_kv_get("usage_usec 5", "usage_usec", &v) == 0 && v == 5,
 	   "kv: last line, no newline");
 	is_int(ops_kv_get("", "x", &v), -ENOENT, "kv: empty text");
+	unsigned long long rd = 1, wr = 1;
+	ok(ops_io_stat("", &rd, &wr) == 0 && rd == 0 && wr == 0, "io.stat: no device is 0");
+	ok(ops_io_stat("8:0 rbytes=4096 wbytes=512 rios=1 wios=1 dbytes=7 dios=0\n"
+		       "259:0 rbytes=100 wbytes=0 rios=2 wios=0 dbytes=0 dios=0\n",
+		       &rd, &wr) == 0 &&
+	       rd == 4196 && wr == 512,
+	   "io.stat: summed over devices, dbytes not counted");
+	ok(ops_io_stat("8:0 rios=1 wbytes=5", &rd, &wr) == 0 && rd == 0 && wr == 5,
+	   "io.stat: a missing key counts 0");
+	is_int(ops_io_stat("8:0 rbytes=x wbytes=1\n", &rd, &wr), -EINVAL, "io.stat: bad number");
+	is_int(ops_io_stat("rbytes=1\n", &rd, &wr), -EINVAL, "io.stat: no device");
 }
 
 static void test_signals(void)
@@ -162,8 +177,175 @@ static void test_args(void)
 	       "status of a user without a session");
 }
 
+/* Whether every line of text is valid JSON to python3 (the machine's JSON parser). */
+static bool json_lines_valid(const char *text, bool quiet)
+{
+	FILE *p = popen(quiet ? "python3 -c 'import json,sys\nfor l in sys.stdin: json.loads(l)' "
+				"2>/dev/null"
+			      : "python3 -c 'import json,sys\nfor l in sys.stdin: json.loads(l)'",
+			"w");
+
+	if (!p)
+		return false;
+	fputs(text, p);
+	return pclose(p) == 0;
+}
+
+#define SAMPLE_USAGE(cpu, mem, rd, wr, procs)                                                      \
+	{                                                                                          \
+		.cpu_usage_usec = (cpu), .memory_current = (mem), .io_rbytes = (rd),               \
+		.io_wbytes = (wr), .pids_current = (procs), .swap_current = 0,                     \
+		.cpu_nr_throttled = 2, .events_oom_kill = 0                                        \
+	}
+
+static struct session_record top_recs[] = {
+    {.sid = "10-1", .user = "ann", .profile = "guest", .uid = 1001},
+    {.sid = "20-2", .user = "bob\"\n\x1b", .profile = "kiosk", .uid = 1002},
+    {.sid = "30-3", .user = "cy", .profile = "guest", .uid = 1003},
+};
+
+/* Two samples 2 s apart: ann used 0.5 s of CPU (25%), bob 3 s (150%), cy opened between. */
+static void test_top_rows(void)
+{
+	struct ops_usage u0[] = {SAMPLE_USAGE(1000000, 100, 0, 0, 2),
+				 SAMPLE_USAGE(5000000, 300, OPS_NONE, OPS_NONE, 9)};
+	struct ops_usage u1[] = {SAMPLE_USAGE(1500000, 500, 4096, 2048, 3),
+				 SAMPLE_USAGE(8000000, 200, OPS_NONE, OPS_NONE, 1),
+				 SAMPLE_USAGE(100, 900, 0, 0, 5)};
+	struct top_sample s0 = {top_recs, u0, 2, 10.0}, s1 = {top_recs, u1, 3, 12.0};
+	struct top_row rows[3];
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	ok(top_cpu_percent(1000000, 1500000, 2.0) == 25.0, "cpu%%: 0.5 s over 2 s is 25");
+	ok(top_cpu_percent(0, 3000000, 1.5) == 200.0, "cpu%%: two CPUs busy is 200");
+	ok(top_cpu_percent(OPS_NONE, 5, 1) < 0, "cpu%%: unknown without a first figure");
+	ok(top_cpu_percent(9, 5, 1) < 0, "cpu%%: unknown when the counter went back");
+	ok(top_cpu_percent(1, 5, 0) < 0, "cpu%%: unknown over no time");
+	ok(top_rate(0, 4096, 2) == 2048.0, "rate: 4096 bytes over 2 s");
+	top_rows(&s0, &s1, TOP_ORDER_CPU, rows);
+	ok(rows[0].r == &top_recs[1] && rows[0].cpu_percent == 150.0,
+	   "order cpu: bob first, 150%%");
+	ok(rows[1].r == &top_recs[0] && rows[1].cpu_percent == 25.0, "order cpu: then ann, 25%%");
+	ok(rows[2].r == &top_recs[2] && rows[2].cpu_percent < 0,
+	   "order cpu: cy (new) last, unknown");
+	ok(rows[1].io_read_rate == 2048.0 && rows[1].io_write_rate == 1024.0, "ann's io rates");
+	ok(rows[0].io_read_rate < 0, "bob's io rate unknown without io.stat");
+	top_rows(&s0, &s1, TOP_ORDER_MEM, rows);
+	ok(rows[0].r == &top_recs[2] && rows[1].r == &top_recs[0] && rows[2].r == &top_recs[1],
+	   "order mem: cy 900, ann 500, bob 200");
+	top_rows(&s0, &s1, TOP_ORDER_PROCS, rows);
+	ok(rows[0].r == &top_recs[2] && rows[1].r == &top_recs[0] && rows[2].r == &top_recs[1],
+	   "order procs: cy 5, ann 3, bob 1");
+	top_rows(&s0, &s1, TOP_ORDER_IO, rows);
+	ok(rows[0].r == &top_recs[0] && rows[1].r == &top_recs[1] && rows[2].r == &top_recs[2],
+	   "order io: ann; then bob (no io controller), cy (no rate yet): oldest first");
+
+	top_rows(&s0, &s1, TOP_ORDER_CPU, rows);
+	f = open_memstream(&buf, &len);
+	top_print(f, rows, 3, false);
+	fclose(f);
+	ok(strncmp(buf, "SESSION ", 8) == 0, "text: the header first");
+	ok(strstr(buf, "\n20-2                     bob\"??       kiosk       150.0     200B       "
+		       "0B        -        -      1         2        0\n") != NULL,
+	   "text: bob's line, '-' without io, no terminal escapes");
+	ok(strstr(buf, "\n10-1                     ann          guest        25.0     500B       "
+		       "0B       2K       1K      3         2        0\n") != NULL,
+	   "text: ann's line");
+	if (!ok(strstr(buf, "\n30-3                     cy           guest           -     900B") !=
+		    NULL,
+		"text: cy's %%CPU unknown"))
+		printf("# %s", buf);
+	free(buf);
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	top_print(f, rows, 3, true);
+	top_print(f, rows, 0, true);
+	fclose(f);
+	ok(json_lines_valid(buf, false), "json: every line valid JSON (python3)");
+	ok(strstr(buf, "{\"session\":\"20-2\",\"user\":\"bob\\\"\\n\\u001b\",\"uid\":1002,"
+		       "\"profile\":\"kiosk\",\"cpu_percent\":150.0,\"memory_current\":200,\"swap_"
+		       "current\":0,\"io_read_bytes_per_sec\":null,\"io_write_bytes_per_sec\":null,"
+		       "\"pids_current\":1,\"cpu_nr_throttled\":2,\"oom_kill\":0}") != NULL,
+	   "json: bob's object");
+	ok(strstr(buf, "\n[]\n") != NULL, "json: no sessions is []");
+	ok(!json_lines_valid("[{\"a\":1,}]\n", true), "json check: python3 rejects bad JSON");
+	free(buf);
+}
+
+/* top's arguments: usage errors (exit 2) before anything is read, and the defaults. */
+static void test_top_args(void)
+{
+	struct top_opts o;
+
+#define TOP(tty, ...)                                                                              \
+	({                                                                                         \
+		char *a_[] = {"top", ##__VA_ARGS__, NULL};                                         \
+		top_parse((int)(sizeof(a_) / sizeof(a_[0])) - 1, a_, tty, &o);                     \
+	})
+	opterr = 0;
+	is_int(TOP(true), 0, "top: no argument");
+	ok(!o.batch && o.iterations == 0 && o.delay == 2.0 && o.order == TOP_ORDER_CPU,
+	   "top on a tty: interactive, until interrupted, every 2 s, by cpu");
+	is_int(TOP(false), 0, "top off a tty");
+	ok(o.batch && o.iterations == 1, "top off a tty: batch, one block");
+	is_int(TOP(true, "-b", "-n", "3", "-d", "0.5", "--order", "mem"), 0, "top -b -n 3 -d 0.5");
+	ok(o.batch && o.iterations == 3 && o.delay == 0.5 && o.order == TOP_ORDER_MEM,
+	   "top -b -n 3 -d 0.5 --order mem: as said");
+	is_int(TOP(true, "--json"), 0, "top --json");
+	ok(o.batch && o.json && o.iterations == 1, "top --json: batch, one block");
+	is_int(TOP(true, "--order", "x"), OPS_EXIT_USAGE, "top --order x");
+	is_int(TOP(true, "--order", "CPU"), OPS_EXIT_USAGE,
+	       "top --order CPU (keys are lower case)");
+	is_int(TOP(true, "--order"), OPS_EXIT_USAGE, "top --order without a key");
+	is_int(TOP(true, "-d", "0"), OPS_EXIT_USAGE, "top -d 0");
+	is_int(TOP(true, "-d", "-1"), OPS_EXIT_USAGE, "top -d -1");
+	is_int(TOP(true, "-d", "1s"), OPS_EXIT_USAGE, "top -d 1s");
+	is_int(TOP(true, "-d", ""), OPS_EXIT_USAGE, "top -d ''");
+	is_int(TOP(true, "-d", "nan"), OPS_EXIT_USAGE, "top -d nan");
+	is_int(TOP(true, "-d", "inf"), OPS_EXIT_USAGE, "top -d inf");
+	is_int(TOP(true, "-d", "1e9"), OPS_EXIT_USAGE, "top -d 1e9 (above a day)");
+	is_int(TOP(true, "-n", "0"), OPS_EXIT_USAGE, "top -n 0");
+	is_int(TOP(true, "-n", "-2"), OPS_EXIT_USAGE, "top -n -2");
+	is_int(TOP(true, "-n", "2x"), OPS_EXIT_USAGE, "top -n 2x");
+	is_int(TOP(true, "-n", "99999999999999999999"), OPS_EXIT_USAGE, "top -n overflow");
+	is_int(TOP(true, "extra"), OPS_EXIT_USAGE, "top with an argument");
+	is_int(TOP(true, "--bogus"), OPS_EXIT_USAGE, "top --bogus");
+	is_int(RUN(cmd_top, "top", "--order", "x"), OPS_EXIT_USAGE, "cmd_top --order x: exit 2");
+	is_int(RUN(cmd_metrics, "metrics", "extra"), OPS_EXIT_USAGE, "metrics with an argument");
+	is_int(RUN(cmd_metrics, "metrics", "--bogus"), OPS_EXIT_USAGE, "metrics --bogus");
+	is_int(RUN(cmd_status, "status", "--json"), OPS_EXIT_USAGE, "status --json alone");
+	opterr = 1;
+}
+
+static void test_log(void)
+{
+	struct ops_log log = {};
+	char line[32];
+
+	ok(ops_log_match("confine-helper[9]: session 12-34 opened for x", "12-34"), "log: match");
+	ok(ops_log_match("x: session 12-34: cannot", "12-34"), "log: match before ':'");
+	ok(ops_log_match("session 12-34", "12-34"), "log: match at the end");
+	ok(!ops_log_match("session 12-345 opened", "12-34"), "log: not a longer id");
+	ok(!ops_log_match("session 12-34-5 opened", "12-34"), "log: not a longer id (-)");
+	ok(!ops_log_match("session 112-34 opened", "12-34"), "log: not an id ending so");
+	ok(!ops_log_match("sessions 12-34", "12-34"), "log: not without 'session '");
+	ok(ops_log_match("session 1-2 x, session 12-34 y", "12-34"), "log: the second mention");
+	for (int i = 0; i < 13; i++) {
+		snprintf(line, sizeof(line), "line %d\n", i);
+		ops_log_add(&log, line);
+	}
+	is_int((long long)log.n, OPS_LOG_LINES, "log: the last 10 lines kept");
+	is_str(ops_log_get(&log, 0), "line 3", "log: oldest kept first, newline cut");
+	is_str(ops_log_get(&log, 9), "line 12", "log: newest last");
+}
+
 int main(void)
 {
+	test_top_rows();
+	test_top_args();
+	test_log();
 	test_json();
 	test_text();
 	test_files();

@@ -1,5 +1,5 @@
 #!/bin/bash
-# confinectl list/status/kill (issue 13) on live sessions of two users: guest over ssh
+# confinectl list/status/kill/top/metrics (issue 13) on live sessions of two users: guest over ssh
 # (profile guest) and kio via su (profile kiosk). Runs in the plain VM (cgroupfs backend)
 # and in the systemd VM (scopes). Every figure asserted is one the profile sets.
 . "$(dirname "$0")/lib.sh"
@@ -54,7 +54,9 @@ for o in v:
 }
 
 # --- two sessions: guest over ssh, kio via su ---------------------------------------------
-$SSH guest@127.0.0.1 'echo ready; sleep 600; echo after=$?' >/tmp/ssh.out 2>&1 </dev/null & SSHC=$!
+# guest's session turns busy for 6 s once root puts "go" into its home (for top's %CPU).
+$SSH guest@127.0.0.1 'echo ready; until [ -e ~/go ]; do sleep 1; done
+	timeout 6 sh -c "while :; do :; done"; sleep 600; echo after=$?' >/tmp/ssh.out 2>&1 </dev/null & SSHC=$!
 su -l kio -c 'echo ready; sleep 600; echo after=$?' </dev/null >/tmp/su.out 2>&1 & SU=$!
 wait_long grep -q ready /tmp/ssh.out || die "the ssh session did not start: $(cat /tmp/ssh.out)"
 wait_long grep -q ready /tmp/su.out || die "the su session did not start: $(cat /tmp/su.out)"
@@ -132,13 +134,110 @@ field "$out" pids "[1-9][0-9]* of 128"
 field "$out" cpu "usage [0-9]+\\.[0-9]{6}s, throttled [0-9]+ periods, [0-9]+ usec \\(cpu.max 25000 100000\\)"
 assert_eq "$(printf '%s\n' "$out" | awk '$2 == "sleep"' | wc -l)" 1 "status: the process list has the sleep"
 assert_eq "$(printf '%s\n' "$out" | awk '$2 == "bash"' | wc -l)" 1 "status: and the shell"
+field "$out" io "(read [0-9.]+[BKMG], written [0-9.]+[BKMG]|- \\(no io controller\\))"
+if [ -S /run/systemd/journal/socket ]; then
+	field "$out" log journal
+	assert_contains "$out" "session $KSID opened for kio" "status: the session's log lines (journal)"
+elif [ -f /var/log/auth.log ]; then
+	field "$out" log /var/log/auth.log
+else
+	field "$out" log "- \\(no journal, no /var/log/auth.log\\)"
+fi
 out=$($CTL status guest); rc=$?
 assert_eq "$rc" 0 "status USER: exit 0"
 field "$out" session "$GSID"
 field "$out" pids "[1-9][0-9]* of 256"
 
+# --- status --json --------------------------------------------------------------------------
+j=$($CTL status --json "$KSID" | /usr/bin/python3 -c '
+import json, sys
+v = json.load(sys.stdin)
+assert isinstance(v, list) and len(v) == 1
+o = v[0]
+for k in ("session", "user", "profile", "pids_max", "memory_max", "cpu_max", "log_source"):
+    print("%s=%s" % (k, o[k]))
+print("comms=%s" % ",".join(sorted(set(p["comm"] for p in o["processes"]))))
+print("io=%s" % ("none" if o["io_read_bytes"] is None else "bytes"))
+print("log=%s" % "|".join(o["log"]))') || not_ok "status --json: valid JSON, one object"
+diag "$j"
+assert_line "$j" "session=$KSID" "status --json: the session"
+assert_line "$j" "user=kio" "status --json: the user"
+assert_line "$j" "profile=kiosk" "status --json: the profile"
+assert_line "$j" "pids_max=128" "status --json: pids_max"
+assert_line "$j" "memory_max=268435456" "status --json: memory_max"
+assert_line "$j" "cpu_max=25000 100000" "status --json: cpu_max"
+assert_contains ",$(val comms "$j")," ",bash," "status --json: the processes: the shell"
+assert_contains ",$(val comms "$j")," ",sleep," "status --json: and the sleep"
+if [ -S /run/systemd/journal/socket ]; then
+	assert_line "$j" "log_source=journal" "status --json: log from the journal"
+	assert_contains "$(val log "$j")" "session $KSID opened for kio" "status --json: the log lines"
+fi
+
+# --- top: guest's session is busy -------------------------------------------------------------
+P=$CONFINE_REPO/tests/vm/progs
+touch /run/confine/homes/guest/go
+busy() { pgrep -u guest -x timeout; }
+wait_long busy || not_ok "guest's busy loop started"
+out=$($CTL top -b -n 2 -d 1); rc=$?
+diag "$out"
+assert_eq "$rc" 0 "top -b -n 2 -d 1: exit 0"
+assert_eq "$(grep -c '^SESSION  *USER  *PROFILE  *%CPU ' <<<"$out")" 2 "top: two blocks, each with its header"
+assert_eq "$(awk -v s="$KSID" '$1 == s && $2 == "kio" && $3 == "kiosk"' <<<"$out" | wc -l)" 2 \
+	"top: kio's session, user and profile in each block"
+assert_eq "$(awk -v s="$GSID" '$1 == s && $2 == "guest" && $4 >= 5' <<<"$out" | wc -l)" 2 \
+	"top: the busy session has %CPU >= 5 in each block"
+assert_eq "$(awk 'h {print $1} {h = /^SESSION /}' <<<"$out" | sort -u)" "$GSID" \
+	"top: ordered by %CPU, the busy session first in each block"
+j=$($CTL top --json -n 1 -d 0.5 | /usr/bin/python3 -c '
+import json, sys
+lines = sys.stdin.read().splitlines()
+assert len(lines) == 1
+for o in json.loads(lines[0]):
+    print("%s=%s %s %s" % (o["user"], o["session"], o["profile"], o["cpu_percent"] is not None))') ||
+	not_ok "top --json: one line of valid JSON"
+assert_line "$j" "guest=$GSID guest True" "top --json: guest's session, profile, a %CPU"
+assert_line "$j" "kio=$KSID kiosk True" "top --json: kio's"
+not_busy() { ! busy; }
+wait_long not_busy || not_ok "guest's busy loop ended"
+rm -f /run/confine/homes/guest/go
+
+# --- metrics ---------------------------------------------------------------------------------
+$CTL metrics >/tmp/m.prom; rc=$?
+assert_eq "$rc" 0 "metrics: exit 0"
+check "metrics: passes the strict exposition check" sh -c "python3 $P/promcheck.py </tmp/m.prom"
+check_fails "(the check fails a duplicated series: control)" \
+	sh -c "sed '0,/^confine_sessions{/{/^confine_sessions{/p}' /tmp/m.prom | python3 $P/promcheck.py"
+m=$(cat /tmp/m.prom)
+assert_line "$m" 'confine_sessions{profile="kiosk"} 1' "metrics: one kiosk session"
+assert_line "$m" 'confine_sessions{profile="guest"} 1' "metrics: one guest session"
+assert_line "$m" "confine_session_memory_max_bytes{session=\"$KSID\",user=\"kio\",profile=\"kiosk\"} 268435456" \
+	"metrics: kio's memory.max, labelled"
+assert_line "$m" "confine_session_pids_max{session=\"$GSID\",user=\"guest\",profile=\"guest\"} 256" \
+	"metrics: guest's pids.max, labelled"
+check "metrics: guest's CPU seconds above 0" awk -v s="confine_session_cpu_usage_seconds_total{session=\"$GSID\"," \
+	'index($0, s) == 1 && $2 > 0 {f = 1} END {exit !f}' /tmp/m.prom
+mkdir -p /tmp/textfile
+out=$($CTL metrics --output /tmp/textfile/confine.prom 2>&1); rc=$?
+assert_eq "$rc:$out" "0:" "metrics --output: exit 0, silent"
+check "metrics --output: the file passes the check" sh -c "python3 $P/promcheck.py </tmp/textfile/confine.prom"
+assert_eq "$(ls -A /tmp/textfile)" confine.prom "metrics --output: no temporary file left"
+
 # --- bad input: a clear message, a non-zero exit, nothing changed ----------------------------
 s0=$(state)
+out=$($CTL top --order x 2>&1); rc=$?
+assert_eq "$rc:$out" "2:confinectl top: --order: unknown key 'x' (cpu, mem, io, procs)" \
+	"top --order x: exit 2, says so"
+out=$($CTL top -d 0 2>&1); rc=$?
+assert_eq "$rc" 2 "top -d 0: exit 2"
+assert_contains "$out" "-d: '0' is not a number of seconds" "top -d 0: says so"
+out=$($CTL top -n x 2>&1); rc=$?
+assert_eq "$rc" 2 "top -n x: exit 2"
+out=$($CTL status --json nosuch 2>&1); rc=$?
+assert_eq "$rc" 4 "status --json of no session: exit 4"
+assert_contains "$out" "no session 'nosuch'" "status --json of no session: says so"
+out=$($CTL metrics --output /nonexistent/confine.prom 2>&1); rc=$?
+assert_eq "$rc" 1 "metrics --output into a missing directory: exit 1"
+assert_contains "$out" "cannot write in the directory of /nonexistent/confine.prom" "and says so"
 out=$($CTL status 1-1 2>&1); rc=$?
 assert_eq "$rc" 4 "status of an unknown session: exit 4"
 assert_contains "$out" "no session '1-1'" "status of an unknown session: says so"
