@@ -45,9 +45,9 @@ CORE_LIBS   := $(shell pkg-config --libs libcap libseccomp 2>/dev/null)
 # The config loader, one concern per file (config.c says which).
 CONFIG_SRCS := helper/config.c helper/config-file.c helper/config-scan.c helper/config-values.c \
                helper/config-profile.c helper/profile.c
-# confinectl list/status/kill: records and cgroup figures, their text, the commands.
+# confinectl list/status/kill/join: records and cgroup figures, their text, the commands.
 OPS_SRCS    := helper/ops-format.c helper/ops-session.c helper/ops-list.c helper/ops-status.c \
-               helper/ops-kill.c
+               helper/ops-kill.c helper/ops-join.c
 LIB_SRCS    := $(CORE_SRCS) helper/units.c $(CONFIG_SRCS) helper/cgroup.c \
                helper/cgroup-systemd.c helper/backend.c \
                helper/home.c helper/home-image.c helper/session-store.c \
