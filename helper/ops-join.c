@@ -33,7 +33,8 @@
 #define JOIN_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 /* Every namespace sandbox.c unshares (net only with net = "none"; joining the host's own
  * network namespace is a no-op). Never the user namespace: the session has none. */
-#define JOIN_NS (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP | CLONE_NEWPID)
+#define JOIN_NS                                                                                    \
+	(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP | CLONE_NEWPID)
 
 /* The command's environment: the login variables, the sandbox's PATH, a sane TERM. */
 struct join_env {
@@ -48,8 +49,7 @@ bool join_term_sane(const char *t)
 
 	if (n == 0 || n > 64)
 		return false;
-	return strspn(t, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.+-_") ==
-	       n;
+	return strspn(t, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.+-_") == n;
 }
 
 static void join_env_fill(struct join_env *e, const struct session_record *r, bool root)
@@ -84,8 +84,9 @@ int join_args(int argc, char **argv, struct join_opts *o)
 				o->cmd = argv + i + 1;
 			break;
 		} else if (argv[i][0] == '-' || o->what) {
-			fprintf(stderr, "confinectl: join: unexpected argument '%s' (a command "
-					"follows --)\n" JOIN_USAGE,
+			fprintf(stderr,
+				"confinectl: join: unexpected argument '%s' (a command "
+				"follows --)\n" JOIN_USAGE,
 				argv[i]);
 			return OPS_EXIT_USAGE;
 		} else {
@@ -306,7 +307,8 @@ static int join_fork_wait(const struct session_record *r, const struct join_opts
  */
 static int join_run(const struct session_record *r, const struct join_opts *o, int pidfd)
 {
-	_cleanup_close_ int cg = open(r->cg.cgroup, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	_cleanup_close_ int cg =
+	    open(r->cg.cgroup, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	_cleanup_close_ int procs = -1;
 
 	/* Non-dumpable, no core: once in the session's namespaces, its processes must not
@@ -315,8 +317,7 @@ static int join_run(const struct session_record *r, const struct join_opts *o, i
 	(void)setrlimit(RLIMIT_CORE, &(struct rlimit){0, 0});
 	/* Into the session's cgroup: counted against its limits, killed with it by kill and
 	 * close; the cgroup namespace joined below is rooted there. */
-	if (cg < 0 ||
-	    (procs = openat(cg, "cgroup.procs", O_WRONLY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+	if (cg < 0 || (procs = openat(cg, "cgroup.procs", O_WRONLY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
 	    write(procs, "0", 1) != 1) {
 		fprintf(stderr, "confinectl: join: session %s: cannot join its cgroup %s: %m\n",
 			r->sid, r->cg.cgroup);

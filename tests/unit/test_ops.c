@@ -182,14 +182,14 @@ static void test_join_args(void)
 	       !strcmp(o.cmd[1], "/proc/self/status"),
 	   "join --root SID -- CMD: root, the session, the command");
 	is_int(join_args(3, b, &o), 0, "join USER --root: accepted");
-	ok(o.root && !strcmp(o.what, "guest") && !o.cmd, "join USER --root: no command (the shell)");
+	ok(o.root && !strcmp(o.what, "guest") && !o.cmd,
+	   "join USER --root: no command (the shell)");
 	is_int(JARGS(&o, "join", "guest", "--"), 0, "join USER --: accepted");
 	ok(!o.cmd && !o.root, "join USER --: no command, not root");
 	is_int(JARGS(&o, "join"), OPS_EXIT_USAGE, "join without a session");
 	is_int(JARGS(&o, "join", "--root"), OPS_EXIT_USAGE, "join --root alone");
 	is_int(JARGS(&o, "join", ""), OPS_EXIT_USAGE, "join of an empty name");
-	is_int(JARGS(&o, "join", "guest", "ls"), OPS_EXIT_USAGE,
-	       "join USER CMD without --");
+	is_int(JARGS(&o, "join", "guest", "ls"), OPS_EXIT_USAGE, "join USER CMD without --");
 	is_int(JARGS(&o, "join", "a", "b"), OPS_EXIT_USAGE, "join with two sessions");
 	is_int(JARGS(&o, "join", "--bogus", "guest"), OPS_EXIT_USAGE, "join --bogus");
 	is_int(JARGS(&o, "join", "-r", "guest"), OPS_EXIT_USAGE, "join -r (no short form)");
