@@ -336,12 +336,14 @@ static int join_run(const struct session_record *r, const struct join_opts *o, i
 /* Who is joining, for the log: the login uid and SUDO_USER, as far as they are known. */
 static void join_who(char *buf, size_t len)
 {
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/loginuid", "re");
+	_cleanup_close_ int fd = open("/proc/self/loginuid", O_RDONLY | O_CLOEXEC);
 	const char *sudo = getenv("SUDO_USER");
-	char cell[64];
+	char cell[64], num[16] = "";
 	long luid = -1;
 
-	if (!f || fscanf(f, "%ld", &luid) != 1 || luid == 4294967295L)
+	if (fd >= 0 && read(fd, num, sizeof(num) - 1) > 0)
+		luid = strtol(num, NULL, 10);
+	if (luid == 4294967295L) /* unset */
 		luid = -1;
 	snprintf(buf, len, "root (login uid %ld%s%s)", luid, sudo ? ", SUDO_USER " : "",
 		 sudo ? ops_cell(sudo, cell, sizeof(cell)) : "");
