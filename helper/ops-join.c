@@ -206,6 +206,31 @@ static bool join_enter_home(const struct session_record *r)
 	return false;
 }
 
+/*
+ * An unset loginuid (root joining from a context without pam_loginuid: a console shell, a
+ * service) becomes the user's, as confine-shell does for the session (SECURITY.md row 14):
+ * else the joined command could write /proc/self/loginuid once and claim any login, 0
+ * included. A set one (the admin's) is kept. (confine-shell.c:set_loginuid is the setuid
+ * core's own copy.)
+ */
+static int join_loginuid(uid_t uid)
+{
+	_cleanup_close_ int fd = open("/proc/self/loginuid", O_RDWR | O_CLOEXEC);
+	char buf[16] = "";
+	int n;
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : negerrno(); /* (no audit in this kernel) */
+	if (read(fd, buf, sizeof(buf) - 1) < 0)
+		return negerrno();
+	if (strtoul(buf, NULL, 10) != (unsigned long)(uid_t)-1)
+		return 0;
+	n = snprintf(buf, sizeof(buf), "%u", (unsigned)uid);
+	if (pwrite(fd, buf, (size_t)n, 0) != n)
+		return negerrno();
+	return 0;
+}
+
 /* The session shell's confinement, in sandbox.c:inner_drop's order; 0 or -errno, err set. */
 static int join_confine(const struct session_record *r, bool with_home, struct error *err)
 {
@@ -215,6 +240,9 @@ static int join_confine(const struct session_record *r, bool with_home, struct e
 	if (ngroups < 0)
 		return error_set(err, -EINVAL, "bad groups in the session record");
 	struct user_creds creds = {r->uid, r->gid, groups, ngroups};
+	/* As root still (our /proc/self is our own: the session's /proc, mounted by PID 1). */
+	if ((q = join_loginuid(r->uid)) < 0)
+		return error_set_errno(err, q, "cannot set the loginuid");
 	/* The verified drop to the record's ids: no capability, no way back, no_new_privs. */
 	if ((q = privs_drop(&creds, err)) < 0)
 		return q;

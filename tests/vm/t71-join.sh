@@ -62,6 +62,8 @@ echo "term=${TERM-unset}"
 echo "foo=${FOO-unset}"
 echo "homewrite=$(echo w 2>&1 >joined && cat joined)"
 echo "shmwrite=$(touch /dev/shm/x 2>&1 && echo ok)"
+echo "loginuid=$(cat /proc/self/loginuid)"
+echo "setloginuid=$( (echo 0 >/proc/self/loginuid) 2>/dev/null && echo ok || echo refused)"
 SH
 
 # --- a session: kio via su ------------------------------------------------------------------
@@ -105,6 +107,12 @@ assert_eq "$(val term "$out"):$(val foo "$out")" "xterm:unset" "join: a sane TER
 # Landlock as the session: the home (its own mount) and the session's tmpfs are writable.
 assert_eq "$(val homewrite "$out"):$(val shmwrite "$out")" "w:ok" "join: writes where the session writes"
 assert_eq "$(cat /run/confine/homes/kio/joined 2>/dev/null)" w "join: the write landed in the session's home"
+# This script's loginuid is unset (no pam_loginuid before it): the joined command must not
+# be able to set its own (to 0, say) and claim a login; a set one is kept.
+mine=$(cat /proc/self/loginuid)
+assert_eq "$(val loginuid "$out")" "$([ "$mine" = 4294967295 ] && echo "$KIO_UID" || echo "$mine")" \
+	"join: an unset loginuid becomes the user's (caller's: $mine)"
+assert_eq "$(val setloginuid "$out")" refused "join: the joined command cannot set its loginuid"
 assert_eq "$(val hostname "$ctl"):$(val ns_pid "$ctl")" "kiosk:$(readlink "/proc/$KS/ns/pid")" \
 	"join --root: in the session's namespaces too"
 out=$(FOO=leak TERM='xterm;rm' $CTL join kio -- env | cut -d= -f1 | sort | tr '\n' ' ')
