@@ -230,6 +230,8 @@ static void test_join_term(void)
 	ok(!join_term_sane("xterm\033]0;x\007"), "TERM with an escape: dropped");
 	ok(!join_term_sane("../../tmp/x"), "TERM with a slash: dropped");
 	ok(!join_term_sane("a b"), "TERM with a space: dropped");
+	ok(!join_term_sane("xterm;rm"), "TERM with a ';': dropped");
+	ok(!join_term_sane("\x1b]0;x\x07"), "TERM with an escape sequence: dropped");
 	ok(!join_term_sane("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
 	   "TERM of 65 bytes: dropped");
 }
