@@ -45,10 +45,10 @@ CORE_LIBS   := $(shell pkg-config --libs libcap libseccomp 2>/dev/null)
 # The config loader, one concern per file (config.c says which).
 CONFIG_SRCS := helper/config.c helper/config-file.c helper/config-scan.c helper/config-values.c \
                helper/config-profile.c helper/profile.c
-# confinectl list/status/kill/top/metrics: records and cgroup figures, their text, the commands.
+# confinectl list/status/kill/top/metrics/join: records and cgroup figures, their text, the commands.
 OPS_SRCS    := helper/ops-format.c helper/ops-session.c helper/ops-list.c helper/ops-status.c \
                helper/ops-log.c helper/ops-top.c helper/ops-metrics.c \
-               helper/ops-kill.c
+               helper/ops-kill.c helper/ops-join.c
 LIB_SRCS    := $(CORE_SRCS) helper/units.c $(CONFIG_SRCS) helper/cgroup.c \
                helper/cgroup-systemd.c helper/backend.c \
                helper/home.c helper/home-image.c helper/session-store.c \
@@ -114,7 +114,7 @@ check-unit: $(UNIT_TESTS) $(B)/confine-shell $(B)/pam_confine.so $(B)/pam_confin
 VM_TESTS    := tests/vm/t00-smoke.sh tests/vm/t10-run.sh tests/vm/t20-login.sh \
                tests/vm/t25-enroll.sh tests/vm/t30-security.sh tests/vm/t31-escape.sh \
                tests/vm/t32-seccomp.sh tests/vm/t33-services.sh tests/vm/t34-persistent.sh \
-               tests/vm/t35-attack.sh tests/vm/t70-ops.sh \
+               tests/vm/t35-attack.sh tests/vm/t70-ops.sh tests/vm/t71-join.sh \
                tests/vm/t50-limits.sh
 # t50 stays last in its VM: its end binds controllers to cgroup v1, and logins after it fail.
 # The functional suites, run again with sanitized builds (t30 alone takes ~16 min under TCG).
@@ -137,7 +137,7 @@ check-vm-b: all
 
 # The same VM booted with systemd as PID 1 (logind, pam_systemd sessions, systemd's cgroup
 # tree); scripts for that mode go into VM_SYSTEMD_TESTS, after the mode's own smoke test.
-VM_SYSTEMD_TESTS ?= tests/vm/t70-ops.sh tests/vm/t31-escape.sh tests/vm/t55-systemd.sh \
+VM_SYSTEMD_TESTS ?= tests/vm/t70-ops.sh tests/vm/t71-join.sh tests/vm/t31-escape.sh tests/vm/t55-systemd.sh \
                     tests/vm/t56-systemd-services.sh
 check-vm-systemd: all
 	$(VM_ENV) CONFINE_VM_INIT=systemd bash tests/vm/run-vm.sh tests/vm/t40-systemd-smoke.sh $(VM_SYSTEMD_TESTS)

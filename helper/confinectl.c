@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* confinectl: the admin CLI (root, never setuid): run a command confined, check the config;
- * the commands on live sessions are in ops-*.c. */
+ * the commands on live sessions (list, status, kill, join) are in ops-*.c. */
 #include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
@@ -45,6 +45,7 @@ static void usage(FILE *f)
 		   "  confinectl top [-b] [-n N] [-d SECS] [--order cpu|mem|io|procs] [--json]\n"
 		   "  confinectl metrics [--output FILE]\n"
 		   "  confinectl kill SESSION|--user USER [--signal SIG]\n"
+		   "  confinectl join SESSION|USER [--root] [-- CMD [ARG...]]\n"
 		   "  confinectl enroll [--config FILE] [--profile NAME] USER\n"
 		   "  confinectl unenroll USER [SHELL]\n"
 		   "See confinectl(8).\n");
@@ -754,6 +755,8 @@ int main(int argc, char **argv)
 		return cmd_top(argc - 1, argv + 1);
 	if (streq(argv[1], "metrics"))
 		return cmd_metrics(argc - 1, argv + 1);
+	if (streq(argv[1], "join"))
+		return cmd_join(argc - 1, argv + 1);
 	if (streq(argv[1], "enroll"))
 		return cmd_enroll(argc - 1, argv + 1);
 	if (streq(argv[1], "unenroll"))

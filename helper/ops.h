@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * confinectl's commands on live sessions (root): list, status, kill, top, metrics.
+ * confinectl's commands on live sessions (root): list, status, kill, top, metrics, join.
  * Each takes the command's argv (argv[0] the command's name) and returns confinectl's exit status.
  */
 #pragma once
@@ -20,6 +20,7 @@ int cmd_status(int argc, char **argv);
 int cmd_kill(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_metrics(int argc, char **argv);
+int cmd_join(int argc, char **argv);
 
 /* Whether r is the session named what, or one of the user named what. */
 static inline bool ops_session_is(const struct session_record *r, const char *what)

@@ -25,7 +25,7 @@ _confinectl()
 	COMPREPLY=()
 
 	if ((COMP_CWORD == 1)); then
-		mapfile -t COMPREPLY < <(compgen -W 'run check gc list status kill top metrics enroll unenroll' -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W 'run check gc list status kill join top metrics enroll unenroll' -- "$cur")
 		return
 	fi
 	case $prev in
@@ -85,6 +85,20 @@ _confinectl()
 		words=(--user --signal) ;;
 	top) words=(-b -n -d --order --json) ;;
 	metrics) words=(--output) ;;
+	join)
+		if ((dashdash)); then # after SESSION --: the command, then its arguments
+			if ((args > 2)); then
+				compopt -o default 2>/dev/null
+			else # (sorted: a merged /usr lists each command twice)
+				mapfile -t COMPREPLY < <(compgen -c -- "$cur" | sort -u)
+			fi
+			return
+		fi
+		if [[ $cur != -* ]] && ((args == 0)); then
+			mapfile -t COMPREPLY < <(compgen -W "$(_confinectl_sessions users)" -- "$cur")
+			return
+		fi
+		words=(--root --) ;;
 	enroll)
 		if [[ $cur != -* ]] && ((args == 0)); then
 			mapfile -t COMPREPLY < <(compgen -u -- "$cur")

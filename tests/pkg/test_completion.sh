@@ -16,7 +16,7 @@ complete_line() {
 		((${#COMPREPLY[@]})) && printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " "' \
 		x "$CONFINE_REPO/packaging/completion/confinectl.bash" "$@"
 }
-assert_eq "$(complete_line confinectl '')" "check enroll gc kill list metrics run status top unenroll " "commands"
+assert_eq "$(complete_line confinectl '')" "check enroll gc join kill list metrics run status top unenroll " "commands"
 assert_eq "$(complete_line confinectl un)" "unenroll " "a command's prefix"
 assert_eq "$(complete_line confinectl run --)" "-- --config --profile --user " "run's options"
 assert_eq "$(complete_line confinectl run --config "$conf" --profile '')" "guest kiosk lab " \
@@ -31,6 +31,8 @@ assert_eq "$(complete_line confinectl gc '')" "" "gc: nothing"
 assert_contains "$(complete_line confinectl unenroll root /bin/)" "/bin/sh " "unenroll USER: a shell of /etc/shells"
 assert_eq "$(complete_line confinectl list --)" "--json --no-legend --profile --user " "list's options"
 assert_eq "$(complete_line confinectl kill --)" "--signal --user " "kill's options"
+assert_eq "$(complete_line confinectl join 1-1 --)" "-- --root " "join's options"
+assert_eq "$(complete_line confinectl join 1-1 -- truncat)" "truncate " "join after --: a command"
 assert_eq "$(complete_line confinectl kill --signal TE)" "TERM " "kill --signal: a signal's name"
 assert_eq "$(complete_line confinectl kill --signal USR)" "USR1 USR2 " "kill --signal: names with digits"
 assert_eq "$(complete_line confinectl kill --user ro)" "root " "kill --user: user names"

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../../helper/ops-format.h"
+#include "../../helper/ops-join.h"
 #include "../../helper/ops-log.h"
 #include "../../helper/ops-top.h"
 #include "../../helper/ops.h"
@@ -341,6 +342,78 @@ static void test_log(void)
 	is_str(ops_log_get(&log, 9), "line 12", "log: newest last");
 }
 
+#define JARGS(o, ...)                                                                              \
+	({                                                                                         \
+		char *a_[] = {__VA_ARGS__, NULL};                                                  \
+		join_args((int)(sizeof(a_) / sizeof(a_[0])) - 1, a_, (o));                         \
+	})
+
+/* join's arguments: a session or user, --root anywhere before "--", the command after it. */
+static void test_join_args(void)
+{
+	struct join_opts o;
+	char *a[] = {"join", "--root", "1-2", "--", "cat", "/proc/self/status", NULL};
+	char *b[] = {"join", "guest", "--root", NULL};
+
+	is_int(join_args(6, a, &o), 0, "join --root SID -- CMD: accepted");
+	ok(o.root && o.what && !strcmp(o.what, "1-2") && o.cmd && !strcmp(o.cmd[0], "cat") &&
+	       !strcmp(o.cmd[1], "/proc/self/status"),
+	   "join --root SID -- CMD: root, the session, the command");
+	is_int(join_args(3, b, &o), 0, "join USER --root: accepted");
+	ok(o.root && !strcmp(o.what, "guest") && !o.cmd,
+	   "join USER --root: no command (the shell)");
+	is_int(JARGS(&o, "join", "guest", "--"), 0, "join USER --: accepted");
+	ok(!o.cmd && !o.root, "join USER --: no command, not root");
+	is_int(JARGS(&o, "join"), OPS_EXIT_USAGE, "join without a session");
+	is_int(JARGS(&o, "join", "--root"), OPS_EXIT_USAGE, "join --root alone");
+	is_int(JARGS(&o, "join", ""), OPS_EXIT_USAGE, "join of an empty name");
+	is_int(JARGS(&o, "join", "guest", "ls"), OPS_EXIT_USAGE, "join USER CMD without --");
+	is_int(JARGS(&o, "join", "a", "b"), OPS_EXIT_USAGE, "join with two sessions");
+	is_int(JARGS(&o, "join", "--bogus", "guest"), OPS_EXIT_USAGE, "join --bogus");
+	is_int(JARGS(&o, "join", "-r", "guest"), OPS_EXIT_USAGE, "join -r (no short form)");
+	/* The command itself refuses before reading anything: usage status 2. */
+	is_int(RUN(cmd_join, "join"), OPS_EXIT_USAGE, "cmd_join without a session");
+	is_int(RUN(cmd_join, "join", "x", "y"), OPS_EXIT_USAGE, "cmd_join with two sessions");
+	/* No session of that name here (read-only: /run/confine/sessions, if any). */
+	is_int(RUN(cmd_join, "join", "no-such-user-xyz"), OPS_EXIT_NOSESSION,
+	       "cmd_join of a user without a session");
+}
+
+/* Which session join takes: exactly one, or an error naming why. */
+static void test_join_pick(void)
+{
+	struct session_record v[3] = {{.sid = "10-1", .user = "guest"},
+				      {.sid = "20-2", .user = "kio"},
+				      {.sid = "30-3", .user = "kio"}};
+	struct session_record got = {{0}};
+
+	is_int(join_pick(v, 3, "guest", &got), 0, "pick by user: guest's one session");
+	is_str(got.sid, "10-1", "pick by user: its sid");
+	is_int(join_pick(v, 3, "30-3", &got), 0, "pick by sid");
+	is_str(got.sid, "30-3", "pick by sid: that one");
+	memset(&got, 0, sizeof(got));
+	is_int(join_pick(v, 3, "kio", &got), OPS_EXIT_USAGE, "a user with two sessions: refused");
+	is_str(got.sid, "", "a user with two sessions: nothing picked");
+	is_int(join_pick(v, 3, "nosess", &got), OPS_EXIT_NOSESSION, "unknown user: exit 4");
+	is_int(join_pick(v, 3, "1-1", &got), OPS_EXIT_NOSESSION, "unknown sid: exit 4");
+	is_int(join_pick(NULL, 0, "guest", &got), OPS_EXIT_NOSESSION, "no sessions: exit 4");
+}
+
+static void test_join_term(void)
+{
+	ok(join_term_sane("xterm-256color"), "TERM xterm-256color passes");
+	ok(join_term_sane("screen.xterm+x_1"), "TERM with . + _ passes");
+	ok(!join_term_sane(NULL), "no TERM: none");
+	ok(!join_term_sane(""), "empty TERM: none");
+	ok(!join_term_sane("xterm\033]0;x\007"), "TERM with an escape: dropped");
+	ok(!join_term_sane("../../tmp/x"), "TERM with a slash: dropped");
+	ok(!join_term_sane("a b"), "TERM with a space: dropped");
+	ok(!join_term_sane("xterm;rm"), "TERM with a ';': dropped");
+	ok(!join_term_sane("\x1b]0;x\x07"), "TERM with an escape sequence: dropped");
+	ok(!join_term_sane("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
+	   "TERM of 65 bytes: dropped");
+}
+
 int main(void)
 {
 	test_top_rows();
@@ -351,5 +424,8 @@ int main(void)
 	test_files();
 	test_signals();
 	test_args();
+	test_join_args();
+	test_join_pick();
+	test_join_term();
 	return tap_done();
 }
