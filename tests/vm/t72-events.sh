@@ -1,0 +1,174 @@
+#!/bin/bash
+# Session events and the login in the record ("Operate live sessions"): each open, close,
+# refusal and limit hit is one record -- in the journal with CONFINE_* fields and a fixed
+# MESSAGE_ID where journald runs (the systemd VM), else one syslog line (the plain VM, a
+# busybox syslogd of the test's own) -- and the record, confinectl list --json and status
+# show the login's PAM service, tty, remote host and logind session. Runs in both VMs.
+. "$(dirname "$0")/lib.sh"
+require_vm
+. "$CONFINE_REPO/tests/vm/install-in-vm.sh"
+CTL=/usr/local/sbin/confinectl
+# The MESSAGE_IDs of helper/event.c, as confinectl(8) documents them.
+MID_OPEN=c93cda96ca1b414d9120bfa3c6d096c3
+MID_CLOSE=98d490170c2443bf98654214f3b26b74
+MID_REFUSE=509ee4d551fc44d7ad50012f5ceb3bea
+MID_OOM=1f3d0804f98f4cdcbd156e68e7d4638a
+
+JOURNAL=no
+if [ "${CONFINE_VM_INIT:-}" = systemd ]; then
+	JOURNAL=yes
+	CUR=$(journalctl -q -n 1 --show-cursor --no-pager | sed -n 's/^-- cursor: //p')
+else
+	start_syslog /var/log/t72-syslog
+fi
+make_user refu
+# guest: a small memory limit without oom.group, so an OOM kills the hog, not the session;
+# refu: matched, but its profile does not allow su, so its su login is refused.
+cat >/etc/confine/confine.conf <<'CONF'
+profiles = {
+	lim = { memory_max = "48M"; memory_swap_max = 0; memory_oom_group = false; };
+	narrow = { services = ["login"]; };
+};
+rules = ( { user = "guest"; profile = "lim"; }, { user = "refu"; profile = "narrow"; } );
+CONF
+start_test_sshd guest
+
+# events FILTER...: the journal's records since the start that match FILTER (FIELD=VALUE),
+# one line each: EVENT|SESSION|USER|UID|PROFILE|MESSAGE_ID|REASON|COUNT|PRIORITY|IDENT
+events() {
+	journalctl -q --no-pager -o json --after-cursor "$CUR" "$@" | /usr/bin/python3 -c '
+import json, sys
+keys = ("CONFINE_EVENT", "CONFINE_SESSION", "CONFINE_USER", "CONFINE_UID", "CONFINE_PROFILE",
+        "MESSAGE_ID", "CONFINE_REASON", "CONFINE_COUNT", "PRIORITY", "SYSLOG_IDENTIFIER")
+for line in sys.stdin:
+    o = json.loads(line)
+    print("|".join(str(o.get(k, "")) for k in keys))'
+}
+# wait_events N FILTER...: until the journal has N records matching FILTER (journald is
+# asynchronous); prints them
+wait_events() {
+	local n=$1 out; shift
+	for _ in $(seq 50); do
+		out=$(events "$@")
+		[ "$(printf '%s' "$out" | grep -c .)" -ge "$n" ] && break
+		sleep 0.2
+	done
+	printf '%s\n' "$out"
+}
+# syslog_count TEXT...: lines of the test's syslog holding every TEXT
+syslog_count() {
+	local t lines
+	lines=$(cat "$LOG" 2>/dev/null)
+	for t in "$@"; do lines=$(printf '%s\n' "$lines" | grep -F -- "$t"); done
+	printf '%s' "$lines" | grep -c .
+}
+# expect_syslog N MSG TEXT...: waits up to 10 s for N such lines, then asserts exactly N
+expect_syslog() {
+	local n=$1 msg=$2; shift 2
+	for _ in $(seq 50); do [ "$(syslog_count "$@")" -ge "$n" ] && break; sleep 0.2; done
+	assert_eq "$(syslog_count "$@")" "$n" "$msg"
+}
+sid_of_pid() { # PID: the session named after the login process PID
+	local f
+	for f in /run/confine/sessions/"$1"-*; do [ -e "$f" ] && basename "$f"; done
+}
+sid_of_service() { # SERVICE: guest's session opened through SERVICE
+	grep -lx "service=$1" /run/confine/sessions/* 2>/dev/null | head -n1 | xargs -r basename
+}
+# json: list --json's sessions, one line each: SERVICE|TTY|REMOTE_HOST|LOGIND|SESSION
+json() {
+	$CTL list --json | /usr/bin/python3 -c '
+import json, sys
+for o in json.load(sys.stdin):
+    print("|".join("null" if o[k] is None else str(o[k])
+          for k in ("service", "tty", "remote_host", "logind_session", "session")))'
+}
+
+# --- two logins: su on a pty (a memory hog OOM-killed in it) and ssh ------------------------
+# script gives su (PAM service su: no -l, which is su-l on Debian) a pty (PAM_TTY
+# /dev/pts/N); its stdin, a fifo held open, sends nothing.
+mkfifo /tmp/su.in
+sleep 300 >/tmp/su.in & HOLD=$!
+trap 'kill $HOLD 2>/dev/null; _t_exit' EXIT
+setsid script -qfec "su guest -c 'tail /dev/zero; echo oomrc=\$?; echo ready; exec sleep 600'" \
+	/dev/null </tmp/su.in >/tmp/su.out 2>&1 &
+$SSH guest@127.0.0.1 'echo ready; exec sleep 600' >/tmp/ssh.out 2>&1 </dev/null & SSHC=$!
+wait_for grep -q ready /tmp/su.out || die "the su session did not start: $(cat /tmp/su.out)"
+wait_for grep -q ready /tmp/ssh.out || die "the ssh session did not start: $(cat /tmp/ssh.out)"
+SU_SID=$(sid_of_service su)
+SSH_SID=$(sid_of_service sshd)
+[ -n "$SU_SID" ] && [ -n "$SSH_SID" ] || die "no records of the two sessions: $(ls /run/confine/sessions)"
+assert_contains "$(tr -d '\r' </tmp/su.out)" "oomrc=137" "the hog in the su session was SIGKILLed"
+
+# --- the record, list --json, status: the login's items ------------------------------------
+j=$(json)
+diag "$j"
+su_line=$(printf '%s\n' "$j" | grep "|$SU_SID\$")
+ssh_line=$(printf '%s\n' "$j" | grep "|$SSH_SID\$")
+check "json: su's session: service su, tty a pty, no remote host" \
+	grep -Eq '^su\|/dev/pts/[0-9]+\|null\|' <<<"$su_line"
+check "json: ssh's session: service sshd, tty ssh, from 127.0.0.1" \
+	grep -Eq '^sshd\|ssh\|127\.0\.0\.1\|' <<<"$ssh_line"
+SU_LOGIND=$(cut -d'|' -f4 <<<"$su_line")
+if [ $JOURNAL = yes ]; then
+	check "json: su's logind session is a logind session of guest's" \
+		test "$(loginctl show-session "$SU_LOGIND" -p Name --value 2>&1)" = guest
+else
+	assert_eq "$SU_LOGIND" null "json: no logind session without logind"
+fi
+out=$($CTL status "$SU_SID")
+diag "$out"
+check "status: service su" grep -Eqx 'service: +su' <<<"$out"
+check "status: the tty" grep -Eqx 'tty: +/dev/pts/[0-9]+' <<<"$out"
+check "status: no remote host" grep -Eqx 'remote host: +-' <<<"$out"
+check "status of the open session: oom_kill >= 1" \
+	grep -Eqx 'memory events: +high [0-9]+, max [0-9]+, oom [0-9]+, oom_kill [1-9][0-9]*' <<<"$out"
+check "status: pids events" grep -Eqx 'pids events: +max 0' <<<"$out"
+check "status of the ssh session: from 127.0.0.1" \
+	grep -Eqx 'remote host: +127\.0\.0\.1' <<<"$($CTL status "$SSH_SID")"
+
+# --- a refused login -------------------------------------------------------------------------
+out=$(su refu -c 'echo unconfined' </dev/null 2>&1); rc=$?
+assert_ne "$rc" 0 "refu: su is refused"
+assert_not_contains "$out" unconfined "refu: nothing ran"
+
+# --- logouts -----------------------------------------------------------------------------------
+pkill -KILL -u guest -x sleep
+wait $SSHC
+expect_no_sessions "after the logouts no session is left"
+
+REASON="PAM service 'su' is not in profiles.narrow.services"
+if [ $JOURNAL = yes ]; then
+	o=$(wait_events 2 CONFINE_USER=guest CONFINE_EVENT=open)
+	diag "$o"
+	assert_eq "$(printf '%s\n' "$o" | grep -c .)" 2 "journal: CONFINE_USER=guest CONFINE_EVENT=open: the two logins"
+	assert_eq "$(printf '%s\n' "$o" | grep -c "^open|$SU_SID|guest|$(id -u guest)|lim|$MID_OPEN||||6|confine-helper\$")" 1 \
+		"journal: su's open: session, user, uid, profile, MESSAGE_ID, PRIORITY, identifier"
+	assert_eq "$(printf '%s\n' "$o" | grep -c "^open|$SSH_SID|guest|")" 1 "journal: ssh's open"
+	o=$(wait_events 1 CONFINE_SESSION="$SU_SID" CONFINE_EVENT=close)
+	assert_eq "$o" "close|$SU_SID|guest|$(id -u guest)|lim|$MID_CLOSE|logout|||4|confine-helper" \
+		"journal: su's close, reason logout (warning: it had an OOM kill)"
+	o=$(wait_events 1 CONFINE_SESSION="$SSH_SID" CONFINE_EVENT=close)
+	assert_eq "$(cut -d'|' -f1,2,6,7 <<<"$o")" "close|$SSH_SID|$MID_CLOSE|logout" "journal: ssh's close"
+	o=$(wait_events 1 CONFINE_SESSION="$SU_SID" CONFINE_EVENT=oom-kill)
+	check "journal: su's session has one oom-kill record with its count" \
+		grep -Eqx "oom-kill\|$SU_SID\|guest\|[0-9]+\|lim\|$MID_OOM\|\|[1-9][0-9]*\|4\|confine-helper" <<<"$o"
+	assert_eq "$(events CONFINE_SESSION="$SSH_SID" CONFINE_EVENT=oom-kill)" "" "journal: none for ssh's"
+	o=$(wait_events 1 CONFINE_USER=refu CONFINE_EVENT=refuse)
+	diag "$o"
+	assert_eq "$(printf '%s\n' "$o" | grep -c .)" 1 "journal: one refuse record of refu"
+	check "journal: the refusal's reason, profile, MESSAGE_ID" \
+		grep -Fq "|refu|$(id -u refu)|narrow|$MID_REFUSE|$REASON" <<<"$o"
+	# once: no syslog copy of the same event in the journal
+	assert_eq "$(journalctl -q --no-pager --after-cursor "$CUR" -t confine-helper -o cat |
+		grep -c "^session $SU_SID opened for guest")" 1 "journal: su's open is logged once"
+else
+	expect_syslog 1 "syslog: su's open, once" "session $SU_SID opened for guest (profile lim, service su, tty /dev/pts/"
+	expect_syslog 1 "syslog: ssh's open, once, with the remote host" \
+		"session $SSH_SID opened for guest (profile lim, service sshd, tty ssh, from 127.0.0.1)"
+	expect_syslog 1 "syslog: su's close" "session $SU_SID of guest closed; the kernel OOM-killed " "(logout)"
+	expect_syslog 1 "syslog: ssh's close" "session $SSH_SID of guest closed (logout)"
+	expect_syslog 1 "syslog: su's OOM kill" "session $SU_SID of guest: the kernel OOM-killed "
+	expect_syslog 1 "syslog: refu's refusal with its reason" "refusing the session of 'refu' (rule at" "$REASON"
+	expect_syslog 1 "syslog: on authpriv" "authpriv.err" "refusing the session of 'refu'"
+fi
