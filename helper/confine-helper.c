@@ -176,18 +176,22 @@ static unsigned long long boottime_now(void)
  * its record: OOM kills (memory.events), forks refused at pids.max (pids.events), and the
  * end of max_duration (the sandbox hangs up at started + max_duration, shell/sandbox.c).
  */
-static void log_limit_hits(const struct session_record *r, const struct ops_usage *u,
-			   bool time_up)
+static void log_limit_hits(const struct session_record *r, const struct ops_usage *u, bool time_up)
 {
-	struct event e = {.priority = LOG_WARNING, .sid = r->sid, .user = r->user,
-			  .profile = r->profile, .uid = r->uid};
+	struct event e = {.priority = LOG_WARNING,
+			  .sid = r->sid,
+			  .user = r->user,
+			  .profile = r->profile,
+			  .uid = r->uid};
 	char d[32];
 
 	if (u->events_oom_kill != OPS_NONE && u->events_oom_kill > 0) {
 		e.kind = EVENT_OOM_KILL;
 		e.count = u->events_oom_kill;
-		event_log(&e, "session %s of %s: the kernel OOM-killed %llu of its processes "
-			      "(memory_max)", r->sid, r->user, e.count);
+		event_log(&e,
+			  "session %s of %s: the kernel OOM-killed %llu of its processes "
+			  "(memory_max)",
+			  r->sid, r->user, e.count);
 	}
 	if (u->events_pids_max != OPS_NONE && u->events_pids_max > 0) {
 		e.kind = EVENT_PIDS_MAX;
@@ -253,8 +257,12 @@ static int session_close(const char *sid, const char *why)
 		snprintf(oom_note, sizeof(oom_note),
 			 "; the kernel OOM-killed %llu of its processes (memory limit)",
 			 u.events_oom_kill);
-	struct event e = {.kind = EVENT_CLOSE, .priority = oom ? LOG_WARNING : LOG_INFO,
-			  .sid = sid, .user = r.user, .profile = r.profile, .uid = r.uid,
+	struct event e = {.kind = EVENT_CLOSE,
+			  .priority = oom ? LOG_WARNING : LOG_INFO,
+			  .sid = sid,
+			  .user = r.user,
+			  .profile = r.profile,
+			  .uid = r.uid,
 			  .reason = why};
 	event_log(&e, "session %s of %s closed%s (%s)", sid, r.user, oom_note, why);
 	return 0;
@@ -619,8 +627,11 @@ enum refusal_ctx {
 static void __attribute__((format(printf, 4, 5)))
 refuse(const struct open_state *s, enum refusal_ctx ctx, int err, const char *fmt, ...)
 {
-	struct event e = {.kind = EVENT_REFUSE, .priority = LOG_ERR, .sid = s->rec.sid,
-			  .user = s->user, .uid = s->pw ? (long long)s->pw->pw_uid : -1};
+	struct event e = {.kind = EVENT_REFUSE,
+			  .priority = LOG_ERR,
+			  .sid = s->rec.sid,
+			  .user = s->user,
+			  .uid = s->pw ? (long long)s->pw->pw_uid : -1};
 	char reason[768], where[320] = "";
 	va_list ap;
 
@@ -970,8 +981,12 @@ rollback_home:
 static void log_open_event(const struct open_state *s)
 {
 	const struct session_record *r = &s->rec;
-	struct event e = {.kind = EVENT_OPEN, .priority = LOG_INFO, .sid = r->sid,
-			  .user = r->user, .profile = r->profile, .uid = r->uid};
+	struct event e = {.kind = EVENT_OPEN,
+			  .priority = LOG_INFO,
+			  .sid = r->sid,
+			  .user = r->user,
+			  .profile = r->profile,
+			  .uid = r->uid};
 
 	event_log(&e, "session %s opened for %s (profile %s, service %s%s%s%s%s%s%s)", r->sid,
 		  r->user, r->profile, r->service, r->tty[0] ? ", tty " : "", r->tty,
@@ -1081,8 +1096,10 @@ int main(int argc, char **argv)
 	log_open("confine-helper", 0);
 
 	if (argc >= 6 && argc <= 8 && streq(argv[1], CONFINE_VERB_OPEN))
-		return do_open(&(struct open_state){.user = argv[2], .service = argv[3],
-						    .tty = argv[4], .rhost = argv[5],
+		return do_open(&(struct open_state){.user = argv[2],
+						    .service = argv[3],
+						    .tty = argv[4],
+						    .rhost = argv[5],
 						    .logind = argc == 8 ? argv[7] : ""},
 			       argc >= 7 && argv[6][0] ? argv[6] : CONFINE_CONF_DEFAULT);
 	if (argc >= 6 && argc <= 7 && streq(argv[1], CONFINE_VERB_ACCOUNT))
@@ -1100,7 +1117,8 @@ int main(int argc, char **argv)
 	}
 	if (argc == 3 && streq(argv[1], CONFINE_VERB_KILL))
 		return do_kill(argv[2]);
-	fprintf(stderr, "usage: confine-helper open USER SERVICE TTY RHOST [CONF [LOGIND]] | account USER "
-			"SERVICE TTY RHOST [CONF] | close USER | gc [CONF] | kill SID\n");
+	fprintf(stderr,
+		"usage: confine-helper open USER SERVICE TTY RHOST [CONF [LOGIND]] | account USER "
+		"SERVICE TTY RHOST [CONF] | close USER | gc [CONF] | kill SID\n");
 	return CONFINE_HELPER_ERROR;
 }

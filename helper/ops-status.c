@@ -43,9 +43,11 @@ static void status_record(const struct session_record *r)
 	       r->home);
 	printf("%-14s %s\n", "hostname:", r->hostname);
 	printf("%-14s %s\n", "shell:", r->shell);
-	printf("%-14s %s\n", "service:", r->service[0] ? ops_cell(r->service, buf, sizeof(buf)) : "-");
+	printf("%-14s %s\n",
+	       "service:", r->service[0] ? ops_cell(r->service, buf, sizeof(buf)) : "-");
 	printf("%-14s %s\n", "tty:", r->tty[0] ? ops_cell(r->tty, buf, sizeof(buf)) : "-");
-	printf("%-14s %s\n", "remote host:", r->rhost[0] ? ops_cell(r->rhost, buf, sizeof(buf)) : "-");
+	printf("%-14s %s\n",
+	       "remote host:", r->rhost[0] ? ops_cell(r->rhost, buf, sizeof(buf)) : "-");
 	printf("%-14s %s\n", "logind:", r->logind[0] ? ops_cell(r->logind, buf, sizeof(buf)) : "-");
 }
 

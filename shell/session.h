@@ -84,7 +84,8 @@ int session_read(const char *sid, struct session_record *r);
  * Parses the text of a record (len bytes, need not be NUL-terminated) named sid into r.
  * Lines "key=value"; unknown keys are ignored, a line without '=' or a NUL byte is an error;
  * overlong values are truncated to their field; numbers must be plain decimal. Every
- * field but the login's (service, tty, rhost, logind_session: "" when missing) must be present, the sid must match, paths must be absolute (cgroup may be empty), net
+ * field but the login's (service, tty, rhost, logind_session: "" when missing) must be present, the
+ * sid must match, paths must be absolute (cgroup may be empty), net
  * \"none\" or \"host\". Returns 0 or -EINVAL (r is then zeroed or partly filled, never used).
  */
 int session_parse(const char *text, size_t len, const char *sid, struct session_record *r);

@@ -36,13 +36,18 @@ static const char *field(const char *key)
 
 static void test_refuse(void)
 {
-	struct event e = {.kind = EVENT_REFUSE, .priority = LOG_ERR, .sid = "", .user = "alice",
-			  .profile = "guest", .uid = 1001, .reason = "max_sessions = 2"};
+	struct event e = {.kind = EVENT_REFUSE,
+			  .priority = LOG_ERR,
+			  .sid = "",
+			  .user = "alice",
+			  .profile = "guest",
+			  .uid = 1001,
+			  .reason = "max_sessions = 2"};
 
 	is_int(fields(&e, "refusing the session of 'alice' (profile guest): max_sessions = 2"), 10,
 	       "refuse: ten fields (no session yet, no count)");
-	is_str(field("MESSAGE"), "refusing the session of 'alice' (profile guest): max_sessions = 2",
-	       "MESSAGE");
+	is_str(field("MESSAGE"),
+	       "refusing the session of 'alice' (profile guest): max_sessions = 2", "MESSAGE");
 	is_str(field("MESSAGE_ID"), "509ee4d551fc44d7ad50012f5ceb3bea", "MESSAGE_ID of refuse");
 	is_str(field("PRIORITY"), "3", "PRIORITY (LOG_ERR)");
 	is_str(field("SYSLOG_IDENTIFIER"), "confine-helper", "SYSLOG_IDENTIFIER");
@@ -64,8 +69,13 @@ static void test_refuse(void)
 
 static void test_limits(void)
 {
-	struct event e = {.kind = EVENT_OOM_KILL, .priority = LOG_WARNING, .sid = "12-34",
-			  .user = "bob", .profile = "kiosk", .uid = 1002, .count = 3};
+	struct event e = {.kind = EVENT_OOM_KILL,
+			  .priority = LOG_WARNING,
+			  .sid = "12-34",
+			  .user = "bob",
+			  .profile = "kiosk",
+			  .uid = 1002,
+			  .count = 3};
 
 	fields(&e, "session 12-34 of bob: the kernel OOM-killed 3 of its processes");
 	is_str(field("CONFINE_EVENT"), "oom-kill", "oom-kill: CONFINE_EVENT");
@@ -94,8 +104,8 @@ static void test_ids(void)
 	for (int k = 0; k < EVENT_KIND_MAX; k++) {
 		const char *id = event_message_id(k);
 		is_str(event_name(k), names[k], "kind %d is %s", k, names[k]);
-		ok(strlen(id) == 32 && strspn(id, "0123456789abcdef") == 32, "%s: id %s",
-		   names[k], id);
+		ok(strlen(id) == 32 && strspn(id, "0123456789abcdef") == 32, "%s: id %s", names[k],
+		   id);
 		for (int j = 0; j < k; j++)
 			ok(strcmp(id, event_message_id(j)) != 0, "%s and %s: distinct ids",
 			   names[k], names[j]);
@@ -105,8 +115,12 @@ static void test_ids(void)
 /* A value is one journal line: cut at its newline (a user name cannot forge a field). */
 static void test_one_line(void)
 {
-	struct event e = {.kind = EVENT_CLOSE, .priority = LOG_INFO, .sid = "1-2",
-			  .user = "eve\nCONFINE_USER=root", .uid = 7, .reason = "logout\nX=1"};
+	struct event e = {.kind = EVENT_CLOSE,
+			  .priority = LOG_INFO,
+			  .sid = "1-2",
+			  .user = "eve\nCONFINE_USER=root",
+			  .uid = 7,
+			  .reason = "logout\nX=1"};
 
 	fields(&e, "closed\nPRIORITY=0");
 	is_str(field("MESSAGE"), "closed", "MESSAGE cut at its newline");
@@ -119,8 +133,8 @@ static void test_one_line(void)
 
 static void test_small_buffer(void)
 {
-	struct event e = {.kind = EVENT_OPEN, .priority = LOG_INFO, .sid = "1-2", .user = "a",
-			  .uid = 1};
+	struct event e = {
+	    .kind = EVENT_OPEN, .priority = LOG_INFO, .sid = "1-2", .user = "a", .uid = 1};
 	char small[64];
 
 	is_int(event_fields(&e, "session 1-2 opened for a", small, sizeof(small), iov), -ENOBUFS,

@@ -226,7 +226,8 @@ static void test_login_old(void)
 
 	memset(&r, 'x', sizeof(r));
 	is_int(parse(valid, SID, &r), 0, "record without service/tty/rhost/logind_session parses");
-	ok(!r.service[0] && !r.tty[0] && !r.rhost[0] && !r.logind[0], "the login's keys read as \"\"");
+	ok(!r.service[0] && !r.tty[0] && !r.rhost[0] && !r.logind[0],
+	   "the login's keys read as \"\"");
 }
 
 /* session_format() writes what session_parse() reads back, the login's keys included. */
@@ -277,8 +278,8 @@ static void test_login_invalid(void)
 	is_int(parse(valid, SID, &r), 0, "base record");
 	for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
 		err = (struct error)ERROR_INIT;
-		is_int(session_set_login(&r, bad[i].service, bad[i].tty, bad[i].rhost, bad[i].logind,
-					 &err),
+		is_int(session_set_login(&r, bad[i].service, bad[i].tty, bad[i].rhost,
+					 bad[i].logind, &err),
 		       -EINVAL, "refused: %s", bad[i].names);
 		ok(strstr(error_msg(&err), bad[i].names) != NULL, "message: %s (got: %s)",
 		   bad[i].names, error_msg(&err));
@@ -291,7 +292,8 @@ static void test_login_invalid(void)
 	   "message: %s", error_msg(&err));
 	longer[SESSION_RHOST_MAX - 1] = '\0';
 	err = (struct error)ERROR_INIT;
-	is_int(session_set_login(&r, "sshd", "ssh", longer, "", &err), 0, "rhost of 255 bytes fits");
+	is_int(session_set_login(&r, "sshd", "ssh", longer, "", &err), 0,
+	       "rhost of 255 bytes fits");
 	err = (struct error)ERROR_INIT;
 	is_int(session_set_login(&r, "login", "tty1", "", "", &err) == 0 &&
 		   session_set_login(&r, "su", "x\n", "", "9", &err) < 0,

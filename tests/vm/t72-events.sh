@@ -26,7 +26,7 @@ make_user refu
 # refu: matched, but its profile does not allow su, so its su login is refused.
 cat >/etc/confine/confine.conf <<'CONF'
 profiles = {
-	lim = { memory_max = "48M"; memory_swap_max = 0; memory_oom_group = false; };
+	lim = { memory_max = "24M"; memory_swap_max = 0; memory_oom_group = false; };
 	narrow = { services = ["login"]; };
 };
 rules = ( { user = "guest"; profile = "lim"; }, { user = "refu"; profile = "narrow"; } );
