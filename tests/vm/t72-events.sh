@@ -68,9 +68,11 @@ expect_syslog() {
 	for _ in $(seq 50); do [ "$(syslog_count "$@")" -ge "$n" ] && break; sleep 0.2; done
 	assert_eq "$(syslog_count "$@")" "$n" "$msg"
 }
-sid_of_pid() { # PID: the session named after the login process PID
-	local f
-	for f in /run/confine/sessions/"$1"-*; do [ -e "$f" ] && basename "$f"; done
+# wait_long CMD...: wait_for with 3 minutes (a first login with pam_systemd starts the
+# user's manager, slow under TCG)
+wait_long() {
+	local end=$((SECONDS + 180))
+	until "$@" >/dev/null 2>&1; do [ $SECONDS -lt $end ] || return 1; sleep 0.5; done
 }
 sid_of_service() { # SERVICE: guest's session opened through SERVICE
 	grep -lx "service=$1" /run/confine/sessions/* 2>/dev/null | head -n1 | xargs -r basename
@@ -93,8 +95,8 @@ trap 'kill $HOLD 2>/dev/null; _t_exit' EXIT
 setsid script -qfec "su guest -c 'tail /dev/zero; echo oomrc=\$?; echo ready; exec sleep 600'" \
 	/dev/null </tmp/su.in >/tmp/su.out 2>&1 &
 $SSH guest@127.0.0.1 'echo ready; exec sleep 600' >/tmp/ssh.out 2>&1 </dev/null & SSHC=$!
-wait_for grep -q ready /tmp/su.out || die "the su session did not start: $(cat /tmp/su.out)"
-wait_for grep -q ready /tmp/ssh.out || die "the ssh session did not start: $(cat /tmp/ssh.out)"
+wait_long grep -q ready /tmp/su.out || die "the su session did not start: $(cat /tmp/su.out) (ssh: $(cat /tmp/ssh.out); $(pgrep -a "^(su|script|tail|sleep)$" | tr "\n" " "))"
+wait_long grep -q ready /tmp/ssh.out || die "the ssh session did not start: $(cat /tmp/ssh.out)"
 SU_SID=$(sid_of_service su)
 SSH_SID=$(sid_of_service sshd)
 [ -n "$SU_SID" ] && [ -n "$SSH_SID" ] || die "no records of the two sessions: $(ls /run/confine/sessions)"
