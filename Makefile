@@ -114,7 +114,7 @@ check-unit: $(UNIT_TESTS) $(B)/confine-shell $(B)/pam_confine.so $(B)/pam_confin
 VM_TESTS    := tests/vm/t00-smoke.sh tests/vm/t10-run.sh tests/vm/t20-login.sh \
                tests/vm/t25-enroll.sh tests/vm/t30-security.sh tests/vm/t31-escape.sh \
                tests/vm/t32-seccomp.sh tests/vm/t33-services.sh tests/vm/t34-persistent.sh \
-               tests/vm/t35-attack.sh tests/vm/t70-ops.sh \
+               tests/vm/t35-attack.sh tests/vm/t70-ops.sh tests/vm/t72-events.sh \
                tests/vm/t50-limits.sh
 # t50 stays last in its VM: its end binds controllers to cgroup v1, and logins after it fail.
 # The functional suites, run again with sanitized builds (t30 alone takes ~16 min under TCG).
@@ -137,8 +137,8 @@ check-vm-b: all
 
 # The same VM booted with systemd as PID 1 (logind, pam_systemd sessions, systemd's cgroup
 # tree); scripts for that mode go into VM_SYSTEMD_TESTS, after the mode's own smoke test.
-VM_SYSTEMD_TESTS ?= tests/vm/t70-ops.sh tests/vm/t31-escape.sh tests/vm/t55-systemd.sh \
-                    tests/vm/t56-systemd-services.sh
+VM_SYSTEMD_TESTS ?= tests/vm/t70-ops.sh tests/vm/t72-events.sh tests/vm/t31-escape.sh \
+                    tests/vm/t55-systemd.sh tests/vm/t56-systemd-services.sh
 check-vm-systemd: all
 	$(VM_ENV) CONFINE_VM_INIT=systemd bash tests/vm/run-vm.sh tests/vm/t40-systemd-smoke.sh $(VM_SYSTEMD_TESTS)
 
