@@ -34,8 +34,8 @@ start_test_sshd guest
 
 # events FILTER...: the journal's records of this boot that match FILTER (FIELD=VALUE), one
 # line each: EVENT|SESSION|USER|UID|PROFILE|MESSAGE_ID|REASON|COUNT|PRIORITY|IDENT|MESSAGE.
-# (No cursor: journald keeps the records of processes in guest's session scopes in guest's
-# journal file, and --after-cursor across files missed some; session ids are unique.)
+# (No cursor: with --after-cursor of a cursor taken at the start, some later records were
+# not found in the VM; session ids are unique within a boot, and refu is this script's.)
 events() {
 	journalctl -q --no-pager -o json -b "$@" | /usr/bin/python3 -c '
 import json, sys
