@@ -52,7 +52,7 @@ OPS_SRCS    := helper/ops-format.c helper/ops-session.c helper/ops-list.c helper
 LIB_SRCS    := $(CORE_SRCS) helper/units.c $(CONFIG_SRCS) helper/cgroup.c \
                helper/cgroup-systemd.c helper/backend.c \
                helper/home.c helper/home-image.c helper/session-store.c \
-               helper/users.c helper/run-fixed.c $(OPS_SRCS)
+               helper/users.c helper/run-fixed.c helper/event.c $(OPS_SRCS)
 LIB_OBJS    := $(LIB_SRCS:%.c=$(B)/%.o)
 
 PROGS       := $(B)/confinectl $(B)/confine-helper $(B)/confine-shell $(B)/confine-keeper \
@@ -62,7 +62,8 @@ PAM_LDFLAGS := -shared -Wl,-z,defs -Wl,--version-script=pam_module/pam_confine.m
                $(LDFLAGS)
 UNIT_TESTS  := $(B)/tests/test_units $(B)/tests/test_config $(B)/tests/test_cgroup_limits \
                $(B)/tests/test_session $(B)/tests/test_seccomp $(B)/tests/test_home_image \
-               $(B)/tests/test_error $(B)/tests/test_ops $(B)/tests/test_metrics
+               $(B)/tests/test_error $(B)/tests/test_ops $(B)/tests/test_metrics \
+               $(B)/tests/test_event
 
 .PHONY: all clean check check-unit check-vm check-vm-systemd install install-only install-dist deps try \
         build-deps-present
@@ -115,6 +116,7 @@ VM_TESTS    := tests/vm/t00-smoke.sh tests/vm/t10-run.sh tests/vm/t20-login.sh \
                tests/vm/t25-enroll.sh tests/vm/t30-security.sh tests/vm/t31-escape.sh \
                tests/vm/t32-seccomp.sh tests/vm/t33-services.sh tests/vm/t34-persistent.sh \
                tests/vm/t35-attack.sh tests/vm/t70-ops.sh tests/vm/t71-join.sh \
+               tests/vm/t72-events.sh \
                tests/vm/t50-limits.sh
 # t50 stays last in its VM: its end binds controllers to cgroup v1, and logins after it fail.
 # The functional suites, run again with sanitized builds (t30 alone takes ~16 min under TCG).
@@ -137,8 +139,8 @@ check-vm-b: all
 
 # The same VM booted with systemd as PID 1 (logind, pam_systemd sessions, systemd's cgroup
 # tree); scripts for that mode go into VM_SYSTEMD_TESTS, after the mode's own smoke test.
-VM_SYSTEMD_TESTS ?= tests/vm/t70-ops.sh tests/vm/t71-join.sh tests/vm/t31-escape.sh tests/vm/t55-systemd.sh \
-                    tests/vm/t56-systemd-services.sh
+VM_SYSTEMD_TESTS ?= tests/vm/t70-ops.sh tests/vm/t71-join.sh tests/vm/t72-events.sh \
+                    tests/vm/t31-escape.sh tests/vm/t55-systemd.sh tests/vm/t56-systemd-services.sh
 check-vm-systemd: all
 	$(VM_ENV) CONFINE_VM_INIT=systemd bash tests/vm/run-vm.sh tests/vm/t40-systemd-smoke.sh $(VM_SYSTEMD_TESTS)
 

@@ -19,6 +19,7 @@
 #include <pwd.h>
 #include <stdio.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
@@ -30,9 +31,13 @@
 #include "cgroup-systemd.h"
 #include "cgroup.h"
 #include "config.h"
+#include "event.h"
 #include "home.h"
+#include "duration.h"
 #include "log.h"
 #include "mountapi.h"
+#include "ops-format.h"
+#include "ops-session.h"
 #include "protocol.h"
 #include "session-procs.h"
 #include "session-store.h"
@@ -157,13 +162,61 @@ static int home_release(const char *user, int udir, const char *sid)
 	return 1;
 }
 
-static int session_close(const char *sid)
+/* CLOCK_BOOTTIME seconds, the clock of the record's started. */
+static unsigned long long boottime_now(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_BOOTTIME, &now);
+	return (unsigned long long)now.tv_sec;
+}
+
+/*
+ * The limits the session hit, from its cgroup's counters (read before the cgroup goes) and
+ * its record: OOM kills (memory.events), forks refused at pids.max (pids.events), and the
+ * end of max_duration (the sandbox hangs up at started + max_duration, shell/sandbox.c).
+ */
+static void log_limit_hits(const struct session_record *r, const struct ops_usage *u, bool time_up)
+{
+	struct event e = {.priority = LOG_WARNING,
+			  .sid = r->sid,
+			  .user = r->user,
+			  .profile = r->profile,
+			  .uid = r->uid};
+	char d[32];
+
+	if (u->events_oom_kill != OPS_NONE && u->events_oom_kill > 0) {
+		e.kind = EVENT_OOM_KILL;
+		e.count = u->events_oom_kill;
+		event_log(&e,
+			  "session %s of %s: the kernel OOM-killed %llu of its processes "
+			  "(memory_max)",
+			  r->sid, r->user, e.count);
+	}
+	if (u->events_pids_max != OPS_NONE && u->events_pids_max > 0) {
+		e.kind = EVENT_PIDS_MAX;
+		e.count = u->events_pids_max;
+		event_log(&e, "session %s of %s: %llu forks failed at its process limit (pids_max)",
+			  r->sid, r->user, e.count);
+	}
+	if (time_up) {
+		e.kind = EVENT_TIME_LIMIT;
+		e.priority = LOG_NOTICE;
+		e.count = 0;
+		event_log(&e, "session %s of %s: its time limit max_duration = %s ended it", r->sid,
+			  r->user, format_duration(r->max_duration, d, sizeof(d)));
+	}
+}
+
+/* Closes the session sid; why: the close event's reason ("logout", ...). Idempotent. */
+static int session_close(const char *sid, const char *why)
 {
 	struct session_record r;
 	_cleanup_close_ int udir = -1;
-	unsigned long long ooms = 0;
+	struct ops_usage u;
 	struct error err = ERROR_INIT;
 	char oom_note[96] = "";
+	bool time_up;
 	int ret = 0, q;
 
 	q = session_read(sid, &r);
@@ -171,12 +224,17 @@ static int session_close(const char *sid)
 		return 0; /* already closed: idempotent */
 	if (q < 0)
 		return log_errno(q, "session %s: unreadable record", sid);
+	/* Past its end, the sandbox has hung up: the logout is the time limit's doing. */
+	time_up = r.max_duration && r.started + r.max_duration <= boottime_now();
+	if (time_up && streq(why, "logout"))
+		why = "max_duration reached";
 	if (name_ok(r.user) && (udir = user_dir(r.user)) >= 0)
 		(void)flock(udir, LOCK_EX); /* serialises with the user's opens */
 	/* Without a cgroup, nothing else ends the session's sandboxes: kill them one by one. */
 	if (!r.cg.cgroup[0] && (q = procs_close(sid)) < 0)
 		ret = log_errno(q, "session %s: cannot end its sandboxes", sid);
-	q = backend_close(&r.cg, true, &ooms, &err);
+	ops_usage_read(r.cg.cgroup, &u); /* the counters go with the cgroup */
+	q = backend_close(&r.cg, true, NULL, &err);
 	if (q < 0)
 		ret = log_errno(q, "session %s: %s", sid, error_msg(&err));
 	if (udir >= 0) {
@@ -188,16 +246,26 @@ static int session_close(const char *sid)
 		if (q == 1 && (q = backend_user_done(&r.cg, &err)) < 0)
 			ret = log_errno(q, "session %s: %s", sid, error_msg(&err));
 	}
-	/* Keep the record while something failed, so gc can retry. */
+	/* Keep the record while something failed, so gc can retry (and log the events then). */
 	if (ret == 0 && (q = session_remove(sid)) < 0)
 		ret = log_errno(q, "session %s: cannot remove the record", sid);
-	if (ooms)
+	if (ret < 0)
+		return ret;
+	log_limit_hits(&r, &u, time_up);
+	bool oom = u.events_oom_kill != OPS_NONE && u.events_oom_kill > 0;
+	if (oom)
 		snprintf(oom_note, sizeof(oom_note),
-			 "; the kernel OOM-killed %llu of its processes (memory limit)", ooms);
-	if (ret == 0)
-		log_msg(ooms ? LOG_WARNING : LOG_INFO, "session %s of %s closed%s", sid, r.user,
-			oom_note);
-	return ret;
+			 "; the kernel OOM-killed %llu of its processes (memory limit)",
+			 u.events_oom_kill);
+	struct event e = {.kind = EVENT_CLOSE,
+			  .priority = oom ? LOG_WARNING : LOG_INFO,
+			  .sid = sid,
+			  .user = r.user,
+			  .profile = r.profile,
+			  .uid = r.uid,
+			  .reason = why};
+	event_log(&e, "session %s of %s closed%s (%s)", sid, r.user, oom_note, why);
+	return 0;
 }
 
 /* Closes the session sid if its login process died. */
@@ -207,8 +275,7 @@ static int collect(const char *sid)
 
 	if (session_read(sid, &r) < 0 || session_caller_alive(&r))
 		return 0;
-	log_msg(LOG_NOTICE, "session %s of %s: login process gone, collecting", r.sid, r.user);
-	return session_close(r.sid) < 0 ? -EIO : 0;
+	return session_close(r.sid, "login process gone, collected") < 0 ? -EIO : 0;
 }
 
 /*
@@ -505,49 +572,101 @@ static int record_user_profile(struct session_record *rec, const struct passwd *
 	return 0;
 }
 
+/* What do_open's (and do_account's) steps share: the login, the match, the record being
+ * built, the session's cgroup. */
+struct open_state {
+	const char *user, *service, *tty, *rhost, *logind;
+	struct confine_config *c;
+	const struct confine_rule *rule;
+	const struct confine_profile *p;
+	struct passwd *pw;
+	struct session_record rec; /* rec.cg: the session's cgroups, filled by backend_open */
+	bool no_limits;
+	char notice[600];
+	int udir;
+};
+
+/* What a refusal's message names before its reason. */
+enum refusal_ctx {
+	CTX_USER,    /* "refusing the session of 'USER': REASON" */
+	CTX_PROFILE, /* "... of 'USER' (profile P): REASON" */
+	CTX_RULE,    /* "... of 'USER' (rule at FILE:LINE, profile P): REASON" */
+};
+
+/*
+ * Logs the refusal of s's login, once, as a refuse event (CONFINE_REASON: the reason);
+ * err: a negative errno whose text ends the reason, or 0. The session id, uid and profile
+ * go into the record as far as they are known yet.
+ */
+static void __attribute__((format(printf, 4, 5)))
+refuse(const struct open_state *s, enum refusal_ctx ctx, int err, const char *fmt, ...)
+{
+	struct event e = {.kind = EVENT_REFUSE,
+			  .priority = LOG_ERR,
+			  .sid = s->rec.sid,
+			  .user = s->user,
+			  .uid = s->pw ? (long long)s->pw->pw_uid : -1};
+	char reason[768], where[320] = "";
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	if (err)
+		snprintf(reason + strlen(reason), sizeof(reason) - strlen(reason), ": %s",
+			 strerror(-err));
+	if (s->rule) {
+		e.profile = s->rule->profile->name;
+		if (ctx == CTX_RULE)
+			snprintf(where, sizeof(where), " (rule at %s:%d, profile %s)", s->c->path,
+				 s->rule->line, e.profile);
+		else if (ctx == CTX_PROFILE)
+			snprintf(where, sizeof(where), " (profile %s)", e.profile);
+	}
+	e.reason = reason;
+	event_log(&e, "refusing the session of '%s'%s: %s", s->user, where, reason);
+}
+
 /*
  * Fail closed: a rule naming a group the database cannot resolve now (a directory that is
  * down, a source that failed, or a group that does not exist) leaves "is this user
  * confined?" unanswered, and getgrouplist() would have said "no" silently. Refused.
  */
-static int refuse_uncertain(const struct confine_config *c, const struct confine_rule *rule,
-			    const char *user, int r)
+static int refuse_uncertain(struct open_state *s, const struct confine_rule *rule, int r)
 {
-	log_msg(LOG_ERR,
-		"refusing the session of '%s': the rule at %s:%d names group '%s', which the "
-		"group database cannot resolve now (%s), so whether the user is confined "
-		"cannot be told",
-		user, c->path, rule->line, rule->group, strerror(-r));
+	s->rule = rule; /* for the message: the rule's file, line and profile */
+	refuse(s, CTX_RULE, r,
+	       "the rule names group '%s', which the group database cannot resolve now, so "
+	       "whether the user is confined cannot be told",
+	       rule->group);
+	s->rule = NULL;
 	printf(CONFINE_NOTICE_PREFIX "login refused: the group database cannot say whether %s "
 				     "is confined\n",
-	       user);
+	       s->user);
 	return CONFINE_HELPER_DENIED;
 }
 
 /* No rule matches: not ours, unless the account's shell is confine-shell, which would then
  * fail with a confusing error; refused here with a clear one. */
-static int unmatched(const struct confine_config *c, const struct passwd *pw, const char *service)
+static int unmatched(const struct open_state *s, const struct passwd *pw)
 {
 	if (!streq(pw->pw_shell, CONFINE_SHELL_PATH))
 		return CONFINE_HELPER_IGNORE; /* an unmatched user is never refused */
-	log_msg(LOG_ERR,
-		"refusing the session of '%s': its login shell is " CONFINE_SHELL_PATH
-		" but no rule in %s matches it (service '%s'); add a rule or change the shell",
-		pw->pw_name, c->path, service);
-	printf(CONFINE_NOTICE_PREFIX "login refused: no confinement rule matches %s\n",
-	       pw->pw_name);
+	refuse(s, CTX_USER, 0,
+	       "its login shell is " CONFINE_SHELL_PATH " but no rule in %s matches it (service "
+	       "'%s'); add a rule or change the shell",
+	       s->c->path, s->service);
+	printf(CONFINE_NOTICE_PREFIX "login refused: no confinement rule matches %s\n", s->user);
 	return CONFINE_HELPER_DENIED;
 }
 
 /*
  * Looks the user up and finds the first rule that matches it. Returns CONFINE_HELPER_OK with
- * *ret_rule set (*ret_pw points into getpwnam's buffer), CONFINE_HELPER_IGNORE when no rule
- * matches, CONFINE_HELPER_DENIED when that cannot be told or the account needs a rule, or
- * CONFINE_HELPER_ERROR after logging.
+ * s->rule and s->pw set (s->pw points into getpwnam's buffer), CONFINE_HELPER_IGNORE when no
+ * rule matches, CONFINE_HELPER_DENIED when that cannot be told or the account needs a rule,
+ * or CONFINE_HELPER_ERROR after logging.
  */
-static int match_user(const struct confine_config *c, const char *user, const char *service,
-		      const char *tty, const char *rhost, struct passwd **ret_pw,
-		      const struct confine_rule **ret_rule)
+static int match_user(struct open_state *s)
 {
 	_cleanup_free_ gid_t *gids = NULL;
 	const struct confine_rule *rule;
@@ -555,12 +674,12 @@ static int match_user(const struct confine_config *c, const char *user, const ch
 	char name[64];
 	int n, r;
 
-	if (!(pw = getpwnam(user)) || !name_ok(pw->pw_name)) {
-		log_msg(LOG_ERR, "refusing the session of '%s': unknown user", user);
+	if (!(pw = getpwnam(s->user)) || !name_ok(pw->pw_name)) {
+		refuse(s, CTX_USER, 0, "unknown user");
 		return CONFINE_HELPER_ERROR;
 	}
 	if ((n = user_groups(pw, &gids)) < 0) {
-		log_msg(LOG_ERR, "refusing the session of '%s': cannot read its groups", user);
+		refuse(s, CTX_USER, 0, "cannot read its groups");
 		return CONFINE_HELPER_ERROR;
 	}
 	struct user_membership um = {pw, gids, n};
@@ -568,27 +687,29 @@ static int match_user(const struct confine_config *c, const char *user, const ch
 				 .uid = pw->pw_uid,
 				 .member = user_in_group,
 				 .member_data = &um,
-				 .service = service[0] ? service : NULL,
-				 .rhost = rhost[0] ? rhost : NULL,
-				 .tty = tty[0] ? tty : NULL};
-	if ((r = config_match(c, &in, &rule)) < 0)
-		return refuse_uncertain(c, rule, user, r);
+				 .service = s->service[0] ? s->service : NULL,
+				 .rhost = s->rhost[0] ? s->rhost : NULL,
+				 .tty = s->tty[0] ? s->tty : NULL};
+	if ((r = config_match(s->c, &in, &rule)) < 0)
+		return refuse_uncertain(s, rule, r);
 	if (!rule)
-		return unmatched(c, pw, service);
+		return unmatched(s, pw);
 	/* Locks, references and max_sessions go by name, the cgroups by uid: one of each. */
+	uid_t uid = pw->pw_uid;
 	snprintf(name, sizeof(name), "%s", pw->pw_name);
-	const struct passwd *byuid = getpwuid(pw->pw_uid);
+	const struct passwd *byuid = getpwuid(uid);
 	if (!byuid || !streq(byuid->pw_name, name)) {
-		log_msg(LOG_ERR,
-			"refusing the session of '%s': uid %u is not its own (it "
-			"belongs to '%s' too); a confined account needs a uid of its own",
-			user, (unsigned)um.pw->pw_uid, byuid ? byuid->pw_name : "?");
+		refuse(s, CTX_USER, 0,
+		       "uid %u is not its own (it belongs to '%s' too); a confined account needs a "
+		       "uid of its own",
+		       (unsigned)uid, byuid ? byuid->pw_name : "?");
 		return CONFINE_HELPER_ERROR;
 	}
 	if (!(pw = getpwnam(name))) /* getpwuid reused the buffer */
 		return CONFINE_HELPER_ERROR;
-	*ret_pw = pw;
-	*ret_rule = rule;
+	s->pw = pw;
+	s->rule = rule;
+	s->p = rule->profile;
 	return CONFINE_HELPER_OK;
 }
 
@@ -598,25 +719,23 @@ static int match_user(const struct confine_config *c, const char *user, const ch
  * service manager. A matched user's session through a service not in the profile's list
  * would run unconfined, so it is refused: one log line naming the key that widens the list.
  */
-static int refuse_service(const struct confine_config *c, const struct confine_rule *rule,
-			  const char *user, const char *service)
+static int refuse_service(const struct open_state *s)
 {
-	const struct confine_profile *p = rule->profile;
+	const struct confine_profile *p = s->rule->profile;
 	char list[256] = "";
 	size_t off = 0;
 
 	for (char **g = p->services; *g && off < sizeof(list); g++)
 		off +=
 		    (size_t)snprintf(list + off, sizeof(list) - off, "%s%s", off ? ", " : "", *g);
-	log_msg(LOG_ERR,
-		"refusing the session of '%s' (rule at %s:%d, profile %s): PAM service '%s' is "
-		"not in profiles.%s.services (%s), the services known to run the login shell, "
-		"so its session would not be confined",
-		user, c->path, rule->line, p->name, service, p->name, list);
+	refuse(s, CTX_RULE, 0,
+	       "PAM service '%s' is not in profiles.%s.services (%s), the services known to run "
+	       "the login shell, so its session would not be confined",
+	       s->service, p->name, list);
 	printf(CONFINE_NOTICE_PREFIX
 	       "login refused: %s may not log in through '%s' (it would not be "
 	       "confined)\n",
-	       user, service);
+	       s->user, s->service);
 	return CONFINE_HELPER_DENIED;
 }
 
@@ -653,35 +772,20 @@ static const char *unconfined_path(const char *service)
 static int do_account(const char *user, const char *service, const char *tty, const char *rhost,
 		      const char *conf)
 {
-	struct confine_config *c = NULL;
-	const struct confine_rule *rule = NULL;
-	struct passwd *pw = NULL;
+	struct open_state s = {.user = user, .service = service, .tty = tty, .rhost = rhost};
 	struct error err = ERROR_INIT;
 	int r;
 
-	if (config_load(conf, CONFIG_CHECK_OWNER, &c, &err) < 0) {
-		log_msg(LOG_ERR, "refusing the session of '%s': %s", user, error_msg(&err));
+	if (config_load(conf, CONFIG_CHECK_OWNER, &s.c, &err) < 0) {
+		refuse(&s, CTX_USER, 0, "%s", error_msg(&err));
 		return CONFINE_HELPER_ERROR;
 	}
-	r = match_user(c, user, service, tty, rhost, &pw, &rule);
-	if (r == CONFINE_HELPER_OK && !profile_allows_service(rule->profile, service))
-		r = refuse_service(c, rule, user, service);
-	config_free(c);
+	r = match_user(&s);
+	if (r == CONFINE_HELPER_OK && !profile_allows_service(s.p, service))
+		r = refuse_service(&s);
+	config_free(s.c);
 	return r;
 }
-
-/* What do_open's steps share: the match, the record being built, the session's cgroup. */
-struct open_state {
-	const char *user, *service;
-	struct confine_config *c;
-	const struct confine_rule *rule;
-	const struct confine_profile *p;
-	struct passwd *pw;
-	struct session_record rec; /* rec.cg: the session's cgroups, filled by backend_open */
-	bool no_limits;
-	char notice[600];
-	int udir;
-};
 
 /*
  * The matched user's login must not run unconfined: uid 0, a service not known to run the
@@ -691,37 +795,30 @@ struct open_state {
 static int open_refusal(const struct open_state *s)
 {
 	const struct confine_profile *p = s->p;
-	const char *user = s->user;
 
 	if (s->pw->pw_uid == 0) {
-		log_msg(LOG_ERR, "refusing the session of '%s': uid 0 cannot be confined", user);
+		refuse(s, CTX_USER, 0, "uid 0 cannot be confined");
 		return CONFINE_HELPER_DENIED;
 	}
 	if (!profile_allows_service(p, s->service))
-		return refuse_service(s->c, s->rule, user, s->service);
+		return refuse_service(s);
 	/* Without confine-shell as login shell the login would run unconfined: refuse it. */
 	if (!streq(s->pw->pw_shell, CONFINE_SHELL_PATH)) {
-		log_msg(LOG_ERR,
-			"refusing the session of '%s' (rule at %s:%d, profile %s): its login "
-			"shell is '%s', not " CONFINE_SHELL_PATH,
-			user, s->c->path, s->rule->line, p->name, s->pw->pw_shell);
+		refuse(s, CTX_RULE, 0, "its login shell is '%s', not " CONFINE_SHELL_PATH,
+		       s->pw->pw_shell);
 		return CONFINE_HELPER_DENIED;
 	}
 	/* A host where the login program runs something else unconfined: fail closed. */
 	const char *hole = unconfined_path(s->service);
 	if (hole) {
-		log_msg(LOG_ERR, "refusing the session of '%s' (profile %s): %s", user, p->name,
-			hole);
+		refuse(s, CTX_PROFILE, 0, "%s", hole);
 		printf(CONFINE_NOTICE_PREFIX "login refused: this host would not confine it: %s\n",
 		       hole);
 		return CONFINE_HELPER_DENIED;
 	}
 	/* Asked-for isolation that is not implemented must not be silently skipped. */
 	if (p->user_ns) {
-		log_msg(LOG_ERR,
-			"refusing the session of '%s' (profile %s): user_ns = true is "
-			"not supported yet",
-			user, p->name);
+		refuse(s, CTX_PROFILE, 0, "user_ns = true is not supported yet");
 		return CONFINE_HELPER_DENIED;
 	}
 	return CONFINE_HELPER_OK;
@@ -743,8 +840,7 @@ static int open_limits(struct open_state *s)
 	err = error_msg(&e);
 	/* "optional" covers a host without the controllers, not a local failure. */
 	if (!p->limits_optional || r != -ENOTSUP) {
-		log_msg(LOG_ERR, "refusing the session of '%s' (profile %s): %s", s->user, p->name,
-			err);
+		refuse(s, CTX_PROFILE, 0, "%s", err);
 		printf(CONFINE_NOTICE_PREFIX "login refused: no resource limits on this host: %s\n",
 		       err);
 		return -1;
@@ -764,26 +860,32 @@ static int open_limits(struct open_state *s)
 static int open_record(struct open_state *s)
 {
 	struct session_record *rec = &s->rec;
-	const char *user = s->user;
+	struct error err = ERROR_INIT;
 	struct timespec now;
 	int r;
 
 	if ((r = record_user_profile(rec, s->pw, s->p)) < 0) {
-		log_errno(r, "refusing the session of '%s': cannot record it", user);
+		refuse(s, CTX_USER, r, "cannot record it");
+		return -1;
+	}
+	/* The login program's items go into a root-written record that confinectl shows and
+	 * the setuid shell parses: only bounded, printable values without '='. */
+	if (session_set_login(rec, s->service, s->tty, s->rhost, s->logind, &err) < 0) {
+		refuse(s, CTX_PROFILE, 0, "%s", error_msg(&err));
+		printf(CONFINE_NOTICE_PREFIX "login refused: %s\n", error_msg(&err));
 		return -1;
 	}
 	/* The session is named after our parent, the process that called pam_open_session. */
 	rec->caller_pid = getppid();
 	if ((r = proc_start_time(rec->caller_pid, &rec->caller_start)) < 0 ||
 	    (r = session_id(rec->caller_pid, rec->sid, sizeof(rec->sid))) < 0) {
-		log_errno(r, "refusing the session of '%s': cannot identify the login process",
-			  user);
+		refuse(s, CTX_USER, r, "cannot identify the login process");
 		return -1;
 	}
 	(void)gc(s->pw->pw_name);
 	if (session_read(rec->sid, &(struct session_record){0}) == 0) {
-		log_msg(LOG_ERR, "refusing the session of '%s': process %d already has session %s",
-			user, (int)rec->caller_pid, rec->sid);
+		refuse(s, CTX_USER, 0, "process %d already has session %s", (int)rec->caller_pid,
+		       rec->sid);
 		return -1;
 	}
 	clock_gettime(CLOCK_BOOTTIME, &now);
@@ -805,26 +907,23 @@ static int open_user_lock(struct open_state *s)
 	int r;
 
 	if ((r = run_dir_prepare()) < 0) {
-		log_errno(r, "refusing the session of '%s': cannot prepare %s", user,
-			  CONFINE_RUN_DIR);
+		refuse(s, CTX_USER, r, "cannot prepare %s", CONFINE_RUN_DIR);
 		return CONFINE_HELPER_ERROR;
 	}
 	if ((s->udir = user_dir(s->pw->pw_name)) < 0) {
-		log_errno(s->udir, "refusing the session of '%s': cannot create its state", user);
+		refuse(s, CTX_USER, s->udir, "cannot create its state");
 		return CONFINE_HELPER_ERROR;
 	}
 	/* Serialises this user's opens and closes: session count, cgroups, home. */
 	(void)flock(s->udir, LOCK_EX);
 	(void)reap_orphans(s->c, s->pw, s->udir);
 	if ((r = refs_left(s->udir)) < 0) {
-		log_errno(r, "refusing the session of '%s': cannot count its sessions", user);
+		refuse(s, CTX_USER, r, "cannot count its sessions");
 		return CONFINE_HELPER_ERROR;
 	}
 	if (p->max_sessions && r >= (int)p->max_sessions) {
-		log_msg(LOG_ERR,
-			"refusing the session of '%s' (profile %s): %d sessions are open, "
-			"max_sessions = %u",
-			user, p->name, r, p->max_sessions);
+		refuse(s, CTX_PROFILE, 0, "%d sessions are open, max_sessions = %u", r,
+		       p->max_sessions);
 		printf(CONFINE_NOTICE_PREFIX "login refused: %s already has %d session%s open (at "
 					     "most %u allowed)\n",
 		       user, r, r == 1 ? "" : "s", p->max_sessions);
@@ -842,7 +941,6 @@ static int open_resources(struct open_state *s)
 {
 	const struct confine_profile *p = s->p;
 	struct session_record *rec = &s->rec;
-	const char *user = s->user;
 	char home[160] = "";
 	struct error cerr = ERROR_INIT;
 	_cleanup_close_ int leaf = -1;
@@ -852,16 +950,13 @@ static int open_resources(struct open_state *s)
 	 * cgroups, so it cannot rewrite the budget the user's other sessions share. */
 	r = home_acquire(s->c, p, s->pw, s->udir, rec->sid, home, sizeof(home), &cerr);
 	if (r == -EXDEV) {
-		log_msg(LOG_ERR,
-			"refusing the session of '%s' (profile %s): another session of the user "
-			"with a different profile holds its home",
-			user, p->name);
+		refuse(s, CTX_PROFILE, 0,
+		       "another session of the user with a different profile holds its home");
 		return CONFINE_HELPER_DENIED;
 	}
 	if (r < 0) {
-		log_msg(LOG_ERR,
-			"refusing the session of '%s' (profile %s): cannot mount its home %s: %s",
-			user, p->name, s->pw->pw_dir, error_msg(&cerr));
+		refuse(s, CTX_PROFILE, 0, "cannot mount its home %s: %s", s->pw->pw_dir,
+		       error_msg(&cerr));
 		printf(CONFINE_NOTICE_PREFIX "login refused: cannot prepare your home: %s\n",
 		       error_msg(&cerr));
 		goto rollback_home;
@@ -870,18 +965,16 @@ static int open_resources(struct open_state *s)
 	if (!s->no_limits) {
 		leaf = backend_open(s->c, p, s->pw->pw_uid, true, rec->sid, &rec->cg, &cerr);
 		if (leaf < 0) {
-			log_msg(LOG_ERR, "refusing the session of '%s' (profile %s): %s", user,
-				p->name, error_msg(&cerr));
+			refuse(s, CTX_PROFILE, 0, "%s", error_msg(&cerr));
 			goto rollback_home;
 		}
 	}
 	if (s->no_limits && (r = procs_create(rec->sid)) < 0) {
-		log_errno(r, "refusing the session of '%s': cannot create its process registry",
-			  user);
+		refuse(s, CTX_USER, r, "cannot create its process registry");
 		goto rollback_cgroup;
 	}
 	if ((r = session_write(rec)) < 0) {
-		log_errno(r, "refusing the session of '%s': cannot write its record", user);
+		refuse(s, CTX_USER, r, "cannot write its record");
 		goto rollback_cgroup;
 	}
 	return CONFINE_HELPER_OK;
@@ -895,21 +988,39 @@ rollback_home:
 	return ret;
 }
 
-static int do_open(const char *user, const char *service, const char *tty, const char *rhost,
-		   const char *conf)
+/* Logs the open event of the session s opened. */
+static void log_open_event(const struct open_state *s)
 {
-	struct open_state s = {.user = user, .service = service, .udir = -1};
+	const struct session_record *r = &s->rec;
+	struct event e = {.kind = EVENT_OPEN,
+			  .priority = LOG_INFO,
+			  .sid = r->sid,
+			  .user = r->user,
+			  .profile = r->profile,
+			  .uid = r->uid};
+
+	event_log(&e, "session %s opened for %s (profile %s, service %s%s%s%s%s%s%s)", r->sid,
+		  r->user, r->profile, r->service, r->tty[0] ? ", tty " : "", r->tty,
+		  r->rhost[0] ? ", from " : "", r->rhost, r->cg.unit[0] ? ", scope " : "",
+		  r->cg.unit);
+}
+
+/* open: the login's items (argv: USER SERVICE TTY RHOST, then CONF and LOGIND, either may
+ * be absent or "", protocol.h). */
+static int do_open(const struct open_state *login, const char *conf)
+{
+	struct open_state s = *login;
 	struct error cerr = ERROR_INIT;
 	int ret;
 
+	s.udir = -1;
 	if (config_load(conf, CONFIG_CHECK_OWNER, &s.c, &cerr) < 0) {
-		log_msg(LOG_ERR, "refusing the session of '%s': %s", user, error_msg(&cerr));
+		refuse(&s, CTX_USER, 0, "%s", error_msg(&cerr));
 		return CONFINE_HELPER_ERROR;
 	}
-	ret = match_user(s.c, user, service, tty, rhost, &s.pw, &s.rule);
+	ret = match_user(&s);
 	if (ret != CONFINE_HELPER_OK)
 		goto out;
-	s.p = s.rule->profile;
 	if ((ret = open_refusal(&s)) != CONFINE_HELPER_OK)
 		goto out;
 	ret = CONFINE_HELPER_ERROR;
@@ -918,8 +1029,7 @@ static int do_open(const char *user, const char *service, const char *tty, const
 	if ((ret = open_user_lock(&s)) != CONFINE_HELPER_OK ||
 	    (ret = open_resources(&s)) != CONFINE_HELPER_OK)
 		goto out;
-	log_msg(LOG_INFO, "session %s opened for %s (profile %s, service %s%s%s)", s.rec.sid, user,
-		s.p->name, service, s.rec.cg.unit[0] ? ", scope " : "", s.rec.cg.unit);
+	log_open_event(&s);
 	printf("%s\n", s.rec.sid);
 	if (s.notice[0])
 		printf("%s\n", s.notice);
@@ -943,7 +1053,7 @@ static int do_close(const char *user)
 			r.user);
 		return CONFINE_HELPER_ERROR;
 	}
-	return session_close(sid) < 0 ? CONFINE_HELPER_ERROR : CONFINE_HELPER_OK;
+	return session_close(sid, "logout") < 0 ? CONFINE_HELPER_ERROR : CONFINE_HELPER_OK;
 }
 
 /* confinectl kill: the administrator ends a session, by its id, as close would. */
@@ -958,9 +1068,9 @@ static int do_kill(const char *sid)
 		return CONFINE_HELPER_IGNORE; /* no such session (or closed meanwhile) */
 	if (q < 0)
 		return CONFINE_HELPER_ERROR;
-	log_msg(LOG_NOTICE, "session %s of %s: ended by the administrator (confinectl kill)", sid,
-		r.user);
-	return session_close(sid) < 0 ? CONFINE_HELPER_ERROR : CONFINE_HELPER_OK;
+	return session_close(sid, "ended by the administrator (confinectl kill)") < 0
+		   ? CONFINE_HELPER_ERROR
+		   : CONFINE_HELPER_OK;
 }
 
 int main(int argc, char **argv)
@@ -996,9 +1106,13 @@ int main(int argc, char **argv)
 			(void)signal(sig, SIG_DFL);
 	log_open("confine-helper", 0);
 
-	if (argc >= 6 && argc <= 7 && streq(argv[1], CONFINE_VERB_OPEN))
-		return do_open(argv[2], argv[3], argv[4], argv[5],
-			       argc == 7 ? argv[6] : CONFINE_CONF_DEFAULT);
+	if (argc >= 6 && argc <= 8 && streq(argv[1], CONFINE_VERB_OPEN))
+		return do_open(&(struct open_state){.user = argv[2],
+						    .service = argv[3],
+						    .tty = argv[4],
+						    .rhost = argv[5],
+						    .logind = argc == 8 ? argv[7] : ""},
+			       argc >= 7 && argv[6][0] ? argv[6] : CONFINE_CONF_DEFAULT);
 	if (argc >= 6 && argc <= 7 && streq(argv[1], CONFINE_VERB_ACCOUNT))
 		return do_account(argv[2], argv[3], argv[4], argv[5],
 				  argc == 7 ? argv[6] : CONFINE_CONF_DEFAULT);
@@ -1014,7 +1128,8 @@ int main(int argc, char **argv)
 	}
 	if (argc == 3 && streq(argv[1], CONFINE_VERB_KILL))
 		return do_kill(argv[2]);
-	fprintf(stderr, "usage: confine-helper open USER SERVICE TTY RHOST [CONF] | account USER "
-			"SERVICE TTY RHOST [CONF] | close USER | gc [CONF] | kill SID\n");
+	fprintf(stderr,
+		"usage: confine-helper open USER SERVICE TTY RHOST [CONF [LOGIND]] | account USER "
+		"SERVICE TTY RHOST [CONF] | close USER | gc [CONF] | kill SID\n");
 	return CONFINE_HELPER_ERROR;
 }

@@ -10,16 +10,23 @@
 #include "util.h"
 
 #define LIST_USAGE  "Usage: confinectl list [--user USER] [--profile NAME] [--no-legend] [--json]\n"
-#define LIST_FORMAT "%-24s %-12s %6s %-10s %9s %11s %15s %-4s %s\n"
+#define LIST_FORMAT "%-24s %-12s %6s %-10s %9s %11s %15s %-4s %-8s %-10s %-16s %s\n"
 
 struct list_opts {
 	const char *user, *profile;
 	bool legend, json;
 };
 
+/* A cell of an optional value: "-" when empty. */
+static const char *dash(const char *v, char *buf, size_t len)
+{
+	return v[0] ? ops_cell(v, buf, len) : "-";
+}
+
 static void list_line(const struct session_record *r, const struct ops_usage *u)
 {
 	char user[64], profile[64], uid[16], age[32], a[16], b[16], procs[40], mem[40], home[16];
+	char service[SESSION_ITEM_MAX], where[SESSION_RHOST_MAX], logind[SESSION_ITEM_MAX];
 
 	snprintf(uid, sizeof(uid), "%u", (unsigned)r->uid);
 	snprintf(procs, sizeof(procs), "%s/%s", ops_count(u->pids_current, a, sizeof(a)),
@@ -29,7 +36,9 @@ static void list_line(const struct session_record *r, const struct ops_usage *u)
 	printf(LIST_FORMAT, r->sid, ops_cell(r->user, user, sizeof(user)), uid,
 	       ops_cell(r->profile, profile, sizeof(profile)),
 	       ops_age(ops_session_age(r), age, sizeof(age)), procs, mem, r->net,
-	       ops_home_kind(r, home, sizeof(home)));
+	       ops_home_kind(r, home, sizeof(home)), dash(r->service, service, sizeof(service)),
+	       dash(r->rhost[0] ? r->rhost : r->tty, where, sizeof(where)),
+	       dash(r->logind, logind, sizeof(logind)));
 }
 
 /* A JSON string member, or null for an empty value. */
@@ -65,6 +74,10 @@ static void list_json_object(const struct session_record *r, const struct ops_us
 	json_figure(stdout, u->memory_max);
 	json_member("net", r->net, false);
 	json_member("home", ops_home_kind(r, home, sizeof(home)), false);
+	json_member("service", r->service, true);
+	json_member("tty", r->tty, true);
+	json_member("remote_host", r->rhost, true);
+	json_member("logind_session", r->logind, true);
 	fputs("}", stdout);
 }
 
@@ -76,7 +89,7 @@ static void list_print(const struct session_record *v, size_t n, const struct li
 		fputs("[", stdout);
 	else if (o->legend)
 		printf(LIST_FORMAT, "SESSION", "USER", "UID", "PROFILE", "AGE", "PROCS", "MEMORY",
-		       "NET", "HOME");
+		       "NET", "HOME", "SERVICE", "TTY/HOST", "LOGIND");
 	for (size_t i = 0; i < n; i++) {
 		struct ops_usage u;
 		if ((o->user && !streq(v[i].user, o->user)) ||

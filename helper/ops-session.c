@@ -32,7 +32,7 @@ static unsigned long long kv(const char *text, const char *key)
 void ops_usage_read(const char *path, struct ops_usage *u)
 {
 	_cleanup_close_ int dfd = -1;
-	char ev[512] = "", cpu[1024] = "", io[8192];
+	char ev[512] = "", pev[128] = "", cpu[1024] = "", io[8192];
 
 	memset(u, 0xff, offsetof(struct ops_usage, cpu_max)); /* every figure OPS_NONE */
 	u->cpu_max[0] = '\0';
@@ -52,6 +52,8 @@ void ops_usage_read(const char *path, struct ops_usage *u)
 	u->events_max = kv(ev, "max");
 	u->events_oom = kv(ev, "oom");
 	u->events_oom_kill = kv(ev, "oom_kill");
+	(void)cgroup_read(dfd, "pids.events", pev, sizeof(pev));
+	u->events_pids_max = kv(pev, "max");
 	(void)cgroup_read(dfd, "cpu.stat", cpu, sizeof(cpu));
 	u->cpu_usage_usec = kv(cpu, "usage_usec");
 	u->cpu_throttled_usec = kv(cpu, "throttled_usec");

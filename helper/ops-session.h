@@ -16,6 +16,7 @@ struct ops_usage {
 	unsigned long long memory_current, memory_max, memory_high, memory_peak;
 	unsigned long long swap_current, swap_max;
 	unsigned long long events_high, events_max, events_oom, events_oom_kill;
+	unsigned long long events_pids_max; /* pids.events "max": forks refused at pids.max */
 	unsigned long long cpu_usage_usec, cpu_throttled_usec, cpu_nr_throttled;
 	unsigned long long io_rbytes, io_wbytes; /* io.stat summed over devices */
 	char cpu_max[64]; /* cpu.max as the kernel says it ("30000 100000"), or "" */

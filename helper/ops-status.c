@@ -44,6 +44,12 @@ static void status_record(const struct session_record *r)
 	       r->home);
 	printf("%-14s %s\n", "hostname:", r->hostname);
 	printf("%-14s %s\n", "shell:", r->shell);
+	printf("%-14s %s\n",
+	       "service:", r->service[0] ? ops_cell(r->service, buf, sizeof(buf)) : "-");
+	printf("%-14s %s\n", "tty:", r->tty[0] ? ops_cell(r->tty, buf, sizeof(buf)) : "-");
+	printf("%-14s %s\n",
+	       "remote host:", r->rhost[0] ? ops_cell(r->rhost, buf, sizeof(buf)) : "-");
+	printf("%-14s %s\n", "logind:", r->logind[0] ? ops_cell(r->logind, buf, sizeof(buf)) : "-");
 }
 
 static void status_usage(const struct ops_usage *u)
@@ -59,6 +65,7 @@ static void status_usage(const struct ops_usage *u)
 	       ops_count(u->events_max, b, sizeof(b)), ops_count(u->events_oom, c, sizeof(c)),
 	       ops_count(u->events_oom_kill, e, sizeof(e)));
 	usage_pair("pids:", u->pids_current, u->pids_max, false);
+	printf("%-14s max %s\n", "pids events:", ops_count(u->events_pids_max, a, sizeof(a)));
 	if (u->io_rbytes == OPS_NONE)
 		printf("%-14s - (no io controller)\n", "io:");
 	else

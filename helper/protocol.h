@@ -2,13 +2,16 @@
 /*
  * The contract between pam_confine.so and confine-helper (both sides include this).
  *
- *   confine-helper open    USER SERVICE TTY RHOST [CONF]
+ *   confine-helper open    USER SERVICE TTY RHOST [CONF [LOGIND]]
  *   confine-helper close   USER
  *   confine-helper account USER SERVICE TTY RHOST [CONF]
  *   confine-helper gc      [CONF]
  *   confine-helper kill    SID
  *
- * Empty strings stand for unset PAM items; CONF defaults to /etc/confine/confine.conf.
+ * Empty strings stand for unset PAM items; CONF defaults to /etc/confine/confine.conf (also
+ * when ""). LOGIND: logind's session id (XDG_SESSION_ID in the PAM environment), passed only
+ * when set, for the session record; the helper refuses items that are overlong or not
+ * printable ASCII (helper/session-store.h).
  * "gc" (confinectl gc: confine-gc.service, cron) closes sessions whose login process is gone.
  * "kill" (confinectl kill) closes the session SID as "close" does, whoever opened it; its
  * login program then sees its shell end (and its own close finds nothing left to do).

@@ -18,6 +18,56 @@
 
 #define CLOSE_PASSES 3 /* a sandbox registering during a pass ends itself; look again */
 
+void session_format(FILE *f, const struct session_record *r)
+{
+	fprintf(f,
+		"sid=%s\nuser=%s\nuid=%u\ngid=%u\ngroups=%s\nhome_dir=%s\nprofile=%s\n"
+		"cgroup=%s\nunit=%s\nslice=%s\nhome=%s\nshell=%s\nhostname=%s\nnet=%s\n"
+		"tmp_size=%llu\nstarted=%llu\nmax_duration=%llu\ngrace=%llu\ncaller_pid=%d\n"
+		"caller_start=%llu\nservice=%s\ntty=%s\nrhost=%s\nlogind_session=%s\n",
+		r->sid, r->user, (unsigned)r->uid, (unsigned)r->gid, r->groups, r->home_dir,
+		r->profile, r->cg.cgroup, r->cg.unit, r->cg.slice, r->home, r->shell, r->hostname,
+		r->net, r->tmp_size, r->started, r->max_duration, r->grace, (int)r->caller_pid,
+		r->caller_start, r->service, r->tty, r->rhost, r->logind);
+}
+
+/* One login item into dst: shorter than len, printable ASCII, no '=' (the record is
+ * "key=value" lines; '=' would do no harm after the first, but has no business in these). */
+static int login_item(char *dst, size_t len, const char *name, const char *v, struct error *err)
+{
+	size_t n = strlen(v);
+
+	if (n >= len)
+		return error_set(err, -EINVAL, "%s is too long (%zu bytes, at most %zu)", name, n,
+				 len - 1);
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)v[i] < 0x21 || (unsigned char)v[i] > 0x7e || v[i] == '=')
+			return error_set(err, -EINVAL,
+					 "%s holds byte 0x%02x at offset %zu (only printable "
+					 "ASCII without space and '=' is recorded)",
+					 name, (unsigned char)v[i], i);
+	memcpy(dst, v, n + 1);
+	return 0;
+}
+
+int session_set_login(struct session_record *r, const char *service, const char *tty,
+		      const char *rhost, const char *logind, struct error *err)
+{
+	struct session_record t = {0};
+	int q;
+
+	if ((q = login_item(t.service, sizeof(t.service), "PAM_SERVICE", service, err)) < 0 ||
+	    (q = login_item(t.tty, sizeof(t.tty), "PAM_TTY", tty, err)) < 0 ||
+	    (q = login_item(t.rhost, sizeof(t.rhost), "PAM_RHOST", rhost, err)) < 0 ||
+	    (q = login_item(t.logind, sizeof(t.logind), "XDG_SESSION_ID", logind, err)) < 0)
+		return q;
+	memcpy(r->service, t.service, sizeof(t.service));
+	memcpy(r->tty, t.tty, sizeof(t.tty));
+	memcpy(r->rhost, t.rhost, sizeof(t.rhost));
+	memcpy(r->logind, t.logind, sizeof(t.logind));
+	return 0;
+}
+
 int session_write(const struct session_record *r)
 {
 	char tmp[128], path[128];
@@ -46,15 +96,7 @@ int session_write(const struct session_record *r)
 		close(fd);
 		return negerrno();
 	}
-	fprintf(f,
-		"sid=%s\nuser=%s\nuid=%u\ngid=%u\ngroups=%s\nhome_dir=%s\nprofile=%s\n"
-		"cgroup=%s\nunit=%s\nslice=%s\nhome=%s\nshell=%s\nhostname=%s\nnet=%s\n"
-		"tmp_size=%llu\nstarted=%llu\nmax_duration=%llu\ngrace=%llu\ncaller_pid=%d\n"
-		"caller_start=%llu\n",
-		r->sid, r->user, (unsigned)r->uid, (unsigned)r->gid, r->groups, r->home_dir,
-		r->profile, r->cg.cgroup, r->cg.unit, r->cg.slice, r->home, r->shell, r->hostname,
-		r->net, r->tmp_size, r->started, r->max_duration, r->grace, (int)r->caller_pid,
-		r->caller_start);
+	session_format(f, r);
 	if (fflush(f) != 0 || fsync(fileno(f)) < 0)
 		return negerrno();
 	/* Readers see the whole record or none. */

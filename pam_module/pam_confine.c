@@ -148,7 +148,7 @@ static int begin(pam_handle_t *pamh, int argc, const char **argv, struct confine
 PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct confine_args args;
-	const char *user = NULL, *service, *tty, *rhost;
+	const char *user = NULL, *service, *tty, *rhost, *logind;
 	char out[CONFINE_SID_MAX + 2 + 1024]; /* id, newline, notices, NUL */
 	_cleanup_free_ char *sid = NULL;
 	size_t len = 0;
@@ -161,10 +161,21 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	service = item_or_empty(pamh, PAM_SERVICE);
 	tty = item_or_empty(pamh, PAM_TTY);
 	rhost = item_or_empty(pamh, PAM_RHOST);
+	/* logind's session (pam_systemd, earlier in the stack, puts it into the PAM env). */
+	logind = pam_getenv(pamh, "XDG_SESSION_ID");
 
-	/* args.conf == NULL ends argv early: the helper then uses its default configuration. */
+	/* args.conf == NULL ends argv early (the helper then uses its default configuration),
+	 * unless LOGIND follows, for which CONF is "" when not set (protocol.h). */
 	const char *const hargv[] = {
-	    args.helper, CONFINE_VERB_OPEN, user, service, tty, rhost, args.conf, NULL,
+	    args.helper,
+	    CONFINE_VERB_OPEN,
+	    user,
+	    service,
+	    tty,
+	    rhost,
+	    logind && logind[0] && !args.conf ? "" : args.conf,
+	    logind && logind[0] ? logind : NULL,
+	    NULL,
 	};
 
 	r = confine_spawn(pamh, args.helper, hargv, out, sizeof(out) - 1, &len);

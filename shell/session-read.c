@@ -92,12 +92,14 @@ static int parse_num(const char *v, unsigned long long max, unsigned long long *
 
 #define STR(f)	    offsetof(struct session_record, f), sizeof(((struct session_record *)0)->f), 0
 #define NUM(f, max) offsetof(struct session_record, f), sizeof(((struct session_record *)0)->f), max
+#define OPT(f)	    STR(f), true
 
 /* The record's fields: strings (max 0) or plain decimal numbers up to max. */
 static const struct field {
 	const char *key;
 	size_t off, size;
 	unsigned long long max;
+	bool optional; /* keys added later: a record of an older helper lacks them */
 } fields[] = {
     {"sid", STR(sid)},
     {"user", STR(user)},
@@ -119,8 +121,22 @@ static const struct field {
     {"grace", NUM(grace, ~0ULL)},
     {"caller_pid", NUM(caller_pid, 1U << 22)},
     {"caller_start", NUM(caller_start, ~0ULL)},
+    {"service", OPT(service)},
+    {"tty", OPT(tty)},
+    {"rhost", OPT(rhost)},
+    {"logind_session", OPT(logind)},
 };
-#define ALL_FIELDS ((1U << ELEMENTSOF(fields)) - 1)
+
+/* The bits of the fields every record has. */
+static unsigned required_fields(void)
+{
+	unsigned m = 0;
+
+	for (size_t i = 0; i < ELEMENTSOF(fields); i++)
+		if (!fields[i].optional)
+			m |= 1U << i;
+	return m;
+}
 
 /* One "key=value" line (no newline, NUL-terminated) into r; bit of the field seen, or -EINVAL. */
 static int parse_line(char *line, struct session_record *r)
@@ -181,7 +197,7 @@ int session_parse(const char *text, size_t len, const char *sid, struct session_
 			return bit;
 		seen |= (unsigned)bit;
 	}
-	if (seen != ALL_FIELDS || !streq(r->sid, sid) ||
+	if ((seen & required_fields()) != required_fields() || !streq(r->sid, sid) ||
 	    (r->cg.cgroup[0] && r->cg.cgroup[0] != '/') || r->home_dir[0] != '/' ||
 	    r->shell[0] != '/' || !r->hostname[0] ||
 	    (!streq(r->net, "none") && !streq(r->net, "host")) || r->caller_pid <= 0)

@@ -16,6 +16,8 @@
 #include "protocol.h"
 
 #define SESSION_GROUPS_MAX 64
+#define SESSION_ITEM_MAX   64  /* service, tty, logind session id: bytes with the NUL */
+#define SESSION_RHOST_MAX  256 /* a host name (253) or an address */
 
 /*
  * The names of a session's cgroups, whichever backend made them: defined once, here, as
@@ -52,6 +54,13 @@ struct session_record {
 	unsigned long long grace;	 /* seconds from the hangup to the kill at max_duration */
 	pid_t caller_pid;
 	unsigned long long caller_start;
+	/* The login, as the login program told PAM (optional keys: older records lack them, and
+	 * read as ""): PAM_SERVICE, PAM_TTY, PAM_RHOST, logind's XDG_SESSION_ID. Printable
+	 * ASCII without '=' (helper/session-store.c checks them before writing). */
+	char service[SESSION_ITEM_MAX];
+	char tty[SESSION_ITEM_MAX];
+	char rhost[SESSION_RHOST_MAX];
+	char logind[SESSION_ITEM_MAX];
 };
 
 /* Start time (clock ticks since boot) of pid, from /proc/PID/stat field 22. */
@@ -75,7 +84,8 @@ int session_read(const char *sid, struct session_record *r);
  * Parses the text of a record (len bytes, need not be NUL-terminated) named sid into r.
  * Lines "key=value"; unknown keys are ignored, a line without '=' or a NUL byte is an error;
  * overlong values are truncated to their field; numbers must be plain decimal. Every
- * field must be present, the sid must match, paths must be absolute (cgroup may be empty), net
+ * field but the login's (service, tty, rhost, logind_session: "" when missing) must be present, the
+ * sid must match, paths must be absolute (cgroup may be empty), net
  * \"none\" or \"host\". Returns 0 or -EINVAL (r is then zeroed or partly filled, never used).
  */
 int session_parse(const char *text, size_t len, const char *sid, struct session_record *r);

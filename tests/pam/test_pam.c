@@ -650,6 +650,45 @@ static void t_bad_args(void)
 	pam_end(pamh, PAM_SUCCESS);
 }
 
+/* pam_systemd's XDG_SESSION_ID goes to the helper after CONF ("" without conf=). */
+static void t_logind_session(void)
+{
+	struct kase k;
+	pam_handle_t *pamh;
+	char path[PATH_MAX * 2], *want;
+	FILE *f;
+
+	if (!need_root("XDG_SESSION_ID passed as LOGIND"))
+		return;
+	mkcase(&k, "logind", PROBED, so_test, NULL, NULL);
+	write_file(&k, "stdout", "1-1\n");
+	pamh = start(&k, USER, true);
+	is_int(pam_putenv(pamh, "XDG_SESSION_ID=c7"), PAM_SUCCESS, "XDG_SESSION_ID set");
+	is_int(OPEN(pamh), PAM_SUCCESS, "XDG_SESSION_ID: PAM_SUCCESS");
+	if (asprintf(&want, "arg=open\narg=%s\narg=%s\narg=%s\narg=%s\narg=%s\narg=c7\n", USER,
+		     SERVICE, TTY, RHOST, k.conf) < 0)
+		die("asprintf");
+	check_record(&k, "open", want, getpid(), "LOGIND follows CONF");
+	free(want);
+	pam_end(pamh, PAM_SUCCESS);
+
+	mkcase(&k, "logind-no-conf", PROBED, so_test, NULL, NULL);
+	xsnprintf(path, sizeof(path), "%s/" SERVICE, k.confdir);
+	f = fopen(path, "we");
+	if (!f)
+		die(path);
+	fprintf(f, "session required %s %s helper=%s\n", probe, so_test, k.helper);
+	fclose(f);
+	write_file(&k, "stdout", "1-1\n");
+	pamh = start(&k, USER, false);
+	is_int(pam_putenv(pamh, "XDG_SESSION_ID=3"), PAM_SUCCESS, "XDG_SESSION_ID set");
+	is_int(OPEN(pamh), PAM_SUCCESS, "XDG_SESSION_ID without conf=: PAM_SUCCESS");
+	check_record(&k, "open",
+		     "arg=open\narg=" USER "\narg=" SERVICE "\narg=\narg=\narg=\narg=3\n", getpid(),
+		     "without conf=, CONF is \"\" before LOGIND");
+	pam_end(pamh, PAM_SUCCESS);
+}
+
 static void t_no_items_no_conf(void)
 {
 	struct kase k;
@@ -1120,6 +1159,7 @@ int main(int argc, char **argv)
 	ok(nlogs > 0, "syslog capture through __syslog_chk works");
 
 	t_open_close();
+	t_logind_session();
 	t_outcome("exit-10", "10\n", "ignored\n", PAM_IGNORE, 0, NULL);
 	t_outcome("exit-11", "11\n", NULL, PAM_PERM_DENIED, 1, "refused by confine policy");
 	t_outcome("exit-12", "12\n", NULL, PAM_SYSTEM_ERR, 1, "helper exit status 12");

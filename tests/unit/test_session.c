@@ -2,10 +2,12 @@
 /* session_parse(): the text of a session record under /run/confine/sessions/<sid>. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "../../shell/session.h"
+#include "../../helper/session-store.h"
 #include "../../helper/util.h"
+#include "../../shell/session.h"
 #include "tap.h"
 
 #define SID "1234-5678"
@@ -217,9 +219,95 @@ static void test_junk(void)
 	is_str(r.user, "al=ice", "value keeps its '='");
 }
 
+/* A record of an older helper, without the login's keys, still parses: they read as "". */
+static void test_login_old(void)
+{
+	struct session_record r;
+
+	memset(&r, 'x', sizeof(r));
+	is_int(parse(valid, SID, &r), 0, "record without service/tty/rhost/logind_session parses");
+	ok(!r.service[0] && !r.tty[0] && !r.rhost[0] && !r.logind[0],
+	   "the login's keys read as \"\"");
+}
+
+/* session_format() writes what session_parse() reads back, the login's keys included. */
+static void test_login_roundtrip(void)
+{
+	struct session_record w, r;
+	struct error err = ERROR_INIT;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	is_int(parse(valid, SID, &w), 0, "base record");
+	is_int(session_set_login(&w, "sshd", "ssh", "192.0.2.7", "17", &err), 0,
+	       "valid items accepted");
+	f = open_memstream(&text, &len);
+	session_format(f, &w);
+	fclose(f);
+	ok(strstr(text, "\nservice=sshd\ntty=ssh\nrhost=192.0.2.7\nlogind_session=17\n") != NULL,
+	   "format: the login's keys");
+	is_int(session_parse(text, len, SID, &r), 0, "formatted record parses");
+	is_str(r.service, "sshd", "service");
+	is_str(r.tty, "ssh", "tty");
+	is_str(r.rhost, "192.0.2.7", "rhost");
+	is_str(r.logind, "17", "logind session");
+	is_str(r.cg.cgroup, w.cg.cgroup, "the other keys survive (cgroup)");
+	ok(memcmp(&r, &w, sizeof(r)) == 0, "the whole record reads back as written");
+	free(text);
+}
+
+/* Items that would not fit, or that are not printable ASCII without space and '=': refused,
+ * naming the item, and the record is left as it was. */
+static void test_login_invalid(void)
+{
+	static const struct {
+		const char *service, *tty, *rhost, *logind, *names;
+	} bad[] = {
+	    {"su", "/dev/pts/0\nuser=root", "", "", "PAM_TTY holds byte 0x0a at offset 10"},
+	    {"su", "", "a=b", "", "PAM_RHOST holds byte 0x3d at offset 1"},
+	    {"su", "", "host name", "", "PAM_RHOST holds byte 0x20"},
+	    {"s\x7f", "", "", "", "PAM_SERVICE holds byte 0x7f"},
+	    {"su", "", "\xc3\xa9", "", "PAM_RHOST holds byte 0xc3"},
+	    {"su", "", "", "1\t", "XDG_SESSION_ID holds byte 0x09"},
+	};
+	char longer[SESSION_RHOST_MAX + 1];
+	struct session_record r;
+	struct error err = ERROR_INIT;
+
+	is_int(parse(valid, SID, &r), 0, "base record");
+	for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+		err = (struct error)ERROR_INIT;
+		is_int(session_set_login(&r, bad[i].service, bad[i].tty, bad[i].rhost,
+					 bad[i].logind, &err),
+		       -EINVAL, "refused: %s", bad[i].names);
+		ok(strstr(error_msg(&err), bad[i].names) != NULL, "message: %s (got: %s)",
+		   bad[i].names, error_msg(&err));
+	}
+	memset(longer, 'a', sizeof(longer) - 1);
+	longer[sizeof(longer) - 1] = '\0';
+	err = (struct error)ERROR_INIT;
+	is_int(session_set_login(&r, "sshd", "ssh", longer, "", &err), -EINVAL, "overlong rhost");
+	ok(strstr(error_msg(&err), "PAM_RHOST is too long (256 bytes, at most 255)") != NULL,
+	   "message: %s", error_msg(&err));
+	longer[SESSION_RHOST_MAX - 1] = '\0';
+	err = (struct error)ERROR_INIT;
+	is_int(session_set_login(&r, "sshd", "ssh", longer, "", &err), 0,
+	       "rhost of 255 bytes fits");
+	err = (struct error)ERROR_INIT;
+	is_int(session_set_login(&r, "login", "tty1", "", "", &err) == 0 &&
+		   session_set_login(&r, "su", "x\n", "", "9", &err) < 0,
+	       1, "a refused set after a good one");
+	ok(streq(r.service, "login") && streq(r.tty, "tty1") && !r.logind[0],
+	   "a refused set changes nothing");
+}
+
 int main(void)
 {
 	test_valid();
+	test_login_old();
+	test_login_roundtrip();
+	test_login_invalid();
 	test_numbers();
 	test_missing();
 	test_sid();
