@@ -147,10 +147,24 @@ const char *ops_age(unsigned long long secs, char *buf, size_t len)
 
 const char *ops_cell(const char *s, char *buf, size_t len)
 {
-	size_t i;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
 
-	for (i = 0; s[i] && i + 1 < len; i++)
-		buf[i] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
+	while (*p && i + 1 < len) {
+		size_t n = utf8_len(p);
+		/* C0, DEL, C1 (U+0080..U+009F: 8-bit CSI and friends) and bytes that are not
+		 * UTF-8 (a raw 0x9b is CSI to an 8-bit terminal) become '?'. */
+		if (n == 0 || *p < 0x20 || *p == 0x7f || (n == 2 && p[0] == 0xc2 && p[1] < 0xa0)) {
+			buf[i++] = '?';
+			p += n ? n : 1;
+			continue;
+		}
+		if (i + n >= len)
+			break; /* never half a character */
+		memcpy(buf + i, p, n);
+		i += n;
+		p += n;
+	}
 	buf[i] = '\0';
 	return buf;
 }

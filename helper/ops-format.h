@@ -36,7 +36,8 @@ const char *ops_count(unsigned long long v, char *buf, size_t len);
 /* An age in seconds for humans ("0s", "59s", "1h2m3s"); returns buf. */
 const char *ops_age(unsigned long long secs, char *buf, size_t len);
 
-/* A table cell: s with every control byte and DEL shown as '?' (no terminal escapes). */
+/* A table cell: s with every control byte (C0, DEL, C1) and every byte that is not UTF-8
+ * shown as '?' (no terminal escapes); truncated to len, never inside a character. */
 const char *ops_cell(const char *s, char *buf, size_t len);
 
 /* A limit file's content: a decimal number or "max" (OPS_MAX), one line. 0 or -EINVAL. */

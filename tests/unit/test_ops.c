@@ -95,6 +95,14 @@ static void test_text(void)
 	is_str(ops_age(3723, b, sizeof(b)), "1h2m3s", "age 1h2m3s");
 	is_str(ops_cell("a\x1b[2Jb\x7f", b, sizeof(b)), "a?[2Jb?", "cell: no terminal escapes");
 	is_str(ops_cell("caf\xc3\xa9", b, sizeof(b)), "caf\xc3\xa9", "cell: UTF-8 stays");
+	is_str(ops_cell("a\xc2\x9b"
+			"2Jb\x9b"
+			"c",
+			b, sizeof(b)),
+	       "a?2Jb?c", "cell: C1 controls (UTF-8 U+009B, a raw 0x9b CSI) become '?'");
+	is_str(ops_cell("\xc2\xa0x\xff\xe2\x82", b, sizeof(b)), "\xc2\xa0x???",
+	       "cell: U+00A0 stays, bytes that are not UTF-8 become '?'");
+	is_str(ops_cell("ab\xc3\xa9", b, 4), "ab", "cell: never half a character");
 	is_str(ops_cell("abcdef", b, 4), "abc", "cell: truncated to the buffer");
 }
 

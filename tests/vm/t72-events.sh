@@ -117,6 +117,12 @@ check "status: no remote host" grep -Eqx 'remote host: +-' <<<"$out"
 check "status of the open session: oom_kill >= 1" \
 	grep -Eqx 'memory events: +high [0-9]+, max [0-9]+, oom [0-9]+, oom_kill [1-9][0-9]*' <<<"$out"
 check "status: pids events" grep -Eqx 'pids events: +max 0' <<<"$out"
+# The same kill in metrics: the su session's counter, and 0 for the ssh session.
+m=$($CTL metrics)
+check "metrics: the su session's oom_kills_total >= 1" \
+	grep -Eq "^confine_session_oom_kills_total\\{session=\"$SU_SID\",user=\"guest\",profile=\"lim\"\\} [1-9][0-9]*$" <<<"$m"
+check "metrics: the ssh session's oom_kills_total is 0" \
+	grep -Eq "^confine_session_oom_kills_total\\{session=\"$SSH_SID\",[^}]*\\} 0$" <<<"$m"
 check "status of the ssh session: from 127.0.0.1" \
 	grep -Eqx 'remote host: +127\.0\.0\.1' <<<"$($CTL status "$SSH_SID")"
 
