@@ -48,7 +48,7 @@ CONFIG_SRCS := helper/config.c helper/config-file.c helper/config-scan.c helper/
 # confinectl list/status/kill/top/metrics/join: records and cgroup figures, their text, the commands.
 OPS_SRCS    := helper/ops-format.c helper/ops-session.c helper/ops-list.c helper/ops-status.c \
                helper/ops-log.c helper/ops-top.c helper/ops-metrics.c \
-               helper/ops-kill.c helper/ops-join.c
+               helper/ops-kill.c helper/ops-join.c helper/ops-join-tty.c
 LIB_SRCS    := $(CORE_SRCS) helper/units.c $(CONFIG_SRCS) helper/cgroup.c \
                helper/cgroup-systemd.c helper/backend.c \
                helper/home.c helper/home-image.c helper/session-store.c \
@@ -115,8 +115,8 @@ check-unit: $(UNIT_TESTS) $(B)/confine-shell $(B)/pam_confine.so $(B)/pam_confin
 VM_TESTS    := tests/vm/t00-smoke.sh tests/vm/t10-run.sh tests/vm/t20-login.sh \
                tests/vm/t25-enroll.sh tests/vm/t30-security.sh tests/vm/t31-escape.sh \
                tests/vm/t32-seccomp.sh tests/vm/t33-services.sh tests/vm/t34-persistent.sh \
-               tests/vm/t35-attack.sh tests/vm/t70-ops.sh tests/vm/t71-join.sh \
-               tests/vm/t72-events.sh \
+               tests/vm/t35-attack.sh tests/vm/t73-attack-join.sh tests/vm/t70-ops.sh \
+               tests/vm/t71-join.sh tests/vm/t72-events.sh \
                tests/vm/t50-limits.sh
 # t50 stays last in its VM: its end binds controllers to cgroup v1, and logins after it fail.
 # The functional suites, run again with sanitized builds (t30 alone takes ~16 min under TCG).
@@ -126,9 +126,9 @@ VM_ENV      := CONFINE_VM_TIMEOUT=1800 CONFINE_VM_TOTAL_TIMEOUT=3600
 # Root integration tests in a throwaway qemu VM over the host root (never touches host /etc).
 # Two VMs share the suite, run side by side (make -j2: on two cores the scripts, mostly one
 # busy process each under TCG, take about as long together as alone): t30 and t35, the
-# longest, in one, the rest in the other. Each script sets up what it needs. `make -j2
+# longest, and t73 (attacks on join) in one, the rest in the other. Each script sets up what it needs. `make -j2
 # check-vm` runs both at once (make check does).
-VM_TESTS_A  := tests/vm/t30-security.sh tests/vm/t35-attack.sh
+VM_TESTS_A  := tests/vm/t30-security.sh tests/vm/t35-attack.sh tests/vm/t73-attack-join.sh
 VM_TESTS_B  := $(filter-out $(VM_TESTS_A),$(VM_TESTS))
 VM_JOBS     ?= 2
 check-vm: check-vm-a check-vm-b

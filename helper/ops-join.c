@@ -22,6 +22,7 @@
 #include "landlock.h"
 #include "log.h"
 #include "ops-format.h"
+#include "ops-join-tty.h"
 #include "ops-join.h"
 #include "ops-session.h"
 #include "ops.h"
@@ -231,6 +232,36 @@ static int join_loginuid(uid_t uid)
 	return 0;
 }
 
+/*
+ * The session's own process attributes, not root's (a lowered OOM score, a nice value,
+ * real-time priority or its rlimit would let the command escape the session's CPU and
+ * memory bounds): every rlimit, the scheduling policy, nice value and OOM score adjustment
+ * of its PID 1, which is pid 1 here (we are in its PID namespace). As root still.
+ */
+static int join_session_attrs(struct error *err)
+{
+	struct sched_param sp = {0};
+	struct rlimit rl;
+	char buf[16] = "";
+	int prio;
+
+	for (int res = 0; res < RLIM_NLIMITS; res++)
+		if (prlimit(1, res, NULL, &rl) < 0 || setrlimit(res, &rl) < 0)
+			return error_set_errno(err, negerrno(), "cannot take rlimit %d of PID 1",
+					       res);
+	errno = 0;
+	prio = getpriority(PRIO_PROCESS, 1);
+	if (errno || sched_setscheduler(0, SCHED_OTHER, &sp) < 0 ||
+	    setpriority(PRIO_PROCESS, 0, prio) < 0)
+		return error_set_errno(err, negerrno(), "cannot take the scheduling of PID 1");
+	_cleanup_close_ int in = open("/proc/1/oom_score_adj", O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int out = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	ssize_t n = in < 0 ? -1 : read(in, buf, sizeof(buf) - 1);
+	if (n <= 0 || out < 0 || write(out, buf, (size_t)n) != n)
+		return error_set_errno(err, -EIO, "cannot take the OOM score adjustment of PID 1");
+	return 0;
+}
+
 /* The session shell's confinement, in sandbox.c:inner_drop's order; 0 or -errno, err set. */
 static int join_confine(const struct session_record *r, bool with_home, struct error *err)
 {
@@ -257,7 +288,8 @@ static int join_confine(const struct session_record *r, bool with_home, struct e
 }
 
 /* The command in the session's PID namespace: confined (or root with --root), then exec. */
-static _Noreturn void join_child(const struct session_record *r, const struct join_opts *o)
+static _Noreturn void join_child(const struct session_record *r, const struct join_opts *o,
+				 const struct join_tty *t)
 {
 	struct error err = ERROR_INIT;
 	struct join_env env;
@@ -269,6 +301,12 @@ static _Noreturn void join_child(const struct session_record *r, const struct jo
 			(void)signal(sig, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* Never root's terminal: a session of its own, the pty in place of root's tty fds. */
+	if (join_tty_child(t) < 0 || join_session_attrs(&err) < 0) {
+		fprintf(stderr, "confinectl: join: session %s: %s\n", r->sid,
+			err.code ? error_msg(&err) : "cannot set up its terminal");
+		_exit(SANDBOX_EXIT_SETUP);
+	}
 	umask(022);
 	if (!o->root)
 		with_home = join_enter_home(r);
@@ -303,12 +341,13 @@ static void join_relay(int sig)
 }
 
 /* Forks the command and waits for it; its exit status in shell form. */
-static int join_fork_wait(const struct session_record *r, const struct join_opts *o)
+static int join_fork_wait(const struct session_record *r, const struct join_opts *o,
+			  struct join_tty *t)
 {
 	struct sigaction ign = {.sa_handler = SIG_IGN}, relay = {.sa_handler = join_relay};
 	int st;
 
-	/* ^C and ^\ on the terminal are the command's (they reach it directly). */
+	/* ^C and ^\ on the terminal are the command's (its pty turns them into signals). */
 	sigaction(SIGINT, &ign, NULL);
 	sigaction(SIGQUIT, &ign, NULL);
 	sigaction(SIGHUP, &relay, NULL);
@@ -316,11 +355,16 @@ static int join_fork_wait(const struct session_record *r, const struct join_opts
 	pid_t pid = fork();
 	if (pid < 0) {
 		fprintf(stderr, "confinectl: join: session %s: cannot fork: %m\n", r->sid);
+		join_tty_close(t);
 		return SANDBOX_EXIT_SETUP;
 	}
 	if (pid == 0)
-		join_child(r, o);
+		join_child(r, o, t);
 	join_child_pid = pid;
+	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd >= 0)
+		join_tty_relay(t, pidfd);
+	join_tty_close(t);
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
 			return SANDBOX_EXIT_SETUP;
@@ -338,7 +382,16 @@ static int join_run(const struct session_record *r, const struct join_opts *o, i
 	_cleanup_close_ int cg =
 	    open(r->cg.cgroup, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	_cleanup_close_ int procs = -1;
+	struct join_tty t;
+	int q;
 
+	/* The command's pty, from the host's devpts (before the session's mount namespace). */
+	if ((q = join_tty_open(&t)) < 0) {
+		fprintf(stderr, "confinectl: join: session %s: cannot open a pty: %s\n", r->sid,
+			strerror(-q));
+		join_tty_close(&t);
+		return OPS_EXIT_FAIL;
+	}
 	/* Non-dumpable, no core: once in the session's namespaces, its processes must not
 	 * ptrace this root process or read its memory (they cannot signal it: it is root). */
 	(void)prctl(PR_SET_DUMPABLE, 0);
@@ -349,6 +402,7 @@ static int join_run(const struct session_record *r, const struct join_opts *o, i
 	    write(procs, "0", 1) != 1) {
 		fprintf(stderr, "confinectl: join: session %s: cannot join its cgroup %s: %m\n",
 			r->sid, r->cg.cgroup);
+		join_tty_close(&t);
 		return OPS_EXIT_FAIL;
 	}
 	/* Every namespace of PID 1 at once, through the pidfd: none if it has died meanwhile.
@@ -356,9 +410,10 @@ static int join_run(const struct session_record *r, const struct join_opts *o, i
 	if (setns(pidfd, JOIN_NS) < 0) {
 		fprintf(stderr, "confinectl: join: session %s: cannot enter its namespaces: %m\n",
 			r->sid);
+		join_tty_close(&t);
 		return OPS_EXIT_FAIL;
 	}
-	return join_fork_wait(r, o);
+	return join_fork_wait(r, o, &t);
 }
 
 /* Who is joining, for the log: the login uid and SUDO_USER, as far as they are known. */

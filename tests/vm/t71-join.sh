@@ -127,16 +127,23 @@ assert_contains "$out" "/no/such/cmd" "join: a missing command is named"
 assert_logged "join is logged (authpriv), naming the session and the mode" \
 	"joins session $KSID of kio" "as the user"
 
-# --- TIOCSTI: the joined command shares root's terminal -------------------------------------
-# The control (--root, no filter) injects a line into the shell that reads after it.
-ctl=$(SHELL=/bin/bash timeout 120 script -qec "$CTL join --root kio -- $P/tiocsti zqz 2>/dev/null; read -t 5 l; echo \"got=[\$l]\"" /dev/null < <(sleep 30) 2>&1 | tr -d '\r')
-out=$(SHELL=/bin/bash timeout 120 script -qec "$CTL join kio -- $P/tiocsti zqz; read -t 5 l; echo \"got=[\$l]\"" /dev/null < <(sleep 30) 2>&1 | tr -d '\r')
+# --- TIOCSTI: the joined command never holds root's terminal --------------------------------
+# The control: tiocsti run by root directly in the terminal injects a line into the shell
+# that reads after it. Joined, even as root (--root: no filter), it has a pty of its own and
+# nothing reaches root's terminal; as the user the session's filter refuses it too.
+sti() { SHELL=/bin/bash timeout 120 script -qec "$1; read -t 5 l; echo \"got=[\$l]\"" /dev/null < <(sleep 30) 2>&1 | tr -d '\r'; }
+ctl=$(sti "$P/tiocsti zqz")
 if [ "$(val tiocsti "$ctl")" = ok ] && [ "$(val got "$ctl")" = "[zqz]" ]; then
-	ok "TIOCSTI control: join --root injects into root's terminal"
+	ok "TIOCSTI control: root's own process injects into root's terminal"
+	out=$(sti "$CTL join --root kio -- $P/tiocsti zqz 2>/dev/null")
+	assert_eq "$(val tiocsti "$out")" ok "TIOCSTI: join --root may use it (on its own pty)"
+	assert_eq "$(val got "$out")" "[]" "TIOCSTI: join --root reaches only its own pty, not root's shell"
+	out=$(sti "$CTL join kio -- $P/tiocsti zqz")
 	assert_eq "$(val tiocsti "$out")" EPERM "TIOCSTI: refused to the joined command (the session's filter)"
 	assert_eq "$(val got "$out")" "[]" "TIOCSTI: nothing reached root's shell"
 else
-	skip "TIOCSTI cannot be used even by root here (control: $(echo $ctl))"
+	not_ok "TIOCSTI control: root's own process injects into root's terminal"
+	diag "control: $(echo $ctl)"
 fi
 
 # --- --root: explicit, loud, logged ---------------------------------------------------------
