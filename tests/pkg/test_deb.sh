@@ -33,7 +33,9 @@ assert_eq "$(grep -c '^-..[sS]\|^-.....[sS]' <<<"$list")" 0 "no setuid or setgid
 assert_eq "$(sort "$x/ctl/conffiles" | tr '\n' ' ')" \
 	"/etc/confine/confine.conf /etc/cron.d/confine /etc/ssh/sshd_config.d/confine.conf " \
 	"conffiles: the config, the cron job, the sshd snippet"
-assert_eq "$(cat "$x/root/usr/lib/sysusers.d/confine.conf" | grep -v '^#')" "g confine - -" "sysusers.d: system group confine"
+assert_eq "$(grep -v '^#' "$x/root/usr/lib/sysusers.d/confine.conf" | tr '\n' ' ')" \
+	"g confine - - g confine-lab - - g confine-kiosk - - " \
+	"sysusers.d: system groups confine and the shipped rules' confine-lab, confine-kiosk"
 assert_eq "$(grep -v '^#' "$x/root/usr/lib/tmpfiles.d/confine.conf")" "d /run/confine 0700 root root -" \
 	"tmpfiles.d: /run/confine, root-only"
 check "postinst registers 4750 root:confine for confine-shell" \
