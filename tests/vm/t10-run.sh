@@ -34,7 +34,7 @@ profiles = {
   k = { home = "tmpfs"; home_size = "8M"; pids_max = 64; };
   u = { user_ns = true; pids_max = 64; };
 };
-rules = ( { group = "confine"; profile = "t"; } );
+rules = ( { group = "t10-group"; profile = "t"; } );
 CONF
 chmod 0644 /etc/confine/t10.conf
 
@@ -183,6 +183,13 @@ out=$("$CTL" check --config /etc/confine/t10.conf 2>&1); rc=$?
 assert_eq "$rc" 3 "check: the user_ns profile makes the file unusable (exit 3)"
 assert_contains "$out" "profile u: NOT usable: user_ns" "check names the user_ns profile"
 grep -v 'user_ns = true' /etc/confine/t10.conf >/etc/confine/t10ok.conf
+# A rule naming a group no source resolves refuses the logins it is asked about (fail
+# closed): check says so before users meet it; with the group created the file is usable.
+getent group t10-group >/dev/null && groupdel t10-group
+out=$("$CTL" check --config /etc/confine/t10ok.conf 2>&1); rc=$?
+assert_eq "$rc" 3 "check: a rule's group that cannot be resolved makes the file unusable (exit 3)"
+assert_contains "$out" "group 't10-group' cannot be resolved" "check names the rule's group"
+groupadd --system t10-group || die "cannot create group t10-group"
 out=$("$CTL" check --config /etc/confine/t10ok.conf 2>&1); rc=$?
 assert_eq "$rc" 0 "check passes on a cgroup v2 host"
 assert_contains "$out" "profile t: usable" "check reports the profile usable"
