@@ -12,8 +12,7 @@ DEPS="bash $CONFINE_REPO/tools/deps.sh"
 # and this VM masks sshd for the other tests.
 rm -f /usr/sbin/policy-rc.d /etc/systemd/system/ssh.service /etc/systemd/system/sshd.service \
 	/etc/systemd/system/ssh.socket
-# Nor the container's apt configuration that deletes apt's caches after every run (slow here).
-rm -f /etc/apt/apt.conf.d/docker-clean
+vm_apt_setup
 systemctl daemon-reload
 mkdir -p /tmp/keys && cp -a /etc/ssh/ssh_host_* /tmp/keys/
 

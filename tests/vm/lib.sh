@@ -24,6 +24,14 @@ die() { echo "not ok - FATAL: $*"; _t_failed=$((_t_failed + 1)); exit 1; }
 # skip_all REASON: skip the whole script (exit 77)
 skip_all() { echo "# SKIP $*"; trap - EXIT; exit 77; }
 
+# vm_apt_setup: for a test that runs apt or dpkg in the VM. The build host is a container
+# whose apt configuration deletes apt's caches after every run (slow here; a real Debian
+# has none of it). And man-db's dpkg trigger, which rebuilds the manual page index after
+# every dpkg run that adds or removes a manual page, walks every page over 9p: 35-60 s per
+# dpkg run under TCG, for an index nothing here reads. The file is man-db's own setting
+# (what its debconf question man-db/auto-update=false leaves: no file).
+vm_apt_setup() { rm -f /etc/apt/apt.conf.d/docker-clean /var/lib/man-db/auto-update; }
+
 # check MSG CMD...: pass if CMD succeeds (its output is shown on failure)
 check() {
 	local msg=$1 out rc; shift

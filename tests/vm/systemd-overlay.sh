@@ -22,7 +22,8 @@ mkdir -p "$SYS" "$USR" "$D/etc/systemd/journald.conf.d" "$D/etc/systemd/logind.c
 # Units the test VM does not need: fsck/remount of the overlay root, first-boot and
 # update machinery, the disk journal, time sync, timers (apt, man-db, ...), gettys, the
 # host's sshd (tests start their own on a test port), networking and its waits (PID 1
-# brings lo up), module loading from the host's config, ...
+# brings lo up), module loading from the host's config, PackageKit (apt's hook would start
+# it over D-Bus after every dpkg run), ...
 MASK="
 systemd-remount-fs.service systemd-fsck-root.service
 systemd-firstboot.service systemd-machine-id-commit.service
@@ -41,6 +42,7 @@ systemd-networkd.service systemd-networkd.socket
 systemd-networkd-wait-online.service network-online.target
 remote-fs.target remote-fs-pre.target
 e2scrub_reap.service postgresql.service cron.service rsyslog.service
+packagekit.service
 "
 # In each user's manager (user@UID.service, started by logind at the first login):
 # agents nobody uses here. The user's dbus.socket stays.

@@ -21,9 +21,7 @@ if [ -e /usr/local/libexec/confine ] || grep -qs pam_confine /etc/pam.d/common-s
 	die "confine is installed in this VM already (another test ran here): run t60 in a VM of its own"
 fi
 export DEBIAN_FRONTEND=noninteractive
-# The build host is a container whose apt configuration deletes apt's caches after every run
-# (slow here); a real Debian has none of it.
-rm -f /etc/apt/apt.conf.d/docker-clean
+vm_apt_setup
 SHELLP=/usr/libexec/confine/confine-shell
 mkdir -p /run/sshd
 

@@ -21,8 +21,7 @@ export DEBIAN_FRONTEND=noninteractive
 # A real machine has no policy-rc.d; the build host's (a container's: "deny everything")
 # would keep the package's postinst from starting its timer and reloading sshd.
 rm -f /usr/sbin/policy-rc.d
-# Nor the container's apt configuration that deletes apt's caches after every run (slow here).
-rm -f /etc/apt/apt.conf.d/docker-clean
+vm_apt_setup
 UIDG=
 
 scopes() { systemctl list-units --all --plain --no-legend 'confine-*.scope' 2>/dev/null | awk '{print $1}'; }
