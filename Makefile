@@ -52,7 +52,7 @@ OPS_SRCS    := helper/ops-format.c helper/ops-session.c helper/ops-list.c helper
 LIB_SRCS    := $(CORE_SRCS) helper/units.c $(CONFIG_SRCS) helper/cgroup.c \
                helper/cgroup-systemd.c helper/backend.c \
                helper/home.c helper/home-image.c helper/session-store.c \
-               helper/users.c helper/run-fixed.c helper/event.c $(OPS_SRCS)
+               helper/users.c helper/localdb.c helper/homefs.c helper/check-user.c helper/run-fixed.c helper/event.c $(OPS_SRCS)
 LIB_OBJS    := $(LIB_SRCS:%.c=$(B)/%.o)
 
 PROGS       := $(B)/confinectl $(B)/confine-helper $(B)/confine-shell $(B)/confine-keeper \
@@ -63,7 +63,8 @@ PAM_LDFLAGS := -shared -Wl,-z,defs -Wl,--version-script=pam_module/pam_confine.m
 UNIT_TESTS  := $(B)/tests/test_units $(B)/tests/test_config $(B)/tests/test_cgroup_limits \
                $(B)/tests/test_session $(B)/tests/test_seccomp $(B)/tests/test_home_image \
                $(B)/tests/test_error $(B)/tests/test_ops $(B)/tests/test_metrics \
-               $(B)/tests/test_event
+               $(B)/tests/test_event $(B)/tests/test_localdb \
+               $(B)/tests/test_check_user
 
 .PHONY: all clean check check-unit check-vm check-vm-systemd install install-only install-dist deps try \
         build-deps-present
