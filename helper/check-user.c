@@ -12,7 +12,7 @@
 #include "users.h"
 #include "util.h"
 
-static const char *const home_mode_names[] = {"ephemeral", "persistent", "tmpfs"};
+static const char *const home_mode_names[] = {"ephemeral", "persistent", "tmpfs", "bind"};
 
 /* The user's groups by name (a gid no source names as a number). */
 static void print_groups(const gid_t *g, int n, FILE *out)
@@ -53,7 +53,7 @@ static bool print_verdict(const struct passwd *pw, const struct confine_rule *r,
 {
 	bool shell = streq(pw->pw_shell, CONFINE_SHELL_PATH);
 
-	if (m < 0) {
+	if (m < 0 && r) {
 		fprintf(out,
 			"result: refused: the rule names group '%s', which cannot be resolved "
 			"now, so whether the user is confined cannot be told\n",

@@ -647,7 +647,7 @@ static void print_directory_recipe(const char *user)
 		"     with a catch-all rule { profile = \"guest\"; } so every such login is "
 		"matched;\n"
 		"  3. let them execute confine-shell (4750 root:confine).\n"
-		"See \"Directory users\" in doc/fleet.md.\n",
+		"See \"Directory users\" in doc/fleet.md of confine (README.md links it).\n",
 		user);
 }
 

@@ -62,7 +62,7 @@ bool homefs_is_remote(unsigned long magic)
 enum homefs_verdict homefs_serves(enum home_mode m, unsigned long magic, const char **why)
 {
 	*why = NULL;
-	if (!homefs_is_remote(magic) || m == HOME_TMPFS)
+	if (!homefs_is_remote(magic) || m == HOME_TMPFS || m == HOME_BIND)
 		return HOMEFS_OK;
 	if (m == HOME_EPHEMERAL) {
 		*why = "an overlay's lower on a network or FUSE file system is read by root, whom "

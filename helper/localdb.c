@@ -80,19 +80,21 @@ static char *next_source(char **save, char *line)
  * found"): 1 found (gid in *gid), 0 not, -errno when the source cannot answer. */
 static int nss_source_has_group(const char *source, const char *name, gid_t *gid)
 {
-	_cleanup_free_ char *buf = malloc(1 << 16);
 	struct group gr, *res = NULL;
+	size_t len = 1 << 16;
+	char *buf;
 	int r;
 
-	if (!buf)
-		return -ENOMEM;
 	if (__nss_configure_lookup("group", source) < 0)
 		return -EINVAL;
-	r = getgrnam_r(name, &gr, buf, 1 << 16, &res);
+	if (!(buf = malloc(len)))
+		return -ENOMEM;
+	r = getgrnam_r(name, &gr, buf, len, &res);
+	if (r == 0 && res)
+		*gid = gr.gr_gid;
+	free(buf);
 	if (r != 0 && r != ENOENT)
 		return -r;
-	if (res)
-		*gid = gr.gr_gid;
 	return res ? 1 : 0;
 }
 

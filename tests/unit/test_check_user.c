@@ -111,6 +111,13 @@ static void test_homefs(void)
 	ok(why && strstr(why, "this machine only"), "and says its upper is per machine");
 	is_int(homefs_serves(HOME_TMPFS, NFS_SUPER_MAGIC, &why), HOMEFS_OK,
 	       "tmpfs never reads the real home: served");
+	is_int(homefs_serves(HOME_BIND, NFS_SUPER_MAGIC, &why), HOMEFS_OK,
+	       "bind over nfs (opened as the user): served");
+
+	struct confine_config *c = load("profiles = { b = { home = \"bind\"; }; };\n");
+	const struct confine_profile *p = config_find_profile(c, "b");
+	ok(p && p->home == HOME_BIND, "home = \"bind\" is a profile's home mode");
+	config_free(c);
 }
 
 int main(void)
