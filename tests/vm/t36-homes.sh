@@ -64,9 +64,10 @@ expect_clean "bind: nothing left after the refused login"
 
 # --- persistent overlays: xino=off ---------------------------------------------------------
 # Debian's kernel defaults to xino=off and mountinfo shows only options that differ from the
-# default: overlay's xino_auto default switched on, a home on an ext4 of its own (file
-# handles, room for the layer bits) and the upper on another ext4 (the image) would get
-# xino=on (seen: the control without confine's xino=off); confine asks for xino=off.
+# default: with overlay's xino_auto default switched on, a home on an ext4 of its own and the
+# upper on another ext4 (the image), an overlay made without confine's xino=off is
+# xino=auto and its mountinfo line shows no xino (seen once with the option removed); with
+# it, "xino=off".
 truncate -s 32M /var/tmp/t36x.img && mkfs.ext4 -q /var/tmp/t36x.img || die "mkfs"
 mkdir -p /home/t36x && mount -o loop /var/tmp/t36x.img /home/t36x && chown t36x: /home/t36x
 echo Y >/sys/module/overlay/parameters/xino_auto || die "cannot set overlay's xino_auto"
