@@ -51,8 +51,8 @@ OPS_SRCS    := helper/ops-format.c helper/ops-session.c helper/ops-list.c helper
                helper/ops-kill.c helper/ops-join.c helper/ops-join-tty.c
 LIB_SRCS    := $(CORE_SRCS) helper/units.c $(CONFIG_SRCS) helper/cgroup.c \
                helper/cgroup-systemd.c helper/backend.c \
-               helper/home.c helper/home-image.c helper/session-store.c \
-               helper/users.c helper/run-fixed.c helper/event.c $(OPS_SRCS)
+               helper/home.c helper/home-bind.c helper/home-image.c helper/session-store.c \
+               helper/users.c helper/localdb.c helper/homefs.c helper/check-user.c helper/run-fixed.c helper/event.c $(OPS_SRCS)
 LIB_OBJS    := $(LIB_SRCS:%.c=$(B)/%.o)
 
 PROGS       := $(B)/confinectl $(B)/confine-helper $(B)/confine-shell $(B)/confine-keeper \
@@ -63,7 +63,8 @@ PAM_LDFLAGS := -shared -Wl,-z,defs -Wl,--version-script=pam_module/pam_confine.m
 UNIT_TESTS  := $(B)/tests/test_units $(B)/tests/test_config $(B)/tests/test_cgroup_limits \
                $(B)/tests/test_session $(B)/tests/test_seccomp $(B)/tests/test_home_image \
                $(B)/tests/test_error $(B)/tests/test_ops $(B)/tests/test_metrics \
-               $(B)/tests/test_event
+               $(B)/tests/test_event $(B)/tests/test_localdb \
+               $(B)/tests/test_check_user
 
 .PHONY: all clean check check-unit check-vm check-vm-systemd install install-only install-dist deps try \
         build-deps-present
@@ -114,7 +115,7 @@ check-unit: $(UNIT_TESTS) $(B)/confine-shell $(B)/pam_confine.so $(B)/pam_confin
 
 VM_TESTS    := tests/vm/t00-smoke.sh tests/vm/t10-run.sh tests/vm/t20-login.sh \
                tests/vm/t25-enroll.sh tests/vm/t30-security.sh tests/vm/t31-escape.sh \
-               tests/vm/t32-seccomp.sh tests/vm/t33-services.sh tests/vm/t34-persistent.sh \
+               tests/vm/t32-seccomp.sh tests/vm/t33-services.sh tests/vm/t34-persistent.sh tests/vm/t36-homes.sh \
                tests/vm/t35-attack.sh tests/vm/t73-attack-join.sh tests/vm/t70-ops.sh \
                tests/vm/t71-join.sh tests/vm/t72-events.sh \
                tests/vm/t50-limits.sh
@@ -337,7 +338,7 @@ SAN_ENV       := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_chec
                  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
                  LSAN_OPTIONS=report_objects=1
 
-.PHONY: unit-bins san check-san check-vm-san fuzz $(FUZZERS:%=fuzz-run-%) fuzz-build lint lint-tidy lint-cppcheck lint-format lint-size \
+.PHONY: unit-bins san check-san check-vm-san fuzz $(FUZZERS:%=fuzz-run-%) fuzz-build lint lint-tidy lint-cppcheck lint-format lint-size lint-ansible \
         clean-tooling
 
 # Everything check-unit runs, built but not run.
@@ -398,7 +399,11 @@ CLANG_FORMAT  ?= clang-format
 # (tools/lint/long-functions.txt: those allowed longer, with a reason).
 FORMAT_SRCS   := $(wildcard helper/*.[ch] shell/*.[ch] pam_module/*.[ch] tests/*/*.[ch] tests/vm/progs/*.c fuzz/*.[ch])
 
-lint: lint-tidy lint-cppcheck lint-format lint-size
+lint: lint-tidy lint-cppcheck lint-format lint-size lint-ansible
+# The example playbook (doc/fleet.md): its syntax only (~2 s), never run against this host.
+lint-ansible:
+	cd packaging/ansible && ANSIBLE_LOCALHOST_WARNING=false ansible-playbook --syntax-check \
+		-i localhost, confine.yml
 lint-format:
 	CLANG_FORMAT=$(CLANG_FORMAT) bash tools/lint/check-format.sh $(FORMAT_SRCS)
 lint-size:

@@ -17,6 +17,7 @@ enum home_mode {
 	HOME_EPHEMERAL,	 /* overlay: real home read-only lower, upper on a per-session tmpfs */
 	HOME_PERSISTENT, /* overlay: upper kept under state_dir/<user>/ */
 	HOME_TMPFS,	 /* size-limited tmpfs populated from /etc/skel */
+	HOME_BIND,	 /* the real home itself, read-write (opened as the user) */
 };
 
 enum net_mode {

@@ -16,9 +16,11 @@
 
 #include "backend.h"
 #include "cgroup.h"
+#include "check-user.h"
 #include "config.h"
 #include "home-image.h"
 #include "home.h"
+#include "localdb.h"
 #include "landlock.h"
 #include "ops.h"
 #include "protocol.h"
@@ -38,7 +40,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "Usage:\n"
 		   "  confinectl run [--config FILE] --profile NAME --user USER [--] CMD [ARG...]\n"
-		   "  confinectl check [--config FILE]\n"
+		   "  confinectl check [--config FILE] [--user USER [--service NAME]]\n"
 		   "  confinectl gc\n"
 		   "  confinectl list [--user USER] [--profile NAME] [--no-legend] [--json]\n"
 		   "  confinectl status [--json] SESSION|USER\n"
@@ -552,16 +554,25 @@ static int check_rule_groups(const struct confine_config *c)
 
 static int cmd_check(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"config", required_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'}, {}};
-	const char *conf = CONFINE_CONF_DEFAULT;
+	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+					     {"user", required_argument, NULL, 'u'},
+					     {"service", required_argument, NULL, 's'},
+					     {"help", no_argument, NULL, 'h'},
+					     {}};
+	const char *conf = CONFINE_CONF_DEFAULT, *user = NULL, *service = NULL;
 	struct confine_config *c;
 	int o, bad;
 
-	while ((o = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "c:u:s:h", opts, NULL)) != -1) {
 		switch (o) {
 		case 'c':
 			conf = optarg;
+			break;
+		case 'u':
+			user = optarg;
+			break;
+		case 's':
+			service = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -571,12 +582,18 @@ static int cmd_check(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind != argc) {
+	if (optind != argc || (service && !user)) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
 	if (!(c = load_config(conf)))
 		return 1;
+	if (user) {
+		/* A login's preview: the rules asked as confine-helper asks them. */
+		bad = check_user(c, user, service ? service : "login", stdout);
+		config_free(c);
+		return bad;
+	}
 	check_print_config(conf, c);
 	check_print_kernel();
 	struct backend_choice b = backend_resolve(c);
@@ -611,6 +628,53 @@ static bool rules_send_to(const struct confine_config *c, const struct passwd *p
 	for (int i = 0; i < k - 1 - (extra != NULL); i++)
 		free((char *)names[i]);
 	return ok;
+}
+
+/* enroll changes local accounts only: a directory user gets confine-shell another way. */
+static void print_directory_recipe(const char *user)
+{
+	fprintf(stderr,
+		"confinectl: '%s' is not a local account (not in " LOCALDB_PASSWD ": it comes "
+		"from a\n"
+		"directory: SSSD, LDAP, winbind); enroll changes local accounts only. For "
+		"directory users:\n"
+		"  1. make confine-shell their login shell on this host: SSSD: in the "
+		"[domain/...] section\n"
+		"     override_shell = " CONFINE_SHELL_PATH "\n"
+		"     (winbind: template shell; FreeIPA: an ID view for the host group);\n"
+		"  2. let the rules of confine.conf choose the profile by directory group, and "
+		"end them\n"
+		"     with a catch-all rule { profile = \"guest\"; } so every such login is "
+		"matched;\n"
+		"  3. let them execute confine-shell (4750 root:confine).\n"
+		"See \"Directory users\" in doc/fleet.md of confine (README.md links it).\n",
+		user);
+}
+
+/* Refuses a directory user and a group that would shadow a directory group (0 or -1). */
+static int enroll_local_only(const struct passwd *pw, const char *group)
+{
+	struct error err = ERROR_INIT;
+	int r = localdb_has(LOCALDB_PASSWD, pw->pw_name, &err);
+
+	if (r == 0)
+		print_directory_recipe(pw->pw_name);
+	if (r <= 0) {
+		if (r < 0)
+			fprintf(stderr, "confinectl: %s\n", error_msg(&err));
+		return -1;
+	}
+	/* usermod -G only knows local groups: confine must be one, as must confine-NAME. */
+	for (const char *g = "confine"; g; g = g == group ? NULL : group) {
+		if ((r = localdb_group_creatable(LOCALDB_GROUP, LOCALDB_NSSWITCH, g, &err)) < 0) {
+			fprintf(stderr, "confinectl: refusing to enroll '%s': %s\n", pw->pw_name,
+				error_msg(&err));
+			return -1;
+		}
+		if (!group)
+			break;
+	}
+	return 0;
 }
 
 /*
@@ -672,7 +736,9 @@ static int cmd_enroll(int argc, char **argv)
 			want);
 		goto out;
 	}
-	if (pname && !getgrnam(group)) {
+	if (enroll_local_only(pw, pname ? group : NULL) < 0)
+		goto out;
+	if (pname && localdb_group_creatable(LOCALDB_GROUP, LOCALDB_NSSWITCH, group, NULL) == 1) {
 		char *const add[] = {"groupadd", "--system", group, NULL};
 		if (run_fixed("/usr/sbin/groupadd", add) != 0)
 			goto out;

@@ -6,9 +6,12 @@
 #include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 
 #include "cgroup.h"
+#include "home-bind.h"
 #include "home-image.h"
+#include "homefs.h"
 #include "fs.h"
 #include "home.h"
 #include "mountapi.h"
@@ -75,7 +78,10 @@ static int overlay_new(int lower, int upper, int work)
 	/* Never follow redirects a user could plant in an upper; no metacopy tricks. */
 	if ((r = fsconfig_str(fs, "redirect_dir", "nofollow")) < 0 ||
 	    (r = fsconfig_str(fs, "metacopy", "off")) < 0 ||
-	    (r = fsconfig_str(fs, "index", "off")) < 0)
+	    (r = fsconfig_str(fs, "index", "off")) < 0 ||
+	    /* The lower (the real home) changes between sessions, possibly on another file
+	     * system (a network home): no inode numbers composed across layers. */
+	    (r = fsconfig_str(fs, "xino", "off")) < 0)
 		return r;
 	if (sys_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return negerrno();
@@ -141,6 +147,41 @@ static int overlay_staged(int mnt, const char *staging, int lower, int upper, in
 	return r;
 }
 
+/* An ephemeral overlay's lower on a network or FUSE file system is refused with the
+ * alternatives (the server may squash root, who reads the lower): never a half-working
+ * session, never a bare "System error". Asked by path before anything is opened as root,
+ * then again on the opened lower (the path may have changed in between). */
+static int lower_fs_refuse(const struct confine_profile *p, unsigned long magic, const char *path,
+			   struct error *err)
+{
+	const char *why, *fs = homefs_name(magic);
+
+	if (homefs_serves(p->home, magic, &why) != HOMEFS_CANNOT)
+		return 0;
+	return error_set(err, -EREMOTE,
+			 "the home %s is on %s, and profile %s has home = \"%s\": %s", path,
+			 fs ? fs : "a network file system", p->name, "ephemeral", why);
+}
+
+static int overlay_lower_ok(const struct confine_profile *p, const char *path, struct error *err)
+{
+	struct statfs sf;
+
+	if (statfs(path, &sf) < 0)
+		return 0; /* said by the open that follows */
+	return lower_fs_refuse(p, (unsigned long)sf.f_type, path, err);
+}
+
+static int overlay_lower_ok_fd(const struct confine_profile *p, int fd, const char *path,
+			       struct error *err)
+{
+	struct statfs sf;
+
+	if (fstatfs(fd, &sf) < 0)
+		return error_set_errno(err, negerrno(), "cannot statfs %s", path);
+	return lower_fs_refuse(p, (unsigned long)sf.f_type, path, err);
+}
+
 static int home_ephemeral(const struct confine_profile *p, const struct home_owner *o,
 			  const char *staging, struct error *err)
 {
@@ -148,9 +189,13 @@ static int home_ephemeral(const struct confine_profile *p, const struct home_own
 	mode_t mode = 0; /* set when open_real_home() succeeds */
 	int r;
 
+	if ((r = overlay_lower_ok(p, o->path, err)) < 0)
+		return r;
 	lower = open_real_home(o, &mode);
 	if (lower < 0)
 		return error_set_errno(err, lower, "cannot open %s", o->path);
+	if ((r = overlay_lower_ok_fd(p, lower, o->path, err)) < 0)
+		return r;
 	/* Root-only tmpfs root: the user reaches upper only through the overlay. */
 	tmp = tmpfs_new(p->home_size, "0700", 0, 0, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
 	if (tmp < 0)
@@ -421,6 +466,8 @@ int home_prepare(const struct confine_config *c, const struct confine_profile *p
 		return home_persistent(c, p, o, staging, ret_lock_fd, err);
 	case HOME_TMPFS:
 		return home_tmpfs(p, o, err);
+	case HOME_BIND:
+		return home_bind(o, err);
 	}
 	return error_set(err, -EINVAL, "profile %s: unknown home kind %d", p->name, (int)p->home);
 }

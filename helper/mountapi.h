@@ -29,6 +29,11 @@ static inline int sys_open_tree(int dfd, const char *path, unsigned flags)
 {
 	return (int)syscall(SYS_open_tree, dfd, path, flags);
 }
+static inline int sys_mount_setattr(int dfd, const char *path, unsigned flags,
+				    struct mount_attr *attr)
+{
+	return (int)syscall(SYS_mount_setattr, dfd, path, flags, attr, sizeof(*attr));
+}
 static inline int sys_openat2(int dfd, const char *path, struct open_how *how)
 {
 	return (int)syscall(SYS_openat2, dfd, path, how, sizeof(*how));

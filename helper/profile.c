@@ -12,7 +12,7 @@
 #include "units.h"
 #include "util.h"
 
-static const char *const home_names[] = {"ephemeral", "persistent", "tmpfs", NULL};
+static const char *const home_names[] = {"ephemeral", "persistent", "tmpfs", "bind", NULL};
 static const char *const net_names[] = {"none", "host", NULL};
 static const char *const limits_names[] = {"required", "optional", NULL};
 
@@ -23,7 +23,7 @@ static const char *const limits_names[] = {"required", "optional", NULL};
 /* In the order `confinectl check` prints them. */
 const struct profile_key profile_keys[] = {
     {"home", KEY_CHOICE, F(home), .def = HOME_EPHEMERAL, .choices = home_names,
-     .expected = "\"ephemeral\", \"persistent\" or \"tmpfs\""},
+     .expected = "\"ephemeral\", \"persistent\", \"tmpfs\" or \"bind\""},
     {"home_size", KEY_SIZE_MIN_1M, F(home_size), .def = UINT64_C(256) << 20},
     {"tmp_size", KEY_SIZE_MIN_1M, F(tmp_size), .def = UINT64_C(64) << 20},
     {"memory_max", KEY_SIZE_MEM, F(memory_max), .def = UNIT_MAX, .controller = "memory",

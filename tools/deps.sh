@@ -27,7 +27,7 @@ declare -A GROUPS_=(
 	[vm]="qemu-system-x86 busybox-static cpio kmod xz-utils openssh-server openssh-client iproute2 procps psmisc strace perl login passwd util-linux bc e2fsprogs pamtester python3 sudo bubblewrap"
 	[systemd-vm]="systemd systemd-sysv dbus libpam-systemd"
 	[package]="debhelper dpkg-dev fakeroot lintian rpm bash-completion"
-	[lint]="clang libclang-rt-14-dev clang-tidy clang-format cppcheck"
+	[lint]="clang libclang-rt-14-dev clang-tidy clang-format cppcheck ansible-core"
 )
 GROUPS_[all]="${GROUPS_[build]} ${GROUPS_[vm]} ${GROUPS_[systemd-vm]} ${GROUPS_[package]} ${GROUPS_[lint]}"
 POLICY=/usr/sbin/policy-rc.d

@@ -282,7 +282,7 @@ static const struct bad {
      .content = P("home = \"nfs\";"),
      .r = -EINVAL,
      .msg = "%F:1: key 'profiles.g.home': invalid value \"nfs\": expected \"ephemeral\", "
-	    "\"persistent\" or \"tmpfs\""},
+	    "\"persistent\", \"tmpfs\" or \"bind\""},
     {.what = "hostname starting with '-'",
      .content = P("hostname = \"-box\";"),
      .r = -EINVAL,

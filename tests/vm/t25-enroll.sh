@@ -81,3 +81,84 @@ assert_contains "$out" "no confinement rule matches e3" "confine-shell without a
 usermod -s /bin/bash e3
 assert_eq "$(su -l e3 -c 'echo shell-ran' 2>&1)" shell-ran "e3 with /bin/bash and no rule logs in (unconfined)"
 kill "$SYSLOGD"
+
+# --- directory users (issue 17) -----------------------------------------------------------
+# A user database other than the local files, as SSSD/LDAP/winbind are to glibc: the test NSS
+# module tests/vm/nss_fakedir.c (entries in /run/fakedir/{passwd,group}; "down" while
+# /run/fakedir/down exists), after files in nsswitch.conf. enroll must refuse its users (they
+# are not in /etc/passwd) and print the recipe, and never create a local group that would
+# shadow one of its groups, nor one whose name it cannot check because the directory is down.
+cc -O2 -Wall -shared -fPIC -o /lib/x86_64-linux-gnu/libnss_fakedir.so.2 \
+	"$CONFINE_REPO/tests/vm/nss_fakedir.c" || die "cannot build the test NSS module"
+mkdir -p /run/fakedir
+echo "dir1:x:5001:5001:Directory User:/home/dir1:/bin/bash" >/run/fakedir/passwd
+printf 'dirusers:x:5001:\nconfine-dgrp:x:5002:dir1\nconfine-dgone:x:5003:\n' >/run/fakedir/group
+sed -i 's/^\(passwd\|group\):\( *\)files/\1:\2files fakedir/' /etc/nsswitch.conf
+assert_eq "$(getent passwd dir1 | cut -d: -f3)" 5001 "directory user: NSS resolves dir1 (control)"
+assert_eq "$(getent group confine-dgrp | cut -d: -f3)" 5002 "directory group: NSS resolves it (control)"
+snap_db() { md5sum /etc/passwd /etc/group /etc/shadow /etc/gshadow; }
+db_before=$(snap_db)
+out=$("$CTL" enroll dir1 2>&1); rc=$?
+assert_ne "$rc" 0 "enroll of a directory user fails"
+assert_contains "$out" "'dir1' is not a local account" "enroll says the user is not local"
+assert_contains "$out" "override_shell = $SHELL_PATH" "enroll prints the directory-user recipe"
+assert_eq "$(snap_db)" "$db_before" "a refused directory user: no local file changed"
+# A directory group named like the group enroll --profile would create: never shadowed.
+cat >/etc/confine/dgrp.conf <<'CONF'
+profiles = { dgrp = { }; dgone = { }; };
+rules = ( { group = "confine-dgrp"; profile = "dgrp"; },
+          { group = "confine-dgone"; profile = "dgone"; } );
+CONF
+out=$("$CTL" enroll --config /etc/confine/dgrp.conf --profile dgrp e3 2>&1); rc=$?
+assert_ne "$rc" 0 "enroll --profile refuses to create a group that shadows a directory group"
+assert_contains "$out" "group 'confine-dgrp' (gid 5002) is not in /etc/group: it comes from a directory" \
+	"and says which group and why"
+assert_eq "$(snap_db)" "$db_before" "the refused enroll changed no local file"
+# The directory down: the group cannot be looked up, so it cannot be ruled out either.
+: >/run/fakedir/down
+check_fails "directory down: NSS no longer resolves confine-dgone" getent group confine-dgone
+out=$("$CTL" enroll --config /etc/confine/dgrp.conf --profile dgone e3 2>&1); rc=$?
+assert_ne "$rc" 0 "directory down: enroll --profile refuses to create the group"
+assert_contains "$out" "NSS source 'fakedir' cannot answer now" "directory down: enroll says why"
+assert_eq "$(snap_db)" "$db_before" "directory down: no local group created, nothing changed"
+rm /run/fakedir/down
+
+# --- confinectl check --user: what a login would get (issue 17) ----------------------------
+# dir1 comes from the directory (fakedir), member of confine-dgrp there; its shell is set the
+# way SSSD's override_shell would, by the directory side (the fakedir file).
+mkdir -p /home/dir1 && chown 5001:5001 /home/dir1 && chmod 0700 /home/dir1
+out=$("$CTL" check --config /etc/confine/dgrp.conf --user dir1 2>&1); rc=$?
+assert_eq "$rc" 3 "check --user: a matched directory user without confine-shell: exit 3"
+assert_line "$out" "groups: dirusers confine-dgrp" "check --user: the directory groups, resolved"
+assert_line "$out" "rule groups: all resolved" "check --user: every rule group resolved"
+assert_line "$out" "shell: /bin/bash (not confine-shell)" "check --user: the passwd shell"
+assert_line "$out" "rule: /etc/confine/dgrp.conf:2 -> profile dgrp" "check --user: the matched rule"
+assert_line "$out" "result: refused: its login shell is '/bin/bash', not confine-shell" \
+	"check --user: refused without confine-shell, as a login would be"
+sed -i "s#:/bin/bash\$#:$SHELL_PATH#" /run/fakedir/passwd
+out=$("$CTL" check --config /etc/confine/dgrp.conf --user dir1 --service su 2>&1); rc=$?
+assert_eq "$rc" 0 "check --user: dir1 with confine-shell from the directory: exit 0"
+assert_line "$out" "shell: $SHELL_PATH (confine-shell)" "check --user: confine-shell recognised"
+assert_line "$out" "result: confined (profile dgrp)" "check --user: confined, profile dgrp"
+assert_line "$out" "home: /home/dir1 ($(stat -f -c %T /home/dir1 | sed 's/overlayfs/overlay/'))" \
+	"check --user: the home and its file system type"
+assert_line "$out" "home mode: ephemeral: can serve this home" "check --user: the home mode serves it"
+out=$("$CTL" check --config /etc/confine/dgrp.conf --user dir1 --service cron 2>&1); rc=$?
+assert_eq "$rc" 3 "check --user --service cron: exit 3"
+assert_line "$out" "result: refused: PAM service 'cron' is not in profiles.dgrp.services" \
+	"check --user: a service outside the profile's services is refused"
+# The directory down: e3 (local) asks a rule whose group is the directory's.
+: >/run/fakedir/down
+out=$("$CTL" check --config /etc/confine/dgrp.conf --user e3 2>&1); rc=$?
+assert_eq "$rc" 3 "check --user, directory down: exit 3"
+assert_contains "$out" "'confine-dgrp' cannot be resolved" "check --user: names the unresolvable group"
+assert_line "$out" "rule groups: NOT all resolved (logins asking them are refused)" \
+	"check --user: says not every rule group resolved"
+assert_contains "$out" "result: refused: the rule names group 'confine-dgrp'" \
+	"check --user: the login would be refused (fail closed)"
+rm /run/fakedir/down
+out=$("$CTL" check --user e3 2>&1); rc=$?
+assert_eq "$rc" 0 "check --user: an unconfined local user: exit 0"
+assert_line "$out" "result: not confined (no rule matches)" "check --user: not confined"
+out=$("$CTL" check --user nosuchuser 2>&1); rc=$?
+assert_eq "$rc" 2 "check --user: no such user: exit 2"
