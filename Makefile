@@ -26,7 +26,8 @@ WARN        := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-missing-field-init
 HARDEN      := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fPIE -fstack-clash-protection
 DEFS        := -D_GNU_SOURCE -DCONFINE_HELPER_PATH=\"$(LIBEXECDIR)/confine-helper\" \
                -DCONFINE_SHELL_PATH=\"$(LIBEXECDIR)/confine-shell\" \
-               -DCONFINE_KEEPER_PATH=\"$(LIBEXECDIR)/confine-keeper\"
+               -DCONFINE_KEEPER_PATH=\"$(LIBEXECDIR)/confine-keeper\" \
+               -DCONFINE_INIT_PATH=\"$(LIBEXECDIR)/confine-init\"
 # "..." includes find headers in helper/ and shell/ (-iquote: <seccomp.h> stays libseccomp's).
 INCS        := -iquote helper -iquote shell
 ALL_CFLAGS  := -std=gnu11 $(WARN) $(HARDEN) $(DEFS) $(INCS) $(PKG_CFLAGS) $(SD_CFLAGS) $(CFLAGS)
@@ -56,6 +57,7 @@ LIB_SRCS    := $(CORE_SRCS) helper/units.c $(CONFIG_SRCS) helper/cgroup.c \
 LIB_OBJS    := $(LIB_SRCS:%.c=$(B)/%.o)
 
 PROGS       := $(B)/confinectl $(B)/confine-helper $(B)/confine-shell $(B)/confine-keeper \
+               $(B)/confine-init \
                $(B)/pam_confine.so
 PAM_SRCS    := pam_module/pam_confine.c pam_module/args.c pam_module/spawn.c
 PAM_LDFLAGS := -shared -Wl,-z,defs -Wl,--version-script=pam_module/pam_confine.map -Wl,-z,relro,-z,now \
@@ -182,6 +184,7 @@ install-only:
 	install -m 0755 $(INSTALL_OWNER) $(B)/confinectl $(DESTDIR)$(SBINDIR)/confinectl
 	install -m 0700 $(INSTALL_OWNER) $(B)/confine-helper $(DESTDIR)$(LIBEXECDIR)/confine-helper
 	install -m 0755 $(INSTALL_OWNER) $(B)/confine-keeper $(DESTDIR)$(LIBEXECDIR)/confine-keeper
+	install -m 0755 $(INSTALL_OWNER) $(B)/confine-init $(DESTDIR)$(LIBEXECDIR)/confine-init
 	# A staged install (DESTDIR) must not touch this machine's groups: the package's
 	# postinst creates group confine and sets root:confine 4750 itself.
 	if [ -z "$(DESTDIR)" ]; then \
@@ -316,6 +319,11 @@ $(B)/confine-keeper: helper/confine-keeper.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(WARN) -O2 -g -static $(KEEPER_FLAGS) -o $@ $<
 
+# A profile's init = true: runs as the user inside the sandbox, never setuid (init/).
+$(B)/confine-init: init/confine-init.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $<
+
 # Not libconfine.a: an explicit list, so no root-side object can be pulled in by one symbol.
 $(B)/confine-shell: $(B)/shell/confine-shell.o $(CORE_OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $^ $(CORE_LIBS)
@@ -388,7 +396,7 @@ fuzz-run-fuzz_%: $(FUZZ_B)/fuzz_%
 		$(FUZZ_B)/corpus/$* fuzz/corpus/$*
 
 # Static analysis over the same sources with the project's flags. Both must exit 0.
-LINT_SRCS     := $(wildcard helper/*.c shell/*.c pam_module/*.c)
+LINT_SRCS     := $(wildcard helper/*.c shell/*.c init/*.c pam_module/*.c)
 LINT_FLAGS    := -std=gnu11 $(DEFS) $(INCS) $(PKG_CFLAGS)
 CLANG_TIDY    ?= clang-tidy
 CPPCHECK      ?= cppcheck
@@ -396,7 +404,7 @@ CLANG_FORMAT  ?= clang-format
 # Every C file of the tree is checked against .clang-format (tools/lint/format-pending.txt:
 # those not formatted yet); functions in helper/, shell/ and pam_module/ fit 80 lines
 # (tools/lint/long-functions.txt: those allowed longer, with a reason).
-FORMAT_SRCS   := $(wildcard helper/*.[ch] shell/*.[ch] pam_module/*.[ch] tests/*/*.[ch] tests/vm/progs/*.c fuzz/*.[ch])
+FORMAT_SRCS   := $(wildcard helper/*.[ch] shell/*.[ch] init/*.c pam_module/*.[ch] tests/*/*.[ch] tests/vm/progs/*.c fuzz/*.[ch])
 
 lint: lint-tidy lint-cppcheck lint-format lint-size
 lint-format:

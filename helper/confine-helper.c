@@ -542,6 +542,29 @@ static int home_acquire(const struct confine_config *c, const struct confine_pro
  * Resolves now, as root, all that confine-shell will need of the user and the profile, so
  * the setuid shell reads nothing but the record: no user database, no config parser.
  */
+_Static_assert(PROFILE_COMMAND_LEN_MAX <= SESSION_COMMAND_MAX &&
+		   PROFILE_COMMAND_SEP == SESSION_COMMAND_SEP &&
+		   PROFILE_COMMAND_ARGS_MAX <= SESSION_COMMAND_ARGS,
+	       "the loader's bounds of command = [...] fit the session record");
+
+/* The profile's command into the record, one line: config.h bounds it to fit. */
+static int record_command(struct session_record *rec, const struct confine_profile *p)
+{
+	size_t used = 0;
+
+	for (size_t i = 0; p->command && p->command[i]; i++) {
+		size_t n = strlen(p->command[i]);
+		if (used + n + 1 > sizeof(rec->command) || strchr(p->command[i], '\n') ||
+		    strchr(p->command[i], SESSION_COMMAND_SEP))
+			return -E2BIG;
+		if (i)
+			rec->command[used - 1] = SESSION_COMMAND_SEP;
+		memcpy(rec->command + used, p->command[i], n + 1);
+		used += n + 1;
+	}
+	return 0;
+}
+
 static int record_user_profile(struct session_record *rec, const struct passwd *pw,
 			       const struct confine_profile *p)
 {
@@ -569,7 +592,9 @@ static int record_user_profile(struct session_record *rec, const struct passwd *
 	snprintf(rec->hostname, sizeof(rec->hostname), "%s", p->hostname);
 	snprintf(rec->net, sizeof(rec->net), "%s", p->net == NET_HOST ? "host" : "none");
 	rec->tmp_size = p->tmp_size;
-	return 0;
+	rec->init = p->init;
+	rec->user_ns = p->user_ns;
+	return record_command(rec, p);
 }
 
 /* What do_open's (and do_account's) steps share: the login, the match, the record being

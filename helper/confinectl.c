@@ -37,7 +37,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage:\n"
-		   "  confinectl run [--config FILE] --profile NAME --user USER [--] CMD [ARG...]\n"
+		   "  confinectl run [--config FILE] --profile NAME --user USER [--] [CMD [ARG...]]\n"
 		   "  confinectl check [--config FILE]\n"
 		   "  confinectl gc\n"
 		   "  confinectl list [--user USER] [--profile NAME] [--no-legend] [--json]\n"
@@ -290,6 +290,7 @@ static int run_confined(const struct run_target *t, char **argv)
 	    .path = t->prog,
 	    .argv = argv,
 	    .envp = env.envp,
+	    .init = p->init ? CONFINE_INIT_PATH : NULL,
 	    .grace_ms = 2000,
 	    .started = (unsigned long long)boot.tv_sec,
 	    .max_duration = p->max_duration,
@@ -332,15 +333,23 @@ static int cmd_run(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (!t.pname || !t.uname || optind >= argc) {
+	if (!t.pname || !t.uname) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
 	if (!(t.c = load_config(t.conf)))
 		return EXIT_USAGE;
-	status = run_resolve(&t, argv[optind]);
+	/* Without CMD: the profile's command (root's own CMD, when given, runs instead). */
+	const struct confine_profile *p = config_find_profile(t.c, t.pname);
+	char **cmd = optind < argc ? argv + optind : p ? p->command : NULL;
+	if (!cmd) {
+		usage(stderr);
+		config_free(t.c);
+		return EXIT_USAGE;
+	}
+	status = run_resolve(&t, cmd[0]);
 	if (status == 0)
-		status = run_confined(&t, argv + optind);
+		status = run_confined(&t, cmd);
 	free(t.prog);
 	free(t.groups);
 	config_free(t.c);

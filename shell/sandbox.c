@@ -358,6 +358,35 @@ static int inner_setup(const struct sandbox_spec *s, int home_fd, int parent_pid
 	return inner_drop(s, parent_pidfd, home_fd >= 0, err);
 }
 
+/*
+ * Execs the program, or with spec->init the reaping init that runs it as PID 2
+ * ("confine-init PATH ARGV..."). The init runs as the user, after the drop, Landlock and
+ * seccomp: it holds nothing the program does not. Returns only on failure (-errno); the
+ * program is checked first, so a missing one is reported here either way.
+ */
+static int exec_program(const struct sandbox_spec *s)
+{
+	size_t n = 0;
+	char **v;
+
+	if (!s->init) {
+		execve(s->path, s->argv, s->envp);
+		return negerrno();
+	}
+	if (access(s->path, X_OK) < 0)
+		return negerrno();
+	while (s->argv[n])
+		n++;
+	if (!(v = calloc(n + 3, sizeof(char *))))
+		return -ENOMEM;
+	v[0] = (char *)"confine-init";
+	v[1] = (char *)s->path;
+	memcpy(v + 2, s->argv, (n + 1) * sizeof(char *));
+	execve(s->init, v, s->envp);
+	free(v);
+	return negerrno();
+}
+
 static _Noreturn void inner_child(const struct sandbox_spec *s, int home_fd, int parent_pidfd,
 				  int sock)
 {
@@ -374,8 +403,7 @@ static _Noreturn void inner_child(const struct sandbox_spec *s, int home_fd, int
 		fail(sock, &err, SANDBOX_EXIT_SETUP);
 	/* Nothing of ours leaks into the program: only 0-2 stay open across exec. */
 	(void)syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
-	execve(s->path, s->argv, s->envp);
-	r = negerrno();
+	r = exec_program(s);
 	error_set_errno(&err, r, "cannot run %s", s->path);
 	fail(sock, &err, r == -ENOENT ? SANDBOX_EXIT_NOENT : SANDBOX_EXIT_NOEXEC);
 }

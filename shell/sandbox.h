@@ -41,6 +41,8 @@ struct sandbox_spec {
 	const char *path;  /* program to exec (absolute) */
 	char *const *argv; /* its argv (argv[0] may differ from path, e.g. "-bash") */
 	char *const *envp; /* its whole environment */
+	const char *init;  /* a reaping init run as PID 1 that runs path as PID 2 (absolute;
+			    * confine-init), or NULL: path is PID 1 */
 	unsigned grace_ms; /* after relaying SIGHUP/SIGTERM/SIGINT, SIGKILL after this long */
 	/* Session time limit: at started + max_duration (CLOCK_BOOTTIME seconds; 0 = none)
 	 * the program gets SIGHUP, and SIGKILL max_duration_grace seconds later. */
