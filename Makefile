@@ -53,7 +53,7 @@ OPS_SRCS    := helper/ops-format.c helper/ops-session.c helper/ops-list.c helper
 LIB_SRCS    := $(CORE_SRCS) helper/units.c $(CONFIG_SRCS) helper/cgroup.c \
                helper/cgroup-systemd.c helper/backend.c \
                helper/home.c helper/home-image.c helper/session-store.c \
-               helper/users.c helper/run-fixed.c helper/event.c $(OPS_SRCS)
+               helper/users.c helper/run-fixed.c helper/event.c helper/userns-probe.c $(OPS_SRCS)
 LIB_OBJS    := $(LIB_SRCS:%.c=$(B)/%.o)
 
 PROGS       := $(B)/confinectl $(B)/confine-helper $(B)/confine-shell $(B)/confine-keeper \

@@ -477,8 +477,8 @@ int get_command(struct loader *ld, const config_setting_t *s, char ***field)
 		    0)
 			goto fail;
 		if ((why = command_elem_problem(str, i))) {
-			key_err(ld, e, -EINVAL, "invalid %s \"%s\": %s",
-				i ? "argument" : "program", str, why);
+			key_err(ld, e, -EINVAL, "invalid %s \"%s\": %s", i ? "argument" : "program",
+				str, why);
 			goto fail;
 		}
 		if ((total += strlen(str) + 1) > PROFILE_COMMAND_LEN_MAX) {

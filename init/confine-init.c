@@ -30,7 +30,7 @@
 extern char **environ;
 
 /* Passed on to the child; every other catchable signal keeps its default here. */
-static const int forwarded[] = {SIGHUP,	 SIGINT,  SIGQUIT,  SIGTERM, SIGUSR1,
+static const int forwarded[] = {SIGHUP,	 SIGINT,   SIGQUIT, SIGTERM, SIGUSR1,
 				SIGUSR2, SIGWINCH, SIGCONT, SIGALRM, SIGPWR};
 
 static int status_code(int st)

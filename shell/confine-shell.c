@@ -271,7 +271,7 @@ static bool asks_command(int argc, char **argv)
 }
 
 /*
- * What runs: the profile's command (into buf and cmdv, SESSION_COMMAND_ARGS + 1 slots) or
+ * What runs and how: the profile's command (into buf and cmdv, SESSION_COMMAND_ARGS + 1 slots) or
  * the shell. A profile with a command is a kiosk: it has no shell, so a login asking for
  * its own command is refused, and the login's other arguments are ignored.
  */
@@ -290,6 +290,7 @@ static void choose_program(const struct session_record *rec, int argc, char **ar
 	spec->argv = n > 0 ? cmdv : shell_argv(argc, argv, rec->shell);
 	/* The init is no setuid program: it runs as the user after the drop (sandbox.c). */
 	spec->init = rec->init ? CONFINE_INIT_PATH : NULL;
+	spec->user_ns = rec->user_ns;
 }
 
 int main(int argc, char **argv)

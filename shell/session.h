@@ -102,8 +102,7 @@ int session_parse(const char *text, size_t len, const char *sid, struct session_
  * Splits r->command into argv (at most max - 1 elements and a NULL, pointing into buf, a
  * copy of len bytes); returns the count, 0 when the record names no command, or -EINVAL.
  */
-int session_command(const struct session_record *r, char *buf, size_t len, char **argv,
-		    int max);
+int session_command(const struct session_record *r, char *buf, size_t len, char **argv, int max);
 
 /* Parses r->groups into gids (at most max); returns the count or -EINVAL. */
 int session_groups(const struct session_record *r, gid_t *gids, int max);

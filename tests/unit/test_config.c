@@ -97,7 +97,7 @@ enum setup {
 	NOT_ROOT,  /* the temp file is chowned to uid 1 */
 };
 
-#define LONG40  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define LONG40	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define LONG400 LONG40 LONG40 LONG40 LONG40 LONG40 LONG40 LONG40 LONG40 LONG40 LONG40
 
 static const struct bad {

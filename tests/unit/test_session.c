@@ -285,7 +285,8 @@ static void test_process_model(void)
 	is_int(parse(edit("net=", "net=none\ncommand=bin/sh\n"), SID, &r), -EINVAL,
 	       "relative command refused");
 	is_int(parse(edit("net=", "net=none\ninit=2\n"), SID, &r), -EINVAL, "init=2 refused");
-	is_int(parse(edit("net=", "net=none\nuser_ns=yes\n"), SID, &r), -EINVAL, "user_ns=yes refused");
+	is_int(parse(edit("net=", "net=none\nuser_ns=yes\n"), SID, &r), -EINVAL,
+	       "user_ns=yes refused");
 }
 
 /* Items that would not fit, or that are not printable ASCII without space and '=': refused,
