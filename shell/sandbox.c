@@ -365,21 +365,26 @@ static int userns_enter(const struct sandbox_spec *s, int fd, struct error *err)
 	return 0;
 }
 
-/* Writes text to /proc/PID/name (root outside, the only writer a map accepts here). */
-static int userns_write(pid_t pid, const char *name, const char *text)
+/* Writes text to PID/name below proc_fd (root outside, the only writer a map accepts). */
+static int userns_write(int proc_fd, pid_t pid, const char *name, const char *text)
 {
 	char path[64];
 	_cleanup_close_ int fd = -1;
 	size_t n = strlen(text);
 
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
-	if ((fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+	snprintf(path, sizeof(path), "%d/%s", (int)pid, name);
+	if ((fd = openat(proc_fd, path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
 		return negerrno();
 	return write(fd, text, n) == (ssize_t)n ? 0 : negerrno();
 }
 
-/* The namespaced parent: maps PID 1's new user namespace once PID 1 made it. */
-static int userns_map(const struct sandbox_spec *s, pid_t pid, int fd, struct error *err)
+/*
+ * The namespaced parent: maps PID 1's new user namespace once PID 1 made it. proc_fd is
+ * the host's /proc, opened before the fork: PID 1 mounts its own /proc over it in the
+ * mount namespace we share, where pid (our view) would name another process or none.
+ */
+static int userns_map(const struct sandbox_spec *s, pid_t pid, int proc_fd, int fd,
+		      struct error *err)
 {
 	char c, uid_map[32], gid_map[32];
 	int r;
@@ -391,9 +396,9 @@ static int userns_map(const struct sandbox_spec *s, pid_t pid, int fd, struct er
 	snprintf(gid_map, sizeof(gid_map), "%u %u 1\n", (unsigned)s->creds.gid,
 		 (unsigned)s->creds.gid);
 	/* setgroups first: deny it for good, before gid_map (the kernel's order). */
-	if ((r = userns_write(pid, "setgroups", "deny")) < 0 ||
-	    (r = userns_write(pid, "uid_map", uid_map)) < 0 ||
-	    (r = userns_write(pid, "gid_map", gid_map)) < 0)
+	if ((r = userns_write(proc_fd, pid, "setgroups", "deny")) < 0 ||
+	    (r = userns_write(proc_fd, pid, "uid_map", uid_map)) < 0 ||
+	    (r = userns_write(proc_fd, pid, "gid_map", gid_map)) < 0)
 		return error_set_errno(err, r, "cannot map the user namespace");
 	if (write(fd, "m", 1) != 1)
 		return error_set_errno(err, negerrno(), "cannot map the user namespace");
@@ -562,7 +567,7 @@ static _Noreturn void ns_parent(const struct sandbox_spec *s, int sock, int sfd,
 {
 	struct error err = ERROR_INIT;
 	int lock = -1; /* a home_build lock (persistent upper), held until this process exits */
-	int home_fd = s->home_fd, pidfd, r, st, userns_sp[2] = {-1, -1};
+	int home_fd = s->home_fd, pidfd, r, st, userns_sp[2] = {-1, -1}, proc_fd = -1;
 	struct sync_msg unused;
 	bool got = false;
 	pid_t child;
@@ -587,8 +592,9 @@ static _Noreturn void ns_parent(const struct sandbox_spec *s, int sock, int sfd,
 		fail(sock, &err, SANDBOX_EXIT_SETUP);
 	}
 	/* user_ns: PID 1 says when it has made its user namespace, we map it (userns_map). */
-	if (s->user_ns && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, userns_sp) < 0) {
-		error_set_errno(&err, negerrno(), "cannot create a socket pair");
+	if (s->user_ns && (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, userns_sp) < 0 ||
+			   (proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)) {
+		error_set_errno(&err, negerrno(), "cannot prepare the user namespace");
 		fail(sock, &err, SANDBOX_EXIT_SETUP);
 	}
 	child = fork();
@@ -600,9 +606,10 @@ static _Noreturn void ns_parent(const struct sandbox_spec *s, int sock, int sfd,
 		ns_fork_child(s, home_fd, pidfd, sock, sfd, userns_sp);
 	if (s->user_ns) {
 		close(userns_sp[1]);
-		if (userns_map(s, child, userns_sp[0], &err) < 0)
+		if (userns_map(s, child, proc_fd, userns_sp[0], &err) < 0)
 			fail(sock, &err, SANDBOX_EXIT_SETUP); /* PID 1 dies with us */
 		close(userns_sp[0]);
+		close(proc_fd);
 	}
 	close(sock); /* from now on only PID 1 reports */
 	if (home_fd >= 0)

@@ -176,17 +176,21 @@ assert_line "$out" "self=1" "user_ns: the rest unchanged (PID 1 of its own PID n
 # Nested user namespaces: guest can make one outside (the control), not inside.
 check "control: outside the sandbox guest can make a user namespace" \
 	setpriv --reuid=guest --regid=guest --clear-groups unshare -Ur true
-out=$(run uns /bin/sh -c 'unshare -Ur true 2>&1; echo rc=$?' 2>&1)
+out=$(run uns /bin/sh -c 'echo map=$(xargs </proc/self/uid_map); unshare -Ur true 2>&1; echo rc=$?' 2>&1)
+assert_line "$out" "map=$uid $uid 1" "user_ns: (the session runs in its namespace)"
+assert_contains "$out" "rc=" "user_ns: (unshare ran)"
 assert_not_contains "$out" "rc=0" "user_ns: unshare -Ur fails inside (nested refused)"
-out=$(run plain /bin/sh -c 'unshare -Ur true 2>&1; echo rc=$?' 2>&1)
+out=$(run plain /bin/sh -c 'echo ran; unshare -Ur true 2>&1; echo rc=$?' 2>&1)
+assert_line "$out" "ran" "without user_ns: (the session runs)"
 assert_not_contains "$out" "rc=0" "without user_ns: unshare -Ur fails inside too"
 
 # Owned by root: guest's processes outside hold nothing over it (a namespace guest made
 # themselves, the control, they may enter).
 "$CTL" run --profile uns --user guest -- /bin/sleep 60 >/dev/null 2>&1 &
 ctl=$!
-wait_for pgrep -u guest -x sleep >/dev/null || not_ok "user_ns: the sleep did not start"
+wait_for pgrep -u guest -x sleep >/dev/null
 spid=$(pgrep -u guest -x sleep | head -1)
+[ -n "$spid" ] || die "user_ns: the session's sleep did not start"
 OWNER='import fcntl, os, struct, sys
 fd = os.open(sys.argv[1], os.O_RDONLY)
 print(struct.unpack("I", fcntl.ioctl(fd, 0xb704, b"\0" * 4))[0])'
@@ -195,7 +199,8 @@ assert_eq "$(python3 -c "$OWNER" /proc/$spid/ns/user)" 0 "user_ns: its owner is 
 check_fails "user_ns: guest outside cannot enter it" \
 	setpriv --reuid=guest --regid=guest --clear-groups nsenter -U -t "$spid" --preserve-credentials true
 setpriv --reuid=guest --regid=guest --clear-groups unshare -U sleep 60 & own=$!
-wait_for test "$(readlink /proc/$own/ns/user)" != "$(readlink /proc/self/ns/user)" || not_ok "control: no namespace of guest's"
+own_ns() { [ "$(readlink /proc/$own/ns/user)" != "$(readlink /proc/self/ns/user)" ]; }
+wait_for own_ns || die "control: guest's own namespace did not appear"
 assert_eq "$(python3 -c "$OWNER" /proc/$own/ns/user)" "$uid" "control: a namespace guest made is guest's"
 check "control: guest enters a namespace of its own" \
 	setpriv --reuid=guest --regid=guest --clear-groups nsenter -U -t "$own" --preserve-credentials true
