@@ -379,9 +379,10 @@ static int userns_write(int proc_fd, pid_t pid, const char *name, const char *te
 }
 
 /*
- * The namespaced parent: maps PID 1's new user namespace once PID 1 made it. proc_fd is
- * the host's /proc, opened before the fork: PID 1 mounts its own /proc over it in the
- * mount namespace we share, where pid (our view) would name another process or none.
+ * The namespaced parent: maps PID 1's new user namespace once PID 1 made it. proc_fd is a
+ * detached clone of the host's /proc mount, taken before the fork: in the mount namespace
+ * we share, PID 1 makes the tree read-only and mounts its own /proc over it (where pid, our
+ * view, would name another process or none); a detached mount is out of reach of both.
  */
 static int userns_map(const struct sandbox_spec *s, pid_t pid, int proc_fd, int fd,
 		      struct error *err)
@@ -593,7 +594,8 @@ static _Noreturn void ns_parent(const struct sandbox_spec *s, int sock, int sfd,
 	}
 	/* user_ns: PID 1 says when it has made its user namespace, we map it (userns_map). */
 	if (s->user_ns && (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, userns_sp) < 0 ||
-			   (proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)) {
+			   (proc_fd = sys_open_tree(AT_FDCWD, "/proc",
+						    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC)) < 0)) {
 		error_set_errno(&err, negerrno(), "cannot prepare the user namespace");
 		fail(sock, &err, SANDBOX_EXIT_SETUP);
 	}
