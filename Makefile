@@ -108,17 +108,18 @@ $(B)/tests/pam_confine_probe.so: tests/pam/probe.c
 	$(CC) $(ALL_CFLAGS) -fPIC -shared -Wl,-z,relro,-z,now -o $@ $< -lpam
 
 # Unprivileged tests on the host: config, units, the PAM module's contract (fake helper).
-check-unit: $(UNIT_TESTS) $(B)/confine-shell $(B)/pam_confine.so $(B)/pam_confine_test.so $(PAM_TEST_BINS)
+check-unit: $(UNIT_TESTS) $(B)/confine-shell $(B)/confine-init $(B)/pam_confine.so $(B)/pam_confine_test.so $(PAM_TEST_BINS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; ./$$t; done
 	@echo "== $(B)/tests/test_pam"; ./$(B)/tests/test_pam
 	@echo "== tests/pam/test_symbols.sh"; sh tests/pam/test_symbols.sh $(B)/pam_confine.so $(B)/pam_confine_test.so
 	@echo "== tests/shell/test_setuid_core.sh"; sh tests/shell/test_setuid_core.sh $(B)/confine-shell
+	@echo "== tests/shell/test_init.sh"; sh tests/shell/test_init.sh $(B)/confine-init
 
 VM_TESTS    := tests/vm/t00-smoke.sh tests/vm/t10-run.sh tests/vm/t20-login.sh \
                tests/vm/t25-enroll.sh tests/vm/t30-security.sh tests/vm/t31-escape.sh \
                tests/vm/t32-seccomp.sh tests/vm/t33-services.sh tests/vm/t34-persistent.sh \
                tests/vm/t35-attack.sh tests/vm/t73-attack-join.sh tests/vm/t70-ops.sh \
-               tests/vm/t71-join.sh tests/vm/t72-events.sh \
+               tests/vm/t71-join.sh tests/vm/t72-events.sh tests/vm/t75-procmodel.sh \
                tests/vm/t50-limits.sh
 # t50 stays last in its VM: its end binds controllers to cgroup v1, and logins after it fail.
 # The functional suites, run again with sanitized builds (t30 alone takes ~16 min under TCG).
