@@ -26,7 +26,8 @@ WARN        := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-missing-field-init
 HARDEN      := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fPIE -fstack-clash-protection
 DEFS        := -D_GNU_SOURCE -DCONFINE_HELPER_PATH=\"$(LIBEXECDIR)/confine-helper\" \
                -DCONFINE_SHELL_PATH=\"$(LIBEXECDIR)/confine-shell\" \
-               -DCONFINE_KEEPER_PATH=\"$(LIBEXECDIR)/confine-keeper\"
+               -DCONFINE_KEEPER_PATH=\"$(LIBEXECDIR)/confine-keeper\" \
+               -DCONFINE_INIT_PATH=\"$(LIBEXECDIR)/confine-init\"
 # "..." includes find headers in helper/ and shell/ (-iquote: <seccomp.h> stays libseccomp's).
 INCS        := -iquote helper -iquote shell
 ALL_CFLAGS  := -std=gnu11 $(WARN) $(HARDEN) $(DEFS) $(INCS) $(PKG_CFLAGS) $(SD_CFLAGS) $(CFLAGS)
@@ -52,10 +53,12 @@ OPS_SRCS    := helper/ops-format.c helper/ops-session.c helper/ops-list.c helper
 LIB_SRCS    := $(CORE_SRCS) helper/units.c $(CONFIG_SRCS) helper/cgroup.c \
                helper/cgroup-systemd.c helper/backend.c \
                helper/home.c helper/home-bind.c helper/home-image.c helper/session-store.c \
-               helper/users.c helper/localdb.c helper/homefs.c helper/check-user.c helper/run-fixed.c helper/event.c $(OPS_SRCS)
+               helper/users.c helper/localdb.c helper/homefs.c helper/check-user.c helper/run-fixed.c helper/event.c \
+               helper/userns-probe.c $(OPS_SRCS)
 LIB_OBJS    := $(LIB_SRCS:%.c=$(B)/%.o)
 
 PROGS       := $(B)/confinectl $(B)/confine-helper $(B)/confine-shell $(B)/confine-keeper \
+               $(B)/confine-init \
                $(B)/pam_confine.so
 PAM_SRCS    := pam_module/pam_confine.c pam_module/args.c pam_module/spawn.c
 PAM_LDFLAGS := -shared -Wl,-z,defs -Wl,--version-script=pam_module/pam_confine.map -Wl,-z,relro,-z,now \
@@ -107,17 +110,18 @@ $(B)/tests/pam_confine_probe.so: tests/pam/probe.c
 	$(CC) $(ALL_CFLAGS) -fPIC -shared -Wl,-z,relro,-z,now -o $@ $< -lpam
 
 # Unprivileged tests on the host: config, units, the PAM module's contract (fake helper).
-check-unit: $(UNIT_TESTS) $(B)/confine-shell $(B)/pam_confine.so $(B)/pam_confine_test.so $(PAM_TEST_BINS)
+check-unit: $(UNIT_TESTS) $(B)/confine-shell $(B)/confine-init $(B)/pam_confine.so $(B)/pam_confine_test.so $(PAM_TEST_BINS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; ./$$t; done
 	@echo "== $(B)/tests/test_pam"; ./$(B)/tests/test_pam
 	@echo "== tests/pam/test_symbols.sh"; sh tests/pam/test_symbols.sh $(B)/pam_confine.so $(B)/pam_confine_test.so
 	@echo "== tests/shell/test_setuid_core.sh"; sh tests/shell/test_setuid_core.sh $(B)/confine-shell
+	@echo "== tests/shell/test_init.sh"; sh tests/shell/test_init.sh $(B)/confine-init
 
 VM_TESTS    := tests/vm/t00-smoke.sh tests/vm/t10-run.sh tests/vm/t20-login.sh \
                tests/vm/t25-enroll.sh tests/vm/t30-security.sh tests/vm/t31-escape.sh \
                tests/vm/t32-seccomp.sh tests/vm/t33-services.sh tests/vm/t34-persistent.sh tests/vm/t36-homes.sh \
                tests/vm/t35-attack.sh tests/vm/t73-attack-join.sh tests/vm/t70-ops.sh \
-               tests/vm/t71-join.sh tests/vm/t72-events.sh \
+               tests/vm/t71-join.sh tests/vm/t72-events.sh tests/vm/t75-procmodel.sh \
                tests/vm/t50-limits.sh
 # t50 stays last in its VM: its end binds controllers to cgroup v1, and logins after it fail.
 # The functional suites, run again with sanitized builds (t30 alone takes ~16 min under TCG).
@@ -183,6 +187,7 @@ install-only:
 	install -m 0755 $(INSTALL_OWNER) $(B)/confinectl $(DESTDIR)$(SBINDIR)/confinectl
 	install -m 0700 $(INSTALL_OWNER) $(B)/confine-helper $(DESTDIR)$(LIBEXECDIR)/confine-helper
 	install -m 0755 $(INSTALL_OWNER) $(B)/confine-keeper $(DESTDIR)$(LIBEXECDIR)/confine-keeper
+	install -m 0755 $(INSTALL_OWNER) $(B)/confine-init $(DESTDIR)$(LIBEXECDIR)/confine-init
 	# A staged install (DESTDIR) must not touch this machine's groups: the package's
 	# postinst creates group confine and sets root:confine 4750 itself.
 	if [ -z "$(DESTDIR)" ]; then \
@@ -317,6 +322,11 @@ $(B)/confine-keeper: helper/confine-keeper.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(WARN) -O2 -g -static $(KEEPER_FLAGS) -o $@ $<
 
+# A profile's init = true: runs as the user inside the sandbox, never setuid (init/).
+$(B)/confine-init: init/confine-init.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $<
+
 # Not libconfine.a: an explicit list, so no root-side object can be pulled in by one symbol.
 $(B)/confine-shell: $(B)/shell/confine-shell.o $(CORE_OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $^ $(CORE_LIBS)
@@ -389,7 +399,7 @@ fuzz-run-fuzz_%: $(FUZZ_B)/fuzz_%
 		$(FUZZ_B)/corpus/$* fuzz/corpus/$*
 
 # Static analysis over the same sources with the project's flags. Both must exit 0.
-LINT_SRCS     := $(wildcard helper/*.c shell/*.c pam_module/*.c)
+LINT_SRCS     := $(wildcard helper/*.c shell/*.c init/*.c pam_module/*.c)
 LINT_FLAGS    := -std=gnu11 $(DEFS) $(INCS) $(PKG_CFLAGS)
 CLANG_TIDY    ?= clang-tidy
 CPPCHECK      ?= cppcheck
@@ -397,7 +407,7 @@ CLANG_FORMAT  ?= clang-format
 # Every C file of the tree is checked against .clang-format (tools/lint/format-pending.txt:
 # those not formatted yet); functions in helper/, shell/ and pam_module/ fit 80 lines
 # (tools/lint/long-functions.txt: those allowed longer, with a reason).
-FORMAT_SRCS   := $(wildcard helper/*.[ch] shell/*.[ch] pam_module/*.[ch] tests/*/*.[ch] tests/vm/progs/*.c fuzz/*.[ch])
+FORMAT_SRCS   := $(wildcard helper/*.[ch] shell/*.[ch] init/*.c pam_module/*.[ch] tests/*/*.[ch] tests/vm/progs/*.c fuzz/*.[ch])
 
 lint: lint-tidy lint-cppcheck lint-format lint-size lint-ansible
 # The example playbook (doc/fleet.md): its syntax only (~2 s), never run against this host.

@@ -46,6 +46,8 @@ static int read_text(struct loader *ld, const config_setting_t *s, const struct 
 		return get_cpus(ld, s, profile_str(p, k));
 	case KEY_SERVICES:
 		return get_services(ld, s, (char ***)profile_str(p, k));
+	case KEY_COMMAND:
+		return get_command(ld, s, (char ***)profile_str(p, k));
 	default:
 		return -EINVAL;
 	}

@@ -434,3 +434,67 @@ fail:
 	free_strv(v);
 	return -EINVAL;
 }
+
+/* The message for element e of command = [...], or NULL when it is fine. */
+static const char *command_elem_problem(const char *str, int i)
+{
+	if (i == 0 && !valid_abs_path(str))
+		return "the program must be an absolute path, without \"..\" or whitespace";
+	for (const char *c = str; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			return "control characters (newline, tab, ...) are not allowed";
+	return NULL;
+}
+
+/*
+ * command = ["/usr/bin/prog", "--arg"]: the program run instead of the user's shell (an
+ * absolute path) and its arguments; 1..PROFILE_COMMAND_ARGS_MAX strings, at most
+ * PROFILE_COMMAND_LEN_MAX bytes in all (the session record carries it on one line).
+ */
+int get_command(struct loader *ld, const config_setting_t *s, char ***field)
+{
+	int type = config_setting_type(s), n = config_setting_length(s);
+	size_t total = 0;
+	char **v;
+
+	if ((type != CONFIG_TYPE_ARRAY && type != CONFIG_TYPE_LIST) || n == 0) {
+		return key_err(ld, s, -EINVAL,
+			       "expected a list of the program's absolute path and its arguments, "
+			       "like [\"/usr/bin/prog\", \"--arg\"]");
+	}
+	if (n > PROFILE_COMMAND_ARGS_MAX) {
+		return key_err(ld, s, -EINVAL, "too many elements (%d): at most %d", n,
+			       PROFILE_COMMAND_ARGS_MAX);
+	}
+	if (!(v = calloc((size_t)n + 1, sizeof(char *)))) {
+		return key_err(ld, s, -ENOMEM, "out of memory");
+	}
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+		const char *str = NULL, *why;
+
+		if (get_string(ld, e, i ? "an argument string" : "an absolute path string", &str) <
+		    0)
+			goto fail;
+		if ((why = command_elem_problem(str, i))) {
+			key_err(ld, e, -EINVAL, "invalid %s \"%s\": %s", i ? "argument" : "program",
+				str, why);
+			goto fail;
+		}
+		if ((total += strlen(str) + 1) > PROFILE_COMMAND_LEN_MAX) {
+			key_err(ld, e, -EINVAL, "the command is too long: at most %d bytes in all",
+				PROFILE_COMMAND_LEN_MAX);
+			goto fail;
+		}
+		if (!(v[i] = strdup(str))) {
+			free_strv(v);
+			return key_err(ld, e, -ENOMEM, "out of memory");
+		}
+	}
+	free_strv(*field);
+	*field = v;
+	return 0;
+fail:
+	free_strv(v);
+	return -EINVAL;
+}

@@ -39,6 +39,8 @@ struct confine_profile {
 	char *io_path;		  /* io limits apply to the block device holding this path */
 	char **services;	  /* PAM services (fnmatch globs) known to run the login shell;
 				   * NULL-terminated, never empty; default CONFINE_DEFAULT_SERVICES */
+	char **command;		  /* program run instead of the shell and its arguments, NULL-
+				   * terminated; NULL: the shell (default). See PROFILE_COMMAND_* */
 	uint64_t home_size;	  /* bytes: upper tmpfs (ephemeral) or tmpfs home; default 256M */
 	uint64_t tmp_size;	  /* bytes: private /tmp and /dev/shm each; default 64M */
 	uint64_t memory_max;	  /* bytes or UNIT_MAX; default UNIT_MAX */
@@ -62,9 +64,18 @@ struct confine_profile {
 	unsigned user_cpu_quota; /* percent of one CPU, 0 = unlimited (aggregate) */
 	unsigned max_sessions;	 /* parallel sessions per user, 0 = unlimited */
 	bool user_ns;		 /* also unshare a user namespace; default false */
+	bool init;		 /* a reaping init is PID 1, the program PID 2; default false */
 	bool memory_oom_group;	 /* an OOM kill takes the whole session; default true */
 	bool limits_optional;	 /* run without cgroup limits where they are unavailable */
 };
+
+/*
+ * Bounds of command = [...]: it travels in the session record as one line (its elements
+ * joined by PROFILE_COMMAND_SEP, a byte no element may hold), under SESSION_LINE_MAX.
+ */
+#define PROFILE_COMMAND_ARGS_MAX 32
+#define PROFILE_COMMAND_LEN_MAX	 768 /* bytes of all elements with their separators */
+#define PROFILE_COMMAND_SEP	 '\x1f'
 
 /* True when the profile sets any per-user aggregate limit (a KEY_F_USER row of profile.h). */
 bool profile_has_user_limits(const struct confine_profile *p);

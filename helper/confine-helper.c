@@ -542,6 +542,29 @@ static int home_acquire(const struct confine_config *c, const struct confine_pro
  * Resolves now, as root, all that confine-shell will need of the user and the profile, so
  * the setuid shell reads nothing but the record: no user database, no config parser.
  */
+_Static_assert(PROFILE_COMMAND_LEN_MAX <= SESSION_COMMAND_MAX &&
+		   PROFILE_COMMAND_SEP == SESSION_COMMAND_SEP &&
+		   PROFILE_COMMAND_ARGS_MAX <= SESSION_COMMAND_ARGS,
+	       "the loader's bounds of command = [...] fit the session record");
+
+/* The profile's command into the record, one line: config.h bounds it to fit. */
+static int record_command(struct session_record *rec, const struct confine_profile *p)
+{
+	size_t used = 0;
+
+	for (size_t i = 0; p->command && p->command[i]; i++) {
+		size_t n = strlen(p->command[i]);
+		if (used + n + 1 > sizeof(rec->command) || strchr(p->command[i], '\n') ||
+		    strchr(p->command[i], SESSION_COMMAND_SEP))
+			return -E2BIG;
+		if (i)
+			rec->command[used - 1] = SESSION_COMMAND_SEP;
+		memcpy(rec->command + used, p->command[i], n + 1);
+		used += n + 1;
+	}
+	return 0;
+}
+
 static int record_user_profile(struct session_record *rec, const struct passwd *pw,
 			       const struct confine_profile *p)
 {
@@ -569,7 +592,9 @@ static int record_user_profile(struct session_record *rec, const struct passwd *
 	snprintf(rec->hostname, sizeof(rec->hostname), "%s", p->hostname);
 	snprintf(rec->net, sizeof(rec->net), "%s", p->net == NET_HOST ? "host" : "none");
 	rec->tmp_size = p->tmp_size;
-	return 0;
+	rec->init = p->init;
+	rec->user_ns = p->user_ns;
+	return record_command(rec, p);
 }
 
 /* What do_open's (and do_account's) steps share: the login, the match, the record being
@@ -789,7 +814,8 @@ static int do_account(const char *user, const char *service, const char *tty, co
 
 /*
  * The matched user's login must not run unconfined: uid 0, a service not known to run the
- * login shell, another login shell, a host hole, or isolation we do not implement is refused.
+ * login shell, another login shell or a host hole is refused. (A user_ns = true the kernel
+ * cannot give fails the sandbox's setup: the login ends there, never unconfined.)
  * Returns CONFINE_HELPER_OK or CONFINE_HELPER_DENIED after logging.
  */
 static int open_refusal(const struct open_state *s)
@@ -814,11 +840,6 @@ static int open_refusal(const struct open_state *s)
 		refuse(s, CTX_PROFILE, 0, "%s", hole);
 		printf(CONFINE_NOTICE_PREFIX "login refused: this host would not confine it: %s\n",
 		       hole);
-		return CONFINE_HELPER_DENIED;
-	}
-	/* Asked-for isolation that is not implemented must not be silently skipped. */
-	if (p->user_ns) {
-		refuse(s, CTX_PROFILE, 0, "user_ns = true is not supported yet");
 		return CONFINE_HELPER_DENIED;
 	}
 	return CONFINE_HELPER_OK;

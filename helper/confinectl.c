@@ -31,6 +31,7 @@
 #include "sandbox.h"
 #include "units.h"
 #include "users.h"
+#include "userns-probe.h"
 #include "util.h"
 
 #define EXIT_USAGE   2
@@ -38,19 +39,20 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage:\n"
-		   "  confinectl run [--config FILE] --profile NAME --user USER [--] CMD [ARG...]\n"
-		   "  confinectl check [--config FILE] [--user USER [--service NAME]]\n"
-		   "  confinectl gc\n"
-		   "  confinectl list [--user USER] [--profile NAME] [--no-legend] [--json]\n"
-		   "  confinectl status [--json] SESSION|USER\n"
-		   "  confinectl top [-b] [-n N] [-d SECS] [--order cpu|mem|io|procs] [--json]\n"
-		   "  confinectl metrics [--output FILE]\n"
-		   "  confinectl kill SESSION|--user USER [--signal SIG]\n"
-		   "  confinectl join SESSION|USER [--root] [-- CMD [ARG...]]\n"
-		   "  confinectl enroll [--config FILE] [--profile NAME] USER\n"
-		   "  confinectl unenroll USER [SHELL]\n"
-		   "See confinectl(8).\n");
+	fprintf(f,
+		"Usage:\n"
+		"  confinectl run [--config FILE] --profile NAME --user USER [--] [CMD [ARG...]]\n"
+		"  confinectl check [--config FILE] [--user USER [--service NAME]]\n"
+		"  confinectl gc\n"
+		"  confinectl list [--user USER] [--profile NAME] [--no-legend] [--json]\n"
+		"  confinectl status [--json] SESSION|USER\n"
+		"  confinectl top [-b] [-n N] [-d SECS] [--order cpu|mem|io|procs] [--json]\n"
+		"  confinectl metrics [--output FILE]\n"
+		"  confinectl kill SESSION|--user USER [--signal SIG]\n"
+		"  confinectl join SESSION|USER [--root] [-- CMD [ARG...]]\n"
+		"  confinectl enroll [--config FILE] [--profile NAME] USER\n"
+		"  confinectl unenroll USER [SHELL]\n"
+		"See confinectl(8).\n");
 }
 
 /* fds 0-2 open (else later opens could land there), nothing else inherited, sane umask. */
@@ -135,12 +137,6 @@ static int run_resolve(struct run_target *t, const char *cmd)
 	if (!(t->p = config_find_profile(t->c, t->pname))) {
 		fprintf(stderr, "confinectl: %s: no profile named '%s'\n", t->conf, t->pname);
 		return EXIT_USAGE;
-	}
-	/* Asked-for isolation the sandbox cannot give yet is never silently skipped. */
-	if (t->p->user_ns) {
-		fprintf(stderr, "confinectl: profile %s: user_ns = true is not supported yet\n",
-			t->p->name);
-		return SANDBOX_EXIT_SETUP;
 	}
 	errno = 0;
 	if (!(t->pw = getpwnam(t->uname))) {
@@ -292,6 +288,8 @@ static int run_confined(const struct run_target *t, char **argv)
 	    .path = t->prog,
 	    .argv = argv,
 	    .envp = env.envp,
+	    .init = p->init ? CONFINE_INIT_PATH : NULL,
+	    .user_ns = p->user_ns,
 	    .grace_ms = 2000,
 	    .started = (unsigned long long)boot.tv_sec,
 	    .max_duration = p->max_duration,
@@ -334,15 +332,23 @@ static int cmd_run(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (!t.pname || !t.uname || optind >= argc) {
+	if (!t.pname || !t.uname) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
 	if (!(t.c = load_config(t.conf)))
 		return EXIT_USAGE;
-	status = run_resolve(&t, argv[optind]);
+	/* Without CMD: the profile's command (root's own CMD, when given, runs instead). */
+	const struct confine_profile *p = config_find_profile(t.c, t.pname);
+	char **cmd = optind < argc ? argv + optind : p ? p->command : NULL;
+	if (!cmd) {
+		usage(stderr);
+		config_free(t.c);
+		return EXIT_USAGE;
+	}
+	status = run_resolve(&t, cmd[0]);
 	if (status == 0)
-		status = run_confined(&t, argv + optind);
+		status = run_confined(&t, cmd);
 	free(t.prog);
 	free(t.groups);
 	config_free(t.c);
@@ -411,10 +417,20 @@ static int profile_host_problems(const struct confine_config *c, const struct co
 		n++;
 	}
 	if (p->user_ns) {
-		printf("# profile %s: NOT usable: user_ns = true is not supported yet (its logins "
-		       "are refused)\n",
-		       p->name);
-		n++;
+		struct error uerr = ERROR_INIT;
+		if (userns_probe(&uerr) < 0) {
+			printf("# profile %s: NOT usable: user_ns = true: %s (its logins are "
+			       "refused)\n",
+			       p->name, error_msg(&uerr));
+			n++;
+		} else {
+			printf(
+			    "# profile %s: user_ns: a user namespace owned by root, mapping only "
+			    "the user's uid and gid (setgroups denied): other ids, root's "
+			    "included, show as nobody and no id inside maps to root; nested "
+			    "user namespaces stay refused\n",
+			    p->name);
+		}
 	}
 	if (profile_has_io(p) && (r = cgroup_io_device(p->io_path, dev, sizeof(dev))) < 0) {
 		printf("# profile %s: NOT usable: io_path %s: %s (its logins are refused)\n",

@@ -45,6 +45,8 @@ const struct profile_key profile_keys[] = {
     {"user_ns", KEY_BOOL, F(user_ns)},
     {"hostname", KEY_HOSTNAME, F(hostname), .def_str = "confine"},
     {"shell", KEY_PATH, F(shell), .def_str = "/bin/bash"},
+    {"command", KEY_COMMAND, F(command), .unset = "# command: not set (the user's shell)"},
+    {"init", KEY_BOOL, F(init)},
     /* An OOM kill then takes the whole session, not one random process of it. */
     {"memory_oom_group", KEY_BOOL, F(memory_oom_group), .def = true, .controller = "memory",
      .cg_file = "memory.oom.group", .cg_format = CG_ONE},
@@ -157,6 +159,8 @@ bool profile_key_set(const struct confine_profile *p, const struct profile_key *
 		return profile_cstr(p, k) != NULL;
 	case KEY_SERVICES:
 		return true;
+	case KEY_COMMAND:
+		return *(char *const *)((const char *)p + k->off) != NULL;
 	default:
 		return profile_num(p, k) != 0;
 	}
@@ -224,7 +228,7 @@ void profile_done(struct confine_profile *p)
 {
 	free(p->name);
 	PROFILE_KEYS_FOREACH (k) {
-		if (k->kind == KEY_SERVICES)
+		if (k->kind == KEY_SERVICES || k->kind == KEY_COMMAND)
 			free_strv(*(char ***)profile_str(p, k));
 		else if (is_string(k->kind))
 			free(*profile_str(p, k));
@@ -233,10 +237,25 @@ void profile_done(struct confine_profile *p)
 
 /* ---- printing ------------------------------------------------------------------------- */
 
+/* ["a", "b"], each element quoted as libconfig reads it back ('"' and '\\' escaped). */
+static void print_list(char *const *v, FILE *out)
+{
+	fprintf(out, "[");
+	for (size_t i = 0; v && v[i]; i++) {
+		fprintf(out, "%s\"", i ? ", " : "");
+		for (const char *c = v[i]; *c; c++)
+			fprintf(out, "%s%c", *c == '"' || *c == '\\' ? "\\" : "", *c);
+		fprintf(out, "\"");
+	}
+	fprintf(out, "]");
+}
+
 /* The value of k as the config spells it, after "key = ". */
 static void print_value(const struct confine_profile *p, const struct profile_key *k, FILE *out)
 {
-	uint64_t v = is_string(k->kind) || k->kind == KEY_SERVICES ? 0 : profile_num(p, k);
+	uint64_t v = is_string(k->kind) || k->kind == KEY_SERVICES || k->kind == KEY_COMMAND
+			 ? 0
+			 : profile_num(p, k);
 	char buf[32];
 
 	switch (k->kind) {
@@ -282,10 +301,8 @@ static void print_value(const struct confine_profile *p, const struct profile_ke
 		fprintf(out, "\"%s\"", profile_cstr(p, k));
 		break;
 	case KEY_SERVICES:
-		fprintf(out, "[");
-		for (char **g = p->services; g && *g; g++)
-			fprintf(out, "%s\"%s\"", g == p->services ? "" : ", ", *g);
-		fprintf(out, "]");
+	case KEY_COMMAND:
+		print_list(*(char *const *const *)((const char *)p + k->off), out);
 		break;
 	}
 }

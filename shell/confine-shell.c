@@ -260,11 +260,45 @@ static char **shell_argv(int argc, char **argv, const char *shell)
 	return args;
 }
 
+/* A login that asks for a command of its own: sshd (remote commands, scp, sftp) and su -c
+ * run "SHELL -c CMD"; an option cluster holding c ("-lc") counts too. */
+static bool asks_command(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (argv[i][0] == '-' && argv[i][1] != '-' && strchr(argv[i], 'c'))
+			return true;
+	return false;
+}
+
+/*
+ * What runs and how: the profile's command (into buf and cmdv, SESSION_COMMAND_ARGS + 1 slots) or
+ * the shell. A profile with a command is a kiosk: it has no shell, so a login asking for
+ * its own command is refused, and the login's other arguments are ignored.
+ */
+static void choose_program(const struct session_record *rec, int argc, char **argv,
+			   struct sandbox_spec *spec, char *buf, char **cmdv)
+{
+	int n = session_command(rec, buf, SESSION_COMMAND_MAX, cmdv, SESSION_COMMAND_ARGS + 1);
+
+	if (n < 0)
+		refuse("refusing the session of %s: bad command in its record", rec->user);
+	if (n > 0 && asks_command(argc, argv))
+		refuse("refusing: profile %s runs %s for every login (its command), not a shell: "
+		       "it takes no command of the login (ssh remote command, scp, sftp, su -c)",
+		       rec->profile, cmdv[0]);
+	spec->path = n > 0 ? cmdv[0] : rec->shell;
+	spec->argv = n > 0 ? cmdv : shell_argv(argc, argv, rec->shell);
+	/* The init is no setuid program: it runs as the user after the drop (sandbox.c). */
+	spec->init = rec->init ? CONFINE_INIT_PATH : NULL;
+	spec->user_ns = rec->user_ns;
+}
+
 int main(int argc, char **argv)
 {
 	struct session_record rec;
 	struct error err = ERROR_INIT;
 	gid_t groups[SESSION_GROUPS_MAX];
+	char cmdbuf[SESSION_COMMAND_MAX], *cmdv[SESSION_COMMAND_ARGS + 1];
 	uid_t uid = getuid();
 	char **saved_env = sanitize_entry();
 	int status, ngroups;
@@ -287,8 +321,6 @@ int main(int argc, char **argv)
 	    .creds = {rec.uid, rec.gid, groups, ngroups},
 	    .home = rec.home_dir,
 	    .cgroup_fd = -1,
-	    .path = rec.shell,
-	    .argv = shell_argv(argc, argv, rec.shell),
 	    .envp = copy_env(saved_env, rec.shell),
 	    .grace_ms = GRACE_MS,
 	    .started = rec.started,
@@ -300,10 +332,12 @@ int main(int argc, char **argv)
 	};
 	if (!spec.envp)
 		refuse("out of memory");
+	choose_program(&rec, argc, argv, &spec, cmdbuf, cmdv);
 	open_session(&rec, &spec);
 	if (sandbox_run(&spec, &status, &err) < 0)
 		refuse("session %s of %s: %s", rec.sid, rec.user, error_msg(&err));
 	free_strv((char **)spec.envp, -1);
-	free_strv((char **)spec.argv, 1); /* argv[1..] are the caller's */
+	if (spec.argv != cmdv)
+		free_strv((char **)spec.argv, 1); /* argv[1..] are the caller's */
 	return status;
 }

@@ -31,11 +31,26 @@ static int caps_all_empty(void)
 	return 0;
 }
 
+/*
+ * The supplementary groups. In a user namespace with setgroups "deny" they were set before
+ * it was made (sandbox.c) and no process in it can change them: check they are all there
+ * (unmapped ones read as the overflow gid, so only their count can be compared).
+ */
+static int set_groups(const struct user_creds *u)
+{
+	if (!u->groups_fixed)
+		return setgroups(u->ngroups, u->groups) < 0 ? negerrno() : 0;
+	if (setgroups(0, NULL) == 0)
+		return -EPERM; /* the namespace must refuse it */
+	return getgroups(0, NULL) == u->ngroups ? 0 : -EPERM;
+}
+
 static int drop(const struct user_creds *u, const char **step)
 {
 	uid_t ru, eu, su;
 	gid_t rg, eg, sg;
 	cap_t empty;
+	int r;
 
 	*step = "refusing uid or gid 0";
 	if (u->uid == 0 || u->gid == 0)
@@ -63,8 +78,8 @@ static int drop(const struct user_creds *u, const char **step)
 
 	/* Groups first, while we may still change them; then gid, then uid (order matters). */
 	*step = "set groups, gid and uid";
-	if (setgroups(u->ngroups, u->groups) < 0)
-		return negerrno();
+	if ((r = set_groups(u)) < 0)
+		return r;
 	if (setresgid(u->gid, u->gid, u->gid) < 0)
 		return negerrno();
 	if (setresuid(u->uid, u->uid, u->uid) < 0)

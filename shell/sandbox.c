@@ -16,6 +16,7 @@
  * the exec happened.
  */
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <linux/keyctl.h>
 #include <sys/syscall.h>
@@ -318,6 +319,93 @@ static int inner_home(const struct sandbox_spec *s, int home_fd, struct error *e
 	return 0;
 }
 
+/* ---- user_ns = true --------------------------------------------------------------------
+ * PID 1, still root after the mounts, sets the user's groups (setgroups is denied in the
+ * namespace) and makes a user namespace: root makes it, so root owns it, and nothing of
+ * the user's outside holds a capability over it. The namespaced parent, root outside
+ * (CAP_SETUID and CAP_SETGID there), writes its maps: only the user's uid and gid, and
+ * setgroups "deny". Then the drop happens inside it as anywhere else (inner_drop). Every
+ * other namespace stays the one root made, owned by the initial user namespace. Nested
+ * user namespaces are refused by the seccomp filter.
+ */
+
+/* /proc/self/{uid,gid}_map holds exactly the one line "id id 1". */
+static bool userns_map_is(const char *path, unsigned id)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	unsigned in, out, count;
+	char buf[256], tail;
+	ssize_t n;
+
+	if (fd < 0 || (n = read(fd, buf, sizeof(buf) - 1)) <= 0)
+		return false;
+	buf[n] = '\0';
+	return sscanf(buf, "%u %u %u %c", &in, &out, &count, &tail) == 3 && in == id && out == id &&
+	       count == 1;
+}
+
+/* PID 1: the user namespace made and mapped (by the namespaced parent, over fd). */
+static int userns_enter(const struct sandbox_spec *s, int fd, struct error *err)
+{
+	char c = 0;
+
+	if (!s->user_ns)
+		return 0;
+	/* The user's groups, while we may: the namespace will deny setgroups. */
+	if (setgroups(s->creds.ngroups, s->creds.groups) < 0)
+		return error_set_errno(err, negerrno(), "cannot set the user's groups");
+	if (unshare(CLONE_NEWUSER) < 0)
+		return error_set_errno(err, negerrno(), "cannot create a user namespace");
+	if (write(fd, "u", 1) != 1 || read(fd, &c, 1) != 1 || c != 'm')
+		return error_set(err, -EIO, "the user namespace was not mapped");
+	/* Trust, but verify: the kernel's view of what the parent wrote. */
+	if (!userns_map_is("/proc/self/uid_map", s->creds.uid) ||
+	    !userns_map_is("/proc/self/gid_map", s->creds.gid))
+		return error_set(err, -EIO, "the user namespace's map is not the user's alone");
+	return 0;
+}
+
+/* Writes text to PID/name below proc_fd (root outside, the only writer a map accepts). */
+static int userns_write(int proc_fd, pid_t pid, const char *name, const char *text)
+{
+	char path[64];
+	_cleanup_close_ int fd = -1;
+	size_t n = strlen(text);
+
+	snprintf(path, sizeof(path), "%d/%s", (int)pid, name);
+	if ((fd = openat(proc_fd, path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		return negerrno();
+	return write(fd, text, n) == (ssize_t)n ? 0 : negerrno();
+}
+
+/*
+ * The namespaced parent: maps PID 1's new user namespace once PID 1 made it. proc_fd is a
+ * detached clone of the host's /proc mount, taken before the fork: in the mount namespace
+ * we share, PID 1 makes the tree read-only and mounts its own /proc over it (where pid, our
+ * view, would name another process or none); a detached mount is out of reach of both.
+ */
+static int userns_map(const struct sandbox_spec *s, pid_t pid, int proc_fd, int fd,
+		      struct error *err)
+{
+	char c, uid_map[32], gid_map[32];
+	int r;
+
+	if (read(fd, &c, 1) != 1 || c != 'u')
+		return 0; /* PID 1 failed before: it reports why */
+	snprintf(uid_map, sizeof(uid_map), "%u %u 1\n", (unsigned)s->creds.uid,
+		 (unsigned)s->creds.uid);
+	snprintf(gid_map, sizeof(gid_map), "%u %u 1\n", (unsigned)s->creds.gid,
+		 (unsigned)s->creds.gid);
+	/* setgroups first: deny it for good, before gid_map (the kernel's order). */
+	if ((r = userns_write(proc_fd, pid, "setgroups", "deny")) < 0 ||
+	    (r = userns_write(proc_fd, pid, "uid_map", uid_map)) < 0 ||
+	    (r = userns_write(proc_fd, pid, "gid_map", gid_map)) < 0)
+		return error_set_errno(err, r, "cannot map the user namespace");
+	if (write(fd, "m", 1) != 1)
+		return error_set_errno(err, negerrno(), "cannot map the user namespace");
+	return 0;
+}
+
 /* The way out of root, for good; after it nothing here is privileged. */
 static int inner_drop(const struct sandbox_spec *s, int parent_pidfd, bool with_home,
 		      struct error *err)
@@ -325,8 +413,11 @@ static int inner_drop(const struct sandbox_spec *s, int parent_pidfd, bool with_
 	struct pollfd pp = {.fd = parent_pidfd, .events = POLLIN};
 	int r;
 
+	struct user_creds creds = s->creds;
+
 	umask(022);
-	if ((r = privs_drop(&s->creds, err)) < 0)
+	creds.groups_fixed = s->user_ns; /* set before the user namespace was made */
+	if ((r = privs_drop(&creds, err)) < 0)
 		return r;
 	/* The uid change cleared the parent-death signal: arm it again, then make sure the
 	 * namespaced parent did not die in between (getppid() is 0 for PID 1 either way). */
@@ -346,20 +437,50 @@ static int inner_drop(const struct sandbox_spec *s, int parent_pidfd, bool with_
 }
 
 /* Everything the inner child does before exec; returns 0 or -errno with err filled. */
-static int inner_setup(const struct sandbox_spec *s, int home_fd, int parent_pidfd,
+static int inner_setup(const struct sandbox_spec *s, int home_fd, int parent_pidfd, int userns_fd,
 		       struct error *err)
 {
 	int r;
 
 	if ((r = inner_system_mounts(s, err)) < 0 || (r = setup_dev(s, err)) < 0 ||
-	    (r = inner_tmp_mounts(s, err)) < 0 || (r = inner_home(s, home_fd, err)) < 0)
+	    (r = inner_tmp_mounts(s, err)) < 0 || (r = inner_home(s, home_fd, err)) < 0 ||
+	    (r = userns_enter(s, userns_fd, err)) < 0)
 		return r;
 	/* home_fd >= 0: the session's home mount is in place (and is the cwd) */
 	return inner_drop(s, parent_pidfd, home_fd >= 0, err);
 }
 
+/*
+ * Execs the program, or with spec->init the reaping init that runs it as PID 2
+ * ("confine-init PATH ARGV..."). The init runs as the user, after the drop, Landlock and
+ * seccomp: it holds nothing the program does not. Returns only on failure (-errno); the
+ * program is checked first, so a missing one is reported here either way.
+ */
+static int exec_program(const struct sandbox_spec *s)
+{
+	size_t n = 0;
+	char **v;
+
+	if (!s->init) {
+		execve(s->path, s->argv, s->envp);
+		return negerrno();
+	}
+	if (access(s->path, X_OK) < 0)
+		return negerrno();
+	while (s->argv[n])
+		n++;
+	if (!(v = calloc(n + 3, sizeof(char *))))
+		return -ENOMEM;
+	v[0] = (char *)"confine-init";
+	v[1] = (char *)s->path;
+	memcpy(v + 2, s->argv, (n + 1) * sizeof(char *));
+	execve(s->init, v, s->envp);
+	free(v);
+	return negerrno();
+}
+
 static _Noreturn void inner_child(const struct sandbox_spec *s, int home_fd, int parent_pidfd,
-				  int sock)
+				  int sock, int userns_fd)
 {
 	struct error err = ERROR_INIT;
 	int r;
@@ -370,12 +491,11 @@ static _Noreturn void inner_child(const struct sandbox_spec *s, int home_fd, int
 	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != 0)
 		_exit(SANDBOX_EXIT_SETUP);
-	if (inner_setup(s, home_fd, parent_pidfd, &err) < 0)
+	if (inner_setup(s, home_fd, parent_pidfd, userns_fd, &err) < 0)
 		fail(sock, &err, SANDBOX_EXIT_SETUP);
 	/* Nothing of ours leaks into the program: only 0-2 stay open across exec. */
 	(void)syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
-	execve(s->path, s->argv, s->envp);
-	r = negerrno();
+	r = exec_program(s);
 	error_set_errno(&err, r, "cannot run %s", s->path);
 	fail(sock, &err, r == -ENOENT ? SANDBOX_EXIT_NOENT : SANDBOX_EXIT_NOEXEC);
 }
@@ -428,25 +548,27 @@ static int ns_enter(const struct sandbox_spec *s, struct error *err)
 
 /* The child that becomes PID 1: default dispositions, nothing blocked, no signalfd. */
 static _Noreturn void ns_fork_child(const struct sandbox_spec *s, int home_fd, int pidfd, int sock,
-				    int sfd)
+				    int sfd, const int userns_sp[2])
 {
 	sigset_t none;
 
 	close(sfd);
+	if (userns_sp[0] >= 0)
+		close(userns_sp[0]);
 	/* The program starts with default dispositions and nothing blocked. */
 	for (int sig = 1; sig < NSIG; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
 			(void)signal(sig, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	inner_child(s, home_fd, pidfd, sock);
+	inner_child(s, home_fd, pidfd, sock, userns_sp[1]);
 }
 
 static _Noreturn void ns_parent(const struct sandbox_spec *s, int sock, int sfd, pid_t outer)
 {
 	struct error err = ERROR_INIT;
 	int lock = -1; /* a home_build lock (persistent upper), held until this process exits */
-	int home_fd = s->home_fd, pidfd, r, st;
+	int home_fd = s->home_fd, pidfd, r, st, userns_sp[2] = {-1, -1}, proc_fd = -1;
 	struct sync_msg unused;
 	bool got = false;
 	pid_t child;
@@ -470,13 +592,27 @@ static _Noreturn void ns_parent(const struct sandbox_spec *s, int sock, int sfd,
 		error_set_errno(&err, negerrno(), "cannot open a pidfd");
 		fail(sock, &err, SANDBOX_EXIT_SETUP);
 	}
+	/* user_ns: PID 1 says when it has made its user namespace, we map it (userns_map). */
+	if (s->user_ns && (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, userns_sp) < 0 ||
+			   (proc_fd = sys_open_tree(AT_FDCWD, "/proc",
+						    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC)) < 0)) {
+		error_set_errno(&err, negerrno(), "cannot prepare the user namespace");
+		fail(sock, &err, SANDBOX_EXIT_SETUP);
+	}
 	child = fork();
 	if (child < 0) {
 		error_set_errno(&err, negerrno(), "cannot fork PID 1");
 		fail(sock, &err, SANDBOX_EXIT_SETUP);
 	}
 	if (child == 0)
-		ns_fork_child(s, home_fd, pidfd, sock, sfd);
+		ns_fork_child(s, home_fd, pidfd, sock, sfd, userns_sp);
+	if (s->user_ns) {
+		close(userns_sp[1]);
+		if (userns_map(s, child, proc_fd, userns_sp[0], &err) < 0)
+			fail(sock, &err, SANDBOX_EXIT_SETUP); /* PID 1 dies with us */
+		close(userns_sp[0]);
+		close(proc_fd);
+	}
 	close(sock); /* from now on only PID 1 reports */
 	if (home_fd >= 0)
 		close(home_fd); /* PID 1 holds the home now; the lock stays with us */

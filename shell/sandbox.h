@@ -2,6 +2,7 @@
 /* The double fork: outer parent (root, outside) → namespaced parent → inner child (PID 1). */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -41,6 +42,9 @@ struct sandbox_spec {
 	const char *path;  /* program to exec (absolute) */
 	char *const *argv; /* its argv (argv[0] may differ from path, e.g. "-bash") */
 	char *const *envp; /* its whole environment */
+	const char *init;  /* a reaping init run as PID 1 that runs path as PID 2 (absolute;
+			    * confine-init), or NULL: path is PID 1 */
+	bool user_ns;	   /* a user namespace mapping only creds.uid and creds.gid */
 	unsigned grace_ms; /* after relaying SIGHUP/SIGTERM/SIGINT, SIGKILL after this long */
 	/* Session time limit: at started + max_duration (CLOCK_BOOTTIME seconds; 0 = none)
 	 * the program gets SIGHUP, and SIGKILL max_duration_grace seconds later. */

@@ -125,6 +125,9 @@ static const struct field {
     {"tty", OPT(tty)},
     {"rhost", OPT(rhost)},
     {"logind_session", OPT(logind)},
+    {"command", OPT(command)},
+    {"init", NUM(init, 1), true},
+    {"user_ns", NUM(user_ns, 1), true},
 };
 
 /* The bits of the fields every record has. */
@@ -200,7 +203,8 @@ int session_parse(const char *text, size_t len, const char *sid, struct session_
 	if ((seen & required_fields()) != required_fields() || !streq(r->sid, sid) ||
 	    (r->cg.cgroup[0] && r->cg.cgroup[0] != '/') || r->home_dir[0] != '/' ||
 	    r->shell[0] != '/' || !r->hostname[0] ||
-	    (!streq(r->net, "none") && !streq(r->net, "host")) || r->caller_pid <= 0)
+	    (!streq(r->net, "none") && !streq(r->net, "host")) || r->caller_pid <= 0 ||
+	    (r->command[0] && r->command[0] != '/'))
 		return -EINVAL;
 	return 0;
 }
@@ -236,6 +240,28 @@ int session_read(const char *sid, struct session_record *r)
 			return -EFBIG; /* far more than session_write() ever writes */
 	}
 	return session_parse(buf, len, sid, r);
+}
+
+int session_command(const struct session_record *r, char *buf, size_t len, char **argv, int max)
+{
+	int n = 0;
+
+	if (!r->command[0])
+		return 0;
+	if (strlen(r->command) >= len)
+		return -EINVAL;
+	memcpy(buf, r->command, strlen(r->command) + 1);
+	for (char *p = buf; p; n++) {
+		char *sep = strchr(p, SESSION_COMMAND_SEP);
+		if (n >= max - 1)
+			return -EINVAL;
+		if (sep)
+			*sep = '\0';
+		argv[n] = p;
+		p = sep ? sep + 1 : NULL;
+	}
+	argv[n] = NULL;
+	return argv[0][0] == '/' ? n : -EINVAL;
 }
 
 int session_groups(const struct session_record *r, gid_t *gids, int max)

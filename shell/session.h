@@ -18,6 +18,10 @@
 #define SESSION_GROUPS_MAX 64
 #define SESSION_ITEM_MAX   64  /* service, tty, logind session id: bytes with the NUL */
 #define SESSION_RHOST_MAX  256 /* a host name (253) or an address */
+/* The profile's command: its elements joined by SESSION_COMMAND_SEP (which none holds). */
+#define SESSION_COMMAND_MAX  800
+#define SESSION_COMMAND_SEP  '\x1f'
+#define SESSION_COMMAND_ARGS 32
 
 /*
  * The names of a session's cgroups, whichever backend made them: defined once, here, as
@@ -61,6 +65,10 @@ struct session_record {
 	char tty[SESSION_ITEM_MAX];
 	char rhost[SESSION_RHOST_MAX];
 	char logind[SESSION_ITEM_MAX];
+	/* The process model (optional keys, "" and 0 when missing): the profile's command run
+	 * instead of the shell ("" = the shell), a reaping init as PID 1, a user namespace. */
+	char command[SESSION_COMMAND_MAX];
+	unsigned init, user_ns;
 };
 
 /* Start time (clock ticks since boot) of pid, from /proc/PID/stat field 22. */
@@ -89,6 +97,12 @@ int session_read(const char *sid, struct session_record *r);
  * \"none\" or \"host\". Returns 0 or -EINVAL (r is then zeroed or partly filled, never used).
  */
 int session_parse(const char *text, size_t len, const char *sid, struct session_record *r);
+
+/*
+ * Splits r->command into argv (at most max - 1 elements and a NULL, pointing into buf, a
+ * copy of len bytes); returns the count, 0 when the record names no command, or -EINVAL.
+ */
+int session_command(const struct session_record *r, char *buf, size_t len, char **argv, int max);
 
 /* Parses r->groups into gids (at most max); returns the count or -EINVAL. */
 int session_groups(const struct session_record *r, gid_t *gids, int max);

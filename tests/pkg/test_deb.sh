@@ -21,6 +21,7 @@ has "-rwx------ root/root ./usr/libexec/confine/confine-helper" "confine-helper 
 has "-rwxr-xr-x root/root ./usr/libexec/confine/confine-shell" \
 	"confine-shell ships without setuid (postinst's dpkg-statoverride makes it 4750 root:confine)"
 has "./usr/libexec/confine/confine-keeper"
+has "./usr/libexec/confine/confine-init"
 for m in man5/confine.conf.5 man8/confinectl.8 man8/confine-shell.8 man8/pam_confine.8; do
 	has "./usr/share/man/$m.gz"
 done

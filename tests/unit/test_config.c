@@ -97,6 +97,9 @@ enum setup {
 	NOT_ROOT,  /* the temp file is chowned to uid 1 */
 };
 
+#define LONG40	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define LONG400 LONG40 LONG40 LONG40 LONG40 LONG40 LONG40 LONG40 LONG40 LONG40 LONG40
+
 static const struct bad {
 	const char *what;
 	const char *content;
@@ -320,6 +323,52 @@ static const struct bad {
      .r = -EINVAL,
      .msg = "%F:1: key 'profiles.g.shell': invalid path \"/bin/ba sh\": must be absolute, without "
 	    "\"..\" or whitespace"},
+    /* command, init */
+    {.what = "init as string",
+     .content = P("init = \"yes\";"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.init': expected true or false"},
+    {.what = "command as a string",
+     .content = P("command = \"/usr/bin/prog\";"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.command': expected a list of the program's absolute path "
+	    "and its arguments, like [\"/usr/bin/prog\", \"--arg\"]"},
+    {.what = "empty command",
+     .content = P("command = [];"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.command': expected a list of the program's absolute path "
+	    "and its arguments, like [\"/usr/bin/prog\", \"--arg\"]"},
+    {.what = "relative command",
+     .content = P("command = [\"prog\", \"-x\"];"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.command.[0]': invalid program \"prog\": the program must be "
+	    "an absolute path, without \"..\" or whitespace"},
+    {.what = "command with ..",
+     .content = P("command = [\"/usr/../bin/prog\"];"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.command.[0]': invalid program \"/usr/../bin/prog\": the "
+	    "program must be an absolute path, without \"..\" or whitespace"},
+    {.what = "command argument not a string",
+     .content = "profiles = { g = {\n  command = (\"/bin/prog\",\n    7);\n}; };\n",
+     .r = -EINVAL,
+     .msg = "%F:3: key 'profiles.g.command.[1]': expected an argument string"},
+    {.what = "command argument with a newline",
+     .content = P("command = [\"/bin/prog\", \"a\\nb\"];"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.command.[1]': invalid argument \"a\nb\": control "
+	    "characters (newline, tab, ...) are not allowed"},
+    {.what = "command with 33 elements",
+     .content = P("command = [\"/p\", \"1\", \"2\", \"3\", \"4\", \"5\", \"6\", \"7\", \"8\", "
+		  "\"9\", \"10\", \"11\", \"12\", \"13\", \"14\", \"15\", \"16\", \"17\", "
+		  "\"18\", \"19\", \"20\", \"21\", \"22\", \"23\", \"24\", \"25\", \"26\", "
+		  "\"27\", \"28\", \"29\", \"30\", \"31\", \"32\"];"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.command': too many elements (33): at most 32"},
+    {.what = "command over 768 bytes",
+     .content = P("command = [\"/p\", \"" LONG400 "\", \"" LONG400 "\"];"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.command.[2]': the command is too long: at most 768 bytes in "
+	    "all"},
     {.what = "relative cgroup_root",
      .content = "cgroup_root = \"sys/fs/cgroup\";\n",
      .r = -EINVAL,
@@ -1158,7 +1207,7 @@ static void check_round_trip(const struct confine_profile *a, const char *out)
 		const struct confine_profile *b = &again->profiles[0];
 
 		PROFILE_KEYS_FOREACH (k) {
-			if (k->kind == KEY_SERVICES)
+			if (k->kind == KEY_SERVICES || k->kind == KEY_COMMAND)
 				continue;
 			if (k->kind == KEY_PATH || k->kind == KEY_HOSTNAME || k->kind == KEY_CPUS)
 				is_str(profile_cstr(b, k), profile_cstr(a, k), "round trip: %s",
@@ -1170,6 +1219,10 @@ static void check_round_trip(const struct confine_profile *a, const char *out)
 		ok(b->services && streq(b->services[0], "sshd") && streq(b->services[1], "gdm-*") &&
 		       !b->services[2],
 		   "round trip: services");
+		ok(b->command && streq(b->command[0], "/usr/bin/kiosk") &&
+		       streq(b->command[1], "--title=a \"b\"") && streq(b->command[2], "c\\d") &&
+		       !b->command[3],
+		   "round trip: command (quotes and backslashes escaped)");
 	}
 	unlink(file);
 	config_free(again);
@@ -1189,7 +1242,8 @@ static void test_print(void)
 		      "cpuset_cpus = \"0-1,3\"; io_path = \"/srv\"; io_read_bps = \"10M\"; "
 		      "io_write_iops = 300; io_weight = 50; user_memory_max = \"2G\"; "
 		      "user_cpu_quota = \"150%\"; max_sessions = 2; max_duration = \"90m\"; "
-		      "limits = \"optional\"; services = [\"sshd\", \"gdm-*\"];"),
+		      "limits = \"optional\"; services = [\"sshd\", \"gdm-*\"]; init = true; "
+		      "command = [\"/usr/bin/kiosk\", \"--title=a \\\"b\\\"\", \"c\\\\d\"];"),
 		    0);
 	if (!c)
 		return;
@@ -1213,6 +1267,8 @@ static void test_print(void)
 	       "user_ns = true;\n"
 	       "hostname = \"h\";\n"
 	       "shell = \"/bin/bash\";\n"
+	       "command = [\"/usr/bin/kiosk\", \"--title=a \\\"b\\\"\", \"c\\\\d\"];\n"
+	       "init = true;\n"
 	       "memory_oom_group = false;\n"
 	       "cpuset_cpus = \"0-1,3\";\n"
 	       "io_path = \"/srv\";\n"
@@ -1253,6 +1309,7 @@ static size_t kind_size(enum key_kind kind)
 	case KEY_HOSTNAME:
 	case KEY_CPUS:
 	case KEY_SERVICES:
+	case KEY_COMMAND:
 		return sizeof(char *);
 	default:
 		return sizeof(uint64_t);

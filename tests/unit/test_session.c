@@ -257,6 +257,38 @@ static void test_login_roundtrip(void)
 	free(text);
 }
 
+/* The process-model keys: command split into argv, init and user_ns 0 or 1, all optional. */
+static void test_process_model(void)
+{
+	char buf[SESSION_COMMAND_MAX], *argv[SESSION_COMMAND_ARGS + 1];
+	struct session_record w, r;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	is_int(parse(valid, SID, &w), 0, "base record");
+	ok(!w.command[0] && !w.init && !w.user_ns, "without the keys: no command, init, user_ns");
+	is_int(session_command(&w, buf, sizeof(buf), argv, 3), 0, "no command: 0 elements");
+	snprintf(w.command, sizeof(w.command), "/usr/bin/kiosk\x1f--title=a b\x1f\x1f-x");
+	w.init = w.user_ns = 1;
+	f = open_memstream(&text, &len);
+	session_format(f, &w);
+	fclose(f);
+	is_int(session_parse(text, len, SID, &r), 0, "record with the keys parses");
+	ok(memcmp(&r, &w, sizeof(r)) == 0, "command, init and user_ns read back as written");
+	is_int(session_command(&r, buf, sizeof(buf), argv, 5), 4, "command: 4 elements");
+	ok(streq(argv[0], "/usr/bin/kiosk") && streq(argv[1], "--title=a b") && !argv[2][0] &&
+	       streq(argv[3], "-x") && !argv[4],
+	   "command split at the separator, empty elements kept");
+	is_int(session_command(&r, buf, sizeof(buf), argv, 4), -EINVAL, "more than fit: refused");
+	free(text);
+	is_int(parse(edit("net=", "net=none\ncommand=bin/sh\n"), SID, &r), -EINVAL,
+	       "relative command refused");
+	is_int(parse(edit("net=", "net=none\ninit=2\n"), SID, &r), -EINVAL, "init=2 refused");
+	is_int(parse(edit("net=", "net=none\nuser_ns=yes\n"), SID, &r), -EINVAL,
+	       "user_ns=yes refused");
+}
+
 /* Items that would not fit, or that are not printable ASCII without space and '=': refused,
  * naming the item, and the record is left as it was. */
 static void test_login_invalid(void)
@@ -308,6 +340,7 @@ int main(void)
 	test_login_old();
 	test_login_roundtrip();
 	test_login_invalid();
+	test_process_model();
 	test_numbers();
 	test_missing();
 	test_sid();
