@@ -164,10 +164,10 @@ try:
 # suites, VM_JOBS (2) at a time, each suite's output in one piece when it ends (-O).
 # CHECK_VM_SAN=yes (CI) adds the functional suites with the sanitized build to the pool.
 # The packages are built before the pool, and its goals are listed longest first (minutes
-# under TCG, estimated from CI's last run and the man-db trigger taken out of the package
-# VMs: 30, 26, 24, 11, 11, 2, 1): make starts them in that order as a slot frees, so the two
-# slots end close together.
-VM_SUITES   := check-vm-b check-vm-a check-vm-package-systemd check-vm-package-plain \
+# under TCG, as CI and a partial run measured them: 31, 28, 24, 12, 11, 2, 1; the package
+# VMs, all dpkg work over 9p, vary most with load): make starts them in that order as a slot
+# frees, so the two slots end close together.
+VM_SUITES   := check-vm-package-systemd check-vm-b check-vm-a check-vm-package-plain \
                check-vm-systemd $(if $(filter yes,$(CHECK_VM_SAN)),check-vm-san) \
                check-package-host
 check:
