@@ -164,9 +164,9 @@ try:
 # suites, VM_JOBS (2) at a time, each suite's output in one piece when it ends (-O).
 # CHECK_VM_SAN=yes (CI) adds the functional suites with the sanitized build to the pool.
 # The packages are built before the pool, and its goals are listed longest first (minutes
-# under TCG, as CI and a partial run measured them: 31, 28, 24, 12, 11, 2, 1; the package
-# VMs, all dpkg work over 9p, vary most with load): make starts them in that order as a slot
-# frees, so the two slots end close together.
+# under TCG, as a partial run beside each other and CI's last run measured them: 26, 28, 24,
+# 12, 11, 2, 1; the package VMs, all dpkg work over 9p, vary most with load, so they start
+# first): make starts them in that order as a slot frees, so the two slots end close together.
 VM_SUITES   := check-vm-package-systemd check-vm-b check-vm-a check-vm-package-plain \
                check-vm-systemd $(if $(filter yes,$(CHECK_VM_SAN)),check-vm-san) \
                check-package-host
