@@ -33,7 +33,8 @@
 
 #define JOIN_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 /* Every namespace sandbox.c unshares (net only with net = "none"; joining the host's own
- * network namespace is a no-op). Never the user namespace: the session has none. */
+ * network namespace is a no-op). Never the user namespace: a session with one (user_ns =
+ * true) is refused (join_target). */
 #define JOIN_NS                                                                                    \
 	(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP | CLONE_NEWPID)
 
@@ -453,6 +454,16 @@ static int join_target(const char *what, struct session_record *rec, int *pidfd)
 		fprintf(stderr,
 			"confinectl: join: session %s runs without a cgroup (limits = "
 			"\"optional\"): joining it is not supported\n",
+			rec->sid);
+		return OPS_EXIT_FAIL;
+	}
+	/* Its PID 1 is in a user namespace of its own; the command would run outside it (as
+	 * root's files' owner sees them, its ids the host's), not as the session's shell does.
+	 * Entering it takes an order of setns calls of its own: refused until join has one. */
+	if (rec->user_ns) {
+		fprintf(stderr,
+			"confinectl: join: session %s runs in a user namespace (user_ns = true): "
+			"joining it is not supported\n",
 			rec->sid);
 		return OPS_EXIT_FAIL;
 	}
