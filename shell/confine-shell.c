@@ -143,21 +143,45 @@ static void free_strv(char **v, int n)
 	free(v);
 }
 
-/* The user's environment, copied before we clear ours; SHELL is set to the real shell. */
-static char **copy_env(char **env, const char *shell)
+/*
+ * What of the login's environment a kiosk (command = [...]) keeps: the terminal and the
+ * locale. The rest would steer its program: a login program passes the caller's environment
+ * on (su without -l, su -m, su -l -w), so a local user who knows the password would run the
+ * kiosk with their PATH (its script's `id` becomes theirs), BASH_ENV, PYTHONPATH, ...: a
+ * shell instead of the kiosk.
+ */
+static bool kiosk_keeps(const char *e)
+{
+	static const char *const keep[] = {"TERM=", "COLORTERM=", "LANG=", "LANGUAGE=", "LC_"};
+
+	for (size_t i = 0; i < ELEMENTSOF(keep); i++)
+		if (strncmp(e, keep[i], strlen(keep[i])) == 0)
+			return true;
+	return false;
+}
+
+/* The user's environment, copied before we clear ours; SHELL is set to the real shell. A
+ * kiosk gets only what kiosk_keeps and its login variables from the record. */
+static char **copy_env(char **env, const struct session_record *rec, bool kiosk)
 {
 	size_t n = 0, j = 0;
 	char **v;
 
 	while (env && env[n] && n < ENV_MAX)
 		n++;
-	v = calloc(n + 2, sizeof(char *));
+	v = calloc(n + 6, sizeof(char *));
 	if (!v)
 		return NULL;
 	for (size_t i = 0; i < n; i++)
-		if (strncmp(env[i], "SHELL=", 6) != 0 && !(v[j++] = strdup(env[i])))
+		if (strncmp(env[i], "SHELL=", 6) != 0 && (!kiosk || kiosk_keeps(env[i])) &&
+		    !(v[j++] = strdup(env[i])))
 			return NULL;
-	if (asprintf(&v[j], "SHELL=%s", shell) < 0)
+	if (kiosk && (asprintf(&v[j++], "HOME=%s", rec->home_dir) < 0 ||
+		      asprintf(&v[j++], "USER=%s", rec->user) < 0 ||
+		      asprintf(&v[j++], "LOGNAME=%s", rec->user) < 0 ||
+		      !(v[j++] = strdup("PATH=/usr/local/bin:/usr/bin:/bin"))))
+		return NULL;
+	if (asprintf(&v[j], "SHELL=%s", rec->shell) < 0)
 		return NULL;
 	return v;
 }
@@ -321,7 +345,6 @@ int main(int argc, char **argv)
 	    .creds = {rec.uid, rec.gid, groups, ngroups},
 	    .home = rec.home_dir,
 	    .cgroup_fd = -1,
-	    .envp = copy_env(saved_env, rec.shell),
 	    .grace_ms = GRACE_MS,
 	    .started = rec.started,
 	    .max_duration = rec.max_duration,
@@ -330,9 +353,10 @@ int main(int argc, char **argv)
 	    .user = rec.user,
 	    .procs_dirfd = -1,
 	};
+	choose_program(&rec, argc, argv, &spec, cmdbuf, cmdv);
+	spec.envp = copy_env(saved_env, &rec, spec.argv == cmdv);
 	if (!spec.envp)
 		refuse("out of memory");
-	choose_program(&rec, argc, argv, &spec, cmdbuf, cmdv);
 	open_session(&rec, &spec);
 	if (sandbox_run(&spec, &status, &err) < 0)
 		refuse("session %s of %s: %s", rec.sid, rec.user, error_msg(&err));

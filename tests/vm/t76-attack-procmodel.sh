@@ -9,7 +9,9 @@
 #      maps, setns into PID 1's namespaces, killing or stopping PID 1 (the init)
 #   3. outside: the same uid and plain against the session's PID 1 and its namespaces;
 #      killing the init from outside leaves nothing behind (a setsid daemon included)
-#   4. a kiosk (command + init + user_ns): every way of asking for another program
+#   4. a kiosk (command + init + user_ns): every way of asking for another program, and a
+#      local user who knows the password passing their environment through su (PATH,
+#      BASH_ENV) to steer the kiosk (SECURITY.md row 47)
 #   5. limits: pids_max holds in a user_ns session
 #   6. confinectl join into a user_ns session: refused (it would run the command outside the
 #      session's user namespace; SECURITY.md row 46)
@@ -21,11 +23,16 @@ PR=$CONFINE_REPO/tests/vm/progs
 GUID=$(id -u guest)
 make_user plain
 echo 'plain:plain' | chpasswd
+echo 'guest:guest' | chpasswd
+# plain's programs, where a session can read them (plain's home, o+x)
+chmod 0755 /home/plain
+$AS_PLAIN sh -c 'mkdir -p /home/plain/evil && printf "#!/bin/sh\necho PWNED-\$(/usr/bin/id -u)\n" >/home/plain/evil/id && chmod 0755 /home/plain/evil/id && printf "echo PWNED-BASH_ENV\n" >/home/plain/evil/rc'
+su_as_plain() { $AS_PLAIN timeout 300 python3 "$PR/su_pty.py" guest "$@" 2>&1; }
 AS_PLAIN="setpriv --reuid=plain --regid=plain --init-groups"
 AS_GUEST="setpriv --reuid=guest --regid=guest --clear-groups"
 cat >/usr/local/bin/t76-kiosk <<'K'
 #!/bin/sh
-echo "kiosk: args=[$*] shell=$SHELL"
+echo "kiosk: args=[$*] shell=$SHELL uid=$(id -u) path=$PATH home=$HOME"
 K
 chmod 0755 /usr/local/bin/t76-kiosk
 cat >/etc/confine/confine.conf <<'CONF'
@@ -154,7 +161,7 @@ sys.exit(0 if libc.ptrace(16, int(sys.argv[1]), 0, 0) == 0 else 1)'
 check_fails "plain: cannot ptrace the init" $AS_PLAIN python3 -c "$PTRACE" "$init"
 $AS_PLAIN sleep 30 & own=$!
 check "control: plain ptraces a process of its own" $AS_PLAIN python3 -c "$PTRACE" "$own"
-kill $own; wait $own 2>/dev/null
+kill -KILL $own; wait $own 2>/dev/null # (stopped since the attach: SIGTERM would wait)
 check_fails "guest outside: cannot rewrite the session's uid_map" timeout 30 $AS_GUEST sh -c "echo '0 0 1' >/proc/$init/uid_map"
 check_fails "guest outside: cannot enter the session's user namespace" timeout 30 $AS_GUEST nsenter -U -t "$init" --preserve-credentials true
 check_fails "guest outside: cannot enter the session's mount namespace" timeout 30 $AS_GUEST nsenter -m -t "$init" true
@@ -178,6 +185,24 @@ for args in "-- -c id" "-- -xc id"; do
 	assert_ne "$rc" 0 "kiosk: su -l guest $args refused"
 	assert_not_contains "$out" "uid=$GUID" "kiosk: su -l guest $args ran nothing"
 done
+# plain knows guest's password and passes its environment through su (without -l, -m, -l -w).
+EVIL="PATH=/home/plain/evil:/usr/bin:/bin BASH_ENV=/home/plain/evil/rc"
+out=$(env $EVIL $AS_PLAIN timeout 300 python3 "$PR/su_pty.py" guest -- guest 2>&1)
+diag "su guest (plain's environment): $(printf '%s' "$out" | tr -d '\r' | tr '\n' ' ')"
+assert_contains "$out" "kiosk: args=[-k]" "kiosk: su guest from plain runs the kiosk"
+assert_not_contains "$out" "PWNED" "kiosk: plain's PATH and BASH_ENV do not reach it (su guest)"
+assert_contains "$out" "path=/usr/local/bin:/usr/bin:/bin " "kiosk: its PATH is the default"
+out=$(env $EVIL $AS_PLAIN timeout 300 python3 "$PR/su_pty.py" guest -- -l -w PATH,BASH_ENV guest 2>&1)
+assert_not_contains "$out" "PWNED" "kiosk: nor through su -l -w PATH,BASH_ENV"
+out=$(env $EVIL HOME=/home/plain $AS_PLAIN timeout 300 python3 "$PR/su_pty.py" guest -- -m guest 2>&1)
+assert_not_contains "$out" "PWNED" "kiosk: nor through su -m"
+assert_contains "$out" "home=/home/guest" "kiosk: su -m: HOME is the user's"
+# Control: a shell profile keeps the login's environment (the user's own to set): plain's
+# PATH reaches guest's shell, so the checks above would see it.
+sed -i 's/profile = "kiosk"; } );/profile = "uns"; } );/' /etc/confine/confine.conf
+out=$(env $EVIL $AS_PLAIN timeout 300 python3 "$PR/su_pty.py" guest -- guest -c id 2>&1)
+assert_contains "$out" "PWNED-$GUID" "control: a shell profile: plain's PATH reaches the session (su guest -c id)"
+sed -i 's/profile = "uns"; } );/profile = "kiosk"; } );/' /etc/confine/confine.conf
 start_test_sshd guest
 wait_for $SSH -T guest@127.0.0.1 </dev/null
 for rcmd in "-c id"; do
