@@ -246,6 +246,7 @@ JOINED='echo uidmap=$(xargs </proc/self/uid_map)'
 # (the user's only session at a time: join picks it by the user's name)
 joined() { # PROFILE: joins a login of PROFILE, prints what the joined command saw
 	local c
+	wait_for no_sessions || diag "join $1: a session is still open"
 	sed -i "s/profile = \"[a-z]*\"; } );/profile = \"$1\"; } );/" /etc/confine/confine.conf
 	su -l guest -c 'exec sleep 120' </dev/null >/dev/null 2>&1 & c=$!
 	wait_for pgrep -u guest -x sleep || diag "join $1: the session did not start"
