@@ -31,6 +31,25 @@ static int caps_all_empty(void)
 	return 0;
 }
 
+int privs_raise_effective(void)
+{
+	cap_t c = cap_get_proc();
+	cap_value_t all[CAP_LAST_CAP + 1];
+	int n = 0, r = 0;
+
+	if (!c)
+		return negerrno();
+	for (cap_value_t v = 0; v <= CAP_LAST_CAP; v++) {
+		cap_flag_value_t on = CAP_CLEAR;
+		if (cap_get_flag(c, v, CAP_PERMITTED, &on) == 0 && on == CAP_SET)
+			all[n++] = v;
+	}
+	if (cap_set_flag(c, CAP_EFFECTIVE, n, all, CAP_SET) < 0 || cap_set_proc(c) < 0)
+		r = negerrno();
+	cap_free(c);
+	return r;
+}
+
 /*
  * The supplementary groups. In a user namespace with setgroups "deny" they were set before
  * it was made (sandbox.c) and no process in it can change them: check they are all there

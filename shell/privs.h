@@ -27,3 +27,9 @@ struct user_creds {
  * run user code on failure.
  */
 int privs_drop(const struct user_creds *u, struct error *err);
+
+/*
+ * Raises the effective capability set to the permitted one (which a change of the
+ * effective uid from 0 clears while the real or saved uid is still 0). Returns 0 or -errno.
+ */
+int privs_raise_effective(void);

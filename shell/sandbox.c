@@ -321,12 +321,18 @@ static int inner_home(const struct sandbox_spec *s, int home_fd, struct error *e
 
 /* ---- user_ns = true --------------------------------------------------------------------
  * PID 1, still root after the mounts, sets the user's groups (setgroups is denied in the
- * namespace) and makes a user namespace: root makes it, so root owns it, and nothing of
- * the user's outside holds a capability over it. The namespaced parent, root outside
- * (CAP_SETUID and CAP_SETGID there), writes its maps: only the user's uid and gid, and
- * setgroups "deny". Then the drop happens inside it as anywhere else (inner_drop). Every
- * other namespace stays the one root made, owned by the initial user namespace. Nested
- * user namespaces are refused by the seccomp filter.
+ * namespace) and makes a user namespace with the user's effective ids, so the USER owns it:
+ * the kernel charges what the session takes of the per-user budgets (inotify instances,
+ * queued signals, message queues, RLIMIT_NPROC; ucounts, at every level up to the initial
+ * namespace, to the owner) to the user, as for any process of theirs, and never to root,
+ * whose budgets a session could otherwise exhaust for every root process (t76 §1). The
+ * owner's processes outside hold capabilities over that namespace alone, as over one they
+ * make themselves: every other namespace stays the one root made, owned by the initial user
+ * namespace, and PID 1 is not dumpable meanwhile (its /proc files are root's, so no one but
+ * root opens its maps). The namespaced parent, root outside (CAP_SETUID and CAP_SETGID
+ * there), writes its maps: only the user's uid and gid, and setgroups "deny". Then the drop
+ * happens inside it as anywhere else (inner_drop). Nested user namespaces are refused by
+ * the seccomp filter.
  */
 
 /* /proc/self/{uid,gid}_map holds exactly the one line "id id 1". */
@@ -354,6 +360,12 @@ static int userns_enter(const struct sandbox_spec *s, int fd, struct error *err)
 	/* The user's groups, while we may: the namespace will deny setgroups. */
 	if (setgroups(s->creds.ngroups, s->creds.groups) < 0)
 		return error_set_errno(err, negerrno(), "cannot set the user's groups");
+	/* The user's effective ids make the user the owner (the real and saved ids stay 0, so
+	 * the capabilities the uid change cleared from the effective set are raised again: the
+	 * kernel's checks of the creator, e.g. Debian's unprivileged_userns_clone, see root's). */
+	if (setresgid(-1, s->creds.gid, -1) < 0 || setresuid(-1, s->creds.uid, -1) < 0 ||
+	    privs_raise_effective() < 0)
+		return error_set_errno(err, negerrno(), "cannot take the user's ids for its namespace");
 	if (unshare(CLONE_NEWUSER) < 0)
 		return error_set_errno(err, negerrno(), "cannot create a user namespace");
 	if (write(fd, "u", 1) != 1 || read(fd, &c, 1) != 1 || c != 'm')
