@@ -158,7 +158,9 @@ $AS_PLAIN sleep 30 & own=$!
 check "control: plain ptraces a process of its own" $AS_PLAIN python3 -c "$PTRACE" "$own"
 kill -KILL $own; wait $own 2>/dev/null # (stopped since the attach: SIGTERM would wait)
 check_fails "guest outside: cannot rewrite the session's uid_map" timeout 30 $AS_GUEST sh -c "echo '0 0 1' >/proc/$init/uid_map"
-check_fails "guest outside: cannot enter the session's user namespace" timeout 30 $AS_GUEST nsenter -U -t "$init" --preserve-credentials true
+# guest owns the session's user namespace (row 42) and may enter it, which gains nothing:
+check "guest outside: enters the user namespace it owns" timeout 30 $AS_GUEST nsenter -U -t "$init" --preserve-credentials true
+check_fails "guest outside: cannot enter the session's mount namespace through it" timeout 30 $AS_GUEST nsenter -U -m -t "$init" --preserve-credentials true
 check_fails "guest outside: cannot enter the session's mount namespace" timeout 30 $AS_GUEST nsenter -m -t "$init" true
 check "control: root enters the session's mount namespace" timeout 30 nsenter -m -t "$init" true
 # The same uid outside kills the init: the namespace and its daemon die with it.
