@@ -365,7 +365,8 @@ static int userns_enter(const struct sandbox_spec *s, int fd, struct error *err)
 	 * kernel's checks of the creator, e.g. Debian's unprivileged_userns_clone, see root's). */
 	if (setresgid(-1, s->creds.gid, -1) < 0 || setresuid(-1, s->creds.uid, -1) < 0 ||
 	    privs_raise_effective() < 0)
-		return error_set_errno(err, negerrno(), "cannot take the user's ids for its namespace");
+		return error_set_errno(err, negerrno(),
+				       "cannot take the user's ids for its namespace");
 	if (unshare(CLONE_NEWUSER) < 0)
 		return error_set_errno(err, negerrno(), "cannot create a user namespace");
 	if (write(fd, "u", 1) != 1 || read(fd, &c, 1) != 1 || c != 'm')
