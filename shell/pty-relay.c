@@ -12,7 +12,7 @@
 void pty_relay_init(struct pty_relay *r)
 {
 	r->master = r->in = r->out = -1;
-	r->raw = r->hangup = r->master_gone = false;
+	r->raw = r->hangup = r->master_gone = r->in_off = false;
 	r->len = r->off = 0;
 }
 
@@ -60,7 +60,7 @@ void pty_relay_fds(const struct pty_relay *r, struct pollfd p[2])
 	p[0] = (struct pollfd){.fd = on ? r->master : -1,
 			       .events = (short)(POLLIN | (r->len > r->off ? POLLOUT : 0))};
 	/* Read keystrokes only when the last ones are written: the buffer stays bounded. */
-	p[1] = (struct pollfd){.fd = on && r->in >= 0 && r->len == r->off ? r->in : -1,
+	p[1] = (struct pollfd){.fd = on && r->in >= 0 && !r->in_off && r->len == r->off ? r->in : -1,
 			       .events = POLLIN};
 }
 
@@ -86,6 +86,12 @@ static bool relay_input(struct pty_relay *r)
 
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return true;
+	/* EIO from a live terminal: we are in a background group of it (SIGTTIN is ignored);
+	 * keystrokes are the foreground's, so stop reading. A hung-up one answers no ioctl. */
+	if (n < 0 && errno == EIO && tcgetpgrp(r->in) > 0) {
+		r->in_off = true;
+		return true;
+	}
 	if (n <= 0) /* a terminal reads 0 or EIO only once it hung up */
 		return false;
 	r->off = 0;
