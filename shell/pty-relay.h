@@ -26,6 +26,7 @@ struct pty_relay {
 	bool raw;	  /* in is in raw mode; saved holds its settings */
 	bool hangup;	  /* the outer terminal hung up: nothing more is read or written */
 	bool master_gone; /* read EIO: no process holds the slave any more */
+	bool in_off;	  /* in is not ours to read (we are in a background group of it) */
 	struct termios saved;
 	size_t len, off; /* keystrokes read, not yet written to the master: buf[off..len) */
 	char buf[PTY_RELAY_BUF];
