@@ -121,7 +121,7 @@ VM_TESTS    := tests/vm/t00-smoke.sh tests/vm/t10-run.sh tests/vm/t20-login.sh \
                tests/vm/t25-enroll.sh tests/vm/t30-security.sh tests/vm/t31-escape.sh \
                tests/vm/t32-seccomp.sh tests/vm/t33-services.sh tests/vm/t34-persistent.sh tests/vm/t36-homes.sh \
                tests/vm/t35-attack.sh tests/vm/t73-attack-join.sh tests/vm/t70-ops.sh \
-               tests/vm/t71-join.sh tests/vm/t72-events.sh tests/vm/t75-procmodel.sh \
+               tests/vm/t71-join.sh tests/vm/t72-events.sh tests/vm/t74-pty.sh tests/vm/t75-procmodel.sh \
                tests/vm/t50-limits.sh
 # t50 stays last in its VM: its end binds controllers to cgroup v1, and logins after it fail.
 # The functional suites, run again with sanitized builds (t30 alone takes ~16 min under TCG).
@@ -136,7 +136,7 @@ VM_ENV      := CONFINE_VM_TIMEOUT=1800 CONFINE_VM_TOTAL_TIMEOUT=3600
 # longest, t73 (attacks on join) and t75 (process model) in one, the rest in the other. Each
 # script sets up what it needs. `make -j2 check-vm` runs both at once (make check does).
 VM_TESTS_A  := tests/vm/t30-security.sh tests/vm/t35-attack.sh tests/vm/t73-attack-join.sh \
-               tests/vm/t75-procmodel.sh
+               tests/vm/t74-pty.sh tests/vm/t75-procmodel.sh
 VM_TESTS_B  := $(filter-out $(VM_TESTS_A),$(VM_TESTS))
 VM_JOBS     ?= 2
 check-vm: check-vm-a check-vm-b
