@@ -3,7 +3,7 @@
 controlling terminal, as login or ssh -tt would be on a user's terminal) and plays the STEPs
 on the master, the user's side:
   s:TEXT       type TEXT (Python escapes: \\n, \\x03 for ^C, \\x1a for ^Z, ...)
-  e:REGEX      wait (up to 120 s) until the output since the last e: matches REGEX
+  e:REGEX      wait (up to 60 s) until the output since the last e: matches REGEX
   w:ROWS:COLS  resize the terminal (TIOCSWINSZ on it: the kernel sends SIGWINCH)
   p:SECONDS    pause
   c            close the terminal (a hangup: what closing the ssh client or xterm does)
@@ -58,7 +58,7 @@ for step in steps:
     if kind == "s":
         os.write(master, codecs.decode(arg, "unicode_escape").encode("latin-1"))
     elif kind == "e":
-        rx, end, found = re.compile(arg.encode()), time.time() + 120, None
+        rx, end, found = re.compile(arg.encode()), time.time() + 60, None
         while time.time() < end:
             found = rx.search(out, mark)
             if found:
