@@ -329,6 +329,10 @@ $(B)/confine-init: init/confine-init.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $<
 
+# bench/pty-rtt.c: the latency the terminal relay adds per keystroke (bench/README.md); not in all.
+$(B)/pty-rtt: $(B)/bench/pty-rtt.o $(B)/libconfine.a
+	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $^ $(PKG_LIBS)
+
 # Not libconfine.a: an explicit list, so no root-side object can be pulled in by one symbol.
 $(B)/confine-shell: $(B)/shell/confine-shell.o $(CORE_OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $^ $(CORE_LIBS)
