@@ -86,8 +86,8 @@ static void measure(const char *name, int m, int n)
 		sum += us[i];
 	}
 	qsort(us, (size_t)n, sizeof(double), cmp);
-	printf("%-14s %d round trips of 1 byte: mean %.1f us, median %.1f us, p99 %.1f us\n", name, n,
-	       sum / n, us[n / 2], us[n * 99 / 100]);
+	printf("%-14s %d round trips of 1 byte: mean %.1f us, median %.1f us, p99 %.1f us\n", name,
+	       n, sum / n, us[n / 2], us[n * 99 / 100]);
 	free(us);
 }
 

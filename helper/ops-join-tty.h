@@ -13,8 +13,8 @@
 #include <termios.h>
 
 struct join_tty {
-	int master, slave; /* -1, -1: no pty (no terminal among root's stdio) */
-	bool is_tty[3];	   /* which of root's fds 0-2 are terminals (the child gets the pty) */
+	int master, slave;    /* -1, -1: no pty (no terminal among root's stdio) */
+	bool is_tty[3];	      /* which of root's fds 0-2 are terminals (the child gets the pty) */
 	struct termios saved; /* root's terminal's settings, given to the pty */
 };
 

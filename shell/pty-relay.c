@@ -43,7 +43,11 @@ int pty_relay_start(struct pty_relay *r, int master, const bool is_tty[3])
 	r->master = master;
 	r->in = is_tty[0] ? 0 : -1;
 	r->out = is_tty[1] ? 1 : is_tty[2] ? 2 : -1;
-	if (r->in >= 0 && tcgetattr(r->in, &r->saved) == 0) {
+	/* Started in a background group of the terminal (`su ... &`): its keystrokes and its
+	 * mode are the foreground job's; only the output is relayed. */
+	if (r->in >= 0 && tcgetpgrp(r->in) != getpgrp())
+		r->in_off = true;
+	if (r->in >= 0 && !r->in_off && tcgetattr(r->in, &r->saved) == 0) {
 		struct termios raw = r->saved;
 		cfmakeraw(&raw);
 		r->raw = tcsetattr(r->in, TCSADRAIN, &raw) == 0;
@@ -60,8 +64,9 @@ void pty_relay_fds(const struct pty_relay *r, struct pollfd p[2])
 	p[0] = (struct pollfd){.fd = on ? r->master : -1,
 			       .events = (short)(POLLIN | (r->len > r->off ? POLLOUT : 0))};
 	/* Read keystrokes only when the last ones are written: the buffer stays bounded. */
-	p[1] = (struct pollfd){.fd = on && r->in >= 0 && !r->in_off && r->len == r->off ? r->in : -1,
-			       .events = POLLIN};
+	p[1] =
+	    (struct pollfd){.fd = on && r->in >= 0 && !r->in_off && r->len == r->off ? r->in : -1,
+			    .events = POLLIN};
 }
 
 /* The program's output to the outer terminal; false when it hung up. */

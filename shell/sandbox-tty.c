@@ -48,7 +48,8 @@ static int slave_prepare(const struct sandbox_spec *s, int slave, int outer, str
 	 * 0620. Root must do it: the devpts instance is root's. */
 	if (fstat(outer, &st) < 0 || fchown(slave, s->creds.uid, st.st_gid) < 0 ||
 	    fchmod(slave, 0620) < 0)
-		return error_set_errno(err, negerrno(), "cannot give the sandbox's pty to the user");
+		return error_set_errno(err, negerrno(),
+				       "cannot give the sandbox's pty to the user");
 	if (tcgetattr(outer, &tio) == 0 && tcsetattr(slave, TCSANOW, &tio) < 0)
 		return error_set_errno(err, negerrno(), "cannot set the sandbox's pty");
 	if (ioctl(outer, TIOCGWINSZ, &ws) == 0 && ioctl(slave, TIOCSWINSZ, &ws) < 0)

@@ -104,15 +104,15 @@ static int64_t limit_left(const struct sandbox_spec *s)
 
 /* What a supervisor's wait loop (wait_relaying) keeps between rounds. */
 struct waiter {
-	pid_t pid;		      /* the child waited for */
-	int sfd, msg_sock;	      /* the signalfd; the sync socket or -1 (read to its EOF) */
-	struct sync_msg *msg;	      /* the sandbox's report, once got */
+	pid_t pid;	      /* the child waited for */
+	int sfd, msg_sock;    /* the signalfd; the sync socket or -1 (read to its EOF) */
+	struct sync_msg *msg; /* the sandbox's report, once got */
 	bool got_msg;
-	unsigned grace_ms;	      /* after a hangup or SIGTERM: SIGKILL this much later */
+	unsigned grace_ms;		  /* after a hangup or SIGTERM: SIGKILL this much later */
 	const struct sandbox_spec *limit; /* the namespaced parent: enforces max_duration */
-	struct pty_relay *tty;	      /* the outer parent: the sandbox's pty, once handed over */
-	bool is_tty[3];		      /* (with tty) which of fds 0-2 are the login's terminal */
-	int64_t kill_at;	      /* ms (now_ms) of the SIGKILL due, -1: none */
+	struct pty_relay *tty; /* the outer parent: the sandbox's pty, once handed over */
+	bool is_tty[3];	       /* (with tty) which of fds 0-2 are the login's terminal */
+	int64_t kill_at;       /* ms (now_ms) of the SIGKILL due, -1: none */
 };
 
 /* A hangup, SIGTERM (relayed or the outer terminal's) or a relayed signal of another kind. */
@@ -672,8 +672,13 @@ static _Noreturn void ns_parent(const struct sandbox_spec *s, int sock, int sfd,
 	close(sock); /* from now on only PID 1 reports */
 	if (home_fd >= 0)
 		close(home_fd); /* PID 1 holds the home now; the lock stays with us */
-	struct waiter w = {.pid = child, .sfd = sfd, .msg_sock = -1, .msg = &unused,
-			   .grace_ms = s->grace_ms, .limit = s, .kill_at = -1};
+	struct waiter w = {.pid = child,
+			   .sfd = sfd,
+			   .msg_sock = -1,
+			   .msg = &unused,
+			   .grace_ms = s->grace_ms,
+			   .limit = s,
+			   .kill_at = -1};
 	st = wait_relaying(&w);
 	_exit(st < 0 ? SANDBOX_EXIT_SETUP : status_code(st));
 }
@@ -711,9 +716,13 @@ static int outer_wait(const struct sandbox_spec *s, pid_t pid, int sfd, int sock
 	r = register_sandbox(s, pid, err);
 	/* No limit here: the namespaced parent keeps it; SIGHUP reaches us only relayed. */
 	uint64_t outer_grace = s->grace_ms + 1000 + (uint64_t)s->max_duration_grace * 1000;
-	struct waiter w = {.pid = pid, .sfd = sfd, .msg_sock = sock, .msg = &msg,
+	struct waiter w = {.pid = pid,
+			   .sfd = sfd,
+			   .msg_sock = sock,
+			   .msg = &msg,
 			   .grace_ms = outer_grace > UINT_MAX ? UINT_MAX : (unsigned)outer_grace,
-			   .tty = &tty, .kill_at = -1};
+			   .tty = &tty,
+			   .kill_at = -1};
 	(void)sandbox_tty_wanted(w.is_tty);
 	st = wait_relaying(&w);
 	/* The sandbox's last output, and the login's terminal as it was, on every path. */

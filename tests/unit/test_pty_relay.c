@@ -153,8 +153,8 @@ static void test_relay_and_end(void)
 			break;
 		usleep(20000);
 	}
-	ok(got.ws_row == 33 && got.ws_col == 111, "a resize of the outer terminal reaches the pty (%ux%u)",
-	   got.ws_row, got.ws_col);
+	ok(got.ws_row == 33 && got.ws_col == 111,
+	   "a resize of the outer terminal reaches the pty (%ux%u)", got.ws_row, got.ws_col);
 	for (size_t i = 0; i < sizeof(big); i++)
 		big[i] = (char)(i * 7 + 1);
 	/* The program writes 64 KiB (more than one relay buffer, more than the pty holds) and
