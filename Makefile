@@ -38,7 +38,7 @@ B           := build
 # libc, libcap and libseccomp; tests/shell/test_setuid_core.sh holds it to an allow-list.
 CORE_SRCS   := shell/log.c shell/error.c shell/fs.c shell/duration.c shell/session-read.c \
                shell/session-procs.c shell/privs.c shell/seccomp.c shell/landlock.c \
-               shell/sandbox.c
+               shell/pty-relay.c shell/sandbox-tty.c shell/sandbox.c
 CORE_OBJS   := $(CORE_SRCS:%.c=$(B)/%.o)
 CORE_LIBS   := $(shell pkg-config --libs libcap libseccomp 2>/dev/null)
 # Engine library of the root-side programs (confinectl, confine-helper) and the unit tests:
@@ -67,7 +67,7 @@ UNIT_TESTS  := $(B)/tests/test_units $(B)/tests/test_config $(B)/tests/test_cgro
                $(B)/tests/test_session $(B)/tests/test_seccomp $(B)/tests/test_home_image \
                $(B)/tests/test_error $(B)/tests/test_ops $(B)/tests/test_metrics \
                $(B)/tests/test_event $(B)/tests/test_localdb \
-               $(B)/tests/test_check_user
+               $(B)/tests/test_check_user $(B)/tests/test_pty_relay
 
 .PHONY: all clean check check-unit check-vm check-vm-systemd install install-only install-dist deps try \
         build-deps-present
@@ -121,7 +121,7 @@ VM_TESTS    := tests/vm/t00-smoke.sh tests/vm/t10-run.sh tests/vm/t20-login.sh \
                tests/vm/t25-enroll.sh tests/vm/t30-security.sh tests/vm/t31-escape.sh \
                tests/vm/t32-seccomp.sh tests/vm/t33-services.sh tests/vm/t34-persistent.sh tests/vm/t36-homes.sh \
                tests/vm/t35-attack.sh tests/vm/t73-attack-join.sh tests/vm/t70-ops.sh \
-               tests/vm/t71-join.sh tests/vm/t72-events.sh tests/vm/t75-procmodel.sh \
+               tests/vm/t71-join.sh tests/vm/t72-events.sh tests/vm/t74-pty.sh tests/vm/t75-procmodel.sh \
                tests/vm/t76-attack-procmodel.sh tests/vm/t50-limits.sh
 # t50 stays last in its VM: its end binds controllers to cgroup v1, and logins after it fail.
 # The functional suites, run again with sanitized builds (t30 alone takes ~16 min under TCG).
@@ -136,7 +136,7 @@ VM_ENV      := CONFINE_VM_TIMEOUT=1800 CONFINE_VM_TOTAL_TIMEOUT=3600
 # longest, t73 (attacks on join) and t75 (process model) in one, the rest in the other. Each
 # script sets up what it needs. `make -j2 check-vm` runs both at once (make check does).
 VM_TESTS_A  := tests/vm/t30-security.sh tests/vm/t35-attack.sh tests/vm/t73-attack-join.sh \
-               tests/vm/t75-procmodel.sh
+               tests/vm/t74-pty.sh tests/vm/t75-procmodel.sh
 VM_TESTS_B  := $(filter-out $(VM_TESTS_A),$(VM_TESTS))
 VM_JOBS     ?= 2
 check-vm: check-vm-a check-vm-b
@@ -328,6 +328,10 @@ $(B)/confine-keeper: helper/confine-keeper.c
 $(B)/confine-init: init/confine-init.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $<
+
+# bench/pty-rtt.c: the latency the terminal relay adds per keystroke (bench/README.md); not in all.
+$(B)/pty-rtt: $(B)/bench/pty-rtt.o $(B)/libconfine.a
+	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $^ $(PKG_LIBS)
 
 # Not libconfine.a: an explicit list, so no root-side object can be pulled in by one symbol.
 $(B)/confine-shell: $(B)/shell/confine-shell.o $(CORE_OBJS)

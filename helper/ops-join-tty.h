@@ -13,10 +13,9 @@
 #include <termios.h>
 
 struct join_tty {
-	int master, slave; /* -1, -1: no pty (no terminal among root's stdio) */
-	bool is_tty[3];	   /* which of root's fds 0-2 are terminals (the child gets the pty) */
-	bool raw;	   /* root's terminal (fd 0) is in raw mode, saved holds its settings */
-	struct termios saved;
+	int master, slave;    /* -1, -1: no pty (no terminal among root's stdio) */
+	bool is_tty[3];	      /* which of root's fds 0-2 are terminals (the child gets the pty) */
+	struct termios saved; /* root's terminal's settings, given to the pty */
 };
 
 /* Before entering the session: a pty when one of fds 0-2 is a terminal. 0 or -errno. */
@@ -26,7 +25,8 @@ int join_tty_open(struct join_tty *t);
  * terminal fds. 0 or -errno. */
 int join_tty_child(const struct join_tty *t);
 /* In the parent: relays root's terminal and the pty until the child (pidfd) exits, then
- * restores root's terminal and closes the pty. Without a pty it returns at once. */
+ * restores root's terminal and closes the pty (shell/pty-relay.h). Without a pty it
+ * returns at once. */
 void join_tty_relay(struct join_tty *t, int pidfd);
 /* Closes what is left (idempotent). */
 void join_tty_close(struct join_tty *t);

@@ -42,7 +42,9 @@
 #include "log.h"
 #include "mountapi.h"
 #include "protocol.h"
+#include "pty-relay.h"
 #include "sandbox.h"
+#include "sandbox-tty.h"
 #include "seccomp.h"
 #include "session-procs.h"
 #include "session.h"
@@ -100,71 +102,124 @@ static int64_t limit_left(const struct sandbox_spec *s)
 	return end > now ? end - now : 0;
 }
 
-/*
- * Waits for child pid while relaying signals from sfd to it; SIGKILLs it grace_ms after
- * the first relayed signal (PID 1 ignores signals it has no handler for). With limit set
- * (the namespaced parent), the session's max_duration is enforced too: SIGHUP at the
- * limit, SIGKILL max_duration_grace later.
- */
-static int wait_relaying(pid_t pid, int sfd, int msg_sock, struct sync_msg *msg, bool *got_msg,
-			 unsigned grace_ms, const struct sandbox_spec *limit)
+/* What a supervisor's wait loop (wait_relaying) keeps between rounds. */
+struct waiter {
+	pid_t pid;	      /* the child waited for */
+	int sfd, msg_sock;    /* the signalfd; the sync socket or -1 (read to its EOF) */
+	struct sync_msg *msg; /* the sandbox's report, once got */
+	bool got_msg;
+	unsigned grace_ms;		  /* after a hangup or SIGTERM: SIGKILL this much later */
+	const struct sandbox_spec *limit; /* the namespaced parent: enforces max_duration */
+	struct pty_relay *tty; /* the outer parent: the sandbox's pty, once handed over */
+	bool is_tty[3];	       /* (with tty) which of fds 0-2 are the login's terminal */
+	int64_t kill_at;       /* ms (now_ms) of the SIGKILL due, -1: none */
+};
+
+/* A hangup, SIGTERM (relayed or the outer terminal's) or a relayed signal of another kind. */
+static void waiter_signal(struct waiter *w, int sig)
 {
-	int64_t kill_at = -1;
-	bool hup_pending = limit && limit->max_duration;
+	(void)kill(w->pid, sig);
+	/* Hangup and terminate end the session; Ctrl-C and Ctrl-\ do not. */
+	if (w->kill_at < 0 && (sig == SIGHUP || sig == SIGTERM))
+		w->kill_at = now_ms() + w->grace_ms;
+}
+
+/* The namespaced parent: the session's time limit reached. */
+static void waiter_limit(struct waiter *w)
+{
+	const struct sandbox_spec *l = w->limit;
+	char d[32], g[32];
+
+	format_duration(l->max_duration, d, sizeof(d));
+	format_duration(l->max_duration_grace, g, sizeof(g));
+	log_msg(LOG_NOTICE,
+		"session %s of %s: time limit max_duration = %s reached; hanging up, killing it "
+		"in %s",
+		l->sid ? l->sid : "?", l->user ? l->user : "?", d, g);
+	/* Like a terminal hangup: the shell may save its history and exit. */
+	(void)kill(w->pid, SIGHUP);
+	w->kill_at = now_ms() + (int64_t)l->max_duration_grace * 1000;
+}
+
+/* One message of the sandbox: its report (then no more), or its pty's master. Returns what
+ * sandbox_tty_recv did (< 0: nothing read). */
+static int waiter_read_msg(struct waiter *w)
+{
+	size_t len = 0;
+	int fd = -1, r = sandbox_tty_recv(w->msg_sock, w->msg, sizeof(*w->msg), &len, &fd);
+
+	if (r == 1 && w->tty && w->tty->master < 0 && !w->got_msg)
+		(void)pty_relay_start(w->tty, fd, w->is_tty);
+	else if (r == 1)
+		close(fd);
+	else if (r == 0 && len == sizeof(*w->msg))
+		w->got_msg = true;
+	if ((r < 0 && r != -EAGAIN && r != -EINTR) || w->got_msg)
+		w->msg_sock = -1; /* EOF: the program was exec'd (or setup died) */
+	return r;
+}
+
+/* One poll round's results: signals, messages, the terminal relay. */
+static void waiter_events(struct waiter *w, const struct pollfd *p)
+{
+	struct signalfd_siginfo si;
+
+	if ((p[0].revents & POLLIN) && read(w->sfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGWINCH) { /* the outer terminal's, never relayed */
+			if (w->tty)
+				pty_relay_winch(w->tty);
+		} else if (si.ssi_signo != SIGCHLD) {
+			waiter_signal(w, (int)si.ssi_signo);
+		}
+	}
+	if (p[1].fd >= 0 && p[1].revents)
+		waiter_read_msg(w);
+	if (w->tty && pty_relay_step(w->tty, p + 2) == PTY_RELAY_HANGUP)
+		waiter_signal(w, SIGHUP); /* as the kernel's SIGHUP to the login's session */
+}
+
+/*
+ * Waits for child w->pid while relaying signals from w->sfd to it (and, with w->tty, the
+ * login's terminal to the sandbox's pty); SIGKILLs it grace_ms after the first hangup or
+ * SIGTERM (PID 1 ignores signals it has no handler for). With limit set (the namespaced
+ * parent), the session's max_duration is enforced too: SIGHUP at the limit, SIGKILL
+ * max_duration_grace later.
+ */
+static int wait_relaying(struct waiter *w)
+{
+	bool hup_pending = w->limit && w->limit->max_duration;
 	int st;
 
 	for (;;) {
-		pid_t w = waitpid(pid, &st, WNOHANG);
-		if (w == pid)
+		pid_t r = waitpid(w->pid, &st, WNOHANG);
+		if (r == w->pid)
 			return st;
-		if (w < 0 && errno != EINTR)
+		if (r < 0 && errno != EINTR)
 			return -1;
 
-		struct pollfd p[2] = {{.fd = sfd, .events = POLLIN},
-				      {.fd = msg_sock, .events = POLLIN}};
-		int64_t left = kill_at >= 0 ? kill_at - now_ms() : -1, hup = -1;
-		if (hup_pending && (hup = limit_left(limit)) >= 0 && (left < 0 || hup < left))
+		struct pollfd p[4] = {{.fd = w->sfd, .events = POLLIN},
+				      {.fd = w->msg_sock, .events = POLLIN},
+				      {.fd = -1},
+				      {.fd = -1}};
+		if (w->tty)
+			pty_relay_fds(w->tty, p + 2);
+		int64_t left = w->kill_at >= 0 ? w->kill_at - now_ms() : -1, hup = -1;
+		if (hup_pending && (hup = limit_left(w->limit)) >= 0 && (left < 0 || hup < left))
 			left = hup;
 		int timeout = left < 0 ? -1 : left > 60000 ? 60000 : (int)left;
-		int n = poll(p, msg_sock >= 0 ? 2 : 1, timeout);
+		int n = poll(p, ELEMENTSOF(p), timeout);
 		if (n < 0 && errno != EINTR)
 			return -1;
-		if (kill_at >= 0 && now_ms() >= kill_at) {
-			(void)kill(pid, SIGKILL);
-			kill_at = -1;
+		if (w->kill_at >= 0 && now_ms() >= w->kill_at) {
+			(void)kill(w->pid, SIGKILL);
+			w->kill_at = -1;
 		}
-		if (hup_pending && limit_left(limit) == 0) {
-			char d[32], g[32];
-			format_duration(limit->max_duration, d, sizeof(d));
-			format_duration(limit->max_duration_grace, g, sizeof(g));
-			log_msg(LOG_NOTICE,
-				"session %s of %s: time limit max_duration = %s reached; hanging "
-				"up, killing it in %s",
-				limit->sid ? limit->sid : "?", limit->user ? limit->user : "?", d,
-				g);
-			/* Like a terminal hangup: the shell may save its history and exit. */
-			(void)kill(pid, SIGHUP);
-			kill_at = now_ms() + (int64_t)limit->max_duration_grace * 1000;
+		if (hup_pending && limit_left(w->limit) == 0) {
+			waiter_limit(w);
 			hup_pending = false;
 		}
-		if (n > 0 && (p[0].revents & POLLIN)) {
-			struct signalfd_siginfo si;
-			if (read(sfd, &si, sizeof(si)) == sizeof(si) && si.ssi_signo != SIGCHLD) {
-				(void)kill(pid, (int)si.ssi_signo);
-				/* Hangup and terminate end the session; Ctrl-C and Ctrl-\ do not.
-				 */
-				if (kill_at < 0 &&
-				    (si.ssi_signo == SIGHUP || si.ssi_signo == SIGTERM))
-					kill_at = now_ms() + grace_ms;
-			}
-		}
-		if (msg_sock >= 0 && n > 0 && p[1].revents) {
-			ssize_t r = read(msg_sock, msg, sizeof(*msg));
-			if (r == sizeof(*msg))
-				*got_msg = true;
-			if (r <= 0 || *got_msg)
-				msg_sock = -1; /* EOF: the program was exec'd (or setup died) */
-		}
+		if (n > 0)
+			waiter_events(w, p);
 	}
 }
 
@@ -451,13 +506,15 @@ static int inner_drop(const struct sandbox_spec *s, int parent_pidfd, bool with_
 
 /* Everything the inner child does before exec; returns 0 or -errno with err filled. */
 static int inner_setup(const struct sandbox_spec *s, int home_fd, int parent_pidfd, int userns_fd,
-		       struct error *err)
+		       int sock, struct error *err)
 {
 	int r;
 
+	/* The pty after /dev (it is of the sandbox's devpts), before the user namespace (root
+	 * gives its slave to the user: CAP_CHOWN over the devpts root mounted). */
 	if ((r = inner_system_mounts(s, err)) < 0 || (r = setup_dev(s, err)) < 0 ||
-	    (r = inner_tmp_mounts(s, err)) < 0 || (r = inner_home(s, home_fd, err)) < 0 ||
-	    (r = userns_enter(s, userns_fd, err)) < 0)
+	    (r = sandbox_tty_setup(s, sock, err)) < 0 || (r = inner_tmp_mounts(s, err)) < 0 ||
+	    (r = inner_home(s, home_fd, err)) < 0 || (r = userns_enter(s, userns_fd, err)) < 0)
 		return r;
 	/* home_fd >= 0: the session's home mount is in place (and is the cwd) */
 	return inner_drop(s, parent_pidfd, home_fd >= 0, err);
@@ -504,7 +561,7 @@ static _Noreturn void inner_child(const struct sandbox_spec *s, int home_fd, int
 	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != 0)
 		_exit(SANDBOX_EXIT_SETUP);
-	if (inner_setup(s, home_fd, parent_pidfd, userns_fd, &err) < 0)
+	if (inner_setup(s, home_fd, parent_pidfd, userns_fd, sock, &err) < 0)
 		fail(sock, &err, SANDBOX_EXIT_SETUP);
 	/* Nothing of ours leaks into the program: only 0-2 stay open across exec. */
 	(void)syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
@@ -583,7 +640,6 @@ static _Noreturn void ns_parent(const struct sandbox_spec *s, int sock, int sfd,
 	int lock = -1; /* a home_build lock (persistent upper), held until this process exits */
 	int home_fd = s->home_fd, pidfd, r, st, userns_sp[2] = {-1, -1}, proc_fd = -1;
 	struct sync_msg unused;
-	bool got = false;
 	pid_t child;
 
 	(void)prctl(PR_SET_NAME, "confine:[ns]");
@@ -629,7 +685,14 @@ static _Noreturn void ns_parent(const struct sandbox_spec *s, int sock, int sfd,
 	close(sock); /* from now on only PID 1 reports */
 	if (home_fd >= 0)
 		close(home_fd); /* PID 1 holds the home now; the lock stays with us */
-	st = wait_relaying(child, sfd, -1, &unused, &got, s->grace_ms, s);
+	struct waiter w = {.pid = child,
+			   .sfd = sfd,
+			   .msg_sock = -1,
+			   .msg = &unused,
+			   .grace_ms = s->grace_ms,
+			   .limit = s,
+			   .kill_at = -1};
+	st = wait_relaying(&w);
 	_exit(st < 0 ? SANDBOX_EXIT_SETUP : status_code(st));
 }
 
@@ -659,22 +722,32 @@ static int outer_wait(const struct sandbox_spec *s, pid_t pid, int sfd, int sock
 		      struct error *err)
 {
 	struct sync_msg msg = {0};
-	bool got = false;
+	struct pty_relay tty;
 	int st, r;
 
+	pty_relay_init(&tty);
 	r = register_sandbox(s, pid, err);
 	/* No limit here: the namespaced parent keeps it; SIGHUP reaches us only relayed. */
 	uint64_t outer_grace = s->grace_ms + 1000 + (uint64_t)s->max_duration_grace * 1000;
-	st = wait_relaying(pid, sfd, sock, &msg, &got,
-			   outer_grace > UINT_MAX ? UINT_MAX : (unsigned)outer_grace, NULL);
+	struct waiter w = {.pid = pid,
+			   .sfd = sfd,
+			   .msg_sock = sock,
+			   .msg = &msg,
+			   .grace_ms = outer_grace > UINT_MAX ? UINT_MAX : (unsigned)outer_grace,
+			   .tty = &tty,
+			   .kill_at = -1};
+	(void)sandbox_tty_wanted(w.is_tty);
+	st = wait_relaying(&w);
+	/* The sandbox's last output, and the login's terminal as it was, on every path. */
+	pty_relay_finish(&tty);
 	/* The sandbox may have exited before its message was read. */
-	if (!got && recv(sock, &msg, sizeof(msg), MSG_DONTWAIT) == sizeof(msg))
-		got = true;
+	while (!w.got_msg && w.msg_sock >= 0 && waiter_read_msg(&w) >= 0)
+		;
 	if (r < 0)
 		return r; /* registering failed: the sandbox was ended (status: setup) */
 	if (st < 0)
 		return error_set_errno(err, negerrno(), "cannot wait for the sandbox");
-	if (got) {
+	if (w.got_msg) {
 		msg.text[sizeof(msg.text) - 1] = '\0';
 		*ret_status = msg.exit_code;
 		return error_set(err, msg.err < 0 ? msg.err : -EIO, "%s", msg.text);
@@ -697,6 +770,7 @@ int sandbox_run(const struct sandbox_spec *s, int *ret_status, struct error *err
 	for (size_t i = 0; i < ELEMENTSOF(relayed); i++)
 		sigaddset(&mask, relayed[i]);
 	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGWINCH); /* the login's window size, for the sandbox's pty */
 	/* Handlers must be default for signalfd to see them (a caller may ignore SIGHUP). */
 	for (size_t i = 0; i < ELEMENTSOF(relayed); i++)
 		sigaction(relayed[i], &dfl, &old_act[i]);
