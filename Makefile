@@ -38,7 +38,7 @@ B           := build
 # libc, libcap and libseccomp; tests/shell/test_setuid_core.sh holds it to an allow-list.
 CORE_SRCS   := shell/log.c shell/error.c shell/fs.c shell/duration.c shell/session-read.c \
                shell/session-procs.c shell/privs.c shell/seccomp.c shell/landlock.c \
-               shell/sandbox.c
+               shell/sandbox.c shell/kiosk.c
 CORE_OBJS   := $(CORE_SRCS:%.c=$(B)/%.o)
 CORE_LIBS   := $(shell pkg-config --libs libcap libseccomp 2>/dev/null)
 # Engine library of the root-side programs (confinectl, confine-helper) and the unit tests:

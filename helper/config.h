@@ -65,6 +65,9 @@ struct confine_profile {
 	unsigned max_sessions;	 /* parallel sessions per user, 0 = unlimited */
 	bool user_ns;		 /* also unshare a user namespace; default false */
 	bool init;		 /* a reaping init is PID 1, the program PID 2; default false */
+	bool graphical; /* a kiosk under Cage: the compositor's socket, CONFINE_KIOSK_SERVICE only */
+	bool gpu;	/* graphical: the host's GPU render nodes (/dev/dri/renderD*) */
+	bool audio;	/* graphical: the user's PipeWire socket */
 	bool memory_oom_group;	 /* an OOM kill takes the whole session; default true */
 	bool limits_optional;	 /* run without cgroup limits where they are unavailable */
 };
@@ -90,7 +93,14 @@ bool profile_has_io(const struct confine_profile *p);
  */
 #define CONFINE_DEFAULT_SERVICES "login", "su", "su-l", "sshd", "sudo-i"
 
-/* True when service (a PAM_SERVICE; NULL or "" never) matches one of p->services. */
+/*
+ * The PAM service of the kiosk unit (confine-kiosk@.service, PAMName=): the only one that may
+ * open a graphical = true profile, whose sessions run Cage and the profile's command in it.
+ */
+#define CONFINE_KIOSK_SERVICE "confine-kiosk"
+
+/* True when service (a PAM_SERVICE; NULL or "" never) matches one of p->services; for a
+ * graphical profile, when it is CONFINE_KIOSK_SERVICE (and nothing else). */
 bool profile_allows_service(const struct confine_profile *p, const char *service);
 
 /* A match rule: every criterion given must hold; patterns are fnmatch(3) globs. */

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "error.h"
+#include "kiosk.h"
 #include "privs.h"
 
 /* Exit statuses of a sandboxed run when the program itself never ran (as env(1), podman). */
@@ -50,6 +51,7 @@ struct sandbox_spec {
 	 * the program gets SIGHUP, and SIGKILL max_duration_grace seconds later. */
 	unsigned long long started, max_duration, max_duration_grace;
 	const char *sid, *user; /* for the log line saying why the session ended */
+	const struct kiosk_binds *binds; /* graphical: host objects to bind in, or NULL */
 	int procs_dirfd;	/* a session without a cgroup: where the sandbox is registered so
 				 * that close can kill it (session-procs.h); -1: not needed */
 };
