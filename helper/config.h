@@ -65,11 +65,11 @@ struct confine_profile {
 	unsigned max_sessions;	 /* parallel sessions per user, 0 = unlimited */
 	bool user_ns;		 /* also unshare a user namespace; default false */
 	bool init;		 /* a reaping init is PID 1, the program PID 2; default false */
-	bool graphical; /* a kiosk under Cage: the compositor's socket, CONFINE_KIOSK_SERVICE only */
-	bool gpu;	/* graphical: the host's GPU render nodes (/dev/dri/renderD*) */
-	bool audio;	/* graphical: the user's PipeWire socket */
 	bool memory_oom_group;	 /* an OOM kill takes the whole session; default true */
 	bool limits_optional;	 /* run without cgroup limits where they are unavailable */
+	/* A kiosk under Cage: the compositor's socket, CONFINE_KIOSK_SERVICE only; with it the
+	 * host's GPU render nodes (/dev/dri/renderD*), the user's PipeWire socket. */
+	bool graphical, gpu, audio;
 };
 
 /*

@@ -758,7 +758,8 @@ static int refuse_service(const struct open_state *s)
 		       "profiles.%s is a graphical kiosk (graphical = true): only the kiosk unit's "
 		       "PAM service '" CONFINE_KIOSK_SERVICE "' opens it, not '%s'",
 		       p->name, s->service);
-		printf(CONFINE_NOTICE_PREFIX "login refused: %s is a kiosk account: it runs only "
+		printf(CONFINE_NOTICE_PREFIX
+		       "login refused: %s is a kiosk account: it runs only "
 		       "in its kiosk (confine-kiosk@%s.service), never through '%s'\n",
 		       s->user, s->user, s->service);
 		return CONFINE_HELPER_DENIED;

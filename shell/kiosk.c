@@ -63,8 +63,8 @@ static int add_socket(struct kiosk_binds *b, int dirfd, uid_t uid, const char *n
 	struct stat st;
 
 	if (fd < 0)
-		return error_set_errno(err, negerrno(), "cannot open /run/user/%u/%s", (unsigned)uid,
-				       name);
+		return error_set_errno(err, negerrno(), "cannot open /run/user/%u/%s",
+				       (unsigned)uid, name);
 	if (fstat(fd, &st) < 0 || !S_ISSOCK(st.st_mode) || st.st_uid != uid)
 		return error_set(err, -EPERM, "/run/user/%u/%s is not a socket of uid %u",
 				 (unsigned)uid, name, (unsigned)uid);
@@ -117,7 +117,8 @@ int kiosk_binds_open(struct kiosk_binds *b, uid_t uid, const char *wayland_displ
 		return error_set(err, -EINVAL,
 				 "WAYLAND_DISPLAY is %s%s%s: a graphical session runs under its "
 				 "compositor (Cage), which names its socket (like wayland-0)",
-				 wayland_display ? "'" : "", wayland_display ? wayland_display : "unset",
+				 wayland_display ? "'" : "",
+				 wayland_display ? wayland_display : "unset",
 				 wayland_display ? "'" : "");
 	/* The runtime dir pam_systemd made: /run/user is root's, UID below it the user's. */
 	snprintf(name, sizeof(name), "%u", (unsigned)uid);
@@ -134,8 +135,10 @@ int kiosk_binds_open(struct kiosk_binds *b, uid_t uid, const char *wayland_displ
 	if (audio && (r = add_socket(b, dirfd, uid, "pipewire-0", err)) < 0) {
 		if (r != -ENOENT)
 			return r;
-		log_msg(LOG_WARNING, "audio = true but /run/user/%s/pipewire-0 does not exist "
-				     "(PipeWire not running): no sound in this session", name);
+		log_msg(LOG_WARNING,
+			"audio = true but /run/user/%s/pipewire-0 does not exist "
+			"(PipeWire not running): no sound in this session",
+			name);
 	}
 	return gpu ? add_render_nodes(b, err) : 0;
 }

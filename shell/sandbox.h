@@ -51,9 +51,10 @@ struct sandbox_spec {
 	 * the program gets SIGHUP, and SIGKILL max_duration_grace seconds later. */
 	unsigned long long started, max_duration, max_duration_grace;
 	const char *sid, *user; /* for the log line saying why the session ended */
-	const struct kiosk_binds *binds; /* graphical: host objects to bind in, or NULL */
 	int procs_dirfd;	/* a session without a cgroup: where the sandbox is registered so
 				 * that close can kill it (session-procs.h); -1: not needed */
+	/* graphical: host objects to bind into the sandbox (kiosk.h), or NULL */
+	const struct kiosk_binds *binds;
 };
 
 /*
