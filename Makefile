@@ -208,7 +208,7 @@ install-only:
 	install -m 0644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
 	# The kiosk unit (names confine-shell's path) and its PAM service (README: Kiosk machines).
 	install -d -m 0755 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/pam.d
-	sed 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' packaging/systemd/confine-kiosk@.service.in \
+	sed 's|@LIBEXECDIR@|$(LIBEXECDIR)|g; s|@SBINDIR@|$(SBINDIR)|g' packaging/systemd/confine-kiosk@.service.in \
 		>$(DESTDIR)$(UNITDIR)/confine-kiosk@.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/confine-kiosk@.service
 	install -m 0644 packaging/pam.d/confine-kiosk $(DESTDIR)$(SYSCONFDIR)/pam.d/confine-kiosk
