@@ -28,6 +28,8 @@ done
 has "./usr/share/bash-completion/completions/confinectl"
 has "./lib/systemd/system/confine-gc.timer"
 has "./lib/systemd/system/confine-gc.service"
+has "./lib/systemd/system/confine-kiosk@.service"
+has "./etc/pam.d/confine-kiosk"
 has "./lib/systemd/system/confine-metrics.timer"
 has "./lib/systemd/system/confine-metrics.service"
 assert_eq "$(grep -c '^-..[sS]\|^-.....[sS]' <<<"$list")" 0 "no setuid or setgid file in the .deb"
