@@ -16,35 +16,40 @@ vm_dpkg_install nfs
 
 # --- the server: an ext4 image on a loop device, two exports, nfsd ----------------------------
 modprobe -a loop nfsd nfsv4 || die "cannot load loop, nfsd, nfsv4"
+IMG=/srv/t38img # the export's backing file system, as the server sees it
 SRV=/srv/t38
 truncate -s 64M /var/tmp/t38.img && mkfs.ext4 -q /var/tmp/t38.img || die "mkfs.ext4"
-mkdir -p $SRV && mount -o loop /var/tmp/t38.img $SRV || die "cannot mount the image"
-mkdir -p $SRV/sq $SRV/nosq /nfs/sq /nfs/nosq
+mkdir -p $IMG && mount -o loop /var/tmp/t38.img $IMG || die "cannot mount the image"
+mkdir -p $IMG/sq $IMG/nosq /nfs/sq /nfs/nosq
 for u in nsq nnosq; do
 	useradd --no-create-home --shell "$CONFINE_SHELL" --groups confine --user-group \
 		-d "/nfs/${u#n}/$u" "$u" || die "useradd $u"
-	d=$SRV/${u#n}/$u
+	d=$IMG/${u#n}/$u
 	mkdir "$d" && echo "on the server" >"$d/server.txt" && chown -R "$u:" "$d" && chmod 0700 "$d"
 done
+# NFSv4's root (fsid=0) is a tmpfs -- this VM's / is an overlay nfsd cannot export -- and the
+# two exports are bind mounts of the image's directories below it: mount points, so that
+# NFSv4 crosses into each export with its own options (one squashing root, one not).
+mkdir -p $SRV && mount -t tmpfs -o mode=0755,size=1M tmpfs $SRV && mkdir $SRV/sq $SRV/nosq &&
+	mount --bind $IMG/sq $SRV/sq && mount --bind $IMG/nosq $SRV/nosq || die "cannot set up $SRV"
 mountpoint -q /proc/fs/nfsd || mount -t nfsd nfsd /proc/fs/nfsd || die "cannot mount nfsd"
 : >/etc/exports
-# NFSv4: the image is the pseudo root (fsid=0; this VM's / is an overlay nfsd cannot export),
-# its two directories the homes' exports, one squashing root, one not.
-exportfs -o ro,sync,fsid=0,no_subtree_check,root_squash 127.0.0.1:$SRV || die "exportfs the root"
-exportfs -o rw,sync,no_subtree_check,root_squash 127.0.0.1:$SRV/sq || die "exportfs sq"
-exportfs -o rw,sync,no_subtree_check,no_root_squash 127.0.0.1:$SRV/nosq || die "exportfs nosq"
+exportfs -o ro,sync,fsid=0,no_subtree_check 127.0.0.1:$SRV || die "exportfs the root"
+exportfs -o rw,sync,fsid=1,no_subtree_check,root_squash 127.0.0.1:$SRV/sq || die "exportfs sq"
+exportfs -o rw,sync,fsid=2,no_subtree_check,no_root_squash 127.0.0.1:$SRV/nosq || die "exportfs nosq"
 rpcbind -w || die "rpcbind"
 rpc.mountd || die "rpc.mountd"
 rpc.nfsd 4 || die "rpc.nfsd"
 for e in sq nosq; do
 	mount -t nfs -o vers=4.2,proto=tcp 127.0.0.1:/$e /nfs/$e || die "cannot mount the $e export"
 done
+start_syslog /var/log/t38-syslog # (the helper's lines, shown if a check fails)
 diag "NFS up after $((SECONDS - T0)) s"
 assert_eq "$(findmnt -no FSTYPE /nfs/sq)" nfs4 "the homes' parent is an NFS mount"
 # The exports really differ: root on this client is squashed by one, not by the other.
 check_fails "root_squash: root cannot read nsq's 0700 home" ls /nfs/sq/nsq
 check "no_root_squash: root reads nnosq's 0700 home" ls /nfs/nosq/nnosq
-assert_eq "$(su -s /bin/cat nsq /nfs/sq/nsq/server.txt </dev/null 2>&1)" "on the server" \
+assert_eq "$(setpriv --reuid nsq --regid nsq --init-groups cat /nfs/sq/nsq/server.txt 2>&1)" "on the server" \
 	"root_squash: the user reads its own home (control)"
 
 SNAP_USERS="nsq nnosq"
@@ -70,9 +75,9 @@ for u in nsq nnosq; do
 	assert_line "$out" wrote "$what, bind: the session writes its home"
 	expect_clean "$what, bind: nothing left after logout"
 	# on the server: the export's backing file system, not the client's view
-	assert_eq "$(cat $SRV/$e/$u/from-session.txt 2>&1)" "written by $u" \
+	assert_eq "$(cat $IMG/$e/$u/from-session.txt 2>&1)" "written by $u" \
 		"$what, bind: the file is on the server (the export's ext4)"
-	assert_eq "$(stat -c %U $SRV/$e/$u/from-session.txt 2>&1)" "$u" "$what, bind: and the user's"
+	assert_eq "$(stat -c %U $IMG/$e/$u/from-session.txt 2>&1)" "$u" "$what, bind: and the user's"
 
 	conf_for $u ephemeral
 	out=$(su -l $u -c "$session" </dev/null 2>&1); rc=$?
@@ -85,3 +90,5 @@ for u in nsq nnosq; do
 	expect_clean "$what, ephemeral: nothing left after the refused login"
 done
 diag "t38 took $((SECONDS - T0)) s after install-in-vm"
+[ "$_t_failed" = 0 ] || tail -n 40 "$LOG" | sed 's/^/# log: /'
+kill "$SYSLOGD"
