@@ -3,7 +3,8 @@
 # -- and never at the price of this machine's init system or its running services.
 #
 # usage: tools/deps.sh [--check | --dry-run] GROUP|PACKAGE...
-#   GROUP: build (compile), vm (the qemu tests, make try), systemd-vm (the tests with systemd
+#   GROUP: build (compile), vm (the qemu tests, make try; also fetches, never installs, the
+#   packages the fleet tests install inside the VM: GUEST_ below), systemd-vm (the tests with systemd
 #   as PID 1), package (make deb, lintian, rpmbuild), lint (make lint), all.
 #   --check    list what is missing and exit 1 if anything is; change nothing
 #   --dry-run  also resolve the install with apt (simulated) and apply the guards below
@@ -104,6 +105,8 @@ guest_fetch() {
 	printf '%s\n' "${GUEST_[$s]}" >"$d/.complete"
 	say "fetched for the VM guest only into $d: ${GUEST_[$s]} ($(ls "$d" | grep -c '\.deb$') .debs)"
 }
+# (inside the test VM itself, t66, there is no network and nothing to fetch for a guest)
+[ "${CONFINE_VM:-0}" = 1 ] && guest=()
 mapfile -t gmiss < <(guest_missing)
 if [ ${#miss[@]} -eq 0 ] && [ ${#gmiss[@]} -eq 0 ]; then exit 0; fi
 if [ ${#miss[@]} -eq 0 ]; then
