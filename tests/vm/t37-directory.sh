@@ -124,7 +124,7 @@ mkdir -p /home/dira/.ssh
 start_test_sshd
 cp /tmp/clientkey.pub /home/dira/.ssh/authorized_keys
 cp -r /home/dira/.ssh /home/dirb/ && chown -R 70002:70200 /home/dirb/.ssh && chown -R 70001:70100 /home/dira/.ssh
-SNAP_USERS="dira dirb loc1"
+SNAP_USERS="70001 70002 loc1" # (by uid: with SSSD down, pgrep -u cannot resolve the names)
 login_su() { su -l "$1" -c 'echo "host=$(hostname)"; echo "fs=$(findmnt -no FSTYPE ~)"' </dev/null 2>&1; }
 login_ssh() { $SSH "$1@127.0.0.1" 'echo "host=$(hostname)"; echo "fs=$(findmnt -no FSTYPE ~)"' </dev/null 2>&1; }
 out=$(login_su dira)
