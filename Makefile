@@ -148,9 +148,10 @@ check-vm-b: all
 # Fleets (issue 17): a real NFS server (t38) and a real directory, slapd + SSSD (t37), in a
 # plain-init VM of their own (the daemons are started by hand), installed in the guest only
 # from the .debs tools/deps.sh's vm group fetched into the VM cache (never on this host).
-# Measured beside three other VMs on two cores (load ~8): t38 544 s (dpkg of 5 packages
-# 460 s of it), t37 556 s (dpkg of 30 packages 347 s), 19 min for the VM; dpkg's maintainer
-# scripts (perl: debconf, ucf, adduser, pam-auth-update) over 9p are most of it.
+# Measured: beside one other VM (load ~2) t37 182 s (dpkg of 30 packages 112 s of it), t38
+# ~4 min (dpkg of 5 packages 143 s); beside three other VMs (load ~8) t38 544 s and t37
+# 556 s, 19 min for the VM. dpkg's maintainer scripts (perl: debconf, ucf, adduser,
+# pam-auth-update) over 9p are most of it.
 VM_FLEET_TESTS := tests/vm/t38-nfs.sh tests/vm/t37-directory.sh
 check-vm-fleet: all
 	$(VM_ENV) bash tests/vm/run-vm.sh $(VM_FLEET_TESTS)
