@@ -110,12 +110,23 @@ fail:
 
 static bool is_mountpoint(const char *path)
 {
+	struct statx sx;
 	struct stat a, b;
 	char parent[600];
+	char *slash;
 
-	snprintf(parent, sizeof(parent), "%s/..", path);
-	return lstat(path, &a) == 0 && lstat(parent, &b) == 0 &&
-	       (a.st_dev != b.st_dev || a.st_ino == b.st_ino);
+	/* Never a path walk into the mount ("path/.."): root may not search the home mounted
+	 * there (an NFS home under root_squash refuses root), and a home left mounted because
+	 * its check failed keeps the session from ending. The kernel says it (5.8+)... */
+	if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, 0, &sx) == 0 &&
+	    (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))
+		return sx.stx_attributes & STATX_ATTR_MOUNT_ROOT;
+	/* ... else another device than the parent's, named by cutting the last component. */
+	snprintf(parent, sizeof(parent), "%s", path);
+	if (!(slash = strrchr(parent, '/')) || slash == parent)
+		return false;
+	*slash = '\0';
+	return lstat(path, &a) == 0 && lstat(parent, &b) == 0 && a.st_dev != b.st_dev;
 }
 
 static int refs_left(int udir)

@@ -26,6 +26,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <sys/ioctl.h>
+#include <sys/fsuid.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -358,6 +359,32 @@ static int inner_tmp_mounts(const struct sandbox_spec *s, struct error *err)
 	return kiosk_binds_place(s->binds, "/run/", err);
 }
 
+/*
+ * fchdir(fd) with the user's file system ids: the search permission is checked as the user
+ * would be checked. On a network home it is the server that checks it (NFS sends the fs
+ * ids), and one that squashes root (root_squash) refuses root a 0700 home it lets the user
+ * enter. Back to fsuid/fsgid 0 at once (the fs capabilities come back with them): the mounts
+ * after this are root's.
+ */
+static int enter_home_as_user(const struct sandbox_spec *s, int fd, struct error *err)
+{
+	int r = 0;
+
+	(void)setfsgid(s->creds.gid);
+	(void)setfsuid(s->creds.uid);
+	/* setfsuid/setfsgid report no error: read the ids back. */
+	if ((uid_t)setfsuid((uid_t)-1) != s->creds.uid ||
+	    (gid_t)setfsgid((gid_t)-1) != s->creds.gid)
+		r = error_set(err, -EPERM, "cannot take the user's file system ids");
+	else if (fchdir(fd) < 0)
+		r = error_set_errno(err, negerrno(), "cannot enter the home directory");
+	(void)setfsuid(0);
+	(void)setfsgid(0);
+	if (r == 0 && ((uid_t)setfsuid((uid_t)-1) != 0 || (gid_t)setfsgid((gid_t)-1) != 0))
+		r = error_set(err, -EPERM, "cannot take root's file system ids back");
+	return r;
+}
+
 /* The home placed and entered, by fd. */
 static int inner_home(const struct sandbox_spec *s, int home_fd, struct error *err)
 {
@@ -373,9 +400,7 @@ static int inner_home(const struct sandbox_spec *s, int home_fd, struct error *e
 		return error_set_errno(err, negerrno(), "cannot mount the home");
 	/* Enter it by fd, never by name: a path walk here, as root, could follow a symlink
 	 * swapped in meanwhile and start the user in a directory they could not reach. */
-	if (fchdir(home_fd >= 0 ? home_fd : target) < 0)
-		return error_set_errno(err, negerrno(), "cannot enter the home directory");
-	return 0;
+	return enter_home_as_user(s, home_fd >= 0 ? home_fd : target, err);
 }
 
 /* ---- user_ns = true --------------------------------------------------------------------

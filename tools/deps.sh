@@ -3,7 +3,8 @@
 # -- and never at the price of this machine's init system or its running services.
 #
 # usage: tools/deps.sh [--check | --dry-run] GROUP|PACKAGE...
-#   GROUP: build (compile), vm (the qemu tests, make try), systemd-vm (the tests with systemd
+#   GROUP: build (compile), vm (the qemu tests, make try; also fetches, never installs, the
+#   packages the fleet tests install inside the VM: GUEST_ below), systemd-vm (the tests with systemd
 #   as PID 1), package (make deb, lintian, rpmbuild), lint (make lint), all.
 #   --check    list what is missing and exit 1 if anything is; change nothing
 #   --dry-run  also resolve the install with apt (simulated) and apply the guards below
@@ -29,6 +30,16 @@ declare -A GROUPS_=(
 	[package]="debhelper dpkg-dev fakeroot lintian rpm bash-completion"
 	[lint]="clang libclang-rt-14-dev clang-tidy clang-format cppcheck ansible-core"
 )
+# Packages for the VM guest only (the fleet tests' directory and NFS server): never installed
+# here -- libnss-sss and libpam-sss would change this machine's NSS and PAM -- but fetched with
+# their dependencies that this machine lacks (apt-get install -d: resolved against what is
+# installed here, which the VM's root is) into $CONFINE_VM_CACHE/debs/SET, where the tests
+# dpkg -i them inside the throwaway VM. Fetched with the vm group.
+declare -A GUEST_=(
+	[directory]="slapd ldap-utils sssd-ldap libnss-sss libpam-sss"
+	[nfs]="nfs-kernel-server"
+)
+GUEST_DIR=${CONFINE_VM_CACHE:-/var/cache/confine-vm}/debs
 GROUPS_[all]="${GROUPS_[build]} ${GROUPS_[vm]} ${GROUPS_[systemd-vm]} ${GROUPS_[package]} ${GROUPS_[lint]}"
 POLICY=/usr/sbin/policy-rc.d
 MARK="written by confine's tools/deps.sh while apt runs"
@@ -43,7 +54,9 @@ case "${1:-}" in
 esac
 [ $# -gt 0 ] || die "usage: $0 [--check | --dry-run] GROUP|PACKAGE... (groups: ${!GROUPS_[*]})"
 want=()
+guest=()
 for a in "$@"; do
+	case "$a" in vm | all) guest=("${!GUEST_[@]}") ;; esac
 	if [ -n "${GROUPS_[$a]+x}" ]; then
 		read -ra p <<<"${GROUPS_[$a]}"
 		want+=("${p[@]}")
@@ -67,10 +80,49 @@ missing() {
 	done | sort -u
 }
 mapfile -t miss < <(missing "${want[@]}")
-[ ${#miss[@]} -eq 0 ] && exit 0
+
+# The guest sets not fetched yet: a set is complete once its stamp names exactly its packages.
+guest_missing() {
+	local s
+	for s in "${guest[@]}"; do
+		[ "$(cat "$GUEST_DIR/$s/.complete" 2>/dev/null)" = "${GUEST_[$s]}" ] || echo "$s"
+	done
+}
+# Downloads a set and its dependencies missing here; the stamp last (an interrupted fetch
+# is fetched again).
+guest_fetch() {
+	local s=$1 d=$GUEST_DIR/$1 out
+	mkdir -p "$d/partial" && chmod 0755 "$GUEST_DIR" "$d" "$d/partial"
+	rm -f "$d/.complete"
+	# shellcheck disable=SC2086 # the set is a list of names
+	out=$(LC_ALL=C apt-get install -d -y -q --no-install-recommends -o Dir::Cache::archives="$d" \
+		${GUEST_[$s]} 2>&1) || {
+		LC_ALL=C apt-get update -q >/dev/null 2>&1 || true
+		out=$(LC_ALL=C apt-get install -d -y -q --no-install-recommends -o Dir::Cache::archives="$d" \
+			${GUEST_[$s]} 2>&1)
+	} || { printf '%s\n' "$out" >&2; die "cannot fetch the VM guest's packages ($s): ${GUEST_[$s]}"; }
+	rm -rf "$d/partial" "$d/lock"
+	printf '%s\n' "${GUEST_[$s]}" >"$d/.complete"
+	say "fetched for the VM guest only into $d: ${GUEST_[$s]} ($(ls "$d" | grep -c '\.deb$') .debs)"
+}
+# (inside the test VM itself, t66, there is no network and nothing to fetch for a guest)
+[ "${CONFINE_VM:-0}" = 1 ] && guest=()
+mapfile -t gmiss < <(guest_missing)
+if [ ${#miss[@]} -eq 0 ] && [ ${#gmiss[@]} -eq 0 ]; then exit 0; fi
+if [ ${#miss[@]} -eq 0 ]; then
+	if [ "$mode" = check ]; then
+		say "not fetched for the VM guest (into $GUEST_DIR): ${gmiss[*]}"
+		exit 1
+	fi
+	[ "$mode" = dry-run ] && { say "would fetch for the VM guest: ${gmiss[*]}"; exit 0; }
+	[ "$(id -u)" = 0 ] || die "the VM guest's packages (${gmiss[*]}) are fetched as root: sudo $0 vm"
+	for s in "${gmiss[@]}"; do guest_fetch "$s"; done
+	exit 0
+fi
 
 if [ "$mode" = check ]; then
 	say "missing Debian packages: ${miss[*]}"
+	[ ${#gmiss[@]} -eq 0 ] || say "not fetched for the VM guest (into $GUEST_DIR): ${gmiss[*]}"
 	exit 1
 fi
 if [ "$(id -u)" != 0 ] && [ "$mode" = install ]; then
@@ -175,3 +227,5 @@ trap - EXIT
 mapfile -t still < <(missing "${want[@]}")
 [ ${#still[@]} -eq 0 ] || die "still missing after apt-get: ${still[*]}"
 say "installed: ${miss[*]}"
+# (after the host's packages: what they bring is not fetched for the guest)
+for s in "${gmiss[@]}"; do guest_fetch "$s"; done

@@ -26,6 +26,7 @@ for m in man5/confine.conf.5 man8/confinectl.8 man8/confine-shell.8 man8/pam_con
 	has "./usr/share/man/$m.gz"
 done
 has "./usr/share/bash-completion/completions/confinectl"
+has "-rw-r--r-- root/root ./usr/share/doc/libpam-confine/fleet.md" "doc/fleet.md is the package's documentation"
 has "./lib/systemd/system/confine-gc.timer"
 has "./lib/systemd/system/confine-gc.service"
 has "./lib/systemd/system/confine-kiosk@.service"

@@ -18,6 +18,9 @@ assert_contains "$files" "root:root cn /etc/confine/confine.conf" "confine.conf 
 assert_contains "$files" "root:root cn /etc/ssh/sshd_config.d/confine.conf" "the sshd snippet is %config(noreplace)"
 assert_contains "$files" "/security/pam_confine.so" "the PAM module is in the PAM module directory"
 assert_contains "$files" "confine-gc.timer" "the gc timer is packaged"
+# (%{_docdir}/confine on Fedora; this rpmbuild's _docdir_fmt adds the version)
+check "doc/fleet.md is the package's documentation (%doc)" \
+	grep -Eq '^-rw-r--r-- root:root d /usr/share/doc/confine(-[0-9.]+)?/fleet\.md$' <<<"$files"
 assert_not_contains "$files" "pam-configs" "no pam-auth-update profile (Debian's) in the RPM"
 scripts=$(q --scripts)
 sed 's/^/#   /' <<<"$scripts"

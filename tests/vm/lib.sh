@@ -32,6 +32,30 @@ skip_all() { echo "# SKIP $*"; trap - EXIT; exit 77; }
 # (what its debconf question man-db/auto-update=false leaves: no file).
 vm_apt_setup() { rm -f /etc/apt/apt.conf.d/docker-clean /var/lib/man-db/auto-update; }
 
+# vm_dpkg_install SET: installs the .debs tools/deps.sh fetched for the guest into
+# $CONFINE_VM_DEBDIR/SET (the vm group: this host's missing dependencies included) in one
+# dpkg run, none of their services started (policy-rc.d says 101: the test starts what it
+# needs by hand). Timed lines in /mnt/results/dpkg-SET.log. For time under TCG: no man-db
+# trigger (vm_apt_setup); deb-systemd-helper (perl, ~20 s a call under TCG; sssd-common calls
+# it for 7 units) is /bin/true for the run -- it only writes unit enablement links, which
+# the plain-init VM never reads; documentation, manual pages and translations are not
+# unpacked; no fsync (--force-unsafe-io: the overlay is thrown away at power-off).
+vm_dpkg_install() {
+	local set=$1 d=$CONFINE_VM_DEBDIR/$1 t0=$SECONDS rc
+	[ -e "$d/.complete" ] || die "no '$set' packages in $d: run 'bash tools/deps.sh vm' on the host"
+	vm_apt_setup
+	printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d
+	mount --bind /bin/true /usr/bin/deb-systemd-helper || die "cannot stub deb-systemd-helper"
+	{ DEBIAN_FRONTEND=noninteractive dpkg -i --force-unsafe-io --path-exclude='/usr/share/doc/*' \
+		--path-exclude='/usr/share/man/*' --path-exclude='/usr/share/locale/*' "$d"/*.deb 2>&1
+		echo "rc=$?"; } | while IFS= read -r l; do echo "$((SECONDS - t0)) $l"; done >"/tmp/dpkg-$set.log"
+	umount /usr/bin/deb-systemd-helper
+	cp "/tmp/dpkg-$set.log" /mnt/results/ 2>/dev/null
+	rc=$(sed -n 's/^[0-9]* rc=//p' "/tmp/dpkg-$set.log")
+	[ "$rc" = 0 ] || { tail -n 30 "/tmp/dpkg-$set.log"; die "dpkg -i of the '$set' packages failed"; }
+	diag "installed $(ls "$d"/*.deb | wc -l) packages ($set) in $((SECONDS - t0)) s"
+}
+
 # check MSG CMD...: pass if CMD succeeds (its output is shown on failure)
 check() {
 	local msg=$1 out rc; shift
