@@ -176,12 +176,12 @@ try:
 # suites, VM_JOBS (2) at a time, each suite's output in one piece when it ends (-O).
 # CHECK_VM_SAN=yes (CI) adds the functional suites with the sanitized build to the pool.
 # The packages are built before the pool, and its goals are listed longest first (minutes
-# under TCG, as a partial run beside each other and CI's last run measured them: 26, 28, 24,
-# 12, 11, 2, 1; the package VMs, all dpkg work over 9p, vary most with load, so they start
-# first): make starts them in that order as a slot frees, so the two slots end close together.
-VM_SUITES   := check-vm-package-systemd check-vm-b check-vm-a check-vm-package-plain \
-               check-vm-fleet check-vm-systemd $(if $(filter yes,$(CHECK_VM_SAN)),check-vm-san) \
-               check-package-host
+# under TCG, estimated from the new scripts' runs beside other VMs and CI's last run: b 33,
+# a 29, package-systemd 26, systemd 17, fleet 12, package-plain 12, san 2, host 1): make
+# starts them in that order as a slot frees, so the two slots end close together.
+VM_SUITES   := check-vm-b check-vm-a check-vm-package-systemd check-vm-systemd \
+               check-vm-fleet check-vm-package-plain \
+               $(if $(filter yes,$(CHECK_VM_SAN)),check-vm-san) check-package-host
 check:
 	bash tools/deps.sh build vm systemd-vm package
 	$(MAKE) check-unit
