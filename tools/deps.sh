@@ -5,7 +5,7 @@
 # usage: tools/deps.sh [--check | --dry-run] GROUP|PACKAGE...
 #   GROUP: build (compile), vm (the qemu tests, make try; also fetches, never installs, the
 #   packages the fleet tests install inside the VM: GUEST_ below), systemd-vm (the tests with systemd
-#   as PID 1), package (make deb, lintian, rpmbuild), lint (make lint), all.
+#   as PID 1), package (make deb, lintian, rpmbuild, the playbook's --check), lint (make lint), all.
 #   --check    list what is missing and exit 1 if anything is; change nothing
 #   --dry-run  also resolve the install with apt (simulated) and apply the guards below
 #   (default)  as root: install what is missing; otherwise say what to install and exit 1
@@ -27,7 +27,7 @@ declare -A GROUPS_=(
 	[build]="gcc make pkg-config libc6-dev libpam0g-dev libcap-dev libconfig-dev libsystemd-dev libseccomp-dev python3"
 	[vm]="qemu-system-x86 busybox-static cpio kmod xz-utils openssh-server openssh-client iproute2 procps psmisc strace perl login passwd util-linux bc e2fsprogs pamtester python3 sudo bubblewrap"
 	[systemd-vm]="systemd systemd-sysv dbus libpam-systemd cage xwayland foot grim wayland-utils"
-	[package]="debhelper dpkg-dev fakeroot lintian rpm bash-completion"
+	[package]="debhelper dpkg-dev fakeroot lintian rpm bash-completion ansible-core"
 	[lint]="clang libclang-rt-14-dev clang-tidy clang-format cppcheck ansible-core"
 )
 # Packages for the VM guest only (the fleet tests' directory and NFS server): never installed
