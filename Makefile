@@ -38,7 +38,7 @@ B           := build
 # libc, libcap and libseccomp; tests/shell/test_setuid_core.sh holds it to an allow-list.
 CORE_SRCS   := shell/log.c shell/error.c shell/fs.c shell/duration.c shell/session-read.c \
                shell/session-procs.c shell/privs.c shell/seccomp.c shell/landlock.c \
-               shell/pty-relay.c shell/sandbox-tty.c shell/sandbox.c
+               shell/pty-relay.c shell/sandbox-tty.c shell/sandbox.c shell/kiosk.c
 CORE_OBJS   := $(CORE_SRCS:%.c=$(B)/%.o)
 CORE_LIBS   := $(shell pkg-config --libs libcap libseccomp 2>/dev/null)
 # Engine library of the root-side programs (confinectl, confine-helper) and the unit tests:
@@ -148,7 +148,8 @@ check-vm-b: all
 # The same VM booted with systemd as PID 1 (logind, pam_systemd sessions, systemd's cgroup
 # tree); scripts for that mode go into VM_SYSTEMD_TESTS, after the mode's own smoke test.
 VM_SYSTEMD_TESTS ?= tests/vm/t70-ops.sh tests/vm/t71-join.sh tests/vm/t72-events.sh \
-                    tests/vm/t31-escape.sh tests/vm/t55-systemd.sh tests/vm/t56-systemd-services.sh
+                    tests/vm/t31-escape.sh tests/vm/t55-systemd.sh tests/vm/t56-systemd-services.sh \
+                    tests/vm/t77-kiosk.sh
 check-vm-systemd: all
 	$(VM_ENV) CONFINE_VM_INIT=systemd bash tests/vm/run-vm.sh tests/vm/t40-systemd-smoke.sh $(VM_SYSTEMD_TESTS)
 
@@ -205,6 +206,12 @@ install-only:
 	install -m 0644 conf/confine.conf $(DESTDIR)$(SYSCONFDIR)/confine/confine.conf.default
 	install -m 0644 man/confine.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
+	# The kiosk unit (names confine-shell's path) and its PAM service (README: Kiosk machines).
+	install -d -m 0755 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/pam.d
+	sed 's|@LIBEXECDIR@|$(LIBEXECDIR)|g; s|@SBINDIR@|$(SBINDIR)|g' packaging/systemd/confine-kiosk@.service.in \
+		>$(DESTDIR)$(UNITDIR)/confine-kiosk@.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/confine-kiosk@.service
+	install -m 0644 packaging/pam.d/confine-kiosk $(DESTDIR)$(SYSCONFDIR)/pam.d/confine-kiosk
 
 # Build, test, packaging and lint dependencies (Debian/Ubuntu), the missing ones only. Never
 # changes the init system or starts a service, not even at the next boot (tools/deps.sh says

@@ -64,6 +64,11 @@ static bool print_verdict(const struct passwd *pw, const struct confine_rule *r,
 	} else if (!r) {
 		fprintf(out, "result: not confined (no rule matches)\n");
 		return false;
+	} else if (!profile_allows_service(r->profile, service) && r->profile->graphical) {
+		fprintf(out,
+			"result: refused: profiles.%s is a graphical kiosk: only PAM service "
+			"'" CONFINE_KIOSK_SERVICE "' opens it\n",
+			r->profile->name);
 	} else if (!profile_allows_service(r->profile, service)) {
 		fprintf(out, "result: refused: PAM service '%s' is not in profiles.%s.services\n",
 			service, r->profile->name);

@@ -33,6 +33,33 @@ static int get_sessions(struct loader *ld, const config_setting_t *s, unsigned *
 	return 0;
 }
 
+/*
+ * A graphical profile is a kiosk: Cage runs its command, nothing else. So graphical needs a
+ * command and takes no services list (only the kiosk unit's PAM service opens it); gpu and
+ * audio are what a graphical session may add.
+ */
+static int check_graphical(struct loader *ld, const config_setting_t *ps,
+			   const struct confine_profile *p)
+{
+	const config_setting_t *s;
+
+	if (p->graphical && !p->command)
+		return key_err(ld, config_setting_get_member(ps, "graphical"), -EINVAL,
+			       "a graphical profile is a kiosk and needs its program: set command "
+			       "= [ \"/usr/bin/prog\", ... ];");
+	if (p->graphical && (s = config_setting_get_member(ps, "services")))
+		return key_err(ld, s, -EINVAL,
+			       "a graphical profile is opened only by the kiosk unit's PAM service "
+			       "'" CONFINE_KIOSK_SERVICE "': leave services out");
+	if (!p->graphical && p->gpu)
+		return key_err(ld, config_setting_get_member(ps, "gpu"), -EINVAL,
+			       "gpu = true needs graphical = true");
+	if (!p->graphical && p->audio)
+		return key_err(ld, config_setting_get_member(ps, "audio"), -EINVAL,
+			       "audio = true needs graphical = true");
+	return 0;
+}
+
 /* A key whose value is a string or a list: read straight into its field. */
 static int read_text(struct loader *ld, const config_setting_t *s, const struct profile_key *k,
 		     struct confine_profile *p)
@@ -153,6 +180,8 @@ int load_profiles(struct loader *ld, const config_setting_t *group, struct confi
 			if (r < 0)
 				return r;
 		}
+		if ((r = check_graphical(ld, ps, p)) < 0)
+			return r;
 		/* io limits name a device through io_path; without it they would apply nowhere. */
 		if (profile_has_io(p) && !p->io_path) {
 			return key_err(

@@ -299,6 +299,9 @@ bool profile_allows_service(const struct confine_profile *p, const char *service
 {
 	if (!p || !p->services || !service || !*service)
 		return false;
+	/* A kiosk has no shell anywhere: only its unit's session (Cage, then the command). */
+	if (p->graphical)
+		return streq(service, CONFINE_KIOSK_SERVICE);
 	for (char **g = p->services; *g; g++)
 		if (fnmatch(*g, service, 0) == 0)
 			return true;

@@ -67,6 +67,9 @@ struct confine_profile {
 	bool init;		 /* a reaping init is PID 1, the program PID 2; default false */
 	bool memory_oom_group;	 /* an OOM kill takes the whole session; default true */
 	bool limits_optional;	 /* run without cgroup limits where they are unavailable */
+	/* A kiosk under Cage: the compositor's socket, CONFINE_KIOSK_SERVICE only; with it the
+	 * host's GPU render nodes (/dev/dri/renderD*), the user's PipeWire socket. */
+	bool graphical, gpu, audio;
 };
 
 /*
@@ -90,7 +93,14 @@ bool profile_has_io(const struct confine_profile *p);
  */
 #define CONFINE_DEFAULT_SERVICES "login", "su", "su-l", "sshd", "sudo-i"
 
-/* True when service (a PAM_SERVICE; NULL or "" never) matches one of p->services. */
+/*
+ * The PAM service of the kiosk unit (confine-kiosk@.service, PAMName=): the only one that may
+ * open a graphical = true profile, whose sessions run Cage and the profile's command in it.
+ */
+#define CONFINE_KIOSK_SERVICE "confine-kiosk"
+
+/* True when service (a PAM_SERVICE; NULL or "" never) matches one of p->services; for a
+ * graphical profile, when it is CONFINE_KIOSK_SERVICE (and nothing else). */
 bool profile_allows_service(const struct confine_profile *p, const char *service);
 
 /* A match rule: every criterion given must hold; patterns are fnmatch(3) globs. */

@@ -594,6 +594,9 @@ static int record_user_profile(struct session_record *rec, const struct passwd *
 	rec->tmp_size = p->tmp_size;
 	rec->init = p->init;
 	rec->user_ns = p->user_ns;
+	rec->graphical = p->graphical;
+	rec->gpu = p->gpu;
+	rec->audio = p->audio;
 	return record_command(rec, p);
 }
 
@@ -750,6 +753,17 @@ static int refuse_service(const struct open_state *s)
 	char list[256] = "";
 	size_t off = 0;
 
+	if (p->graphical) {
+		refuse(s, CTX_RULE, 0,
+		       "profiles.%s is a graphical kiosk (graphical = true): only the kiosk unit's "
+		       "PAM service '" CONFINE_KIOSK_SERVICE "' opens it, not '%s'",
+		       p->name, s->service);
+		printf(CONFINE_NOTICE_PREFIX
+		       "login refused: %s is a kiosk account: it runs only "
+		       "in its kiosk (confine-kiosk@%s.service), never through '%s'\n",
+		       s->user, s->user, s->service);
+		return CONFINE_HELPER_DENIED;
+	}
 	for (char **g = p->services; *g && off < sizeof(list); g++)
 		off +=
 		    (size_t)snprintf(list + off, sizeof(list) - off, "%s%s", off ? ", " : "", *g);

@@ -47,6 +47,9 @@ const struct profile_key profile_keys[] = {
     {"shell", KEY_PATH, F(shell), .def_str = "/bin/bash"},
     {"command", KEY_COMMAND, F(command), .unset = "# command: not set (the user's shell)"},
     {"init", KEY_BOOL, F(init)},
+    {"graphical", KEY_BOOL, F(graphical)},
+    {"gpu", KEY_BOOL, F(gpu)},
+    {"audio", KEY_BOOL, F(audio)},
     /* An OOM kill then takes the whole session, not one random process of it. */
     {"memory_oom_group", KEY_BOOL, F(memory_oom_group), .def = true, .controller = "memory",
      .cg_file = "memory.oom.group", .cg_format = CG_ONE},

@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "error.h"
+#include "kiosk.h"
 #include "log.h"
 #include "mountapi.h"
 #include "sandbox.h"
@@ -317,10 +318,70 @@ static void choose_program(const struct session_record *rec, int argc, char **ar
 	spec->user_ns = rec->user_ns;
 }
 
+/* The value of NAME in env (the caller's), or NULL. */
+static const char *env_get(char **env, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (size_t i = 0; env && env[i] && i < ENV_MAX; i++)
+		if (strncmp(env[i], name, n) == 0 && env[i][n] == '=')
+			return env[i] + n + 1;
+	return NULL;
+}
+
+/* Replaces (or, in one of copy_env's spare slots' stead, appends) the variable of kv. */
+static int env_put(char ***envp, const char *kv)
+{
+	size_t n = strcspn(kv, "="), i = 0;
+	char **v = *envp, *dup = strdup(kv);
+
+	if (!dup)
+		return -ENOMEM;
+	for (; v[i]; i++)
+		if (strncmp(v[i], kv, n + 1) == 0) {
+			free(v[i]);
+			v[i] = dup;
+			return 0;
+		}
+	if (!(v = realloc(v, (i + 2) * sizeof(char *)))) {
+		free(dup);
+		return -ENOMEM;
+	}
+	v[i] = dup;
+	v[i + 1] = NULL;
+	*envp = v;
+	return 0;
+}
+
+/*
+ * A graphical profile: the program runs under Cage, which started us with WAYLAND_DISPLAY
+ * set. Its socket (and with gpu/audio the render nodes, PipeWire's socket) is opened here
+ * as root by fd, checked, and bound into the sandbox's own /run/user/UID; the program's
+ * environment names it there.
+ */
+static void open_graphical(const struct session_record *rec, char **caller_env,
+			   struct sandbox_spec *spec, struct kiosk_binds *kb)
+{
+	struct error err = ERROR_INIT;
+	char **envp = (char **)spec->envp;
+
+	if (!rec->graphical)
+		return;
+	if (kiosk_binds_open(kb, rec->uid, env_get(caller_env, "WAYLAND_DISPLAY"), rec->gpu,
+			     rec->audio, &err) < 0)
+		refuse("refusing the session of %s (profile %s, graphical = true): %s", rec->user,
+		       rec->profile, error_msg(&err));
+	if (env_put(&envp, kb->runtime_env) < 0 || env_put(&envp, kb->wayland_env) < 0)
+		refuse("out of memory");
+	spec->envp = envp;
+	spec->binds = kb;
+}
+
 int main(int argc, char **argv)
 {
 	struct session_record rec;
 	struct error err = ERROR_INIT;
+	struct kiosk_binds kb = {.n = 0};
 	gid_t groups[SESSION_GROUPS_MAX];
 	char cmdbuf[SESSION_COMMAND_MAX], *cmdv[SESSION_COMMAND_ARGS + 1];
 	uid_t uid = getuid();
@@ -357,10 +418,12 @@ int main(int argc, char **argv)
 	spec.envp = copy_env(saved_env, &rec, spec.argv == cmdv);
 	if (!spec.envp)
 		refuse("out of memory");
+	open_graphical(&rec, saved_env, &spec, &kb);
 	open_session(&rec, &spec);
 	if (sandbox_run(&spec, &status, &err) < 0)
 		refuse("session %s of %s: %s", rec.sid, rec.user, error_msg(&err));
 	free_strv((char **)spec.envp, -1);
+	kiosk_binds_close(&kb);
 	if (spec.argv != cmdv)
 		free_strv((char **)spec.argv, 1); /* argv[1..] are the caller's */
 	return status;

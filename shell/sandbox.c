@@ -290,6 +290,9 @@ static int setup_dev(const struct sandbox_spec *s, struct error *err)
 		return error_set_errno(err, negerrno(), "cannot mount devpts");
 	if ((r = mount_tmpfs("/dev/shm", s->tmp_size, "1777", MS_NOSUID | MS_NODEV, err)) < 0)
 		return r;
+	/* A kiosk's render nodes, while /dev is still writable (kiosk.c). */
+	if ((r = kiosk_binds_place(s->binds, "/dev/", err)) < 0)
+		return r;
 	if (mount(NULL, "/dev", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NOEXEC,
 		  NULL) < 0)
 		return error_set_errno(err, negerrno(), "cannot remount /dev read-only");
@@ -351,7 +354,8 @@ static int inner_tmp_mounts(const struct sandbox_spec *s, struct error *err)
 	if (mkdir("/run/user", 0755) < 0 || mkdir(run_user, 0700) < 0 ||
 	    chown(run_user, s->creds.uid, s->creds.gid) < 0)
 		return error_set_errno(err, negerrno(), "cannot mount /run");
-	return 0;
+	/* A kiosk's compositor socket (and PipeWire's): nothing else of the host's /run/user. */
+	return kiosk_binds_place(s->binds, "/run/", err);
 }
 
 /* The home placed and entered, by fd. */

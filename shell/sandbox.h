@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "error.h"
+#include "kiosk.h"
 #include "privs.h"
 
 /* Exit statuses of a sandboxed run when the program itself never ran (as env(1), podman). */
@@ -52,6 +53,8 @@ struct sandbox_spec {
 	const char *sid, *user; /* for the log line saying why the session ended */
 	int procs_dirfd;	/* a session without a cgroup: where the sandbox is registered so
 				 * that close can kill it (session-procs.h); -1: not needed */
+	/* graphical: host objects to bind into the sandbox (kiosk.h), or NULL */
+	const struct kiosk_binds *binds;
 };
 
 /*

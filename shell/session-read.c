@@ -128,6 +128,9 @@ static const struct field {
     {"command", OPT(command)},
     {"init", NUM(init, 1), true},
     {"user_ns", NUM(user_ns, 1), true},
+    {"graphical", NUM(graphical, 1), true},
+    {"gpu", NUM(gpu, 1), true},
+    {"audio", NUM(audio, 1), true},
 };
 
 /* The bits of the fields every record has. */

@@ -69,6 +69,9 @@ struct session_record {
 	 * instead of the shell ("" = the shell), a reaping init as PID 1, a user namespace. */
 	char command[SESSION_COMMAND_MAX];
 	unsigned init, user_ns;
+	/* A kiosk under Cage (optional keys, 0 when missing): the compositor's socket bound in,
+	 * the GPU's render nodes, the PipeWire socket. */
+	unsigned graphical, gpu, audio;
 };
 
 /* Start time (clock ticks since boot) of pid, from /proc/PID/stat field 22. */

@@ -28,12 +28,14 @@ done
 has "./usr/share/bash-completion/completions/confinectl"
 has "./lib/systemd/system/confine-gc.timer"
 has "./lib/systemd/system/confine-gc.service"
+has "./lib/systemd/system/confine-kiosk@.service"
+has "./etc/pam.d/confine-kiosk"
 has "./lib/systemd/system/confine-metrics.timer"
 has "./lib/systemd/system/confine-metrics.service"
 assert_eq "$(grep -c '^-..[sS]\|^-.....[sS]' <<<"$list")" 0 "no setuid or setgid file in the .deb"
 assert_eq "$(sort "$x/ctl/conffiles" | tr '\n' ' ')" \
-	"/etc/confine/confine.conf /etc/cron.d/confine /etc/ssh/sshd_config.d/confine.conf " \
-	"conffiles: the config, the cron job, the sshd snippet"
+	"/etc/confine/confine.conf /etc/cron.d/confine /etc/pam.d/confine-kiosk /etc/ssh/sshd_config.d/confine.conf " \
+	"conffiles: the config, the cron job, the kiosk unit's PAM service, the sshd snippet"
 assert_eq "$(grep -v '^#' "$x/root/usr/lib/sysusers.d/confine.conf" | tr '\n' ' ')" \
 	"g confine - - g confine-lab - - g confine-kiosk - - " \
 	"sysusers.d: system groups confine and the shipped rules' confine-lab, confine-kiosk"

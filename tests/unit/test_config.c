@@ -616,6 +616,31 @@ static const struct bad {
      .r = -EINVAL,
      .msg = "%F:1: key 'profiles.g.services.[2]': PAM service \"sshd\" is listed twice"},
 
+    /* graphical, gpu, audio */
+    {.what = "graphical without a command",
+     .content = "profiles = { g = {\n  graphical = true;\n}; };\n",
+     .r = -EINVAL,
+     .msg = "%F:2: key 'profiles.g.graphical': a graphical profile is a kiosk and needs its "
+	    "program: set command = [ \"/usr/bin/prog\", ... ];"},
+    {.what = "graphical with services",
+     .content = "profiles = { g = {\n  graphical = true; command = [\"/bin/k\"];\n"
+		"  services = [\"login\"];\n}; };\n",
+     .r = -EINVAL,
+     .msg = "%F:3: key 'profiles.g.services': a graphical profile is opened only by the kiosk "
+	    "unit's PAM service 'confine-kiosk': leave services out"},
+    {.what = "gpu without graphical",
+     .content = "profiles = { g = {\n  command = [\"/bin/k\"];\n  gpu = true;\n}; };\n",
+     .r = -EINVAL,
+     .msg = "%F:3: key 'profiles.g.gpu': gpu = true needs graphical = true"},
+    {.what = "audio without graphical",
+     .content = "profiles = { g = {\n  audio = true;\n}; };\n",
+     .r = -EINVAL,
+     .msg = "%F:2: key 'profiles.g.audio': audio = true needs graphical = true"},
+    {.what = "graphical not a boolean",
+     .content = P("graphical = \"yes\"; command = [\"/bin/k\"];"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.graphical': expected true or false"},
+
     /* file safety */
     {.what = "missing file",
      .content = "",
@@ -1269,6 +1294,9 @@ static void test_print(void)
 	       "shell = \"/bin/bash\";\n"
 	       "command = [\"/usr/bin/kiosk\", \"--title=a \\\"b\\\"\", \"c\\\\d\"];\n"
 	       "init = true;\n"
+	       "graphical = false;\n"
+	       "gpu = false;\n"
+	       "audio = false;\n"
 	       "memory_oom_group = false;\n"
 	       "cpuset_cpus = \"0-1,3\";\n"
 	       "io_path = \"/srv\";\n"
@@ -1390,6 +1418,21 @@ static void test_services(void)
 		       !profile_allows_service(p, "runuser-l"),
 		   "default services: cron, atd, systemd-user, display managers, sudo, runuser-l "
 		   "refused");
+	}
+	config_free(c);
+
+	c = load_ok("a graphical kiosk",
+		    P("graphical = true; gpu = true; command = [\"/usr/bin/foot\"];"), 0);
+	if (c) {
+		p = config_find_profile(c, "g");
+		ok(profile_allows_service(p, "confine-kiosk"),
+		   "graphical: the kiosk unit's service is allowed");
+		ok(!profile_allows_service(p, "login") && !profile_allows_service(p, "su") &&
+		       !profile_allows_service(p, "sshd") && !profile_allows_service(p, "su-l") &&
+		       !profile_allows_service(p, "systemd-user") &&
+		       !profile_allows_service(p, "confine-kiosk2"),
+		   "graphical: login, su, sshd, systemd-user and the rest refused");
+		ok(p->graphical && p->gpu && !p->audio, "graphical: the keys are read");
 	}
 	config_free(c);
 }

@@ -25,7 +25,8 @@ vm_apt_setup
 SHELLP=/usr/libexec/confine/confine-shell
 mkdir -p /run/sshd
 
-pam_etc() { (cd /etc/pam.d && sha256sum -- *); }
+# (confine-kiosk: the kiosk unit's PAM service, a conffile of the package in no stack)
+pam_etc() { (cd /etc/pam.d && sha256sum -- $(ls | grep -vx confine-kiosk)); }
 pam_all() { pam_etc; (cd /var/lib/pam && sha256sum -- * | sed 's|  |  /var/lib/pam/|'); }
 # Every file of confine's a machine may hold (package files, state, runtime, dpkg's and
 # deb-systemd-helper's records), found by name in the directories they live in.
@@ -72,6 +73,7 @@ diag "apt install took $(($(date +%s) - t0)) s"
 assert_eq "$rc" 0 "apt install ./$DEB" || printf '#   %s\n' "$out"
 assert_eq "$(dpkg-query -W -f='${Status} ${Version}' libpam-confine)" "install ok installed $ver" "the package is installed"
 assert_eq "$(pam_etc)" "$pam_etc0" "install: /etc/pam.d untouched (the profile is Default: no)"
+check "install: the kiosk unit's PAM service /etc/pam.d/confine-kiosk (in no stack)" test -f /etc/pam.d/confine-kiosk
 gid=$(getent group confine | cut -d: -f3)
 check "install: system group confine (gid $gid < 1000)" test -n "$gid" -a "${gid:-1000}" -lt 1000
 assert_eq "$(stat -c '%a %U:%G' $SHELLP)" "4750 root:confine" "install: confine-shell is 4750 root:confine"
@@ -235,6 +237,7 @@ umount /run/confine/homes/ghost && umount /run/confine && rm -r /run/confine
 check_fails "purge: dpkg knows nothing more of it" dpkg -s libpam-confine
 check_fails "purge: /var/lib/confine is gone" test -e /var/lib/confine
 check_fails "purge: /etc/confine is gone" test -e /etc/confine
+check_fails "purge: /etc/pam.d/confine-kiosk is gone" test -e /etc/pam.d/confine-kiosk
 assert_eq "$(traces)" "$traces0" "purge: nothing of confine is left on disk"
 assert_eq "$(pam_all)" "$pam0" "purge: /etc/pam.d and /var/lib/pam byte-identical to before the install"
 assert_ne "$(getent group confine)" "" "purge: group confine stays (system groups are not removed: files may still carry its id)"
