@@ -11,7 +11,7 @@ DRIVE="python3 $CONFINE_REPO/tests/vm/progs/pty_drive.py"
 P=/usr/local/lib/confine-test # test programs, reachable inside (the host tree, read-only)
 mkdir -p $P
 cc -O2 -Wall -o $P/tiocsti "$CONFINE_REPO/tests/vm/progs/tiocsti.c" || die "cannot compile tiocsti.c"
-cp "$CONFINE_REPO/tests/vm/progs/fdcensus.sh" $P/
+cp "$CONFINE_REPO/tests/vm/progs/fdcensus.sh" "$CONFINE_REPO/tests/vm/progs/ptyhog.py" $P/
 printf 'line-one\nline-two\nline-three\n' >$P/short.txt
 clean() { tr -d '\r' | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1b[()][0-9A-Za-z]//g; s/\x1b[=>]//g'; }
 
@@ -160,6 +160,25 @@ assert_eq "$sum" "$(sha256sum </tmp/t74-rand)" "ssh remote command: 1 MiB of ran
 out=$(echo | su -l guest -c 'tty; echo rc=$?' 2>&1)
 assert_contains "$out" "not a tty" "su -c from a pipe: no terminal inside"
 expect_clean "no terminal: nothing left"
+
+# --- ptys: one session cannot take the machine's ------------------------------------------------
+# Every devpts instance but the host's shares kernel.pty.max - kernel.pty.reserve (3072):
+# a session opening ptys until refused must stop at its own devpts' max, and another login
+# with a terminal (which needs a pty of its own sandbox) must still work meanwhile.
+rm -f /tmp/t74-hog.log
+$DRIVE --log /tmp/t74-hog.log $SSH -tt guest@127.0.0.1 -- 'e:\$ ' "s:python3 $P/ptyhog.py\\n" 'e:PTYHOG=[0-9]+' 'p:600' >/dev/null 2>&1 &
+hog=$!
+t=$((SECONDS + 120))
+until grep -aq 'PTYHOG=[0-9]' /tmp/t74-hog.log 2>/dev/null || [ $SECONDS -gt $t ]; do sleep 0.5; done
+n=$(grep -ao 'PTYHOG=[0-9]* [A-Za-z_]*' /tmp/t74-hog.log | head -1)
+diag "one session's ptys: $n (kernel.pty.nr $(sysctl -n kernel.pty.nr))"
+c=${n#PTYHOG=} c=${c%% *}
+[ -n "$c" ] && [ "$c" -ge 8 ] && [ "$c" -le 64 ] && ok "a session gets at most 64 ptys ($n)" ||
+	not_ok "a session gets at most 64 ptys (got: '$n')"
+out=$($DRIVE $SSH -tt guest@127.0.0.1 -- 'e:\$ ' 's:echo SECOND=$((2*21))\n' 'e:SECOND=42' 's:exit\n' x 2>&1 | clean)
+assert_contains "$out" "SECOND=42" "another login with a terminal works while that session holds all the ptys it can"
+kill $hog; wait $hog 2>/dev/null
+expect_clean "pty hog closed: nothing left"
 
 pkill -f "sshd -f /tmp/sshd_config"
 finish
