@@ -51,6 +51,19 @@ static int check_graphical(struct loader *ld, const config_setting_t *ps,
 		return key_err(ld, s, -EINVAL,
 			       "a graphical profile is opened only by the kiosk unit's PAM service "
 			       "'" CONFINE_KIOSK_SERVICE "': leave services out");
+	/* The compositor (Cage) runs unconfined as the same user, with the real home as its
+	 * HOME: a program writing that home could leave what Cage and Xwayland load (Mesa's
+	 * shader cache, native code under software rendering; XKB files), i.e. run code
+	 * outside the sandbox. The other modes never write the real home. */
+	if (p->graphical && p->home == HOME_BIND) {
+		if (!(s = config_setting_get_member(ps, "home"))) /* from the defaults */
+			s = config_setting_get_member(ps, "graphical");
+		return key_err(
+		    ld, s, -EINVAL,
+		    "a graphical profile cannot have home = \"bind\": its compositor runs "
+		    "unconfined as the same user and reads that home (Mesa's shader "
+		    "cache, XKB files); use \"tmpfs\" or an overlay");
+	}
 	if (!p->graphical && p->gpu)
 		return key_err(ld, config_setting_get_member(ps, "gpu"), -EINVAL,
 			       "gpu = true needs graphical = true");

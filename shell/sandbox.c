@@ -285,9 +285,12 @@ static int setup_dev(const struct sandbox_spec *s, struct error *err)
 	}
 	if (mkdir("/dev/pts", 0755) < 0 || mkdir("/dev/shm", 01777) < 0)
 		return error_set_errno(err, negerrno(), "cannot create /dev nodes");
-	/* A new devpts instance: the sandbox sees only its own ptys, never the host's. */
+	/* A new devpts instance: the sandbox sees only its own ptys, never the host's. At most
+	 * 64 of them: every instance but the host's draws on one pool of
+	 * kernel.pty.max - kernel.pty.reserve (3072), and a login with a terminal needs one of
+	 * its sandbox; one session taking them all refused everyone else's (row 54). */
 	if (mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-		  "newinstance,ptmxmode=0666,mode=0620") < 0)
+		  "newinstance,ptmxmode=0666,mode=0620,max=64") < 0)
 		return error_set_errno(err, negerrno(), "cannot mount devpts");
 	if ((r = mount_tmpfs("/dev/shm", s->tmp_size, "1777", MS_NOSUID | MS_NODEV, err)) < 0)
 		return r;

@@ -628,6 +628,13 @@ static const struct bad {
      .r = -EINVAL,
      .msg = "%F:3: key 'profiles.g.services': a graphical profile is opened only by the kiosk "
 	    "unit's PAM service 'confine-kiosk': leave services out"},
+    {.what = "graphical with home = bind",
+     .content = "profiles = { g = {\n  graphical = true; command = [\"/bin/k\"];\n"
+		"  home = \"bind\";\n}; };\n",
+     .r = -EINVAL,
+     .msg = "%F:3: key 'profiles.g.home': a graphical profile cannot have home = \"bind\": its "
+	    "compositor runs unconfined as the same user and reads that home (Mesa's shader "
+	    "cache, XKB files); use \"tmpfs\" or an overlay"},
     {.what = "gpu without graphical",
      .content = "profiles = { g = {\n  command = [\"/bin/k\"];\n  gpu = true;\n}; };\n",
      .r = -EINVAL,

@@ -11,6 +11,7 @@ DRIVE="python3 $CONFINE_REPO/tests/vm/progs/pty_drive.py"
 P=/usr/local/lib/confine-test # test programs, reachable inside (the host tree, read-only)
 mkdir -p $P
 cc -O2 -Wall -o $P/tiocsti "$CONFINE_REPO/tests/vm/progs/tiocsti.c" || die "cannot compile tiocsti.c"
+cp "$CONFINE_REPO/tests/vm/progs/fdcensus.sh" "$CONFINE_REPO/tests/vm/progs/ptyhog.py" $P/
 printf 'line-one\nline-two\nline-three\n' >$P/short.txt
 clean() { tr -d '\r' | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1b[()][0-9A-Za-z]//g; s/\x1b[=>]//g'; }
 
@@ -30,7 +31,22 @@ session_steps=(
 	's:TERM=xterm top -n 1; echo TOP=$?\n' 'e:TOP=0' 's:top -b -n 1 | grep -c . | sed s/^/TOPB=/\n' 'e:TOPB=[0-9]+'
 	"s:TERM=xterm less $P/short.txt\\n" 'e:line-three' 'p:1' 's:q' 's:echo LESS=$((5+5))\n' 'e:LESS=10'
 	"s:$P/tiocsti zqz\\n" 'e:tiocsti=[A-Z]+'
+	"s:sh $P/fdcensus.sh\\n" 'e:FDCENSUS socks=[0-9]+ inner=[0-9]+ outer=[0-9]+'
+	"s:python3 -c 'import socket, os; s = socket.socketpair(); os.system(\"sh $P/fdcensus.sh | sed s/CENSUS/CONTROL/\")'\\n"
+	'e:FDCONTROL socks=[0-9]+'
 )
+# fd_census WHAT OUT: no process inside holds a socket (the sync socket to the outer
+# supervisor) or a pty of another devpts (the login's terminal); control: the census counts
+# the shell's own pty and a socket pair made for it.
+fd_census() {
+	local c
+	c=$(printf '%s\n' "$2" | grep -o 'FDCENSUS socks=[0-9]* inner=[0-9]* outer=[0-9]*' | head -1)
+	printf '%s\n' "$c" | grep -Eq '^FDCENSUS socks=0 inner=[1-9][0-9]* outer=0$' &&
+		ok "$1: no fd inside is a socket or the login's terminal, only the sandbox's pty ($c)" ||
+		not_ok "$1: no fd inside is a socket or the login's terminal, only the sandbox's pty ('$c')"
+	printf '%s\n' "$2" | grep -Eq 'FDCONTROL socks=[2-9]' && ok "$1: (control: the census sees a socket pair)" ||
+		not_ok "$1: (control: the census sees a socket pair)"
+}
 
 # --- login on a pty -------------------------------------------------------------------------
 out=$($DRIVE login -f guest -- 'e:\$ ' "${session_steps[@]}" 's:exit 7\n' x 2>&1 | clean)
@@ -51,7 +67,26 @@ assert_contains "$out" "LESS=10" "login: less quits on a typed q"
 assert_contains "$out" "ctty=yes" "login: the program has a controlling terminal"
 assert_contains "$out" "tiocsti=EPERM" "login: TIOCSTI is still refused inside"
 assert_not_contains "$out" "drive-status=-1" "login: the shell's exit ends the login"
+fd_census login "$out"
 expect_clean "login: nothing left after logout"
+
+# --- the login's terminal after a session killed from outside ---------------------------------
+# root's interactive shell on a pty runs su -l guest; inside, the sandbox's pty is set raw,
+# -echo, -isig and 9999x9999, then every process of guest is SIGKILLed: root's terminal must
+# come back as it was (the outer supervisor restores it whatever way the session ends).
+(wait_for pgrep -u guest -x sleep && pkill -KILL -u guest) &
+killer=$!
+out=$($DRIVE bash --norc --noprofile -i -- 's:PS1="RO""OT> "\n' 'e:ROOT> ' \
+	's:stty -echo; stty -a | grep -ow -e -echo | sed s/^/CTRL/; stty echo\n' 'e:ROOT> ' \
+	's:su -l guest\n' 'e:\$ ' 's:stty raw -echo -isig rows 9999 cols 9999; echo IN=$((3*3)); sleep 600\n' 'e:IN=9' \
+	'e:ROOT> ' 's:stty -a | grep -ow -e -echo -e -icanon -e -isig | sed s/^/MODE/; echo MODEEND=$((2+2)) $(stty size)\n' \
+	'e:MODEEND=4' 's:exit\n' x 2>&1 | clean)
+wait $killer
+diag "$(printf '%s\n' "$out" | tail -n 3)"
+assert_contains "$out" "CTRL-echo" "(control: stty -a in root's shell shows -echo when it is off)"
+assert_contains "$out" "MODEEND=4 24 80" "root's shell is back after the session was SIGKILLed, its terminal 24x80 (9999 was the inner pty's)"
+assert_not_contains "$out" "MODE-" "root's terminal is restored (echo, icanon, isig) though the session set its pty raw and was SIGKILLed"
+expect_clean "su -l guest SIGKILLed: nothing left"
 
 # --- ssh -tt --------------------------------------------------------------------------------
 start_test_sshd guest
@@ -69,6 +104,7 @@ assert_contains "$out" "STOPKILLED=3" "ssh -tt: ^Z stops a foreground job"
 assert_contains "$out" "LESS=10" "ssh -tt: less draws and quits"
 assert_contains "$out" "tiocsti=EPERM" "ssh -tt: TIOCSTI is still refused inside"
 assert_contains "$out" "drive-status=7" "ssh -tt: the shell's exit status is ssh's"
+fd_census "ssh -tt" "$out"
 expect_clean "ssh -tt: nothing left after logout"
 
 # --- memory: the supervisors of an idle session with a terminal -------------------------------
@@ -124,6 +160,25 @@ assert_eq "$sum" "$(sha256sum </tmp/t74-rand)" "ssh remote command: 1 MiB of ran
 out=$(echo | su -l guest -c 'tty; echo rc=$?' 2>&1)
 assert_contains "$out" "not a tty" "su -c from a pipe: no terminal inside"
 expect_clean "no terminal: nothing left"
+
+# --- ptys: one session cannot take the machine's ------------------------------------------------
+# Every devpts instance but the host's shares kernel.pty.max - kernel.pty.reserve (3072):
+# a session opening ptys until refused must stop at its own devpts' max, and another login
+# with a terminal (which needs a pty of its own sandbox) must still work meanwhile.
+rm -f /tmp/t74-hog.log
+$DRIVE --log /tmp/t74-hog.log $SSH -tt guest@127.0.0.1 -- 'e:\$ ' "s:python3 $P/ptyhog.py\\n" 'e:PTYHOG=[0-9]+' 'p:600' >/dev/null 2>&1 &
+hog=$!
+t=$((SECONDS + 120))
+until grep -aq 'PTYHOG=[0-9]' /tmp/t74-hog.log 2>/dev/null || [ $SECONDS -gt $t ]; do sleep 0.5; done
+n=$(grep -ao 'PTYHOG=[0-9]* [A-Za-z_]*' /tmp/t74-hog.log | head -1)
+diag "one session's ptys: $n (kernel.pty.nr $(sysctl -n kernel.pty.nr))"
+c=${n#PTYHOG=} c=${c%% *}
+[ -n "$c" ] && [ "$c" -ge 8 ] && [ "$c" -le 64 ] && ok "a session gets at most 64 ptys ($n)" ||
+	not_ok "a session gets at most 64 ptys (got: '$n')"
+out=$($DRIVE $SSH -tt guest@127.0.0.1 -- 'e:\$ ' 's:echo SECOND=$((2*21))\n' 'e:SECOND=42' 's:exit\n' x 2>&1 | clean)
+assert_contains "$out" "SECOND=42" "another login with a terminal works while that session holds all the ptys it can"
+kill $hog; wait $hog 2>/dev/null
+expect_clean "pty hog closed: nothing left"
 
 pkill -f "sshd -f /tmp/sshd_config"
 finish

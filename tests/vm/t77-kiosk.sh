@@ -158,6 +158,15 @@ done
 rm "/etc/systemd/system/$UNIT.d/zz-bad.conf"
 systemctl daemon-reload
 
+# A graphical profile with the real home read-write: its unconfined compositor would read
+# what the program leaves there (row 53). Control: the profile as it is passes (above).
+cp /etc/confine/confine.conf /tmp/t77.conf
+sed -i 's/home = "tmpfs";/home = "bind";/' /etc/confine/confine.conf
+out=$(/usr/local/sbin/confinectl check 2>&1); rc=$?
+assert_ne "$rc" 0 "confinectl check refuses graphical = true with home = \"bind\""
+assert_contains "$out" "a graphical profile cannot have home = \"bind\"" "... and says why"
+cp /tmp/t77.conf /etc/confine/confine.conf
+
 # --- max_duration: the kiosk restarts when its time is up ---------------------------------
 # (Longer than Cage's start under TCG: a limit that passes before confine-shell runs makes it
 # refuse the session, "its time limit has passed", and the kiosk restarts in a loop.)
