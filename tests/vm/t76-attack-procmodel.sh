@@ -155,6 +155,8 @@ libc = ctypes.CDLL(None, use_errno=True)
 sys.exit(0 if libc.ptrace(16, int(sys.argv[1]), 0, 0) == 0 else 1)'
 check_fails "plain: cannot ptrace the init" $AS_PLAIN python3 -c "$PTRACE" "$init"
 $AS_PLAIN sleep 30 & own=$!
+# (attach only once setpriv has dropped to plain and exec'd sleep: before, it is root's)
+wait_for sh -c "[ \"\$(cat /proc/$own/comm 2>/dev/null)\" = sleep ]" || diag "plain's sleep did not start"
 check "control: plain ptraces a process of its own" $AS_PLAIN python3 -c "$PTRACE" "$own"
 kill -KILL $own; wait $own 2>/dev/null # (stopped since the attach: SIGTERM would wait)
 check_fails "guest outside: cannot rewrite the session's uid_map" timeout 30 $AS_GUEST sh -c "echo '0 0 1' >/proc/$init/uid_map"
