@@ -81,8 +81,8 @@ assert_eq "$(dpkg-statoverride --list $SHELLP)" "root confine 4750 $SHELLP" "ins
 assert_eq "$(stat -c '%a %U' /usr/libexec/confine/confine-helper)" "700 root" "install: confine-helper is root-only"
 assert_eq "$(stat -c '%a %U' /run/confine)" "700 root" "install: /run/confine from tmpfiles.d, root-only"
 assert_eq "$(dpkg-query -W -f='${Conffiles}' libpam-confine | awk '{print $1}' | sort | tr '\n' ' ')" \
-	"/etc/confine/confine.conf /etc/cron.d/confine /etc/ssh/sshd_config.d/confine.conf " \
-	"install: the config, the cron job and the sshd snippet are conffiles"
+	"/etc/confine/confine.conf /etc/cron.d/confine /etc/pam.d/confine-kiosk /etc/ssh/sshd_config.d/confine.conf " \
+	"install: the config, the cron job, the kiosk's PAM service and the sshd snippet are conffiles"
 
 # Enrolled but not in the PAM stacks yet: refused, never unconfined.
 check "confinectl enroll guest" confinectl enroll guest
