@@ -24,6 +24,9 @@ make_user plain
 mkdir -p /run/sshd
 
 # (snapshot, expect_clean, home_sum, val, wait_for: lib.sh)
+# section N: the seconds the previous section took, as a diag (where the ~16 min under TCG go)
+_sec_name=setup _sec_t0=$SECONDS
+section() { diag "time: section $_sec_name took $((SECONDS - _sec_t0)) s"; _sec_name=$1 _sec_t0=$SECONDS; }
 # inside NAME: runs $P/NAME.sh (written below) in a confined login of guest
 inside() { timeout 300 su -l guest -c "bash $P/$1.sh" </dev/null 2>&1; }
 
@@ -32,6 +35,7 @@ check "a confined login works" su -l guest -c true </dev/null
 before=$(snapshot)
 
 # --- 1. confine-shell refusals ----------------------------------------------------------
+section 1
 out=$($AS_GUEST "$CSHELL" -c 'echo RAN; id -u' 2>&1); rc=$?
 assert_ne "$rc" 0 "refusal/no session: confine-shell exits non-zero"
 assert_contains "$out" "no confined session" "refusal/no session: says why"
@@ -50,6 +54,7 @@ unset big args
 assert_eq "$(snapshot)" "$before" "refusals: no mount, cgroup, record or process was created"
 
 # --- 2. hostile environment: canary files only root could open -----------------------
+section 2
 # Root-owned, mode 000: a successful open proves a privileged process followed the env.
 # (LD_LIBRARY_PATH: only libconfig, which confine-shell needs and root's su does not.)
 rm -rf /tmp/cv /tmp/st; mkdir -p /tmp/cv/xx_XX /tmp/st
@@ -122,6 +127,7 @@ rm -rf /tmp/st
 expect_clean "env canaries: nothing left after logout"
 
 # --- 3. privileges inside a confined login ---------------------------------------------
+section 3
 install -m 4755 -o root -g root /usr/bin/id /usr/local/bin/suid-id
 cat >"$P/privs.sh" <<'SH'
 grep -E '^(Uid|Gid|Groups|CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp):' /proc/self/status |
@@ -153,6 +159,7 @@ esac
 expect_clean "privileges: nothing left after logout"
 
 # --- 4. the supervising processes of a live session ------------------------------------
+section 4
 su -l guest -c 'sleep 300' </dev/null >/dev/null 2>&1 & supid=$!
 wait_for pgrep -u guest -x sleep
 outer=$(pgrep -x confine-shell | head -1)
@@ -177,28 +184,60 @@ else
 	not_ok "supervisors: a live session has confine-shell, confine:[ns] and the guest's shell"
 	diag "outer=$outer ns=$nsp sleep=$gsleep" "$(ps -eo pid,ppid,user,comm)"
 fi
-[ -n "$gsleep" ] && kill "$gsleep"
+# SIGKILL: the sleep is the session's PID 1 (bash -c with one command execs it), and a
+# namespace's init ignores a SIGTERM from outside it that it has no handler for: with
+# `kill`, `wait` sat out the whole sleep 300 (~290 s of this script's time)
+[ -n "$gsleep" ] && kill -KILL "$gsleep"
 wait $supid
 expect_clean "supervisors: nothing left after logout"
 
-# --- 5. SIGKILL by the user at random points of setup -----------------------------------
+# --- 5. SIGKILL by the user at points of setup ------------------------------------------
+section 5
+# The user's kill -9 -1 reaches only what is the user's at that moment, so the kill points
+# are the phases of setup, polled for: the user's first process (su's child after setuid,
+# confine-shell before it becomes root), confine-shell, the namespaced parent, the
+# sandbox's PID 1 before it drops to the user, the session's command. Each phase twice, the
+# kill 0-250 ms after it shows (drawn anew on each run), and two points at random in the
+# first 3 s. (Before: 20 points at 0-3 s after su started, most of them before su had a
+# process of the user's, each then a whole login + sleep 5 for nothing.)
+phases=("pgrep -u guest" "pgrep -x confine-shell" "pgrep -x confine:\[ns\]"
+	"pgrep -x confine:\[init\]" "pgrep -u guest -x sleep")
+declare -A hit=()
 hung=0 n=0
-for i in $(seq 20); do
-	# 12 kills in the first 300 ms, then later points (setup takes seconds under TCG); each
-	# CI run draws new points
-	if [ "$i" -le 12 ]; then ms=$((RANDOM % 300)); else ms=$((300 + RANDOM % 2700)); fi
+for i in $(seq 12); do
 	timeout 120 su -l guest -c 'sleep 5' </dev/null >/dev/null 2>&1 & spid=$!
+	if [ "$i" -le 10 ]; then
+		ph=${phases[$(((i - 1) % 5))]} end=$((SECONDS + 60))
+		until $ph >/dev/null 2>&1; do # until the phase shows, the login ends, or 60 s
+			kill -0 "$spid" 2>/dev/null && [ $SECONDS -lt $end ] || { ph="$ph (never seen)"; break; }
+			sleep 0.05
+		done
+		ms=$((RANDOM % 250))
+	else
+		ph=random ms=$((RANDOM % 3000))
+	fi
 	sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
 	$AS_GUEST kill -9 -1 2>/dev/null
+	hit[$ph]=$((${hit[$ph]:-0} + 1))
+	# a kill that found nothing of the user's left the login to run: end it once its command
+	# runs rather than sit out the sleep (the kill point under test is the one above)
+	while kill -0 "$spid" 2>/dev/null; do
+		pgrep -u guest -x sleep >/dev/null && $AS_GUEST kill -9 -1 2>/dev/null
+		sleep 0.2
+	done
 	wait $spid; rc=$?
 	[ $rc = 124 ] && hung=$((hung + 1))
 	n=$((n + 1))
 done
-assert_eq "$hung" 0 "kill -9 at random points: no login hung ($n tries)"
+for ph in "${!hit[@]}"; do diag "kill point '$ph' ${hit[$ph]} time(s)"; done
+assert_eq "$hung" 0 "kill -9 at points of setup: no login hung ($n tries)"
+check "kill points: confine-shell was seen running" test -n "${hit[pgrep -x confine-shell]:-}"
+check "kill points: the session's command was seen running" test -n "${hit[pgrep -u guest -x sleep]:-}"
 check "confinectl gc after the kills" "$CTL" gc
-expect_clean "kill -9 at random points: no mount, cgroup, record or process is left"
+expect_clean "kill -9 at points of setup: no mount, cgroup, record or process is left"
 
 # --- 6. home path with a user-controlled component swapped for a symlink --------------
+section 6
 id rc >/dev/null 2>&1 || useradd -M -d /home/rc/sub -s /bin/bash -U rc
 mkdir -p /home/rc/sub && echo marker >/home/rc/sub/marker-file && chown -R rc: /home/rc
 AS_RC="setpriv --reuid=rc --regid=rc --init-groups"
@@ -226,6 +265,7 @@ assert_eq "$leaks" 0 "rc home swapped with a symlink to /etc in a loop: no run l
 expect_clean "rc home races: nothing left"
 
 # --- 7. inside: setuid copy-up, devices, /sys, /proc, user namespaces ------------------
+section 7
 install -m 4755 -o root -g root /usr/bin/id /home/guest/suid-id
 script -qfc 'sleep 600' /dev/null < <(sleep 600) >/dev/null 2>&1 & ptypid=$!
 wait_for sh -c 'ls /dev/pts | grep -q "^[0-9]"'
@@ -273,6 +313,7 @@ rm -f /home/guest/suid-id
 expect_clean "inside7: nothing left after logout"
 
 # --- 8. cgroups -------------------------------------------------------------------------
+section 8
 cat >"$P/inside8.sh" <<'SH'
 (echo max >/sys/fs/cgroup/memory.max) 2>/dev/null && echo memmax=ok || echo memmax=fail
 (echo $$ >/sys/fs/cgroup/cgroup.procs) 2>/dev/null && echo procs=ok || echo procs=fail
@@ -287,6 +328,7 @@ assert_eq "$(val cgmount "$out")" fail "inside: mounting cgroup2 fails"
 expect_clean "cgroups: nothing left after logout"
 
 # --- 9. isolation from the host: abstract socket, SysV shm, /tmp -----------------------
+section 9
 python3 -c '
 import socket
 s = socket.socket(socket.AF_UNIX); s.bind("\0confine-t30"); s.listen(8)
@@ -323,6 +365,7 @@ kill "$abspid"; ipcrm -m "$shmid"; rm -f /tmp/t30-host-file
 expect_clean "isolation: nothing left after logout"
 
 # --- 10. TIOCSTI ------------------------------------------------------------------------
+section 10
 # The outer shell on the pty reads a line after the session: an injected line would land there.
 ctl=$(SHELL=/bin/bash timeout 120 script -qec "$AS_GUEST $P/tiocsti zqz; read -t 5 l; echo \"got=[\$l]\"" /dev/null < <(sleep 60) 2>&1 | tr -d '\r')
 if [ "$(val tiocsti "$ctl")" = ok ] && [ "$(val got "$ctl")" = "[zqz]" ]; then
@@ -337,6 +380,7 @@ fi
 expect_clean "TIOCSTI: nothing left after logout"
 
 # --- 11. limits hit cleanly ---------------------------------------------------------------
+section 11
 cat >"$P/inside11.sh" <<'SH'
 err=$(dd if=/dev/zero of=/tmp/fill bs=1M count=100 2>&1 >/dev/null) # (not into the full /tmp)
 printf '%s\n' "$err" | grep -o 'No space left on device' | head -1 | sed 's/^/tmpfill=/'
@@ -382,6 +426,7 @@ wait $hogpid
 expect_clean "limits: nothing left after the hog session"
 
 # --- 12. teardown safety ------------------------------------------------------------------
+section 12
 passwd0=$(sha256sum </etc/passwd)
 sum0=$(home_sum)
 cat >"$P/inside12.sh" <<'SH'
@@ -400,6 +445,7 @@ assert_eq "$(home_sum)" "$sum0" "teardown: the real home is byte-identical"
 assert_eq "$(cat /home/guest/real.txt)" "a file of the real home" "teardown: the real home's file keeps its content"
 
 # --- 13. sshd with the shipped snippet ---------------------------------------------------
+section 13
 start_test_sshd guest plain -- "X11Forwarding yes"
 wait_for $SSH guest@127.0.0.1 true
 listening() { ss -ltnH "sport = :$1" | grep -q .; }
@@ -415,19 +461,19 @@ try:
 except OSError as e:
     print("socks=fail (%s)" % e)
 PY
-# fwd USER: every kind of forwarding for USER; prints key=value lines
+# fwd USER: every kind of forwarding for USER; prints key=value lines. (-L and -D share one
+# connection, -A and -X another: sshd grants or refuses each request on its own, and the
+# control shows each working; two logins fewer per user under TCG.)
 fwd() {
-	local u=$1 base=$2 p1 p2
-	$SSH -N -L $((base)):127.0.0.1:2222 $u@127.0.0.1 & p1=$!
-	$SSH -N -D $((base + 1)) $u@127.0.0.1 & p2=$!
+	local u=$1 base=$2 p1
+	$SSH -N -L $((base)):127.0.0.1:2222 -D $((base + 1)) $u@127.0.0.1 & p1=$!
 	wait_for listening $((base)); wait_for listening $((base + 1))
 	timeout 60 ssh -F /dev/null -i /tmp/clientkey -p $((base)) -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o BatchMode=yes $u@127.0.0.1 true </dev/null 2>/dev/null && echo L=ok || echo L=fail
 	timeout 60 python3 "$P/socks.py" $((base + 1))
 	timeout 60 $SSH -o ExitOnForwardFailure=yes -R $((base + 2)):127.0.0.1:2222 $u@127.0.0.1 true </dev/null 2>/dev/null && echo R=ok || echo R=fail
 	timeout 60 $SSH -o ProxyCommand="$SSH -W %h:%p $u@127.0.0.1" $u@127.0.0.1 true </dev/null 2>/dev/null && echo W=ok || echo W=fail
-	timeout 60 $SSH -A $u@127.0.0.1 'echo "agent=[$SSH_AUTH_SOCK]"' </dev/null 2>/dev/null
-	DISPLAY=127.0.0.1:0 timeout 60 $SSH -X $u@127.0.0.1 'echo "x11=[$DISPLAY]"' </dev/null 2>/dev/null
-	kill $p1 $p2 2>/dev/null; wait $p1 $p2 2>/dev/null
+	DISPLAY=127.0.0.1:0 timeout 60 $SSH -A -X $u@127.0.0.1 'echo "agent=[$SSH_AUTH_SOCK]"; echo "x11=[$DISPLAY]"' </dev/null 2>/dev/null
+	kill $p1 2>/dev/null; wait $p1 2>/dev/null
 }
 eval "$(ssh-agent -s)" >/dev/null && ssh-add -q /tmp/clientkey 2>/dev/null
 ctl=$(fwd plain 2240)
@@ -450,3 +496,4 @@ else skip "ssh -X: control (plain) got no DISPLAY: $(val x11 "$ctl")"; fi
 ssh-agent -k >/dev/null 2>&1
 kill "$(cat /run/sshd.pid 2>/dev/null)" 2>/dev/null || pkill -f "sshd -f /tmp/sshd_config"
 expect_clean "ssh: nothing left after the forwarding attempts"
+section end
