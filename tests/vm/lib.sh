@@ -39,14 +39,19 @@ vm_apt_setup() { rm -f /etc/apt/apt.conf.d/docker-clean /var/lib/man-db/auto-upd
 # trigger (vm_apt_setup); deb-systemd-helper (perl, ~20 s a call under TCG; sssd-common calls
 # it for 7 units) is /bin/true for the run -- it only writes unit enablement links, which
 # the plain-init VM never reads; documentation, manual pages and translations are not
-# unpacked; no fsync (--force-unsafe-io: the overlay is thrown away at power-off).
+# unpacked; no fsync (--force-unsafe-io: the overlay is thrown away at power-off); no
+# triggers (--no-triggers, as t33 does): libc-bin's ldconfig re-reads every library over 9p
+# (20 s beside one other VM, 86 s at load ~8, in dpkg-nfs.log); the new libraries are in
+# the multiarch directories ld.so searches without its cache (sssd's private ones by its
+# RUNPATH), and the packages (ldconfig is an activate-noawait trigger) are installed all
+# the same, libc-bin left triggers-pending in the throwaway overlay.
 vm_dpkg_install() {
 	local set=$1 d=$CONFINE_VM_DEBDIR/$1 t0=$SECONDS rc
 	[ -e "$d/.complete" ] || die "no '$set' packages in $d: run 'bash tools/deps.sh vm' on the host"
 	vm_apt_setup
 	printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d
 	mount --bind /bin/true /usr/bin/deb-systemd-helper || die "cannot stub deb-systemd-helper"
-	{ DEBIAN_FRONTEND=noninteractive dpkg -i --force-unsafe-io --path-exclude='/usr/share/doc/*' \
+	{ DEBIAN_FRONTEND=noninteractive dpkg -i --force-unsafe-io --no-triggers --path-exclude='/usr/share/doc/*' \
 		--path-exclude='/usr/share/man/*' --path-exclude='/usr/share/locale/*' "$d"/*.deb 2>&1
 		echo "rc=$?"; } | while IFS= read -r l; do echo "$((SECONDS - t0)) $l"; done >"/tmp/dpkg-$set.log"
 	umount /usr/bin/deb-systemd-helper
