@@ -18,6 +18,7 @@
 enum sandbox_net {
 	SANDBOX_NET_NONE, /* a new network namespace with only lo */
 	SANDBOX_NET_HOST, /* the host's network */
+	SANDBOX_NET_ALLOW, /* the session's namespace the root helper made (helper/netns.h) */
 };
 
 /*
