@@ -21,8 +21,8 @@ enum home_mode {
 };
 
 enum net_mode {
-	NET_NONE, /* new network namespace with only lo */
-	NET_HOST, /* share the host's network */
+	NET_NONE,  /* new network namespace with only lo */
+	NET_HOST,  /* share the host's network */
 	NET_ALLOW, /* a network namespace of the session reaching only net_allow (netns.c) */
 };
 

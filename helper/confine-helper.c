@@ -618,7 +618,9 @@ static int record_user_profile(struct session_record *rec, const struct passwd *
 	snprintf(rec->shell, sizeof(rec->shell), "%s", p->shell);
 	snprintf(rec->hostname, sizeof(rec->hostname), "%s", p->hostname);
 	snprintf(rec->net, sizeof(rec->net), "%s",
-		 p->net == NET_HOST ? "host" : p->net == NET_ALLOW ? "allow" : "none");
+		 p->net == NET_HOST    ? "host"
+		 : p->net == NET_ALLOW ? "allow"
+				       : "none");
 	rec->tmp_size = p->tmp_size;
 	rec->init = p->init;
 	rec->user_ns = p->user_ns;

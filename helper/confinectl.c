@@ -522,12 +522,14 @@ static void check_print_kernel(void)
 /* An IPv4/IPv6 forwarding switch of all interfaces: 1 on, 0 off, -1 unknown. */
 static int forwarding(const char *path)
 {
-	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	FILE *f = fopen(path, "re");
 	int v = -1;
 
-	if (!f || fscanf(f, "%d", &v) != 1)
-		return -1;
-	return v != 0;
+	if (f && fscanf(f, "%d", &v) != 1)
+		v = -1;
+	if (f)
+		fclose(f);
+	return v < 0 ? -1 : v != 0;
 }
 
 /*

@@ -22,7 +22,7 @@
 #include "util.h"
 
 #define PEER_NAME "eth0"
-#define PID_LIMIT (1u << 22) /* the kernel's PID_MAX_LIMIT: 100.64.0.0/10 holds them all */
+#define PID_LIMIT (1u << 22)  /* the kernel's PID_MAX_LIMIT: 100.64.0.0/10 holds them all */
 #define V4_BASE	  0x64400000u /* 100.64.0.0 */
 #define V4_HOST	  (V4_BASE + 1)
 #define V4_NET	  "100.64.0.0/10"
@@ -105,8 +105,7 @@ static int link_del(struct mnl_socket *nl, const char *name)
 }
 
 /* addr/plen on index, without duplicate address detection (usable at once). */
-static int addr_add(struct mnl_socket *nl, unsigned index, bool v6, const void *addr,
-		    unsigned plen)
+static int addr_add(struct mnl_socket *nl, unsigned index, bool v6, const void *addr, unsigned plen)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = nl_msg(buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
@@ -124,8 +123,8 @@ static int addr_add(struct mnl_socket *nl, unsigned index, bool v6, const void *
 }
 
 /* A route to dst/plen out of index: direct (gw NULL) or through gw, on the link. */
-static int route_add(struct mnl_socket *nl, unsigned index, bool v6, const void *dst,
-		     unsigned plen, const void *gw)
+static int route_add(struct mnl_socket *nl, unsigned index, bool v6, const void *dst, unsigned plen,
+		     const void *gw)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = nl_msg(buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
@@ -230,16 +229,16 @@ static int nft_run(const char *text, struct error *e)
 	"  icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit } accept\n"
 /* Everything not listed: refused at once (no timeout) and counted. */
 #define RULES_TAIL                                                                                 \
-	"  meta l4proto tcp counter name refused reject with tcp reset\n"                         \
-	"  counter name refused reject with icmpx type admin-prohibited\n"                        \
+	"  meta l4proto tcp counter name refused reject with tcp reset\n"                          \
+	"  counter name refused reject with icmpx type admin-prohibited\n"                         \
 	" }\n"                                                                                     \
 	" chain input {\n"                                                                         \
 	"  type filter hook input priority filter; policy drop;\n"                                 \
 	"  iifname \"lo\" accept\n"                                                                \
 	"  ct state established,related accept\n"                                                  \
 	"  icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept\n"                       \
-	"  meta l4proto tcp counter name inbound reject with tcp reset\n"                         \
-	"  counter name inbound reject with icmpx type admin-prohibited\n"                        \
+	"  meta l4proto tcp counter name inbound reject with tcp reset\n"                          \
+	"  counter name inbound reject with icmpx type admin-prohibited\n"                         \
 	" }\n"                                                                                     \
 	"}\n"
 
@@ -273,21 +272,20 @@ static char *rules_text(char *const *allow, struct error *e)
 }
 
 /* The host's static table, replaced whole in one transaction (idempotent, atomic). */
-static const char host_table[] =
-    "table inet confine_nat {}\n"
-    "flush table inet confine_nat\n"
-    "table inet confine_nat {\n"
-    " chain postrouting {\n"
-    "  type nat hook postrouting priority srcnat; policy accept;\n"
-    "  ip saddr " V4_NET " oifname != \"cf*\" masquerade\n"
-    "  ip6 saddr " V6_NET " oifname != \"cf*\" masquerade\n"
-    " }\n"
-    " chain forward {\n"
-    "  type filter hook forward priority filter; policy accept;\n"
-    "  oifname \"cf*\" ct state established,related accept\n"
-    "  oifname \"cf*\" counter drop\n"
-    " }\n"
-    "}\n";
+static const char host_table[] = "table inet confine_nat {}\n"
+				 "flush table inet confine_nat\n"
+				 "table inet confine_nat {\n"
+				 " chain postrouting {\n"
+				 "  type nat hook postrouting priority srcnat; policy accept;\n"
+				 "  ip saddr " V4_NET " oifname != \"cf*\" masquerade\n"
+				 "  ip6 saddr " V6_NET " oifname != \"cf*\" masquerade\n"
+				 " }\n"
+				 " chain forward {\n"
+				 "  type filter hook forward priority filter; policy accept;\n"
+				 "  oifname \"cf*\" ct state established,related accept\n"
+				 "  oifname \"cf*\" counter drop\n"
+				 " }\n"
+				 "}\n";
 
 /* ---- the namespace -------------------------------------------------------------------- */
 
@@ -386,8 +384,8 @@ static int inside_last(struct mnl_socket *nl, int nsfd, int hostfd, const struct
 /* The new namespace, pinned at path (created here), while the helper is in it. */
 static int ns_create(const char *path, int *nsfd, struct error *e)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-				      0400);
+	_cleanup_close_ int fd =
+	    open(path, O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0400);
 
 	if (fd < 0)
 		return error_set_errno(e, negerrno(), "cannot create %s", path);

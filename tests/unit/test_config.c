@@ -175,7 +175,8 @@ static const struct bad {
      .r = -EINVAL,
      .msg = "%F:1: key 'profiles.g.net_allow': net_allow needs net = \"allow\""},
     {.what = "net_allow with a host name",
-     .content = P("net = \"allow\"; net_allow = [ \"tcp:192.0.2.10:443\", \"tcp:git.example:22\" ];"),
+     .content =
+	 P("net = \"allow\"; net_allow = [ \"tcp:192.0.2.10:443\", \"tcp:git.example:22\" ];"),
      .r = -EINVAL,
      .msg = "%F:1: key 'profiles.g.net_allow.[1]': invalid entry \"tcp:git.example:22\": not an "
 	    "IPv4 address (host names are not accepted: list addresses, or a proxy's)"},
@@ -192,7 +193,8 @@ static const struct bad {
     {.what = "net_allow entry as a number",
      .content = P("net = \"allow\"; net_allow = [ 443 ];"),
      .r = -EINVAL,
-     .msg = "%F:1: key 'profiles.g.net_allow.[0]': expected a \"proto:address[/prefix]:port\" string"},
+     .msg =
+	 "%F:1: key 'profiles.g.net_allow.[0]': expected a \"proto:address[/prefix]:port\" string"},
     {.what = "user_ns as string",
      .content = P("user_ns = \"yes\";"),
      .r = -EINVAL,
@@ -486,7 +488,8 @@ static const struct bad {
      .inc_content = "# included\nprofiles = { g = { net = \"wifi\"; }; };\n",
      .inc_mode = 0644,
      .r = -EINVAL,
-     .msg = "%D/inc-bad.conf:2: key 'profiles.g.net': invalid value \"wifi\": expected \"none\", \"host\" or "
+     .msg = "%D/inc-bad.conf:2: key 'profiles.g.net': invalid value \"wifi\": expected \"none\", "
+	    "\"host\" or "
 	    "\"allow\""},
     {.what = "syntax error inside an included file",
      .content = "state_dir = \"/x\";\n@include \"inc-syn.conf\"\n",

@@ -74,7 +74,8 @@ int main(void)
 		struct net_rule r;
 		const char *why = NULL;
 
-		is_int(net_rule_parse(bad[i].in, &r, &why), -EINVAL, "\"%s\" is refused", bad[i].in);
+		is_int(net_rule_parse(bad[i].in, &r, &why), -EINVAL, "\"%s\" is refused",
+		       bad[i].in);
 		is_str(why, bad[i].why, "\"%s\": why", bad[i].in);
 	}
 	return tap_done();
