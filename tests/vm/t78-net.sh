@@ -2,9 +2,9 @@
 # net = "allow" (issue 15): a session reaches the destinations its profile lists and nothing
 # else, fast; no other session, no listener of its own from outside; nothing of it is left
 # after a logout, nor after a SIGKILLed login and `confinectl gc`. Plain VM.
-#   host: dummy0 192.0.2.10 and 2001:db8::10 (listed tcp 8080, udp 5353; unlisted tcp 8081),
-#         127.0.0.1:8080 (host loopback), a netns "far" 198.51.100.2:8080 behind veth fwd0
-#         (forwarded and masqueraded).
+#   host: dummy0 192.0.2.10 and 2001:db8::10 (listed tcp 8080, udp 5353; unlisted tcp 8081,
+#         udp 5354), 127.0.0.1:8080 (host loopback), *:8082 (every host address), a netns
+#         "far" 198.51.100.2:8080 behind veth fwd0 (forwarded and masqueraded).
 . "$(dirname "$0")/lib.sh"
 require_vm
 . "$CONFINE_REPO/tests/vm/install-in-vm.sh"
@@ -26,11 +26,12 @@ ip netns add far && ip link add fwd0 type veth peer name fwd1 netns far &&
 # Replies from beyond the host come in by the uplink: IPv4 forwarding is checked there.
 sysctl -qw net.ipv4.conf.fwd0.forwarding=1
 $NP serve tcp,192.0.2.10,8080 tcp,192.0.2.10,8081 udp,192.0.2.10,5353 udp,192.0.2.10,5354 \
-	tcp,2001:db8::10,8080 tcp,127.0.0.1,8080 >/tmp/t78-srv.out 2>&1 &
+	tcp,2001:db8::10,8080 tcp,127.0.0.1,8080 tcp,0.0.0.0,8082 >/tmp/t78-srv.out 2>&1 &
 ip netns exec far $NP serve tcp,198.51.100.2,8080 >/tmp/t78-far.out 2>&1 &
 wait_for grep -q ready /tmp/t78-srv.out && wait_for grep -q ready /tmp/t78-far.out ||
 	die "the servers did not start"
 
+diag "t=${SECONDS}s: servers up"
 ALLOW='net = "allow"; net_allow = [ "tcp:192.0.2.10:8080", "udp:192.0.2.10:5353",
 	"tcp:[2001:db8::10]:8080", "tcp:198.51.100.0/24:8080" ];'
 conf "$ALLOW"
@@ -42,7 +43,8 @@ assert_contains "$out" "only login sessions get that network" "run: an allow pro
 # (The cost per login, allow against none: BENCH_ONLY=net bench/run-bench.sh.)
 assert_eq "$(as_guest 'ip -o -4 addr show eth0 | wc -l')" 1 "a login has its eth0"
 before=$(snapshot)
-host_rules=$(nft list ruleset)
+diag "t=${SECONDS}s: first login"
+host_rules=$(nft -s list ruleset)
 
 # --- fail closed: a namespace that cannot be made refuses the login -------------------------
 chmod 0755 /run/confine/netns
@@ -51,6 +53,7 @@ assert_not_contains "$out" INSIDE "no session when its network cannot be set up"
 assert_contains "$out" "cannot set up the session's network" "the user is told why"
 chmod 0700 /run/confine/netns
 
+diag "t=${SECONDS}s: fail closed"
 # --- B: a listener inside a session; A: the probes --------------------------------------------
 addr_of() { local p=$1; echo "100.$((64 + (p >> 16))).$(((p >> 8) & 255)).$((p & 255))"; }
 sid_of() { ls /run/confine/sessions | grep "^$1-"; }
@@ -60,7 +63,7 @@ wait_for grep -q ready /tmp/t78-b.out || die "B's listener did not start: $(cat 
 B=$(addr_of $PB)
 su -l guest -c "$NP probe tcp:192.0.2.10:8080 udp:192.0.2.10:5353 tcp:[2001:db8::10]:8080 \
 	tcp:198.51.100.2:8080 tcp:192.0.2.10:8081 udp:192.0.2.10:5354 tcp:127.0.0.1:8080 \
-	tcp:100.64.0.1:22 tcp:169.254.169.254:80 tcp:$B:9000; echo probes-done; exec sleep 1000" \
+	tcp:100.64.0.1:8082 tcp:169.254.169.254:80 tcp:$B:9000; echo probes-done; exec sleep 1000" \
 	</dev/null >/tmp/t78-a.out 2>&1 &
 PA=$!
 wait_for grep -q probes-done /tmp/t78-a.out || die "A's probes did not end: $(cat /tmp/t78-a.out)"
@@ -82,9 +85,10 @@ fast_fail() { # SPEC MSG
 fast_fail tcp:192.0.2.10:8081 "unlisted port of the host fails fast"
 fast_fail udp:192.0.2.10:5354 "unlisted udp fails fast"
 fast_fail tcp:127.0.0.1:8080 "the host's loopback service is out of reach"
-fast_fail tcp:100.64.0.1:22 "the host end of the veth is out of reach"
+fast_fail tcp:100.64.0.1:8082 "the host end of the veth is out of reach (a host listener on any address)"
 fast_fail tcp:169.254.169.254:80 "link-local (metadata) is out of reach"
 fast_fail "tcp:$B:9000" "another session's listener is out of reach"
+diag "t=${SECONDS}s: probes"
 SA=$(sid_of $PA) SB=$(sid_of $PB)
 n=$(nsenter --net=/run/confine/netns/"$SA" nft list counter inet confine refused |
 	sed -n 's/.*packets \([0-9]*\).*/\1/p')
@@ -95,6 +99,7 @@ out=$($NP probe "tcp:$B:9000")
 	{ not_ok "inbound to a session's listener is refused"; diag "$out"; }
 assert_contains "$(ip -o link)" " cf$PA@" "A's veth exists while it runs"
 
+diag "t=${SECONDS}s: inbound"
 # --- teardown: A logs out, B's login is SIGKILLed and collected ------------------------------
 pkill -KILL -u guest -x sleep # the session's PID 1 takes no other signal from outside
 wait $PA
@@ -106,9 +111,10 @@ wait $PB 2>/dev/null
 assert_contains "$(ip -o link)" " cf$PB@" "a SIGKILLed login's veth stays until gc"
 $CTL gc >/dev/null 2>&1
 gone $PB "$SB" && ok "gc: no veth, no namespace left" || not_ok "gc: no veth, no namespace left"
+diag "t=${SECONDS}s: gc"
 expect_clean "nothing of the sessions left (mounts, records, processes)"
 assert_eq "$(ip -o link | grep -c ': cf')" 0 "no cf* interface"
 assert_eq "$(ip route | grep -c '^100\.64\.'):$(ip -6 route | grep -c '^fd63:')" "0:0" \
 	"no route to a session"
-assert_eq "$(nft list ruleset)" "$host_rules" "the host's nftables as before (the static table)"
+assert_eq "$(nft -s list ruleset)" "$host_rules" "the host's nftables as before (the static table)"
 finish
