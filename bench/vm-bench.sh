@@ -109,7 +109,7 @@ fi
 if want net; then
 	modprobe -a veth nf_tables 2>/dev/null
 	id netu >/dev/null 2>&1 ||
-		useradd --create-home --shell /usr/local/libexec/confine/confine-shell --user-group netu
+		useradd --create-home --shell /usr/local/libexec/confine/confine-shell --groups confine --user-group netu
 	cp /etc/confine/confine.conf /tmp/confine.conf.bench
 	cat >/etc/confine/confine.conf <<'EOF'
 profiles = {

@@ -4,6 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "../../helper/config.h"
 #include "../../helper/net-rule.h"
 #include "../../helper/util.h"
 #include "tap.h"
@@ -59,8 +63,45 @@ static const struct {
     {"tcp:[fe80::1%eth0]:80", "not an IPv6 address"},
 };
 
+/* A profile with net = "allow" loads, keeps its list, and `confinectl check` prints it back. */
+static void config_round_trip(void)
+{
+	static const char text[] =
+	    "profiles = { lab = { net = \"allow\"; net_allow = [ \"tcp:192.0.2.10:443\", "
+	    "\"udp:[2001:db8::53]:53\" ]; }; empty = { net = \"allow\"; }; };\n";
+	char path[] = "/tmp/confine-test-net-XXXXXX", *out = NULL;
+	struct confine_config *c = NULL;
+	struct error err = ERROR_INIT;
+	size_t len = 0;
+	int fd = mkstemp(path);
+	FILE *f;
+
+	if (fd < 0 || write(fd, text, sizeof(text) - 1) != (ssize_t)sizeof(text) - 1)
+		abort();
+	close(fd);
+	is_int(config_load(path, 0, &c, &err), 0, "an allow profile loads: %s", error_msg(&err));
+	unlink(path);
+	if (!c)
+		return;
+	const struct confine_profile *p = config_find_profile(c, "lab");
+	const struct confine_profile *e = config_find_profile(c, "empty");
+	ok(p && p->net == NET_ALLOW && p->net_allow && p->net_allow[2] == NULL,
+	   "lab: net = allow with two entries");
+	ok(e && e->net == NET_ALLOW && !e->net_allow, "empty: net = allow, nothing listed");
+	if (p && (f = open_memstream(&out, &len))) {
+		config_print_profile(p, f);
+		fclose(f);
+		ok(out && strstr(out, "net = \"allow\";\nnet_allow = [\"tcp:192.0.2.10:443\", "
+				      "\"udp:[2001:db8::53]:53\"];\n"),
+		   "check prints net and net_allow back");
+		free(out);
+	}
+	config_free(c);
+}
+
 int main(void)
 {
+	config_round_trip();
 	for (size_t i = 0; i < ELEMENTSOF(good); i++) {
 		struct net_rule r;
 		const char *why = NULL;
