@@ -27,7 +27,9 @@ ip netns add far && ip link add fwd0 type veth peer name fwd1 netns far &&
 sysctl -qw net.ipv4.conf.fwd0.forwarding=1
 $NP serve tcp,192.0.2.10,8080 tcp,192.0.2.10,8081 udp,192.0.2.10,5353 udp,192.0.2.10,5354 \
 	tcp,2001:db8::10,8080 tcp,127.0.0.1,8080 tcp,0.0.0.0,8082 >/tmp/t78-srv.out 2>&1 &
+SRV=$!
 ip netns exec far $NP serve tcp,198.51.100.2,8080 >/tmp/t78-far.out 2>&1 &
+FAR=$!
 wait_for grep -q ready /tmp/t78-srv.out && wait_for grep -q ready /tmp/t78-far.out ||
 	die "the servers did not start"
 
@@ -117,4 +119,7 @@ assert_eq "$(ip -o link | grep -c ': cf')" 0 "no cf* interface"
 assert_eq "$(ip route | grep -c '^100\.64\.'):$(ip -6 route | grep -c '^fd63:')" "0:0" \
 	"no route to a session"
 assert_eq "$(nft -s list ruleset)" "$host_rules" "the host's nftables as before (the static table)"
+# The scripts after this one in the VM start from a host without the test's network.
+kill $SRV $FAR; wait $SRV $FAR 2>/dev/null
+ip netns del far; ip link del dummy0
 finish
