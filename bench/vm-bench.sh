@@ -7,7 +7,7 @@
 #                      BENCH_PROCS   processes in the teardown benchmark (default 1000)
 #                      BENCH_SESSIONS idle sessions kept open in benchmark 5 (default 200)
 #                      BENCH_REPS    repetitions of each teardown measurement (default 2)
-#                      BENCH_ONLY    space-separated subset of: login setup mem teardown flat
+#                      BENCH_ONLY    space-separated subset of: login net setup mem teardown flat
 # Output: one "bench NAME: ..." line and one "verdict NAME: PASS|MISS|INFO" line per goal.
 set -u
 [ "${CONFINE_VM:-0}" = 1 ] || { echo "vm-bench.sh: run me inside the VM (bench/run-bench.sh)" >&2; exit 1; }
@@ -16,7 +16,7 @@ export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 N=${BENCH_N:-10}
 NPROCS=${BENCH_PROCS:-1000}
 NSESS=${BENCH_SESSIONS:-200}
-ONLY=${BENCH_ONLY:-login setup mem teardown flat}
+ONLY=${BENCH_ONLY:-login net setup mem teardown flat}
 # The installed copy (made by install-in-vm.sh into the VM's tmpfs overlay), not build/:
 # the VM sees the host's repo live, and a `make` on the host mid-run would swap the binary
 # under running benchmarks (seen: SIGSEGV in confinectl processes started after the swap).
@@ -103,6 +103,27 @@ if want login; then
 	cp /tmp/common-session.bench /etc/pam.d/common-session
 	echo "bench login-module-cost: unconfined with pam_confine $(ms "$MED_B") vs without $(ms "$nomod") → ratio $(ratio "$MED_B" "$nomod") (info)"
 	echo "verdict login-module-cost: INFO"
+fi
+
+# --- 1b. a net = "allow" login vs a net = "none" login (issue 15: goal <= 1.1) -----------------
+if want net; then
+	modprobe -a veth nf_tables 2>/dev/null
+	id netu >/dev/null 2>&1 ||
+		useradd --create-home --shell /usr/local/libexec/confine/confine-shell --groups confine --user-group netu
+	cp /etc/confine/confine.conf /tmp/confine.conf.bench
+	cat >/etc/confine/confine.conf <<'EOF'
+profiles = {
+	none = { };
+	allow = { net = "allow"; net_allow = [ "tcp:192.0.2.10:443", "udp:192.0.2.53:53",
+		"tcp:[2001:db8::1]:80", "tcp:192.0.2.0/24:22" ]; };
+};
+rules = ( { user = "guest"; profile = "none"; }, { user = "netu"; profile = "allow"; } );
+EOF
+	alternate "$N" allow "su -l netu -c true" none "su -l guest -c true"
+	r=$(ratio "$MED_A" "$MED_B")
+	echo "bench net: allow $(ms "$MED_A") vs none $(ms "$MED_B") → ratio $r (goal ≤ 1.1)"
+	verdict net "$r" le 1.1
+	cp /tmp/confine.conf.bench /etc/confine/confine.conf
 fi
 
 # --- 2. sandbox setup vs bubblewrap ---------------------------------------------------------

@@ -79,6 +79,7 @@ int get_cpus(struct loader *ld, const config_setting_t *s, char **field);
 int get_duration(struct loader *ld, const config_setting_t *s, bool allow_max, uint64_t *ret);
 int get_services(struct loader *ld, const config_setting_t *s, char ***field);
 int get_command(struct loader *ld, const config_setting_t *s, char ***field);
+int get_net_allow(struct loader *ld, const config_setting_t *s, char ***field);
 
 /* ---- config-profile.c ---- */
 

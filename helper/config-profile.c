@@ -88,6 +88,8 @@ static int read_text(struct loader *ld, const config_setting_t *s, const struct 
 		return get_services(ld, s, (char ***)profile_str(p, k));
 	case KEY_COMMAND:
 		return get_command(ld, s, (char ***)profile_str(p, k));
+	case KEY_NET_ALLOW:
+		return get_net_allow(ld, s, (char ***)profile_str(p, k));
 	default:
 		return -EINVAL;
 	}
@@ -195,6 +197,10 @@ int load_profiles(struct loader *ld, const config_setting_t *group, struct confi
 		}
 		if ((r = check_graphical(ld, ps, p)) < 0)
 			return r;
+		/* A list that would not apply: the admin meant net = "allow" (or forgot it). */
+		if (p->net_allow && p->net != NET_ALLOW)
+			return key_err(ld, config_setting_get_member(ps, "net_allow"), -EINVAL,
+				       "net_allow needs net = \"allow\"");
 		/* io limits name a device through io_path; without it they would apply nowhere. */
 		if (profile_has_io(p) && !p->io_path) {
 			return key_err(

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "config-internal.h"
+#include "net-rule.h"
 #include "profile.h"
 #include "units.h"
 #include "util.h"
@@ -484,6 +485,46 @@ int get_command(struct loader *ld, const config_setting_t *s, char ***field)
 		if ((total += strlen(str) + 1) > PROFILE_COMMAND_LEN_MAX) {
 			key_err(ld, e, -EINVAL, "the command is too long: at most %d bytes in all",
 				PROFILE_COMMAND_LEN_MAX);
+			goto fail;
+		}
+		if (!(v[i] = strdup(str))) {
+			free_strv(v);
+			return key_err(ld, e, -ENOMEM, "out of memory");
+		}
+	}
+	free_strv(*field);
+	*field = v;
+	return 0;
+fail:
+	free_strv(v);
+	return -EINVAL;
+}
+
+/* net_allow = [ "tcp:192.0.2.10:443", ... ]: each entry parsed strictly (net-rule.c). An
+ * empty list is allowed: net = "allow" with nothing listed reaches nothing. */
+int get_net_allow(struct loader *ld, const config_setting_t *s, char ***field)
+{
+	int type = config_setting_type(s), n = config_setting_length(s);
+	char **v;
+
+	if (type != CONFIG_TYPE_ARRAY && type != CONFIG_TYPE_LIST)
+		return key_err(ld, s, -EINVAL,
+			       "expected a list of destinations, like [\"tcp:192.0.2.10:443\", "
+			       "\"udp:[2001:db8::53]:53\"]");
+	if (n > NET_RULE_MAX)
+		return key_err(ld, s, -EINVAL, "too many entries (%d): at most %d", n,
+			       NET_RULE_MAX);
+	if (!(v = calloc((size_t)n + 1, sizeof(char *))))
+		return key_err(ld, s, -ENOMEM, "out of memory");
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+		const char *str = NULL, *why = NULL;
+		struct net_rule r;
+
+		if (get_string(ld, e, "a \"proto:address[/prefix]:port\" string", &str) < 0)
+			goto fail;
+		if (net_rule_parse(str, &r, &why) < 0) {
+			key_err(ld, e, -EINVAL, "invalid entry \"%s\": %s", str, why);
 			goto fail;
 		}
 		if (!(v[i] = strdup(str))) {

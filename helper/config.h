@@ -21,8 +21,9 @@ enum home_mode {
 };
 
 enum net_mode {
-	NET_NONE, /* new network namespace with only lo */
-	NET_HOST, /* share the host's network */
+	NET_NONE,  /* new network namespace with only lo */
+	NET_HOST,  /* share the host's network */
+	NET_ALLOW, /* a network namespace of the session reaching only net_allow (netns.c) */
 };
 
 /*
@@ -41,6 +42,8 @@ struct confine_profile {
 				   * NULL-terminated, never empty; default CONFINE_DEFAULT_SERVICES */
 	char **command;		  /* program run instead of the shell and its arguments, NULL-
 				   * terminated; NULL: the shell (default). See PROFILE_COMMAND_* */
+	char **net_allow;	  /* net = "allow": "proto:addr[/prefix]:port" entries (net-rule.h),
+				   * NULL-terminated; NULL when not set (nothing reachable) */
 	uint64_t home_size;	  /* bytes: upper tmpfs (ephemeral) or tmpfs home; default 256M */
 	uint64_t tmp_size;	  /* bytes: private /tmp and /dev/shm each; default 64M */
 	uint64_t memory_max;	  /* bytes or UNIT_MAX; default UNIT_MAX */

@@ -35,6 +35,7 @@
 #include "home.h"
 #include "duration.h"
 #include "log.h"
+#include "netns.h"
 #include "mountapi.h"
 #include "ops-format.h"
 #include "ops-session.h"
@@ -248,6 +249,9 @@ static int session_close(const char *sid, const char *why)
 	q = backend_close(&r.cg, true, NULL, &err);
 	if (q < 0)
 		ret = log_errno(q, "session %s: %s", sid, error_msg(&err));
+	/* Its processes are gone: the namespace goes with its veth and its rules. */
+	if (streq(r.net, "allow") && (q = netns_close(sid, &err)) < 0)
+		ret = log_errno(q, "session %s: %s", sid, error_msg(&err));
 	if (udir >= 0) {
 		q = home_release(r.user, udir, sid);
 		if (q < 0)
@@ -313,10 +317,22 @@ static int gc(const char *user)
 	return ret;
 }
 
-/* Process registries whose session has no record and whose login process is gone. */
-static int gc_procs(void)
+static int netns_close_quiet(const char *sid)
 {
-	DIR *d = opendir(CONFINE_PROCS_DIR);
+	struct error err = ERROR_INIT;
+	int r = netns_close(sid, &err);
+
+	return r < 0 ? log_errno(r, "session %s: %s", sid, error_msg(&err)) : 0;
+}
+
+/*
+ * Entries named after a session in dir (process registries, network namespaces) whose
+ * session has no record and whose login process is gone: a helper died between making
+ * them and writing the record. close_fn removes one.
+ */
+static int gc_orphans(const char *dir, int (*close_fn)(const char *sid))
+{
+	DIR *d = opendir(dir);
 	struct dirent *de;
 	int ret = 0;
 
@@ -330,7 +346,7 @@ static int gc_procs(void)
 		    (size_t)n != strlen(de->d_name) || session_caller_alive(&r) ||
 		    session_read(de->d_name, &(struct session_record){0}) != -ENOENT)
 			continue;
-		if (procs_close(de->d_name) < 0)
+		if (close_fn(de->d_name) < 0)
 			ret = -EIO;
 	}
 	closedir(d);
@@ -601,7 +617,10 @@ static int record_user_profile(struct session_record *rec, const struct passwd *
 	snprintf(rec->profile, sizeof(rec->profile), "%s", p->name);
 	snprintf(rec->shell, sizeof(rec->shell), "%s", p->shell);
 	snprintf(rec->hostname, sizeof(rec->hostname), "%s", p->hostname);
-	snprintf(rec->net, sizeof(rec->net), "%s", p->net == NET_HOST ? "host" : "none");
+	snprintf(rec->net, sizeof(rec->net), "%s",
+		 p->net == NET_HOST    ? "host"
+		 : p->net == NET_ALLOW ? "allow"
+				       : "none");
 	rec->tmp_size = p->tmp_size;
 	rec->init = p->init;
 	rec->user_ns = p->user_ns;
@@ -979,6 +998,39 @@ static int open_user_lock(struct open_state *s)
 }
 
 /*
+ * The login process's earlier sessions (same pid, another start) whose process is gone:
+ * closed now, so their veth "cfPID" makes room for this one's.
+ */
+static void collect_same_pid(const char *sid)
+{
+	size_t n = strcspn(sid, "-") + 1;
+	DIR *d = opendir(CONFINE_SESSIONS_DIR);
+	struct dirent *de;
+
+	while (d && (de = readdir(d)))
+		if (strncmp(de->d_name, sid, n) == 0 && !streq(de->d_name, sid))
+			(void)collect(de->d_name);
+	if (d)
+		closedir(d);
+}
+
+/* net = "allow": the session's namespace, its rules in place before anything runs in it. */
+static int open_net(struct open_state *s)
+{
+	struct error err = ERROR_INIT;
+	int r;
+
+	collect_same_pid(s->rec.sid);
+	if ((r = netns_open(s->p, s->rec.sid, &err)) < 0) {
+		refuse(s, CTX_PROFILE, 0, "net = \"allow\": %s", error_msg(&err));
+		printf(CONFINE_NOTICE_PREFIX "login refused: cannot set up the session's "
+					     "network: %s\n",
+		       error_msg(&err));
+	}
+	return r;
+}
+
+/*
  * Takes the resources of the session under the user's lock: its reference on the shared
  * home, its cgroup (or process registry), then its record. Rolls back what it took on
  * failure. Returns CONFINE_HELPER_OK, CONFINE_HELPER_DENIED or CONFINE_HELPER_ERROR.
@@ -1019,12 +1071,16 @@ static int open_resources(struct open_state *s)
 		refuse(s, CTX_USER, r, "cannot create its process registry");
 		goto rollback_cgroup;
 	}
+	if (p->net == NET_ALLOW && open_net(s) < 0)
+		goto rollback_cgroup;
 	if ((r = session_write(rec)) < 0) {
 		refuse(s, CTX_USER, r, "cannot write its record");
-		goto rollback_cgroup;
+		goto rollback_net;
 	}
 	return CONFINE_HELPER_OK;
 
+rollback_net:
+	(void)netns_close(rec->sid, NULL);
 rollback_cgroup:
 	(void)procs_close(rec->sid);
 	(void)backend_close(&rec->cg, true, NULL, NULL);
@@ -1168,7 +1224,9 @@ int main(int argc, char **argv)
 		return do_close(argv[2]);
 	if (argc >= 2 && argc <= 3 && streq(argv[1], CONFINE_VERB_GC)) {
 		int r1 = gc(NULL), r2 = gc_runs(argc == 3 ? argv[2] : CONFINE_CONF_DEFAULT);
-		int r3 = systemd_booted() ? gc_scopes() : 0, r4 = gc_procs();
+		int r3 = systemd_booted() ? gc_scopes() : 0,
+		    r4 = gc_orphans(CONFINE_PROCS_DIR, procs_close) |
+			 gc_orphans(NETNS_DIR, netns_close_quiet);
 		return r1 < 0 || r2 < 0 || r3 < 0 || r4 < 0 ? CONFINE_HELPER_ERROR
 							    : CONFINE_HELPER_OK;
 	}

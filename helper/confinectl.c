@@ -18,6 +18,7 @@
 #include "cgroup.h"
 #include "check-user.h"
 #include "config.h"
+#include "netns.h"
 #include "home-image.h"
 #include "home.h"
 #include "localdb.h"
@@ -136,6 +137,14 @@ static int run_resolve(struct run_target *t, const char *cmd)
 
 	if (!(t->p = config_find_profile(t->c, t->pname))) {
 		fprintf(stderr, "confinectl: %s: no profile named '%s'\n", t->conf, t->pname);
+		return EXIT_USAGE;
+	}
+	/* Its namespace belongs to a login session (the helper makes and removes it). */
+	if (t->p->net == NET_ALLOW) {
+		fprintf(stderr,
+			"confinectl: profile '%s' has net = \"allow\": only login sessions get "
+			"that network; run with a profile of net = \"none\" or \"host\"\n",
+			t->pname);
 		return EXIT_USAGE;
 	}
 	errno = 0;
@@ -510,6 +519,50 @@ static void check_print_kernel(void)
 	}
 }
 
+/* An IPv4/IPv6 forwarding switch of all interfaces: 1 on, 0 off, -1 unknown. */
+static int forwarding(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	int v = -1;
+
+	if (f && fscanf(f, "%d", &v) != 1)
+		v = -1;
+	if (f)
+		fclose(f);
+	return v < 0 ? -1 : v != 0;
+}
+
+/*
+ * net = "allow": can this host build a session's namespace, veth and rules (probed once in
+ * a throwaway namespace)? 0, or -1 after the line saying why not. Notes what stays host-only.
+ */
+static int check_net(const struct confine_profile *p)
+{
+	static int probed = 1; /* 1: not yet */
+	static struct error perr = ERROR_INIT;
+
+	if (p->net != NET_ALLOW)
+		return 0;
+	if (probed == 1)
+		probed = netns_probe(&perr);
+	if (probed < 0) {
+		printf("# profile %s: NOT usable on this host: net = \"allow\" cannot be "
+		       "enforced: %s\n",
+		       p->name, error_msg(&perr));
+		return -1;
+	}
+	if (forwarding("/proc/sys/net/ipv6/conf/all/forwarding") != 1)
+		printf("# profile %s: net = \"allow\": IPv6 reaches only this host's addresses "
+		       "(IPv6 forwarding is off, and Linux has no per-interface switch for it)\n",
+		       p->name);
+	if (forwarding("/proc/sys/net/ipv4/conf/all/forwarding") != 1)
+		printf("# profile %s: net = \"allow\": IPv4 beyond this host needs forwarding "
+		       "on the uplink (net.ipv4.conf.IFACE.forwarding = 1: replies are checked "
+		       "where they come in)\n",
+		       p->name);
+	return 0;
+}
+
 /* Whether each profile can be enforced on this host, one line each; 1 if one cannot. */
 static int check_profiles(const struct confine_config *c)
 {
@@ -531,6 +584,10 @@ static int check_profiles(const struct confine_config *c)
 		}
 		if (note)
 			printf("# profile %s: home_size: %s\n", p->name, note);
+		if (check_net(p) < 0) {
+			bad = 1;
+			continue;
+		}
 		if (r < 0) {
 			if (p->limits_optional && r == -ENOTSUP) {
 				printf("# profile %s: usable WITHOUT resource limits (limits = "

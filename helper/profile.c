@@ -13,7 +13,7 @@
 #include "util.h"
 
 static const char *const home_names[] = {"ephemeral", "persistent", "tmpfs", "bind", NULL};
-static const char *const net_names[] = {"none", "host", NULL};
+static const char *const net_names[] = {"none", "host", "allow", NULL};
 static const char *const limits_names[] = {"required", "optional", NULL};
 
 #define F(field)                                                                                   \
@@ -41,7 +41,8 @@ const struct profile_key profile_keys[] = {
     {"pids_max", KEY_COUNT, F(pids_max), .def = UNIT_MAX, .controller = "pids",
      .cg_file = "pids.max", .cg_format = CG_NUM, .sd_prop = "TasksMax", .sd_format = SD_U64},
     {"net", KEY_CHOICE, F(net), .def = NET_NONE, .choices = net_names,
-     .expected = "\"none\" or \"host\""},
+     .expected = "\"none\", \"host\" or \"allow\""},
+    {"net_allow", KEY_NET_ALLOW, F(net_allow), .unset = ""},
     {"user_ns", KEY_BOOL, F(user_ns)},
     {"hostname", KEY_HOSTNAME, F(hostname), .def_str = "confine"},
     {"shell", KEY_PATH, F(shell), .def_str = "/bin/bash"},
@@ -163,6 +164,7 @@ bool profile_key_set(const struct confine_profile *p, const struct profile_key *
 	case KEY_SERVICES:
 		return true;
 	case KEY_COMMAND:
+	case KEY_NET_ALLOW:
 		return *(char *const *)((const char *)p + k->off) != NULL;
 	default:
 		return profile_num(p, k) != 0;
@@ -231,7 +233,7 @@ void profile_done(struct confine_profile *p)
 {
 	free(p->name);
 	PROFILE_KEYS_FOREACH (k) {
-		if (k->kind == KEY_SERVICES || k->kind == KEY_COMMAND)
+		if (k->kind == KEY_SERVICES || k->kind == KEY_COMMAND || k->kind == KEY_NET_ALLOW)
 			free_strv(*(char ***)profile_str(p, k));
 		else if (is_string(k->kind))
 			free(*profile_str(p, k));
@@ -256,7 +258,8 @@ static void print_list(char *const *v, FILE *out)
 /* The value of k as the config spells it, after "key = ". */
 static void print_value(const struct confine_profile *p, const struct profile_key *k, FILE *out)
 {
-	uint64_t v = is_string(k->kind) || k->kind == KEY_SERVICES || k->kind == KEY_COMMAND
+	uint64_t v = is_string(k->kind) || k->kind == KEY_SERVICES || k->kind == KEY_COMMAND ||
+			     k->kind == KEY_NET_ALLOW
 			 ? 0
 			 : profile_num(p, k);
 	char buf[32];
@@ -305,6 +308,7 @@ static void print_value(const struct confine_profile *p, const struct profile_ke
 		break;
 	case KEY_SERVICES:
 	case KEY_COMMAND:
+	case KEY_NET_ALLOW:
 		print_list(*(char *const *const *)((const char *)p + k->off), out);
 		break;
 	}

@@ -32,6 +32,7 @@ enum key_kind {
 	KEY_DURATION_SET,  /* uint64_t seconds, "max" not allowed */
 	KEY_SERVICES,	   /* char **: PAM service globs */
 	KEY_COMMAND,	   /* char **: absolute program path and its arguments, or NULL */
+	KEY_NET_ALLOW,	   /* char **: net_allow entries (net-rule.h), or NULL */
 };
 
 /* How a limit is written into a cgroup v2 file. */

@@ -401,7 +401,9 @@ int main(int argc, char **argv)
 		refuse("refusing the session of %s: bad groups in its record", rec.user);
 	struct sandbox_spec spec = {
 	    .hostname = rec.hostname,
-	    .net = streq(rec.net, "host") ? SANDBOX_NET_HOST : SANDBOX_NET_NONE,
+	    .net = streq(rec.net, "host")    ? SANDBOX_NET_HOST
+		   : streq(rec.net, "allow") ? SANDBOX_NET_ALLOW
+					     : SANDBOX_NET_NONE,
 	    .tmp_size = rec.tmp_size,
 	    .creds = {rec.uid, rec.gid, groups, ngroups},
 	    .home = rec.home_dir,

@@ -19,6 +19,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <linux/keyctl.h>
+#include <linux/magic.h>
 #include <sys/syscall.h>
 #include <net/if.h>
 #include <poll.h>
@@ -32,6 +33,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -612,6 +614,34 @@ static int cgroup_join(int leaf_fd)
 	return 0;
 }
 
+/*
+ * net = "allow": joins the network namespace the root helper pinned at
+ * /run/confine/netns/SID, its rules already in place. Opened fd-based below the root-only
+ * directory, and checked to be a root-owned namespace file (nsfs): nothing a user made.
+ */
+static int netns_join(const char *sid, struct error *err)
+{
+	_cleanup_close_ int dir = -1, fd = -1;
+	struct statfs sfs;
+	struct stat st;
+
+	if (!sid || !session_sid_valid(sid))
+		return error_set(err, -EINVAL, "no session to join the network of");
+	dir = open(CONFINE_RUN_DIR "/netns", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dir < 0 || fstat(dir, &st) < 0 || st.st_uid != 0 || (st.st_mode & 022))
+		return error_set(err, -EPERM, "%s/netns is missing or not root's", CONFINE_RUN_DIR);
+	fd = openat(dir, sid, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return error_set_errno(err, negerrno(), "the session's network is missing");
+	if (fstat(fd, &st) < 0 || st.st_uid != 0 || fstatfs(fd, &sfs) < 0 ||
+	    sfs.f_type != NSFS_MAGIC)
+		return error_set(err, -EPERM, "the session's network is not a namespace of root");
+	/* setns checks the kind: only a network namespace is joined. */
+	if (setns(fd, CLONE_NEWNET) < 0)
+		return error_set_errno(err, negerrno(), "cannot join the session's network");
+	return 0;
+}
+
 /* The namespaced parent's privileged steps, before anything of the user exists. */
 static int ns_enter(const struct sandbox_spec *s, struct error *err)
 {
@@ -623,6 +653,9 @@ static int ns_enter(const struct sandbox_spec *s, struct error *err)
 		return error_set_errno(err, r, "cannot join the session cgroup");
 	if (s->net == SANDBOX_NET_NONE)
 		flags |= CLONE_NEWNET;
+	/* Before the other namespaces: the session's network, not one of its own. */
+	if (s->net == SANDBOX_NET_ALLOW && (r = netns_join(s->sid, err)) < 0)
+		return r;
 	/* New namespaces for everything but users (see config user_ns). */
 	if (unshare(flags) < 0)
 		return error_set_errno(err, negerrno(), "cannot unshare namespaces");

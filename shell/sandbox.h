@@ -16,8 +16,9 @@
 #define SANDBOX_EXIT_NOENT  127 /* the program was not found */
 
 enum sandbox_net {
-	SANDBOX_NET_NONE, /* a new network namespace with only lo */
-	SANDBOX_NET_HOST, /* the host's network */
+	SANDBOX_NET_NONE,  /* a new network namespace with only lo */
+	SANDBOX_NET_HOST,  /* the host's network */
+	SANDBOX_NET_ALLOW, /* the session's namespace the root helper made (helper/netns.h) */
 };
 
 /*

@@ -206,8 +206,8 @@ int session_parse(const char *text, size_t len, const char *sid, struct session_
 	if ((seen & required_fields()) != required_fields() || !streq(r->sid, sid) ||
 	    (r->cg.cgroup[0] && r->cg.cgroup[0] != '/') || r->home_dir[0] != '/' ||
 	    r->shell[0] != '/' || !r->hostname[0] ||
-	    (!streq(r->net, "none") && !streq(r->net, "host")) || r->caller_pid <= 0 ||
-	    (r->command[0] && r->command[0] != '/'))
+	    (!streq(r->net, "none") && !streq(r->net, "host") && !streq(r->net, "allow")) ||
+	    r->caller_pid <= 0 || (r->command[0] && r->command[0] != '/'))
 		return -EINVAL;
 	return 0;
 }

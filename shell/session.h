@@ -51,7 +51,7 @@ struct session_record {
 	char home[512];	   /* the user's shared home mount on the host, or "" for the real home */
 	char shell[512];   /* the profile's real shell */
 	char hostname[65]; /* the profile's hostname */
-	char net[8];	   /* "none" or "host" */
+	char net[8];	   /* "none", "host" or "allow" */
 	unsigned long long tmp_size;
 	unsigned long long started;	 /* CLOCK_BOOTTIME seconds at open */
 	unsigned long long max_duration; /* seconds, 0 = unlimited */

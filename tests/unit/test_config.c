@@ -169,7 +169,32 @@ static const struct bad {
     {.what = "net as bool",
      .content = P("net = true;"),
      .r = -EINVAL,
-     .msg = "%F:1: key 'profiles.g.net': expected \"none\" or \"host\""},
+     .msg = "%F:1: key 'profiles.g.net': expected \"none\", \"host\" or \"allow\""},
+    {.what = "net_allow without net = allow",
+     .content = P("net_allow = [ \"tcp:192.0.2.10:443\" ];"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.net_allow': net_allow needs net = \"allow\""},
+    {.what = "net_allow with a host name",
+     .content =
+	 P("net = \"allow\"; net_allow = [ \"tcp:192.0.2.10:443\", \"tcp:git.example:22\" ];"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.net_allow.[1]': invalid entry \"tcp:git.example:22\": not an "
+	    "IPv4 address (host names are not accepted: list addresses, or a proxy's)"},
+    {.what = "net_allow port 0",
+     .content = P("net = \"allow\"; net_allow = [ \"udp:[2001:db8::53]:0\" ];"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.net_allow.[0]': invalid entry \"udp:[2001:db8::53]:0\": the "
+	    "port must be 1..65535"},
+    {.what = "net_allow as a string",
+     .content = P("net = \"allow\"; net_allow = \"tcp:192.0.2.10:443\";"),
+     .r = -EINVAL,
+     .msg = "%F:1: key 'profiles.g.net_allow': expected a list of destinations, like "
+	    "[\"tcp:192.0.2.10:443\", \"udp:[2001:db8::53]:53\"]"},
+    {.what = "net_allow entry as a number",
+     .content = P("net = \"allow\"; net_allow = [ 443 ];"),
+     .r = -EINVAL,
+     .msg =
+	 "%F:1: key 'profiles.g.net_allow.[0]': expected a \"proto:address[/prefix]:port\" string"},
     {.what = "user_ns as string",
      .content = P("user_ns = \"yes\";"),
      .r = -EINVAL,
@@ -463,8 +488,9 @@ static const struct bad {
      .inc_content = "# included\nprofiles = { g = { net = \"wifi\"; }; };\n",
      .inc_mode = 0644,
      .r = -EINVAL,
-     .msg = "%D/inc-bad.conf:2: key 'profiles.g.net': invalid value \"wifi\": expected \"none\" or "
-	    "\"host\""},
+     .msg = "%D/inc-bad.conf:2: key 'profiles.g.net': invalid value \"wifi\": expected \"none\", "
+	    "\"host\" or "
+	    "\"allow\""},
     {.what = "syntax error inside an included file",
      .content = "state_dir = \"/x\";\n@include \"inc-syn.conf\"\n",
      .inc_name = "inc-syn.conf",
