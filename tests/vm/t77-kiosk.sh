@@ -6,6 +6,8 @@
 # /dev/input, no bus, only the Wayland socket of /run/user/UID, a fresh home at every visit.
 # Killing it restarts the kiosk; `systemctl stop` leaves nothing. The kiosk account gets no
 # shell through su or login. A screenshot (grim) goes to the results dir for a person.
+# gpu and audio (a driverless render node, a stand-in PipeWire socket) in and out; hostile
+# WAYLAND_DISPLAY names refused; a login process dying during its open leaves nothing.
 . "$(dirname "$0")/lib.sh"
 require_vm
 [ "${CONFINE_VM_INIT:-}" = systemd ] || skip_all "needs the systemd VM mode (CONFINE_VM_INIT=systemd)"
