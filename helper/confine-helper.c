@@ -940,8 +940,13 @@ static int open_record(struct open_state *s)
 		printf(CONFINE_NOTICE_PREFIX "login refused: %s\n", error_msg(&err));
 		return -1;
 	}
-	/* The session is named after our parent, the process that called pam_open_session. */
+	/* The session is named after our parent, the process that called pam_open_session.
+	 * PID 1 never does: it is the reaper of one that died since it started us. */
 	rec->caller_pid = getppid();
+	if (rec->caller_pid == 1) {
+		refuse(s, CTX_USER, 0, "its login process ended while it opened");
+		return -1;
+	}
 	if ((r = proc_start_time(rec->caller_pid, &rec->caller_start)) < 0 ||
 	    (r = session_id(rec->caller_pid, rec->sid, sizeof(rec->sid))) < 0) {
 		refuse(s, CTX_USER, r, "cannot identify the login process");
@@ -1077,6 +1082,18 @@ static int open_resources(struct open_state *s)
 		refuse(s, CTX_USER, r, "cannot write its record");
 		goto rollback_net;
 	}
+	/*
+	 * The login process may have died while we opened (a kiosk unit stopped during its
+	 * PAM open): the gc that follows such an end may have looked before the record
+	 * existed, and nothing would close it. Written first, checked now: either gc sees
+	 * the record or we see the death, and take it all back.
+	 */
+	if (!session_caller_alive(rec)) {
+		refuse(s, CTX_USER, 0, "its login process %d ended while it opened",
+		       (int)rec->caller_pid);
+		(void)session_remove(rec->sid);
+		goto rollback_cgroup;
+	}
 	return CONFINE_HELPER_OK;
 
 rollback_net:
@@ -1175,6 +1192,23 @@ static int do_kill(const char *sid)
 		   : CONFINE_HELPER_OK;
 }
 
+/*
+ * An open runs to its end or rolls back (open_resources): the stop of a kiosk unit (SIGTERM
+ * to its cgroup) or a Ctrl-C at the login's terminal would otherwise leave half a session
+ * (a home, a cgroup, no record) until the user's next open. SIGKILL still can: reap_orphans.
+ */
+static void block_stop_signals(void)
+{
+	sigset_t stop;
+
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGHUP);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGQUIT);
+	sigaddset(&stop, SIGTERM);
+	(void)sigprocmask(SIG_BLOCK, &stop, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	/* Root only, and not through a setuid bit: the module runs us after setresuid(0,0,0). */
@@ -1208,13 +1242,15 @@ int main(int argc, char **argv)
 			(void)signal(sig, SIG_DFL);
 	log_open("confine-helper", 0);
 
-	if (argc >= 6 && argc <= 8 && streq(argv[1], CONFINE_VERB_OPEN))
+	if (argc >= 6 && argc <= 8 && streq(argv[1], CONFINE_VERB_OPEN)) {
+		block_stop_signals();
 		return do_open(&(struct open_state){.user = argv[2],
 						    .service = argv[3],
 						    .tty = argv[4],
 						    .rhost = argv[5],
 						    .logind = argc == 8 ? argv[7] : ""},
 			       argc >= 7 && argv[6][0] ? argv[6] : CONFINE_CONF_DEFAULT);
+	}
 	if (argc >= 6 && argc <= 7 && streq(argv[1], CONFINE_VERB_ACCOUNT))
 		return do_account(argv[2], argv[3], argv[4], argv[5],
 				  argc == 7 ? argv[6] : CONFINE_CONF_DEFAULT);
