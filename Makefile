@@ -92,7 +92,7 @@ $(B)/seccomp-gen: $(B)/shell/seccomp-gen.o $(B)/shell/seccomp.o
 	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $^ $(shell pkg-config --libs libseccomp 2>/dev/null)
 $(B)/gen/seccomp-filter.c: $(B)/seccomp-gen
 	@mkdir -p $(dir $@)
-	./$< >$@.tmp && mv $@.tmp $@
+	$< >$@.tmp && mv $@.tmp $@
 $(B)/gen/seccomp-filter.o: $(B)/gen/seccomp-filter.c shell/seccomp-filter.h
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
