@@ -35,12 +35,15 @@ LDHARDEN    := -pie -Wl,-z,relro,-z,now -Wl,--as-needed $(LDFLAGS)
 
 B           := build
 # The setuid core: confine-shell links exactly these objects (shell/README.md), and only
-# libc, libcap and libseccomp; tests/shell/test_setuid_core.sh holds it to an allow-list.
+# libc and libcap; tests/shell/test_setuid_core.sh holds it to an allow-list. Its seccomp
+# filter is BPF made at build time (SECCOMP_GEN: shell/seccomp.c's rules through libseccomp,
+# run on the build machine, which must be of the target architecture).
 CORE_SRCS   := shell/log.c shell/error.c shell/fs.c shell/duration.c shell/session-read.c \
-               shell/session-procs.c shell/privs.c shell/seccomp.c shell/landlock.c \
+               shell/session-procs.c shell/privs.c shell/seccomp-load.c shell/landlock.c \
                shell/pty-relay.c shell/sandbox-tty.c shell/sandbox.c shell/kiosk.c
-CORE_OBJS   := $(CORE_SRCS:%.c=$(B)/%.o)
-CORE_LIBS   := $(shell pkg-config --libs libcap libseccomp 2>/dev/null)
+SECCOMP_GEN := $(B)/gen/seccomp-filter.o
+CORE_OBJS   := $(CORE_SRCS:%.c=$(B)/%.o) $(SECCOMP_GEN)
+CORE_LIBS   := $(shell pkg-config --libs libcap 2>/dev/null)
 # Engine library of the root-side programs (confinectl, confine-helper) and the unit tests:
 # the core plus the root-side work (config, cgroups, homes, writing session state).
 # The config loader, one concern per file (config.c says which).
@@ -50,12 +53,12 @@ CONFIG_SRCS := helper/net-rule.c helper/config.c helper/config-file.c helper/con
 OPS_SRCS    := helper/ops-format.c helper/ops-session.c helper/ops-list.c helper/ops-status.c \
                helper/ops-log.c helper/ops-top.c helper/ops-metrics.c \
                helper/ops-kill.c helper/ops-join.c helper/ops-join-tty.c
-LIB_SRCS    := $(CORE_SRCS) helper/units.c $(CONFIG_SRCS) helper/cgroup.c \
+LIB_SRCS    := $(CORE_SRCS) shell/seccomp.c helper/units.c $(CONFIG_SRCS) helper/cgroup.c \
                helper/cgroup-systemd.c helper/backend.c \
                helper/home.c helper/home-bind.c helper/home-image.c helper/session-store.c \
                helper/users.c helper/localdb.c helper/homefs.c helper/check-user.c helper/run-fixed.c helper/event.c \
                helper/userns-probe.c helper/netns.c $(OPS_SRCS)
-LIB_OBJS    := $(LIB_SRCS:%.c=$(B)/%.o)
+LIB_OBJS    := $(LIB_SRCS:%.c=$(B)/%.o) $(SECCOMP_GEN)
 
 PROGS       := $(B)/confinectl $(B)/confine-helper $(B)/confine-shell $(B)/confine-keeper \
                $(B)/confine-init \
@@ -81,6 +84,16 @@ build-deps-present:
 
 $(B)/%.o: %.c $(wildcard helper/*.h shell/*.h pam_module/*.h) | build-deps-present
 	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The seccomp filter as BPF (shell/seccomp-gen.c), compiled once here instead of at every
+# session; test_seccomp compares it with a filter built afresh.
+$(B)/seccomp-gen: $(B)/shell/seccomp-gen.o $(B)/shell/seccomp.o
+	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $^ $(shell pkg-config --libs libseccomp 2>/dev/null)
+$(B)/gen/seccomp-filter.c: $(B)/seccomp-gen
+	@mkdir -p $(dir $@)
+	$< >$@.tmp && mv $@.tmp $@
+$(B)/gen/seccomp-filter.o: $(B)/gen/seccomp-filter.c shell/seccomp-filter.h
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # Made anew each time: a member of a moved or deleted source must not linger in it.

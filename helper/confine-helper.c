@@ -592,15 +592,12 @@ static int record_command(struct session_record *rec, const struct confine_profi
 	return 0;
 }
 
+/* g, n: the user's groups as match_user() read them (one NSS walk per login, not two). */
 static int record_user_profile(struct session_record *rec, const struct passwd *pw,
-			       const struct confine_profile *p)
+			       const struct confine_profile *p, const gid_t *g, int n)
 {
-	_cleanup_free_ gid_t *g = NULL;
-	int n = user_groups(pw, &g);
 	size_t used = 0;
 
-	if (n < 0)
-		return n;
 	if (n > SESSION_GROUPS_MAX)
 		return -E2BIG;
 	for (int i = 0; i < n; i++)
@@ -638,6 +635,8 @@ struct open_state {
 	const struct confine_rule *rule;
 	const struct confine_profile *p;
 	struct passwd *pw;
+	gid_t *gids; /* pw's groups (getgrouplist), read once by match_user; ngids of them */
+	int ngids;
 	struct session_record rec; /* rec.cg: the session's cgroups, filled by backend_open */
 	bool no_limits;
 	char notice[600];
@@ -766,6 +765,8 @@ static int match_user(struct open_state *s)
 	if (!(pw = getpwnam(name))) /* getpwuid reused the buffer */
 		return CONFINE_HELPER_ERROR;
 	s->pw = pw;
+	s->gids = TAKE_PTR(gids);
+	s->ngids = n;
 	s->rule = rule;
 	s->p = rule->profile;
 	return CONFINE_HELPER_OK;
@@ -852,6 +853,7 @@ static int do_account(const char *user, const char *service, const char *tty, co
 	r = match_user(&s);
 	if (r == CONFINE_HELPER_OK && !profile_allows_service(s.p, service))
 		r = refuse_service(&s);
+	free(s.gids);
 	config_free(s.c);
 	return r;
 }
@@ -929,7 +931,7 @@ static int open_record(struct open_state *s)
 	struct timespec now;
 	int r;
 
-	if ((r = record_user_profile(rec, s->pw, s->p)) < 0) {
+	if ((r = record_user_profile(rec, s->pw, s->p, s->gids, s->ngids)) < 0) {
 		refuse(s, CTX_USER, r, "cannot record it");
 		return -1;
 	}
@@ -1155,6 +1157,7 @@ static int do_open(const struct open_state *login, const char *conf)
 out:
 	if (s.udir >= 0)
 		close(s.udir);
+	free(s.gids);
 	config_free(s.c);
 	return ret;
 }

@@ -119,9 +119,11 @@ struct run_target {
 	const char *conf, *pname, *uname;
 	struct confine_config *c;
 	const struct confine_profile *p;
-	struct passwd *pw;
+	struct passwd *pw;     /* &user.pw */
+	struct user_info user; /* from a child (users.h): no NSS module maps into this process */
+	int lookup_err;	       /* user_lookup_finish's result */
 	char *prog;
-	gid_t *groups;
+	gid_t *groups; /* user.groups */
 	int ngroups;
 	bool no_limits; /* limits = "optional" on a host without them */
 };
@@ -147,11 +149,18 @@ static int run_resolve(struct run_target *t, const char *cmd)
 			t->pname);
 		return EXIT_USAGE;
 	}
-	errno = 0;
-	if (!(t->pw = getpwnam(t->uname))) {
+	if ((r = t->lookup_err) == -ENOENT) {
 		fprintf(stderr, "confinectl: no such user '%s'\n", t->uname);
 		return EXIT_USAGE;
 	}
+	if (r < 0) {
+		fprintf(stderr, "confinectl: cannot read the user '%s' or its groups: %s\n",
+			t->uname, strerror(-r));
+		return SANDBOX_EXIT_SETUP;
+	}
+	t->pw = &t->user.pw;
+	t->groups = t->user.groups;
+	t->ngroups = t->user.ngroups;
 	if (t->pw->pw_uid == 0 || t->pw->pw_gid == 0) {
 		fprintf(stderr, "confinectl: refusing to confine '%s': uid or gid is 0\n",
 			t->uname);
@@ -160,10 +169,6 @@ static int run_resolve(struct run_target *t, const char *cmd)
 	if (!(t->prog = find_program(cmd))) {
 		fprintf(stderr, "confinectl: %s: command not found\n", cmd);
 		return SANDBOX_EXIT_NOENT;
-	}
-	if ((t->ngroups = user_groups(t->pw, &t->groups)) < 0) {
-		fprintf(stderr, "confinectl: cannot read the groups of '%s'\n", t->uname);
-		return SANDBOX_EXIT_SETUP;
 	}
 	if ((r = backend_check(t->c, t->p, &err)) < 0) {
 		if (!t->p->limits_optional || r != -ENOTSUP) {
@@ -345,13 +350,25 @@ static int cmd_run(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (!(t.c = load_config(t.conf)))
+	/* The user is looked up in a child (users.h) while the config is parsed here. */
+	struct user_lookup lookup;
+	if ((t.lookup_err = user_lookup_start(t.uname, &lookup)) < 0) {
+		fprintf(stderr, "confinectl: cannot look up the user '%s': %s\n", t.uname,
+			strerror(-t.lookup_err));
+		return SANDBOX_EXIT_SETUP;
+	}
+	t.c = load_config(t.conf);
+	t.lookup_err = user_lookup_finish(&lookup, &t.user);
+	if (!t.c) {
+		user_info_free(&t.user);
 		return EXIT_USAGE;
+	}
 	/* Without CMD: the profile's command (root's own CMD, when given, runs instead). */
 	const struct confine_profile *p = config_find_profile(t.c, t.pname);
 	char **cmd = optind < argc ? argv + optind : p ? p->command : NULL;
 	if (!cmd) {
 		usage(stderr);
+		user_info_free(&t.user);
 		config_free(t.c);
 		return EXIT_USAGE;
 	}
@@ -359,7 +376,7 @@ static int cmd_run(int argc, char **argv)
 	if (status == 0)
 		status = run_confined(&t, cmd);
 	free(t.prog);
-	free(t.groups);
+	user_info_free(&t.user);
 	config_free(t.c);
 	return status;
 }

@@ -1,8 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "users.h"
 #include "util.h"
@@ -63,4 +69,138 @@ int user_in_group(const char *name, void *data)
 		if (streq(*m, u->pw->pw_name))
 			return 1;
 	return 0;
+}
+
+/* What the lookup child writes: this header, then ngroups gids. */
+struct lookup_msg {
+	int status; /* 0 or a negative errno */
+	uid_t uid;
+	gid_t gid;
+	int ngroups;
+	char name[256], dir[4096];
+};
+
+static bool read_all(int fd, void *buf, size_t len)
+{
+	for (size_t got = 0; got < len;) {
+		ssize_t n = read(fd, (char *)buf + got, len - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		got += (size_t)n;
+	}
+	return true;
+}
+
+static bool write_all(int fd, const void *buf, size_t len)
+{
+	for (size_t done = 0; done < len;) {
+		ssize_t n = write(fd, (const char *)buf + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		done += (size_t)n;
+	}
+	return true;
+}
+
+/* The child: looks the user up and writes the answer to fd. Never returns. */
+static _Noreturn void lookup_child(const char *name, int fd)
+{
+	struct lookup_msg m = {.status = -ENOENT};
+	_cleanup_free_ gid_t *g = NULL;
+	const struct passwd *pw = getpwnam(name);
+
+	if (pw && (strlen(pw->pw_name) >= sizeof(m.name) || strlen(pw->pw_dir) >= sizeof(m.dir)))
+		m.status = -ENAMETOOLONG;
+	else if (pw && (m.ngroups = user_groups(pw, &g)) < 0)
+		m.status = -EIO, m.ngroups = 0;
+	else if (pw) {
+		m.status = 0;
+		m.uid = pw->pw_uid;
+		m.gid = pw->pw_gid;
+		snprintf(m.name, sizeof(m.name), "%s", pw->pw_name);
+		snprintf(m.dir, sizeof(m.dir), "%s", pw->pw_dir);
+	}
+	bool ok =
+	    write_all(fd, &m, sizeof(m)) && write_all(fd, g, (size_t)m.ngroups * sizeof(gid_t));
+	_exit(ok ? 0 : 1);
+}
+
+/* The parent's half: the answer from fd into u. 0 or a negative errno. */
+static int lookup_read(int fd, struct user_info *u)
+{
+	struct lookup_msg m;
+
+	if (!read_all(fd, &m, sizeof(m)))
+		return -EIO;
+	if (m.status < 0)
+		return m.status;
+	if (m.ngroups < 0 || m.ngroups > NGROUPS_MAX || !memchr(m.name, 0, sizeof(m.name)) ||
+	    !memchr(m.dir, 0, sizeof(m.dir)))
+		return -EPROTO;
+	if (!(u->groups = calloc((size_t)m.ngroups + 1, sizeof(gid_t))))
+		return -ENOMEM;
+	if (!read_all(fd, u->groups, (size_t)m.ngroups * sizeof(gid_t)))
+		return -EIO;
+	u->ngroups = m.ngroups;
+	memcpy(u->name, m.name, sizeof(u->name));
+	memcpy(u->dir, m.dir, sizeof(u->dir));
+	u->pw = (struct passwd){.pw_name = u->name,
+				.pw_passwd = (char *)"",
+				.pw_uid = m.uid,
+				.pw_gid = m.gid,
+				.pw_gecos = (char *)"",
+				.pw_dir = u->dir,
+				.pw_shell = (char *)""};
+	return 0;
+}
+
+int user_lookup_start(const char *name, struct user_lookup *l)
+{
+	int p[2];
+
+	*l = (struct user_lookup){.fd = -1, .pid = -1};
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	if ((l->pid = fork()) < 0) {
+		int r = -errno;
+		close(p[0]);
+		close(p[1]);
+		return r;
+	}
+	if (l->pid == 0) {
+		close(p[0]);
+		lookup_child(name, p[1]);
+	}
+	close(p[1]);
+	l->fd = p[0];
+	return 0;
+}
+
+int user_lookup_finish(struct user_lookup *l, struct user_info *u)
+{
+	int st, r = -ECHILD;
+
+	*u = (struct user_info){0};
+	if (l->fd >= 0) {
+		r = lookup_read(l->fd, u);
+		close(l->fd);
+		l->fd = -1;
+	}
+	while (l->pid > 0 && waitpid(l->pid, &st, 0) < 0 && errno == EINTR)
+		;
+	l->pid = -1;
+	if (r < 0)
+		user_info_free(u);
+	return r;
+}
+
+void user_info_free(struct user_info *u)
+{
+	free(u->groups);
+	u->groups = NULL;
+	u->ngroups = 0;
 }

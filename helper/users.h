@@ -23,3 +23,30 @@ struct user_membership {
  * cannot be resolved is never taken as "not a member". Fits config's match_input.member.
  */
 int user_in_group(const char *name, void *data);
+
+/* A user's passwd entry (name, ids, home; the other strings "") and groups, looked up in a
+ * child process by user_lookup_start() and user_lookup_finish(). */
+struct user_info {
+	struct passwd pw;
+	char name[256], dir[4096];
+	gid_t *groups; /* malloc'd, ngroups of them; free with user_info_free */
+	int ngroups;
+};
+
+/*
+ * getpwnam(name) and user_groups() in a forked child that hands the answer back over a pipe
+ * and exits: the NSS modules (libnss_systemd and the libm it pulls in, ~400 kB) are loaded
+ * there and never mapped into the caller, a supervisor that stays for the whole session.
+ * The lookup itself is the same, done now: nothing is cached. user_lookup_start() forks
+ * (the caller may work meanwhile: the config parse overlaps the lookup); 0 or -errno.
+ * user_lookup_finish() takes the answer and reaps the child (call it after every
+ * successful start): 0, -ENOENT for no such user, -EIO when its groups cannot be read, or
+ * another negative errno.
+ */
+struct user_lookup {
+	int fd;
+	pid_t pid;
+};
+int user_lookup_start(const char *name, struct user_lookup *l);
+int user_lookup_finish(struct user_lookup *l, struct user_info *u);
+void user_info_free(struct user_info *u);

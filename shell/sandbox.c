@@ -604,6 +604,38 @@ static _Noreturn void inner_child(const struct sandbox_spec *s, int home_fd, int
 	fail(sock, &err, r == -ENOENT ? SANDBOX_EXIT_NOENT : SANDBOX_EXIT_NOEXEC);
 }
 
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+/* clone3's argument up to its cgroup field (the kernel's struct clone_args, version 2). */
+struct clone3_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+	uint64_t set_tid, set_tid_size, cgroup;
+};
+
+/*
+ * fork(), the child born in the session cgroup (leaf_fd >= 0): clone3 with
+ * CLONE_INTO_CGROUP. Moving a running process there instead (cgroup_join, a write to
+ * cgroup.procs) takes the cgroup threadgroup lock for writing, which waits for an RCU grace
+ * period: 21-41 ms per login under TCG (bench/README.md). Only the flag and SIGCHLD: the
+ * child is a copy of us as after fork(), in a single-threaded process with no atfork
+ * handlers. *joined says whether the child starts in the cgroup; where clone3 or the flag
+ * is missing or refused, plain fork() and the child joins (reporting any error).
+ */
+static pid_t fork_into_cgroup(int leaf_fd, bool *joined)
+{
+	struct clone3_args a = {
+	    .flags = CLONE_INTO_CGROUP, .exit_signal = SIGCHLD, .cgroup = (uint64_t)leaf_fd};
+	long pid;
+
+	*joined = false;
+	if (leaf_fd >= 0 && (pid = syscall(SYS_clone3, &a, sizeof(a))) >= 0) {
+		*joined = true;
+		return (pid_t)pid;
+	}
+	return fork();
+}
+
 /* Joins the leaf cgroup (writes "0", this process, to its cgroup.procs). */
 static int cgroup_join(int leaf_fd)
 {
@@ -643,13 +675,14 @@ static int netns_join(const char *sid, struct error *err)
 }
 
 /* The namespaced parent's privileged steps, before anything of the user exists. */
-static int ns_enter(const struct sandbox_spec *s, struct error *err)
+static int ns_enter(const struct sandbox_spec *s, bool joined, struct error *err)
 {
 	int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP | CLONE_NEWPID;
 	int r;
 
-	/* Join the session cgroup first: the cgroup namespace is rooted where we are. */
-	if (s->cgroup_fd >= 0 && (r = cgroup_join(s->cgroup_fd)) < 0)
+	/* In the session cgroup first (born there when joined): the cgroup namespace is rooted
+	 * where we are. */
+	if (s->cgroup_fd >= 0 && !joined && (r = cgroup_join(s->cgroup_fd)) < 0)
 		return error_set_errno(err, r, "cannot join the session cgroup");
 	if (s->net == SANDBOX_NET_NONE)
 		flags |= CLONE_NEWNET;
@@ -699,7 +732,8 @@ static _Noreturn void ns_fork_child(const struct sandbox_spec *s, int home_fd, i
 	inner_child(s, home_fd, pidfd, sock, userns_sp[1]);
 }
 
-static _Noreturn void ns_parent(const struct sandbox_spec *s, int sock, int sfd, pid_t outer)
+static _Noreturn void ns_parent(const struct sandbox_spec *s, int sock, int sfd, pid_t outer,
+				bool joined)
 {
 	struct error err = ERROR_INIT;
 	int lock = -1; /* a home_build lock (persistent upper), held until this process exits */
@@ -712,7 +746,7 @@ static _Noreturn void ns_parent(const struct sandbox_spec *s, int sock, int sfd,
 	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != outer) /* it died before the prctl took effect */
 		_exit(SANDBOX_EXIT_SETUP);
-	if (ns_enter(s, &err) < 0)
+	if (ns_enter(s, joined, &err) < 0)
 		fail(sock, &err, SANDBOX_EXIT_SETUP);
 	if (home_fd < 0 && s->home_build) {
 		/* Built here, in the private mount namespace: it dies with the session. */
@@ -828,6 +862,7 @@ int sandbox_run(const struct sandbox_spec *s, int *ret_status, struct error *err
 	sigset_t mask, old_mask;
 	int sp[2] = {-1, -1}, sfd, r;
 	pid_t pid, self = getpid();
+	bool joined;
 
 	*ret_status = SANDBOX_EXIT_SETUP;
 	*err = (struct error)ERROR_INIT;
@@ -847,11 +882,11 @@ int sandbox_run(const struct sandbox_spec *s, int *ret_status, struct error *err
 		r = error_set_errno(err, negerrno(), "cannot create a signalfd");
 	} else if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
 		r = error_set_errno(err, negerrno(), "cannot create a socket pair");
-	} else if ((pid = fork()) < 0) {
+	} else if ((pid = fork_into_cgroup(s->cgroup_fd, &joined)) < 0) {
 		r = error_set_errno(err, negerrno(), "cannot fork");
 	} else if (pid == 0) {
 		close(sp[0]);
-		ns_parent(s, sp[1], sfd, self);
+		ns_parent(s, sp[1], sfd, self, joined);
 	} else {
 		close(TAKE_FD(sp[1]));
 		r = outer_wait(s, pid, sfd, sp[0], ret_status, err);

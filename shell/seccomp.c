@@ -21,7 +21,6 @@
 
 /* ours; <seccomp.h> above is libseccomp's */
 #include "seccomp.h" // NOLINT(readability-duplicate-include)
-#include "error.h"
 #include "util.h"
 
 /* Refused with EPERM whatever the arguments. */
@@ -340,16 +339,5 @@ int seccomp_build(uint32_t arch, void **ret)
 	    (r = add_suid_rules(ctx)) < 0)
 		return r;
 	*ret = TAKE_PTR(ctx);
-	return 0;
-}
-
-int seccomp_install(struct error *err)
-{
-	_cleanup_(releasep) scmp_filter_ctx ctx = NULL;
-	int r;
-
-	/* Irrevocable for this process and everything it starts (no_new_privs is set). */
-	if ((r = seccomp_build(seccomp_arch_native(), &ctx)) < 0 || (r = seccomp_load(ctx)) < 0)
-		return error_set_errno(err, r, "cannot install the seccomp filter");
 	return 0;
 }

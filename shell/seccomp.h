@@ -18,7 +18,7 @@
 int seccomp_build(uint32_t arch, void **ret);
 
 struct error;
-/* Builds the filter for the native architecture and loads it into this process (for good,
- * inherited by everything it starts). Needs no_new_privs set. Negative errno on failure,
- * err filled. */
+/* Loads the filter for the native architecture into this process (for good, inherited by
+ * everything it starts), setting no_new_privs first: the BPF seccomp_build() made at build
+ * time (shell/seccomp-load.c, seccomp-gen.c). Negative errno on failure, err filled. */
 int seccomp_install(struct error *err);

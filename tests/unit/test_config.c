@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../../helper/config.h"
@@ -1214,6 +1215,30 @@ static void test_user_in_group(void)
 	is_int(user_in_group("nogroup", &um), 0, "membership: root is not in nogroup");
 }
 
+/* The lookup in a child (confinectl run): the answer getpwnam and user_groups give here. */
+static void test_user_lookup(void)
+{
+	struct user_lookup l;
+	struct user_info u;
+	struct passwd *pw = getpwnam("root");
+	_cleanup_free_ gid_t *gids = NULL;
+	int n = pw ? user_groups(pw, &gids) : -1;
+
+	if (!ok(user_lookup_start("root", &l) == 0, "lookup: started"))
+		return;
+	int r = user_lookup_finish(&l, &u);
+	ok(r == 0 && u.pw.pw_uid == 0 && u.pw.pw_gid == 0 && strcmp(u.pw.pw_name, "root") == 0 &&
+	       pw && strcmp(u.pw.pw_dir, pw->pw_dir) == 0,
+	   "lookup: root's name, ids and home (%d)", r);
+	ok(r == 0 && u.ngroups == n && n > 0 && memcmp(u.groups, gids, n * sizeof(gid_t)) == 0,
+	   "lookup: root's groups, as user_groups reads them (%d of %d)", u.ngroups, n);
+	user_info_free(&u);
+	ok(user_lookup_start("confine-no-such-user-x9", &l) == 0 &&
+	       user_lookup_finish(&l, &u) == -ENOENT && !u.groups,
+	   "lookup: an unknown user is -ENOENT");
+	ok(waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD, "lookup: the children are reaped");
+}
+
 static void test_match(void)
 {
 	struct confine_config *c = load_ok("match rules", match_conf, 0);
@@ -1486,6 +1511,7 @@ int main(void)
 	test_err_null();
 	test_match();
 	test_user_in_group();
+	test_user_lookup();
 	test_services();
 	test_print();
 	test_table();

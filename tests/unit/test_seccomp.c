@@ -42,6 +42,7 @@
 
 #include "../../shell/error.h"
 #include "../../shell/seccomp.h"
+#include "../../shell/seccomp-filter.h"
 #include "../../helper/util.h"
 #include "tap.h"
 
@@ -982,6 +983,21 @@ static void test_arm64(void)
 		diag("got 0x%08x", v);
 }
 
+/* The BPF the programs load (made at build time) is the filter seccomp_build() makes now:
+ * a stale build/gen/seccomp-filter.c (rules changed, libseccomp upgraded) fails here. */
+static void test_prebuilt(void)
+{
+	static struct bpf_prog fresh;
+	int r = export_bpf(seccomp_arch_native(), &fresh);
+
+	if (!ok(r == 0, "the native filter builds and exports (%d)", r))
+		return;
+	ok(fresh.n == seccomp_filter_len &&
+	       memcmp(fresh.f, seccomp_filter_insns, fresh.n * sizeof(fresh.f[0])) == 0,
+	   "the build-time filter (%u instructions) is the one built now (%zu)",
+	   (unsigned)seccomp_filter_len, fresh.n);
+}
+
 int main(void)
 {
 	/* Children that die of SIGSYS must not leave core files in the build tree. */
@@ -1004,5 +1020,6 @@ int main(void)
 	skip("i386 and x32 entry points exist only on x86-64");
 #endif
 	test_arm64();
+	test_prebuilt();
 	return tap_done();
 }
