@@ -146,10 +146,11 @@ VM_ENV      := CONFINE_VM_TIMEOUT=1800 CONFINE_VM_TOTAL_TIMEOUT=3600
 # Root integration tests in a throwaway qemu VM over the host root (never touches host /etc).
 # Two VMs share the suite, run side by side (make -j2: on two cores the scripts, mostly one
 # busy process each under TCG, take about as long together as alone): t30 and t35, the
-# longest, t73 (attacks on join) and t75 (process model) in one, the rest in the other. Each
-# script sets up what it needs. `make -j2 check-vm` runs both at once (make check does).
+# longest, t73 (attacks on join), t75 (process model) and t78 (net allow-lists, last: it
+# leaves the host-side NAT table in its VM) in one, the rest in the other. Each script sets
+# up what it needs. `make -j2 check-vm` runs both at once (make check does).
 VM_TESTS_A  := tests/vm/t30-security.sh tests/vm/t35-attack.sh tests/vm/t73-attack-join.sh \
-               tests/vm/t74-pty.sh tests/vm/t75-procmodel.sh
+               tests/vm/t74-pty.sh tests/vm/t75-procmodel.sh tests/vm/t78-net.sh
 VM_TESTS_B  := $(filter-out $(VM_TESTS_A),$(VM_TESTS))
 VM_JOBS     ?= 2
 check-vm: check-vm-a check-vm-b
