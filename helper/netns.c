@@ -227,12 +227,13 @@ static int nft_run(const char *text, struct error *e)
 	"  oifname \"lo\" accept\n"                                                                \
 	"  icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit } accept\n"
 /*
- * Only the session's own IPv6 source (ND above comes from fe80::/:: and only the kernel
- * sends it): IPV6_FREEBIND or IP_FREEBIND, no capability needed, lets any process bind and
- * send from any IPv6 address (another session's, the host's, made up). IPv4 needs none:
- * the kernel's output route refuses a non-local source without IP_TRANSPARENT (t79).
+ * Only the session's own IPv6 sources: IPV6_FREEBIND or IP_FREEBIND, no capability needed,
+ * lets any process bind and send from any IPv6 address (another session's, the host's, made
+ * up). Link-local ones stay on the session's own veth (never forwarded) and go on to the
+ * rejects below (fast). IPv4 needs no rule: the kernel's output route refuses a non-local
+ * source without IP_TRANSPARENT (t79).
  */
-#define RULES_SADDR   "  ip6 saddr != %s counter name refused drop\n"
+#define RULES_SADDR   "  ip6 saddr != { %s, fe80::/10 } counter name refused drop\n"
 #define RULES_REPLIES "  ct state established,related accept\n"
 /* Everything not listed: refused at once (no timeout) and counted. */
 #define RULES_TAIL                                                                                 \
