@@ -2,7 +2,8 @@
 # Attacks on net = "allow" (issue 15, rows 55-60): from inside a session (spoofed sources,
 # IPv4-mapped IPv6, other protocols and sockets, broadcast, link-local, fragments, the rules
 # and routes, a user namespace) and from a local user outside (the pins, a session's
-# listener, a cf* interface of its own); a reused login pid. Plain VM, after t78.
+# listener, a cf* interface of its own); a reused login pid; logins SIGKILLed during their
+# setup. Plain VM, after t78.
 . "$(dirname "$0")/lib.sh"
 require_vm
 . "$CONFINE_REPO/tests/vm/install-in-vm.sh"
@@ -144,8 +145,15 @@ if [ "$PC" = "$PB" ]; then
 	$CTL gc >/dev/null 2>&1
 	assert_contains "$(ip -o link)" " cf$PC@" "gc leaves the new session's veth"
 else skip "pid $PB not reused (got $PC)"; skip "-"; skip "-"; fi
+# --- logins SIGKILLed at points through their setup, then gc: nothing left (checked below) ----
+for d in 0.3 1 2 3.5; do
+	su -l guest -c "exec sleep 1000" </dev/null >/dev/null 2>&1 &
+	sleep $d; kill -9 $!; wait $! 2>/dev/null
+done
 pkill -KILL -u guest -x sleep
 wait $PA $PC 2>/dev/null
+helpers_done() { ! pgrep -x confine-helper; }
+wait_for helpers_done
 $CTL gc >/dev/null 2>&1
 expect_clean "nothing of the sessions left"
 assert_eq "$(ip -o link | grep -c ': cf')" 0 "no cf* interface"
