@@ -135,7 +135,8 @@ VM_TESTS    := tests/vm/t00-smoke.sh tests/vm/t10-run.sh tests/vm/t20-login.sh \
                tests/vm/t32-seccomp.sh tests/vm/t33-services.sh tests/vm/t34-persistent.sh tests/vm/t36-homes.sh \
                tests/vm/t35-attack.sh tests/vm/t73-attack-join.sh tests/vm/t70-ops.sh \
                tests/vm/t71-join.sh tests/vm/t72-events.sh tests/vm/t74-pty.sh tests/vm/t75-procmodel.sh \
-               tests/vm/t76-attack-procmodel.sh tests/vm/t78-net.sh tests/vm/t50-limits.sh
+               tests/vm/t76-attack-procmodel.sh tests/vm/t78-net.sh tests/vm/t79-attack-net.sh \
+               tests/vm/t50-limits.sh
 # t50 stays last in its VM: its end binds controllers to cgroup v1, and logins after it fail.
 # The functional suites, run again with sanitized builds (t30 alone takes ~16 min under TCG).
 # (t10 only: confinectl run's helper and setuid shell under ASan/UBSan; t20's logins take the
@@ -146,11 +147,12 @@ VM_ENV      := CONFINE_VM_TIMEOUT=1800 CONFINE_VM_TOTAL_TIMEOUT=3600
 # Root integration tests in a throwaway qemu VM over the host root (never touches host /etc).
 # Two VMs share the suite, run side by side (make -j2: on two cores the scripts, mostly one
 # busy process each under TCG, take about as long together as alone): t30 and t35, the
-# longest, t73 (attacks on join), t75 (process model) and t78 (net allow-lists, last: it
-# leaves the host-side NAT table in its VM) in one, the rest in the other. Each script sets
-# up what it needs. `make -j2 check-vm` runs both at once (make check does).
+# longest, t73 (attacks on join), t75 (process model), t78 (net allow-lists) and t79 (its
+# attacks; both last, as they leave the host-side NAT table) in one, the rest in the other.
+# Each script sets up what it needs. `make -j2 check-vm` runs both at once (make check does).
 VM_TESTS_A  := tests/vm/t30-security.sh tests/vm/t35-attack.sh tests/vm/t73-attack-join.sh \
-               tests/vm/t74-pty.sh tests/vm/t75-procmodel.sh tests/vm/t78-net.sh
+               tests/vm/t74-pty.sh tests/vm/t75-procmodel.sh tests/vm/t78-net.sh \
+               tests/vm/t79-attack-net.sh
 VM_TESTS_B  := $(filter-out $(VM_TESTS_A),$(VM_TESTS))
 VM_JOBS     ?= 2
 check-vm: check-vm-a check-vm-b

@@ -225,8 +225,16 @@ static int nft_run(const char *text, struct error *e)
 	" chain output {\n"                                                                        \
 	"  type filter hook output priority filter; policy drop;\n"                                \
 	"  oifname \"lo\" accept\n"                                                                \
-	"  ct state established,related accept\n"                                                  \
 	"  icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit } accept\n"
+/*
+ * Only the session's own IPv6 sources: IPV6_FREEBIND or IP_FREEBIND, no capability needed,
+ * lets any process bind and send from any IPv6 address (another session's, the host's, made
+ * up). Link-local ones stay on the session's own veth (never forwarded) and go on to the
+ * rejects below (fast). IPv4 needs no rule: the kernel's output route refuses a non-local
+ * source without IP_TRANSPARENT (t79).
+ */
+#define RULES_SADDR   "  ip6 saddr != { %s, fe80::/10 } counter name refused drop\n"
+#define RULES_REPLIES "  ct state established,related accept\n"
 /* Everything not listed: refused at once (no timeout) and counted. */
 #define RULES_TAIL                                                                                 \
 	"  meta l4proto tcp counter name refused reject with tcp reset\n"                          \
@@ -242,18 +250,21 @@ static int nft_run(const char *text, struct error *e)
 	" }\n"                                                                                     \
 	"}\n"
 
-/* The session's ruleset: the head, an accept per net_allow entry, the tail. */
-static char *rules_text(char *const *allow, struct error *e)
+/* The session's ruleset: the head, its source, an accept per net_allow entry, the tail. */
+static char *rules_text(char *const *allow, const struct net_addrs *a, struct error *e)
 {
+	char v6[INET6_ADDRSTRLEN];
 	size_t n = 0, len;
 	char *t, *w;
 
 	for (; allow && allow[n]; n++)
 		;
-	len = sizeof(RULES_HEAD) + sizeof(RULES_TAIL) + n * 96;
+	len = sizeof(RULES_HEAD) + sizeof(RULES_SADDR) + sizeof(v6) + sizeof(RULES_REPLIES) +
+	      sizeof(RULES_TAIL) + n * 96;
 	if (!(t = malloc(len)))
 		return error_set(e, -ENOMEM, "out of memory"), NULL;
-	w = t + snprintf(t, len, "%s", RULES_HEAD);
+	inet_ntop(AF_INET6, a->v6, v6, sizeof(v6));
+	w = t + snprintf(t, len, RULES_HEAD RULES_SADDR RULES_REPLIES, v6);
 	for (size_t i = 0; i < n; i++) {
 		struct net_rule r;
 		const char *why;
@@ -316,9 +327,10 @@ static int sysctl_one(const char *path)
  * Inside the new namespace (the helper is in it): the rules first, then lo. Returns a route
  * socket of the namespace in *ret.
  */
-static int inside_first(char *const *allow, struct mnl_socket **ret, struct error *e)
+static int inside_first(char *const *allow, const struct net_addrs *a, struct mnl_socket **ret,
+			struct error *e)
 {
-	_cleanup_free_ char *rules = rules_text(allow, e);
+	_cleanup_free_ char *rules = rules_text(allow, a, e);
 	int r;
 
 	if (!rules)
@@ -414,7 +426,7 @@ static int setup(const struct confine_profile *p, const char *sid, int hostfd, s
 	snprintf(path, sizeof(path), NETNS_DIR "/%s", sid);
 	r = ns_create(path, &nsfd, e);
 	if (r == 0)
-		r = inside_first(p->net_allow, &in, e);
+		r = inside_first(p->net_allow, &a, &in, e);
 	/* Back in the host's namespace whatever happened. */
 	if (setns(hostfd, CLONE_NEWNET) < 0)
 		abort();
@@ -494,7 +506,8 @@ int netns_close(const char *sid, struct error *e)
 static int probe_inside(struct error *e)
 {
 	char *const one[] = {"tcp:192.0.2.1:1", NULL};
-	_cleanup_free_ char *rules = rules_text(one, e);
+	struct net_addrs a;
+	_cleanup_free_ char *rules = (addrs_of(2, &a), rules_text(one, &a, e));
 	_cleanup_nl_ struct mnl_socket *nl = NULL;
 	_cleanup_close_ int nsfd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	int r;
