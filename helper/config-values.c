@@ -383,46 +383,41 @@ static bool valid_service_glob(const char *s)
 		   n;
 }
 
-/*
- * services = ["login", "sshd", ...]: an array or list of service names or globs, at least
- * one, each once. Replaces the default list as a whole.
- */
-int get_services(struct loader *ld, const config_setting_t *s, char ***field)
+/* What a list-of-strings key takes (get_strv). */
+struct strv_spec {
+	const char *expected; /* the message when the value is not a list */
+	const char *too_few;  /* the message when it has fewer than min elements */
+	int min, max;	      /* max 0: no limit */
+	const char *many;     /* what too many of are called: "elements", "entries" */
+	/* Reads element i into *str; key_err and < 0 when it is bad (v: the ones before). */
+	int (*elem)(struct loader *ld, const config_setting_t *e, int i, char *const *v,
+		    void *state, const char **str);
+};
+
+/* A list of strings, each checked by spec->elem, replacing *field as a whole. */
+static int get_strv(struct loader *ld, const config_setting_t *s, const struct strv_spec *spec,
+		    void *state, char ***field)
 {
 	int type = config_setting_type(s), n = config_setting_length(s);
 	char **v;
 
-	if (type != CONFIG_TYPE_ARRAY && type != CONFIG_TYPE_LIST) {
-		return key_err(ld, s, -EINVAL,
-			       "expected a list of PAM service names, like [\"login\", \"sshd\"]");
-	}
-	if (n == 0) {
-		return key_err(ld, s, -EINVAL,
-			       "must name at least one PAM service, like [\"login\", \"sshd\"]");
-	}
-	v = calloc((size_t)n + 1, sizeof(char *));
-	if (!v) {
+	if (type != CONFIG_TYPE_ARRAY && type != CONFIG_TYPE_LIST)
+		return key_err(ld, s, -EINVAL, "%s", spec->expected);
+	if (n < spec->min)
+		return key_err(ld, s, -EINVAL, "%s", spec->too_few);
+	if (spec->max && n > spec->max)
+		return key_err(ld, s, -EINVAL, "too many %s (%d): at most %d", spec->many, n,
+			       spec->max);
+	if (!(v = calloc((size_t)n + 1, sizeof(char *))))
 		return key_err(ld, s, -ENOMEM, "out of memory");
-	}
 	for (int i = 0; i < n; i++) {
 		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
 		const char *str = NULL;
 
-		if (get_string(ld, e, "a PAM service name string", &str) < 0)
-			goto fail;
-		if (!valid_service_glob(str)) {
-			key_err(ld, e, -EINVAL,
-				"invalid PAM service \"%s\": use 1..%d letters, digits, '.', '_', "
-				"'+', '-' and the glob characters '*', '?', '[', ']', '!', not "
-				"starting with '.'",
-				str, SERVICE_NAME_MAX);
-			goto fail;
+		if (spec->elem(ld, e, i, v, state, &str) < 0) {
+			free_strv(v);
+			return -EINVAL;
 		}
-		for (int j = 0; j < i; j++)
-			if (streq(v[j], str)) {
-				key_err(ld, e, -EINVAL, "PAM service \"%s\" is listed twice", str);
-				goto fail;
-			}
 		if (!(v[i] = strdup(str))) {
 			free_strv(v);
 			return key_err(ld, e, -ENOMEM, "out of memory");
@@ -431,9 +426,39 @@ int get_services(struct loader *ld, const config_setting_t *s, char ***field)
 	free_strv(*field);
 	*field = v;
 	return 0;
-fail:
-	free_strv(v);
-	return -EINVAL;
+}
+
+static int service_elem(struct loader *ld, const config_setting_t *e, int i, char *const *v,
+			void *state, const char **str)
+{
+	(void)state;
+	if (get_string(ld, e, "a PAM service name string", str) < 0)
+		return -EINVAL;
+	if (!valid_service_glob(*str))
+		return key_err(ld, e, -EINVAL,
+			       "invalid PAM service \"%s\": use 1..%d letters, digits, '.', '_', "
+			       "'+', '-' and the glob characters '*', '?', '[', ']', '!', not "
+			       "starting with '.'",
+			       *str, SERVICE_NAME_MAX);
+	for (int j = 0; j < i; j++)
+		if (streq(v[j], *str))
+			return key_err(ld, e, -EINVAL, "PAM service \"%s\" is listed twice", *str);
+	return 0;
+}
+
+/*
+ * services = ["login", "sshd", ...]: an array or list of service names or globs, at least
+ * one, each once. Replaces the default list as a whole.
+ */
+int get_services(struct loader *ld, const config_setting_t *s, char ***field)
+{
+	static const struct strv_spec spec = {
+	    .expected = "expected a list of PAM service names, like [\"login\", \"sshd\"]",
+	    .too_few = "must name at least one PAM service, like [\"login\", \"sshd\"]",
+	    .min = 1,
+	    .elem = service_elem};
+
+	return get_strv(ld, s, &spec, NULL, field);
 }
 
 /* The message for element e of command = [...], or NULL when it is fine. */
@@ -447,6 +472,24 @@ static const char *command_elem_problem(const char *str, int i)
 	return NULL;
 }
 
+static int command_elem(struct loader *ld, const config_setting_t *e, int i, char *const *v,
+			void *state, const char **str)
+{
+	size_t *total = state;
+	const char *why;
+
+	(void)v;
+	if (get_string(ld, e, i ? "an argument string" : "an absolute path string", str) < 0)
+		return -EINVAL;
+	if ((why = command_elem_problem(*str, i)))
+		return key_err(ld, e, -EINVAL, "invalid %s \"%s\": %s", i ? "argument" : "program",
+			       *str, why);
+	if ((*total += strlen(*str) + 1) > PROFILE_COMMAND_LEN_MAX)
+		return key_err(ld, e, -EINVAL, "the command is too long: at most %d bytes in all",
+			       PROFILE_COMMAND_LEN_MAX);
+	return 0;
+}
+
 /*
  * command = ["/usr/bin/prog", "--arg"]: the program run instead of the user's shell (an
  * absolute path) and its arguments; 1..PROFILE_COMMAND_ARGS_MAX strings, at most
@@ -454,88 +497,43 @@ static const char *command_elem_problem(const char *str, int i)
  */
 int get_command(struct loader *ld, const config_setting_t *s, char ***field)
 {
-	int type = config_setting_type(s), n = config_setting_length(s);
+	static const char expected[] = "expected a list of the program's absolute path and its "
+				       "arguments, like [\"/usr/bin/prog\", \"--arg\"]";
+	static const struct strv_spec spec = {.expected = expected,
+					      .too_few = expected,
+					      .min = 1,
+					      .max = PROFILE_COMMAND_ARGS_MAX,
+					      .many = "elements",
+					      .elem = command_elem};
 	size_t total = 0;
-	char **v;
 
-	if ((type != CONFIG_TYPE_ARRAY && type != CONFIG_TYPE_LIST) || n == 0) {
-		return key_err(ld, s, -EINVAL,
-			       "expected a list of the program's absolute path and its arguments, "
-			       "like [\"/usr/bin/prog\", \"--arg\"]");
-	}
-	if (n > PROFILE_COMMAND_ARGS_MAX) {
-		return key_err(ld, s, -EINVAL, "too many elements (%d): at most %d", n,
-			       PROFILE_COMMAND_ARGS_MAX);
-	}
-	if (!(v = calloc((size_t)n + 1, sizeof(char *)))) {
-		return key_err(ld, s, -ENOMEM, "out of memory");
-	}
-	for (int i = 0; i < n; i++) {
-		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-		const char *str = NULL, *why;
+	return get_strv(ld, s, &spec, &total, field);
+}
 
-		if (get_string(ld, e, i ? "an argument string" : "an absolute path string", &str) <
-		    0)
-			goto fail;
-		if ((why = command_elem_problem(str, i))) {
-			key_err(ld, e, -EINVAL, "invalid %s \"%s\": %s", i ? "argument" : "program",
-				str, why);
-			goto fail;
-		}
-		if ((total += strlen(str) + 1) > PROFILE_COMMAND_LEN_MAX) {
-			key_err(ld, e, -EINVAL, "the command is too long: at most %d bytes in all",
-				PROFILE_COMMAND_LEN_MAX);
-			goto fail;
-		}
-		if (!(v[i] = strdup(str))) {
-			free_strv(v);
-			return key_err(ld, e, -ENOMEM, "out of memory");
-		}
-	}
-	free_strv(*field);
-	*field = v;
+static int net_elem(struct loader *ld, const config_setting_t *e, int i, char *const *v,
+		    void *state, const char **str)
+{
+	struct net_rule r;
+	const char *why = NULL;
+
+	(void)i, (void)v, (void)state;
+	if (get_string(ld, e, "a \"proto:address[/prefix]:port\" string", str) < 0)
+		return -EINVAL;
+	if (net_rule_parse(*str, &r, &why) < 0)
+		return key_err(ld, e, -EINVAL, "invalid entry \"%s\": %s", *str, why);
 	return 0;
-fail:
-	free_strv(v);
-	return -EINVAL;
 }
 
 /* net_allow = [ "tcp:192.0.2.10:443", ... ]: each entry parsed strictly (net-rule.c). An
  * empty list is allowed: net = "allow" with nothing listed reaches nothing. */
 int get_net_allow(struct loader *ld, const config_setting_t *s, char ***field)
 {
-	int type = config_setting_type(s), n = config_setting_length(s);
-	char **v;
+	static const struct strv_spec spec = {
+	    .expected = "expected a list of destinations, like [\"tcp:192.0.2.10:443\", "
+			"\"udp:[2001:db8::53]:53\"]",
+	    .max = NET_RULE_MAX,
+	    .many = "entries",
+	    .elem = net_elem};
 
-	if (type != CONFIG_TYPE_ARRAY && type != CONFIG_TYPE_LIST)
-		return key_err(ld, s, -EINVAL,
-			       "expected a list of destinations, like [\"tcp:192.0.2.10:443\", "
-			       "\"udp:[2001:db8::53]:53\"]");
-	if (n > NET_RULE_MAX)
-		return key_err(ld, s, -EINVAL, "too many entries (%d): at most %d", n,
-			       NET_RULE_MAX);
-	if (!(v = calloc((size_t)n + 1, sizeof(char *))))
-		return key_err(ld, s, -ENOMEM, "out of memory");
-	for (int i = 0; i < n; i++) {
-		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-		const char *str = NULL, *why = NULL;
-		struct net_rule r;
-
-		if (get_string(ld, e, "a \"proto:address[/prefix]:port\" string", &str) < 0)
-			goto fail;
-		if (net_rule_parse(str, &r, &why) < 0) {
-			key_err(ld, e, -EINVAL, "invalid entry \"%s\": %s", str, why);
-			goto fail;
-		}
-		if (!(v[i] = strdup(str))) {
-			free_strv(v);
-			return key_err(ld, e, -ENOMEM, "out of memory");
-		}
-	}
-	free_strv(*field);
-	*field = v;
-	return 0;
-fail:
-	free_strv(v);
-	return -EINVAL;
+	return get_strv(ld, s, &spec, NULL, field);
 }
