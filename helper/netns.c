@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* net = "allow": the session's network namespace, its veth, its rules (see netns.h). */
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
@@ -198,23 +199,68 @@ static int sid_pid(const char *sid, unsigned *pid, char *ifname, size_t len)
 
 /* ---- nftables ------------------------------------------------------------------------- */
 
+/*
+ * libnftables, loaded by soname when a net = "allow" session (or check) needs it: linked,
+ * it and its four libraries (nftnl, xtables, jansson, gmp) were loaded and relocated at
+ * every exec of the helper and confinectl, twice per login of any profile, and stayed
+ * mapped in `confinectl run`'s supervisors. The helper runs with an empty environment, so
+ * the loader searches the system's path only (as for libsystemd, cgroup-systemd.c).
+ */
+static struct {
+	bool loaded;
+	typeof(nft_ctx_new) *ctx_new;
+	typeof(nft_ctx_buffer_output) *buffer_output;
+	typeof(nft_ctx_buffer_error) *buffer_error;
+	typeof(nft_run_cmd_from_buffer) *run_cmd;
+	typeof(nft_ctx_get_error_buffer) *get_error_buffer;
+	typeof(nft_ctx_free) *ctx_free;
+} nft;
+
+static int nft_load(struct error *e)
+{
+	static const char *const names[] = {"nft_ctx_new",
+					    "nft_ctx_buffer_output",
+					    "nft_ctx_buffer_error",
+					    "nft_run_cmd_from_buffer",
+					    "nft_ctx_get_error_buffer",
+					    "nft_ctx_free"};
+	void **slots[] = {(void **)&nft.ctx_new,	  (void **)&nft.buffer_output,
+			  (void **)&nft.buffer_error,	  (void **)&nft.run_cmd,
+			  (void **)&nft.get_error_buffer, (void **)&nft.ctx_free};
+	void *h;
+
+	if (nft.loaded)
+		return 0;
+	if (!(h = dlopen("libnftables.so.1", RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE)))
+		return error_set(
+		    e, -EOPNOTSUPP,
+		    "net = \"allow\" needs libnftables.so.1 (Debian: libnftables1): %s", dlerror());
+	for (size_t i = 0; i < ELEMENTSOF(names); i++)
+		if (!(*slots[i] = dlsym(h, names[i])))
+			return error_set(e, -EOPNOTSUPP, "libnftables.so.1 lacks %s", names[i]);
+	nft.loaded = true;
+	return 0;
+}
+
 /* Runs the nft script text in the current network namespace. */
 static int nft_run(const char *text, struct error *e)
 {
-	struct nft_ctx *ctx = nft_ctx_new(NFT_CTX_DEFAULT);
-	int r = 0;
+	struct nft_ctx *ctx;
+	int r;
 
-	if (!ctx)
+	if ((r = nft_load(e)) < 0)
+		return r;
+	if (!(ctx = nft.ctx_new(NFT_CTX_DEFAULT)))
 		return error_set(e, -ENOMEM, "nftables: cannot create a context");
 	/* Buffered: the helper's stdout is its answer to pam_confine. */
-	nft_ctx_buffer_output(ctx);
-	nft_ctx_buffer_error(ctx);
-	if (nft_run_cmd_from_buffer(ctx, text) != 0) {
-		const char *m = nft_ctx_get_error_buffer(ctx);
+	nft.buffer_output(ctx);
+	nft.buffer_error(ctx);
+	if (nft.run_cmd(ctx, text) != 0) {
+		const char *m = nft.get_error_buffer(ctx);
 		size_t n = m ? strcspn(m, "\n") : 0;
 		r = error_set(e, -EPROTO, "nftables refused the rules: %.*s", (int)n, m ? m : "");
 	}
-	nft_ctx_free(ctx);
+	nft.ctx_free(ctx);
 	return r;
 }
 

@@ -54,6 +54,14 @@ out=$(as_guest "echo INSIDE")
 assert_not_contains "$out" INSIDE "no session when its network cannot be set up"
 assert_contains "$out" "cannot set up the session's network" "the user is told why"
 chmod 0700 /run/confine/netns
+# Without libnftables (dlopen()ed when a session needs it) the same: refused, and check says why.
+lib=$(ldconfig -p | awk '/libnftables\.so\.1 /{print $NF; exit}')
+mount --bind /dev/null "$lib" || die "cannot hide $lib"
+out=$(as_guest "echo INSIDE")
+assert_not_contains "$out" INSIDE "no session without libnftables"
+assert_contains "$out" "cannot set up the session's network" "the user is told why (libnftables)"
+assert_contains "$($CTL check 2>&1)" "needs libnftables.so.1" "check: names the missing library"
+umount "$lib"
 
 diag "t=${SECONDS}s: fail closed"
 # --- B: a listener inside a session; A: the probes --------------------------------------------
