@@ -1,7 +1,8 @@
 #!/bin/bash
 # net = "allow" (issue 15): a session reaches the destinations its profile lists and nothing
 # else, fast; no other session, no listener of its own from outside; nothing of it is left
-# after a logout, nor after a SIGKILLed login and `confinectl gc`. Plain VM.
+# after a logout, nor after a SIGKILLed login (su; ssh with its sshd SIGKILLed) and `confinectl
+# gc`. Plain VM.
 #   host: dummy0 192.0.2.10 and 2001:db8::10 (listed tcp 8080, udp 5353; unlisted tcp 8081,
 #         udp 5354), 127.0.0.1:8080 (host loopback), *:8082 (every host address), a netns
 #         "far" 198.51.100.2:8080 behind veth fwd0 (forwarded and masqueraded).
@@ -127,6 +128,36 @@ assert_eq "$(ip -o link | grep -c ': cf')" 0 "no cf* interface"
 assert_eq "$(ip route | grep -c '^100\.64\.'):$(ip -6 route | grep -c '^fd63:')" "0:0" \
 	"no route to a session"
 assert_eq "$(nft -s list ruleset)" "$host_rules" "the host's nftables as before (the static table)"
+diag "t=${SECONDS}s: su checks done"
+# --- an ssh login whose sshd is SIGKILLed (PAM close never runs), then gc ---------------------
+start_test_sshd guest
+# control: a listed destination answers (bash's /dev/tcp: no interpreter to start)
+$SSH guest@127.0.0.1 \
+	"exec bash -c 'read -r l </dev/tcp/192.0.2.10/8080; echo got=\$l; exec sleep 1000'" \
+	</dev/null >/tmp/t78-ssh.out 2>&1 &
+CS=$!
+wait_for grep -q got= /tmp/t78-ssh.out || die "ssh login: $(cat /tmp/t78-ssh.out)"
+assert_eq "$(cat /tmp/t78-ssh.out)" "got=hello-8080" "ssh: a listed destination answers"
+SS=$(ls /run/confine/sessions) MON=${SS%%-*} # the session's login process: sshd's monitor
+V4=$(addr_of "$MON")/32
+V6=fd63:6f6e:666e:6574::$(printf %x:%x $((MON >> 16)) $((MON & 65535)))/128
+# its routes, veth and pin: there while it runs, still there after the SIGKILL, gone after gc
+traces() {
+	echo "$(ip -o route show exact "$V4" | wc -l):$(ip -o -6 route show exact "$V6" | wc -l)" \
+		"$(ip -o link | grep -c ": cf$MON@.*,UP") $(ls /run/confine/netns | grep -cx "$SS")"
+}
+assert_eq "$(cat /proc/"$MON"/comm) $(traces)" "sshd 1:1 1 1" "ssh: the session's network is up"
+# the connection's sshd processes (monitor and its child): PAM close never runs
+kill -9 "$MON" $(pgrep -P "$MON" -x sshd)
+wait $CS 2>/dev/null # the client has seen the connection end
+assert_eq "$(traces)" "1:1 1 1" "a SIGKILLed sshd's veth, pin and routes stay until gc"
+$CTL gc >/dev/null 2>&1
+kill "$(cat /run/sshd.pid)"
+assert_eq "$(traces)" "0:0 0 0" "ssh, gc: no veth, no pin, no route ($V4, $V6)"
+assert_eq "$(ip -o link | grep -c ': cf')" 0 "ssh, gc: no cf* interface"
+assert_eq "$(nft -s list ruleset)" "$host_rules" "ssh, gc: the host's nftables as before"
+expect_clean "ssh, gc: nothing of the session left (mounts, records, processes)"
+diag "t=${SECONDS}s: ssh + SIGKILL + gc"
 # The scripts after this one in the VM start from a host without the test's network.
 kill $SRV $FAR; wait $SRV $FAR 2>/dev/null
 ip netns del far; ip link del dummy0
