@@ -10,11 +10,11 @@ DESTDIR     ?=
 # let dpkg-deb/rpm record root as the owner.
 INSTALL_OWNER ?= -o root -g root
 
-PKGS        := libcap libconfig pam libseccomp libmnl
+PKGS        := libcap libconfig pam libseccomp libmnl libnftables
+PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # libnftables (net = "allow") is dlopen()ed when a session needs it (helper/netns.c): its
-# headers only.
-PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) libnftables 2>/dev/null)
-PKG_LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# headers only, never linked.
+PKG_LIBS    := $(shell pkg-config --libs $(filter-out libnftables,$(PKGS)) 2>/dev/null)
 # libsystemd (sd-bus) is optional: built with its headers, the systemd backend dlopen()s it
 # when used; without them the backend reports that it is missing.
 SYSTEMD     ?= $(shell pkg-config --exists libsystemd 2>/dev/null && echo yes)
@@ -80,8 +80,8 @@ all: $(PROGS)
 
 # Before the first compile: the libraries' headers, or a message naming what to install.
 build-deps-present:
-	@pkg-config --exists $(PKGS) libnftables 2>/dev/null || { \
-		echo "confine: the build needs the pkg-config modules $(PKGS) libnftables: run 'make deps' as root"; \
+	@pkg-config --exists $(PKGS) 2>/dev/null || { \
+		echo "confine: the build needs the pkg-config modules $(PKGS): run 'make deps' as root"; \
 		bash tools/deps.sh --check build; exit 1; }
 
 $(B)/%.o: %.c $(wildcard helper/*.h shell/*.h pam_module/*.h) | build-deps-present
