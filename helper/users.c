@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fs.h"
 #include "users.h"
 #include "util.h"
 
@@ -80,32 +81,6 @@ struct lookup_msg {
 	char name[256], dir[4096];
 };
 
-static bool read_all(int fd, void *buf, size_t len)
-{
-	for (size_t got = 0; got < len;) {
-		ssize_t n = read(fd, (char *)buf + got, len - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		got += (size_t)n;
-	}
-	return true;
-}
-
-static bool write_all(int fd, const void *buf, size_t len)
-{
-	for (size_t done = 0; done < len;) {
-		ssize_t n = write(fd, (const char *)buf + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		done += (size_t)n;
-	}
-	return true;
-}
-
 /* The child: looks the user up and writes the answer to fd. Never returns. */
 static _Noreturn void lookup_child(const char *name, int fd)
 {
@@ -124,8 +99,8 @@ static _Noreturn void lookup_child(const char *name, int fd)
 		snprintf(m.name, sizeof(m.name), "%s", pw->pw_name);
 		snprintf(m.dir, sizeof(m.dir), "%s", pw->pw_dir);
 	}
-	bool ok =
-	    write_all(fd, &m, sizeof(m)) && write_all(fd, g, (size_t)m.ngroups * sizeof(gid_t));
+	bool ok = loop_write(fd, &m, sizeof(m)) == 0 &&
+		  loop_write(fd, g, (size_t)m.ngroups * sizeof(gid_t));
 	_exit(ok ? 0 : 1);
 }
 
@@ -134,7 +109,7 @@ static int lookup_read(int fd, struct user_info *u)
 {
 	struct lookup_msg m;
 
-	if (!read_all(fd, &m, sizeof(m)))
+	if (loop_read(fd, &m, sizeof(m)) < 0)
 		return -EIO;
 	if (m.status < 0)
 		return m.status;
@@ -143,7 +118,7 @@ static int lookup_read(int fd, struct user_info *u)
 		return -EPROTO;
 	if (!(u->groups = calloc((size_t)m.ngroups + 1, sizeof(gid_t))))
 		return -ENOMEM;
-	if (!read_all(fd, u->groups, (size_t)m.ngroups * sizeof(gid_t)))
+	if (loop_read(fd, u->groups, (size_t)m.ngroups * sizeof(gid_t)) < 0)
 		return -EIO;
 	u->ngroups = m.ngroups;
 	memcpy(u->name, m.name, sizeof(u->name));

@@ -5,6 +5,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "fs.h"
 #include "pty-relay.h"
 
 #define PTY_DRAIN_MAX (1 << 20) /* bytes read from the pty after the program ended */
@@ -14,20 +15,6 @@ void pty_relay_init(struct pty_relay *r)
 	r->master = r->in = r->out = -1;
 	r->raw = r->hangup = r->master_gone = r->in_off = false;
 	r->len = r->off = 0;
-}
-
-static int write_all(int fd, const char *buf, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, buf, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		buf += w;
-		n -= (size_t)w;
-	}
-	return 0;
 }
 
 int pty_relay_start(struct pty_relay *r, int master, const bool is_tty[3])
@@ -81,7 +68,7 @@ static bool relay_output(struct pty_relay *r)
 		r->master_gone = true;
 		return true;
 	}
-	return r->out < 0 || write_all(r->out, buf, (size_t)n) == 0;
+	return r->out < 0 || loop_write(r->out, buf, (size_t)n) == 0;
 }
 
 /* Keystrokes into the buffer; false when the outer terminal hung up. */
@@ -160,7 +147,7 @@ void pty_relay_finish(struct pty_relay *r)
 		 * EIO or EAGAIN). */
 		while (!r->hangup && total < PTY_DRAIN_MAX &&
 		       (n = read(r->master, buf, sizeof(buf))) > 0) {
-			if (r->out >= 0 && write_all(r->out, buf, (size_t)n) < 0)
+			if (r->out >= 0 && loop_write(r->out, buf, (size_t)n) < 0)
 				break;
 			total += (size_t)n;
 		}
