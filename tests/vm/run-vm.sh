@@ -15,7 +15,7 @@ MEM=${CONFINE_VM_MEM:-2G}
 SMP=${CONFINE_VM_SMP:-2}
 SHELL_MODE=${CONFINE_VM_SHELL:-0}
 VERBOSE=${CONFINE_VM_VERBOSE:-0}
-NINEP_CACHE=${CONFINE_VM_9P_CACHE:-none}
+NINEP_CACHE=${CONFINE_VM_9P_CACHE:-loose}
 INIT_MODE=${CONFINE_VM_INIT:-busybox}
 MODULES="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci 9pnet 9pnet_virtio netfs fscache 9p overlay"
 
