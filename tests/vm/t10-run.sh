@@ -133,11 +133,16 @@ assert_eq "$(val net "$out")" "$(echo $(ls /sys/class/net))" "net host: the host
 assert_eq "$(val netns "$out")" "$(readlink /proc/self/ns/net)" "net host: the host's network namespace"
 assert_eq "$(val host "$out")" lab "net host: still its own hostname"
 # Two sessions may not share one persistent upper (overlayfs forbids it).
-runp p sleep 5 & sleep 2
+# The first holds its home until we close its stdin (no fixed sleep: under load a session
+# may take seconds to open).
+coproc FIRST { runp p sh -c 'echo up; read -r x'; }
+read -r -t 300 up <&"${FIRST[0]}"
+assert_eq "$up" up "persistent: the first session is up"
 err=$(runp p true 2>&1); rc=$?
 assert_eq "$rc" 125 "persistent: a second concurrent session is refused"
 assert_contains "$err" "in use by another session" "persistent: and says why"
-wait
+fd=${FIRST[1]}; eval "exec $fd>&-"
+wait "$FIRST_PID"
 
 # tmpfs home from /etc/skel.
 out=$(runp k sh -c 'ls -A ~; findmnt -no FSTYPE,SIZE ~; stat -c %U ~/.bashrc')

@@ -128,7 +128,9 @@ expect_clean "ssh: nothing left after logout"
 
 # Abrupt disconnect: the client is SIGKILLed mid-session.
 $SSH guest@127.0.0.1 'sleep 300' & cpid=$!
-sleep 5; kill -9 $cpid
+for _ in $(seq 150); do ls /run/confine/sessions 2>/dev/null | grep -q . && break; sleep 0.2; done
+assert_ne "$(ls /run/confine/sessions)" "" "ssh: the session is open before the disconnect"
+kill -9 $cpid
 expect_clean "ssh: abrupt disconnect tears the session down"
 
 # SIGKILL of the sshd monitor: close never runs; gc collects it.
