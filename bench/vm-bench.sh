@@ -42,6 +42,9 @@ BENCHCONF=/etc/confine/bench.conf
 
 note() { printf '# %s\n' "$*"; }
 want() { case " $ONLY " in *" $1 "*) return 0 ;; esac; return 1; }
+# took NAME: how long the part just ended took (VM seconds; nothing if it did not run)
+TOOK=$SECONDS
+took() { if [ $((SECONDS - TOOK)) -gt 0 ]; then note "seconds: $1 $((SECONDS - TOOK))"; fi; TOOK=$SECONDS; }
 
 # --- timing helpers (EPOCHREALTIME: no fork per sample) -----------------------------------
 now_us() { local t=${EPOCHREALTIME/./}; echo "$t"; }
@@ -131,6 +134,8 @@ note "kernel $(uname -r), $(nproc) CPUs, $(awk '/MemTotal/ {print $2 " kB"}' /pr
 if command -v hyperfine >/dev/null; then note "hyperfine $(hyperfine --version | awk '{print $2}') present (not used: it cannot alternate two commands)"; fi
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 
+took setup-of-the-vm
+
 # --- 1. login overhead -----------------------------------------------------------------------
 if want login; then
 	alternate "$N" confined "su -l guest -c true" plain "su -l plain -c true"
@@ -149,6 +154,8 @@ if want login && [ -z "$SFX" ]; then
 	bench "login-module-cost" "unconfined with pam_confine $(ms "$MED_B") vs without $(ms "$nomod") → ratio $(ratio "$MED_B" "$nomod") (info)"
 	info login-module-cost
 fi
+
+took login
 
 # --- 1a. ssh: a confined ssh command vs an unconfined one --------------------------------------
 # The VM tests' sshd (lib.sh start_test_sshd: 127.0.0.1:2222, key auth, PAM, the shipped
@@ -181,6 +188,8 @@ if want ssh; then
 	ssh_settle
 fi
 
+took ssh
+
 # --- 1b. a net = "allow" login vs a net = "none" login (issue 15: goal <= 1.1) -----------------
 if want net; then
 	modprobe -a veth nf_tables 2>/dev/null
@@ -201,6 +210,8 @@ EOF
 	verdict net "$r" le 1.1
 	cp /tmp/confine.conf.bench /etc/confine/confine.conf
 fi
+
+took net
 
 # --- 2. sandbox setup vs bubblewrap ---------------------------------------------------------
 # bwrap, as equal as 0.8.0 allows: every namespace (user, ipc, pid, net, uts, cgroup), the
@@ -223,6 +234,8 @@ if want setup; then
 		info setup-vs-bare-exec
 	fi
 fi
+
+took setup
 
 # --- 3. idle supervisor memory ----------------------------------------------------------------
 pss_kb() { awk '/^Pss:/ {print $2; f=1} END {if (!f) print 0}' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
@@ -267,6 +280,8 @@ if want mem; then
 	note "(not counted: su itself, pid $spid, Pss $(pss_kb "$spid") kB — su stays for any PAM session)"
 	kill -TERM "$spid"; sleep 3; kill -KILL "$spid" 2>/dev/null; wait 2>/dev/null
 fi
+
+took mem
 
 # --- 4. teardown of a 1000-process session -----------------------------------------------------
 # Starts a bench-profile session whose PID 1 (sh) forks COUNT `sleep 1000`, waits until
@@ -328,6 +343,8 @@ if want teardown; then
 	bench "teardown-vs-kernel" "confined $NPROCS procs $(ms "$mb") vs raw cgroup.kill+rmdir $(ms "$mr") → ratio $(ratio "$mb" "$mr") (info: confine's own share)"
 	info teardown-vs-kernel
 fi
+
+took teardown
 
 # --- 5. setup stays flat with many sessions open, extrapolated to the 1000th -----------------
 # (a) flat-run:   confinectl run ... /bin/true, with K idle `confinectl run ... sleep` open;
@@ -457,4 +474,5 @@ if want flat; then
 	flat_close_to 0 # (already at 0 unless a level was left out)
 	cp /tmp/confine.conf.flat /etc/confine/confine.conf
 fi
+took flat
 exit 0
