@@ -1,11 +1,18 @@
 #!/bin/bash
 # Host side of the confine benchmarks: builds, boots the throwaway VM (tests/vm/run-vm.sh)
-# with bench/vm-bench.sh and prints the results. Needs root, like the VM tests.
+# with bench/vm-bench.sh and prints the results. Needs root, like the VM tests. Two VMs,
+# one after the other: the plain one (guest-init as PID 1, the cgroupfs backend) for every
+# goal, then one with systemd as PID 1 (CONFINE_VM_INIT=systemd: the systemd backend) for
+# login and ssh, whose goals carry the suffix "-systemd".
 #
 # usage: bench/run-bench.sh [--keep-log DIR] [--full]
-#   --full        print the whole benchmark log (samples, pids, Pss per process)
-# Environment, passed on into the VM: BENCH_N BENCH_PROCS BENCH_SESSIONS BENCH_REPS BENCH_ONLY
-# (see bench/vm-bench.sh). CONFINE_VM_TIMEOUT defaults to 3000 s here (TCG is slow).
+#   --keep-log DIR  the VMs' results (logs, console) in DIR/plain and DIR/systemd
+#   --full          print the whole benchmark logs (samples, pids, Pss per process)
+# Environment: BENCH_VMS (default "plain systemd"), BENCH_ONLY (the plain VM's goals,
+# default all), BENCH_SYSTEMD_ONLY (the systemd VM's, default: login and ssh, those of them
+# in BENCH_ONLY when it is set), passed on into the VM: BENCH_N BENCH_PROCS BENCH_SESSIONS
+# BENCH_FLAT_LEVELS BENCH_FLAT_MINMEM BENCH_REPS (see bench/vm-bench.sh).
+# CONFINE_VM_TIMEOUT defaults to 3000 s here (TCG is slow).
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
@@ -20,35 +27,74 @@ done
 [ "$(id -u)" = 0 ] || { echo "run-bench: must run as root (the VM exports the host root)" >&2; exit 2; }
 command -v bwrap >/dev/null || echo "# run-bench: bwrap missing (apt-get install bubblewrap): the setup benchmark will MISS" >&2
 
+ALL="login ssh net setup mem teardown flat"
+VMS=${BENCH_VMS:-plain systemd}
+PLAIN_ONLY=${BENCH_ONLY:-$ALL}
+if [ -n "${BENCH_SYSTEMD_ONLY:-}" ]; then SD_ONLY=$BENCH_SYSTEMD_ONLY
+else SD_ONLY=$(for g in login ssh; do case " $PLAIN_ONLY " in *" $g "*) printf '%s ' "$g" ;; esac; done); fi
+for v in $VMS; do case "$v" in plain | systemd) ;; *) echo "run-bench: BENCH_VMS: '$v' is neither plain nor systemd" >&2; exit 2 ;; esac; done
+for g in $PLAIN_ONLY $SD_ONLY; do case " $ALL " in *" $g "*) ;; *) echo "run-bench: unknown goal '$g' (known: $ALL)" >&2; exit 2 ;; esac; done
+
+# expected GOALS SUFFIX: the verdict names those goals print (a missing one is reported)
+expected() {
+	local g
+	for g in $1; do
+		case "$g" in
+		login) if [ -n "$2" ]; then echo "login$2"; else printf '%s\n' login login-module-cost; fi ;;
+		setup) printf '%s\n' "setup$2" "setup-vs-bare-exec$2" ;;
+		mem) printf '%s\n' "mem-confinectl$2" "mem-login$2" ;;
+		teardown) [ -n "$2" ] || printf '%s\n' teardown teardown-vs-kernel ;;
+		flat) [ -n "$2" ] || printf '%s\n' flat-run flat-login ;;
+		*) echo "$g$2" ;;
+		esac
+	done
+}
+
 make -s -C "$REPO"
 
 WORK=$(mktemp -d /tmp/confine-bench.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
-LOG=${KEEP:-$WORK/log}
-# The VM does not inherit our environment: a wrapper below /tmp (run-vm.sh copies such
-# scripts into the VM) carries the knobs.
-{
-	echo '#!/bin/bash'
-	for v in BENCH_N BENCH_PROCS BENCH_SESSIONS BENCH_REPS BENCH_ONLY; do
-		[ -n "${!v:-}" ] && printf 'export %s=%q\n' "$v" "${!v}"
-	done
-	printf 'exec bash %q\n' "$HERE/vm-bench.sh"
-} >"$WORK/bench.sh"
-
 export CONFINE_VM_TIMEOUT=${CONFINE_VM_TIMEOUT:-3000}
 export CONFINE_VM_TOTAL_TIMEOUT=${CONFINE_VM_TOTAL_TIMEOUT:-$((CONFINE_VM_TIMEOUT + 300))}
-rc=0
-bash "$REPO/tests/vm/run-vm.sh" --keep-log "$LOG" "$WORK/bench.sh" >"$WORK/run-vm.out" 2>&1 || rc=$?
-if [ ! -f "$LOG/1.log" ]; then
-	cat "$WORK/run-vm.out"
-	echo "run-bench: no benchmark log (VM failed)" >&2
-	exit 1
-fi
-if [ "$FULL" = 1 ]; then
-	cat "$LOG/1.log"
-else
-	grep -E '^(date:|bench |verdict |# kernel|# open:|# confine-helper gc)' "$LOG/1.log" || true
-fi
-[ $rc = 0 ] || { echo "run-bench: the VM run failed (exit $rc):" >&2; grep -v '^ok' "$WORK/run-vm.out" | tail -n 30 >&2; }
-echo "# pass/miss: $(grep -c '^verdict .*PASS' "$LOG/1.log" || true) PASS, $(grep -c '^verdict .*MISS' "$LOG/1.log" || true) MISS"
+rc=0 pass=0 miss=0 vmsecs=0
+for vm in $VMS; do
+	if [ "$vm" = systemd ]; then only=$SD_ONLY init=systemd sfx=-systemd; else only=$PLAIN_ONLY init=busybox sfx=; fi
+	[ -n "${only// /}" ] || continue
+	LOG=${KEEP:+$KEEP/$vm}
+	LOG=${LOG:-$WORK/$vm}
+	# The VM does not inherit our environment: a wrapper below /tmp (run-vm.sh copies such
+	# scripts into the VM) carries the knobs.
+	{
+		echo '#!/bin/bash'
+		printf 'export BENCH_ONLY=%q\n' "$only"
+		for v in BENCH_N BENCH_PROCS BENCH_SESSIONS BENCH_FLAT_LEVELS BENCH_FLAT_MINMEM BENCH_REPS; do
+			[ -n "${!v:-}" ] && printf 'export %s=%q\n' "$v" "${!v}"
+		done
+		printf 'exec bash %q\n' "$HERE/vm-bench.sh"
+	} >"$WORK/bench-$vm.sh"
+	echo "# vm $vm (CONFINE_VM_INIT=$init): $only; load $(cut -d' ' -f1-3 /proc/loadavg)"
+	t0=$SECONDS vrc=0
+	CONFINE_VM_INIT=$init bash "$REPO/tests/vm/run-vm.sh" --keep-log "$LOG" "$WORK/bench-$vm.sh" >"$WORK/run-vm-$vm.out" 2>&1 || vrc=$?
+	vmsecs=$((vmsecs + SECONDS - t0))
+	echo "# vm $vm: $((SECONDS - t0)) s from boot to power-off; load $(cut -d' ' -f1-3 /proc/loadavg)"
+	if [ ! -f "$LOG/1.log" ]; then
+		cat "$WORK/run-vm-$vm.out"
+		echo "run-bench: no benchmark log from the $vm VM (VM failed)" >&2
+		rc=1; continue
+	fi
+	if [ "$FULL" = 1 ]; then
+		cat "$LOG/1.log"
+	else
+		grep -E '^(date:|bench |verdict |# kernel|# systemd VM|# flat: (open|at the top)|# seconds: )' "$LOG/1.log" || true
+	fi
+	# every goal asked for has its verdict line, or says that it has none
+	for name in $(expected "$only" "$sfx"); do
+		grep -q "^verdict $name: " "$LOG/1.log" || echo "verdict $name: MISS (no result: the benchmark did not finish, see the log)"
+		grep -q "^verdict $name: " "$LOG/1.log" || miss=$((miss + 1))
+	done
+	pass=$((pass + $(grep -c '^verdict .*: PASS' "$LOG/1.log" || true)))
+	miss=$((miss + $(grep -c '^verdict .*: MISS' "$LOG/1.log" || true)))
+	[ $vrc = 0 ] || { rc=$vrc; echo "run-bench: the $vm VM run failed (exit $vrc):" >&2; grep -v '^ok' "$WORK/run-vm-$vm.out" | tail -n 30 >&2; }
+done
+echo "# pass/miss: $pass PASS, $miss MISS; VM time $vmsecs s"
 exit $rc
