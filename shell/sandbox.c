@@ -74,7 +74,7 @@ static const int relayed[] = {SIGHUP, SIGTERM, SIGINT, SIGQUIT};
  * enforces max_duration, and a stopped one would let the session run on. */
 static const int ignored[] = {SIGTSTP, SIGTTIN, SIGTTOU};
 
-static int64_t now_ms(void)
+SUPERVISOR_LOOP static int64_t now_ms(void)
 {
 	struct timespec ts;
 
@@ -92,7 +92,7 @@ static int status_code(int st)
 }
 
 /* Milliseconds until the session's time limit (CLOCK_BOOTTIME: suspend counts), -1: none. */
-static int64_t limit_left(const struct sandbox_spec *s)
+SUPERVISOR_LOOP static int64_t limit_left(const struct sandbox_spec *s)
 {
 	struct timespec ts;
 	int64_t now, end;
@@ -119,7 +119,7 @@ struct waiter {
 };
 
 /* A hangup, SIGTERM (relayed or the outer terminal's) or a relayed signal of another kind. */
-static void waiter_signal(struct waiter *w, int sig)
+SUPERVISOR_LOOP static void waiter_signal(struct waiter *w, int sig)
 {
 	(void)kill(w->pid, sig);
 	/* Hangup and terminate end the session; Ctrl-C and Ctrl-\ do not. */
@@ -146,7 +146,7 @@ static void waiter_limit(struct waiter *w)
 
 /* One message of the sandbox: its report (then no more), or its pty's master. Returns what
  * sandbox_tty_recv did (< 0: nothing read). */
-static int waiter_read_msg(struct waiter *w)
+SUPERVISOR_LOOP static int waiter_read_msg(struct waiter *w)
 {
 	size_t len = 0;
 	int fd = -1, r = sandbox_tty_recv(w->msg_sock, w->msg, sizeof(*w->msg), &len, &fd);
@@ -157,13 +157,16 @@ static int waiter_read_msg(struct waiter *w)
 		close(fd);
 	else if (r == 0 && len == sizeof(*w->msg))
 		w->got_msg = true;
-	if ((r < 0 && r != -EAGAIN && r != -EINTR) || w->got_msg)
+	if ((r < 0 && r != -EAGAIN && r != -EINTR) || w->got_msg) {
 		w->msg_sock = -1; /* EOF: the program was exec'd (or setup died) */
+		if (!w->got_msg)
+			(void)drop_setup_pages(-1);
+	}
 	return r;
 }
 
 /* One poll round's results: signals, messages, the terminal relay. */
-static void waiter_events(struct waiter *w, const struct pollfd *p)
+SUPERVISOR_LOOP static void waiter_events(struct waiter *w, const struct pollfd *p)
 {
 	struct signalfd_siginfo si;
 
@@ -188,7 +191,7 @@ static void waiter_events(struct waiter *w, const struct pollfd *p)
  * parent), the session's max_duration is enforced too: SIGHUP at the limit, SIGKILL
  * max_duration_grace later.
  */
-static int wait_relaying(struct waiter *w)
+SUPERVISOR_LOOP static int wait_relaying(struct waiter *w)
 {
 	bool hup_pending = w->limit && w->limit->max_duration;
 	int st;
@@ -767,13 +770,18 @@ static _Noreturn void ns_parent(const struct sandbox_spec *s, int sock, int sfd,
 		error_set_errno(&err, negerrno(), "cannot prepare the user namespace");
 		fail(sock, &err, SANDBOX_EXIT_SETUP);
 	}
+	/* For drop_setup_pages once PID 1 runs: its /proc, mounted over ours, has no us. */
+	int smaps_fd = open("/proc/self/smaps", O_RDONLY | O_CLOEXEC);
 	child = fork();
 	if (child < 0) {
 		error_set_errno(&err, negerrno(), "cannot fork PID 1");
 		fail(sock, &err, SANDBOX_EXIT_SETUP);
 	}
-	if (child == 0)
+	if (child == 0) {
+		if (smaps_fd >= 0)
+			close(smaps_fd);
 		ns_fork_child(s, home_fd, pidfd, sock, sfd, userns_sp);
+	}
 	if (s->user_ns) {
 		close(userns_sp[1]);
 		if (userns_map(s, child, proc_fd, userns_sp[0], &err) < 0)
@@ -784,6 +792,9 @@ static _Noreturn void ns_parent(const struct sandbox_spec *s, int sock, int sfd,
 	close(sock); /* from now on only PID 1 reports */
 	if (home_fd >= 0)
 		close(home_fd); /* PID 1 holds the home now; the lock stays with us */
+	/* Setup is done: what only it used goes (smaps opened before PID 1 mounted its /proc). */
+	if (smaps_fd >= 0)
+		(void)drop_setup_pages(smaps_fd);
 	struct waiter w = {.pid = child,
 			   .sfd = sfd,
 			   .msg_sock = -1,
