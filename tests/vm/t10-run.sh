@@ -151,22 +151,23 @@ out=$(runp u sh -c 'xargs </proc/self/uid_map' 2>&1)
 assert_eq "$out" "$(id -u ctest) $(id -u ctest) 1" "user_ns = true: the one-uid map of the user"
 
 # An idle session's supervisors (the outer confinectl, confine:[ns]) keep mapped only the code
-# their wait loop runs: what setup used (libconfig, the config parser, NSS-free lookups,
-# mounts) is given back once PID 1 runs (drop_setup_pages). Without it each maps ~1.5 MB of
+# their wait loop runs: what setup used (libconfig, the config parser, the mounts) is given
+# back half a second after PID 1 starts (drop_setup_pages). Without it each maps ~1.5 MB of
 # code (bench/README.md, issue 14). Then SIGTERM: relayed, the run ends 143, torn down.
 "$CTL" run --config /etc/confine/t10.conf --profile t --user ctest -- sleep 60 </dev/null &
 rpid=$!
 ns=
 wait_for sh -c "pgrep -P \$(pgrep -P $rpid | head -n1) -x sleep" && ns=$(pgrep -P $rpid | head -n1)
-sleep 0.5
 code_kb() { # Rss of the executable file mappings of pid $1
 	awk '/^[0-9a-f]+-[0-9a-f]+ / {x = ($2 ~ /x/ && $6 ~ /^\//)} x && /^Rss:/ {s += $2} END {print s + 0}' "/proc/$1/smaps"
 }
+small_code() { for p in $rpid $ns; do [ "$(code_kb "$p")" -le 512 ] || return 1; done; }
+wait_for small_code
 for p in $rpid $ns; do
 	kb=$(code_kb "$p")
 	diag "idle supervisor $p ($(cat /proc/$p/comm)): code $kb kB, Pss $(awk '/^Pss:/ {print $2}' /proc/$p/smaps_rollup) kB"
 	[ "$kb" -le 512 ] && ok "idle supervisor $(cat /proc/$p/comm): code mapped $kb kB <= 512 kB" ||
-		not_ok "idle supervisor $(cat /proc/$p/comm): code mapped $kb kB > 512 kB"
+		not_ok "idle supervisor $(cat /proc/$p/comm): code mapped $kb kB > 512 kB (after 30 s)"
 done
 [ -n "$ns" ] || not_ok "the idle run's namespaced parent was found"
 kill -TERM $rpid
