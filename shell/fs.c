@@ -2,7 +2,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <malloc.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -122,8 +121,6 @@ SUPERVISOR_LOOP int drop_setup_pages(int smaps_fd)
 
 	if (smaps_fd < 0 && (smaps_fd = open("/proc/self/smaps", O_RDONLY | O_CLOEXEC)) < 0)
 		return negerrno();
-	/* The heap's free pages (setup's buffers, the config parser's) back to the kernel. */
-	(void)malloc_trim(0);
 	n = clean_file_maps(smaps_fd, range, DROP_MAX);
 	for (int i = 0; i < n; i++)
 		if (range[i][1] > range[i][0] &&
