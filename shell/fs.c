@@ -79,7 +79,7 @@ static __attribute__((noinline)) void stack_range(const char *line, unsigned lon
 
 #define DROP_MAX 128
 
-/* Where drop_clean_file_pages may drop: read all before the first drop, so that the reading
+/* Where drop_setup_pages may drop: read all before the first drop, so that the reading
  * (stdio, scanf) does not fault back in what was just dropped. Their number, or -errno. */
 static int clean_file_maps(int smaps_fd, unsigned long (*range)[2], int max)
 {
