@@ -153,7 +153,7 @@ assert_eq "$out" "$(id -u ctest) $(id -u ctest) 1" "user_ns = true: the one-uid 
 # An idle session's supervisors (the outer confinectl, confine:[ns]) keep mapped only the code
 # their wait loop runs: what setup used (libconfig, the config parser, the mounts) is given
 # back half a second after PID 1 starts (drop_setup_pages). Without it they map ~1000 and
-# ~540 kB of code, with it ~170 each (bench/README.md, issue 14). Then SIGTERM: relayed; PID 1
+# ~540 kB of code, with it ~170-210 each (bench/README.md, issue 14). Then SIGTERM: relayed; PID 1
 # (sleep, no handler) ignores it and is SIGKILLed after the grace: 137, as before; torn down.
 "$CTL" run --config /etc/confine/t10.conf --profile t --user ctest -- sleep 60 </dev/null &
 rpid=$!
