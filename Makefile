@@ -72,7 +72,8 @@ UNIT_TESTS  := $(B)/tests/test_units $(B)/tests/test_config $(B)/tests/test_cgro
                $(B)/tests/test_session $(B)/tests/test_seccomp $(B)/tests/test_home_image \
                $(B)/tests/test_error $(B)/tests/test_ops $(B)/tests/test_metrics \
                $(B)/tests/test_event $(B)/tests/test_localdb \
-               $(B)/tests/test_check_user $(B)/tests/test_pty_relay $(B)/tests/test_net_rule
+               $(B)/tests/test_check_user $(B)/tests/test_pty_relay $(B)/tests/test_net_rule \
+               $(B)/tests/test_fs
 
 .PHONY: all clean check check-unit check-vm check-vm-systemd install install-only install-dist deps try \
         build-deps-present

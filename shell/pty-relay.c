@@ -44,7 +44,7 @@ int pty_relay_start(struct pty_relay *r, int master, const bool is_tty[3])
 	return 0;
 }
 
-void pty_relay_fds(const struct pty_relay *r, struct pollfd p[2])
+SUPERVISOR_LOOP void pty_relay_fds(const struct pty_relay *r, struct pollfd p[2])
 {
 	bool on = r->master >= 0 && !r->master_gone && !r->hangup;
 
@@ -57,7 +57,7 @@ void pty_relay_fds(const struct pty_relay *r, struct pollfd p[2])
 }
 
 /* The program's output to the outer terminal; false when it hung up. */
-static bool relay_output(struct pty_relay *r)
+SUPERVISOR_LOOP static bool relay_output(struct pty_relay *r)
 {
 	char buf[PTY_RELAY_BUF];
 	ssize_t n = read(r->master, buf, sizeof(buf));
@@ -72,7 +72,7 @@ static bool relay_output(struct pty_relay *r)
 }
 
 /* Keystrokes into the buffer; false when the outer terminal hung up. */
-static bool relay_input(struct pty_relay *r)
+SUPERVISOR_LOOP static bool relay_input(struct pty_relay *r)
 {
 	ssize_t n = read(r->in, r->buf, sizeof(r->buf));
 
@@ -104,7 +104,7 @@ static void relay_flush(struct pty_relay *r)
 		r->off = r->len = 0;
 }
 
-enum pty_relay_event pty_relay_step(struct pty_relay *r, const struct pollfd p[2])
+SUPERVISOR_LOOP enum pty_relay_event pty_relay_step(struct pty_relay *r, const struct pollfd p[2])
 {
 	bool alive = true;
 

@@ -74,7 +74,7 @@ static const int relayed[] = {SIGHUP, SIGTERM, SIGINT, SIGQUIT};
  * enforces max_duration, and a stopped one would let the session run on. */
 static const int ignored[] = {SIGTSTP, SIGTTIN, SIGTTOU};
 
-static int64_t now_ms(void)
+SUPERVISOR_LOOP static int64_t now_ms(void)
 {
 	struct timespec ts;
 
@@ -92,7 +92,7 @@ static int status_code(int st)
 }
 
 /* Milliseconds until the session's time limit (CLOCK_BOOTTIME: suspend counts), -1: none. */
-static int64_t limit_left(const struct sandbox_spec *s)
+SUPERVISOR_LOOP static int64_t limit_left(const struct sandbox_spec *s)
 {
 	struct timespec ts;
 	int64_t now, end;
@@ -116,10 +116,18 @@ struct waiter {
 	struct pty_relay *tty; /* the outer parent: the sandbox's pty, once handed over */
 	bool is_tty[3];	       /* (with tty) which of fds 0-2 are the login's terminal */
 	int64_t kill_at;       /* ms (now_ms) of the SIGKILL due, -1: none */
+	/* ms (now_ms) at which setup's pages go (drop_setup_pages), -1: done or not yet set;
+	 * smaps_fd: the namespaced parent's smaps, opened before PID 1 mounted its /proc. */
+	int64_t trim_at;
+	int smaps_fd;
 };
 
+/* A session that lives this long after its setup gives back the pages only setup used: a
+ * short command (`confinectl run … true`, `ssh host cmd`) never pays for the drop. */
+#define TRIM_DELAY_MS 500
+
 /* A hangup, SIGTERM (relayed or the outer terminal's) or a relayed signal of another kind. */
-static void waiter_signal(struct waiter *w, int sig)
+SUPERVISOR_LOOP static void waiter_signal(struct waiter *w, int sig)
 {
 	(void)kill(w->pid, sig);
 	/* Hangup and terminate end the session; Ctrl-C and Ctrl-\ do not. */
@@ -146,7 +154,7 @@ static void waiter_limit(struct waiter *w)
 
 /* One message of the sandbox: its report (then no more), or its pty's master. Returns what
  * sandbox_tty_recv did (< 0: nothing read). */
-static int waiter_read_msg(struct waiter *w)
+SUPERVISOR_LOOP static int waiter_read_msg(struct waiter *w)
 {
 	size_t len = 0;
 	int fd = -1, r = sandbox_tty_recv(w->msg_sock, w->msg, sizeof(*w->msg), &len, &fd);
@@ -157,13 +165,16 @@ static int waiter_read_msg(struct waiter *w)
 		close(fd);
 	else if (r == 0 && len == sizeof(*w->msg))
 		w->got_msg = true;
-	if ((r < 0 && r != -EAGAIN && r != -EINTR) || w->got_msg)
+	if ((r < 0 && r != -EAGAIN && r != -EINTR) || w->got_msg) {
 		w->msg_sock = -1; /* EOF: the program was exec'd (or setup died) */
+		if (!w->got_msg)
+			w->trim_at = now_ms() + TRIM_DELAY_MS;
+	}
 	return r;
 }
 
 /* One poll round's results: signals, messages, the terminal relay. */
-static void waiter_events(struct waiter *w, const struct pollfd *p)
+SUPERVISOR_LOOP static void waiter_events(struct waiter *w, const struct pollfd *p)
 {
 	struct signalfd_siginfo si;
 
@@ -188,7 +199,23 @@ static void waiter_events(struct waiter *w, const struct pollfd *p)
  * parent), the session's max_duration is enforced too: SIGHUP at the limit, SIGKILL
  * max_duration_grace later.
  */
-static int wait_relaying(struct waiter *w)
+/* poll's timeout: until the next of the SIGKILL due, the time limit's hangup (hup_pending)
+ * and the drop of setup's pages; at most a minute, -1: none. */
+SUPERVISOR_LOOP static int waiter_timeout(const struct waiter *w, bool hup_pending)
+{
+	int64_t now = now_ms(), left = w->kill_at >= 0 ? w->kill_at - now : -1, t;
+
+	if (hup_pending && (t = limit_left(w->limit)) >= 0 && (left < 0 || t < left))
+		left = t;
+	if (w->trim_at >= 0) {
+		t = w->trim_at > now ? w->trim_at - now : 0;
+		if (left < 0 || t < left)
+			left = t;
+	}
+	return left < 0 ? -1 : left > 60000 ? 60000 : (int)left;
+}
+
+SUPERVISOR_LOOP static int wait_relaying(struct waiter *w)
 {
 	bool hup_pending = w->limit && w->limit->max_duration;
 	int st;
@@ -206,11 +233,7 @@ static int wait_relaying(struct waiter *w)
 				      {.fd = -1}};
 		if (w->tty)
 			pty_relay_fds(w->tty, p + 2);
-		int64_t left = w->kill_at >= 0 ? w->kill_at - now_ms() : -1, hup = -1;
-		if (hup_pending && (hup = limit_left(w->limit)) >= 0 && (left < 0 || hup < left))
-			left = hup;
-		int timeout = left < 0 ? -1 : left > 60000 ? 60000 : (int)left;
-		int n = poll(p, ELEMENTSOF(p), timeout);
+		int n = poll(p, ELEMENTSOF(p), waiter_timeout(w, hup_pending));
 		if (n < 0 && errno != EINTR)
 			return -1;
 		if (w->kill_at >= 0 && now_ms() >= w->kill_at) {
@@ -220,6 +243,11 @@ static int wait_relaying(struct waiter *w)
 		if (hup_pending && limit_left(w->limit) == 0) {
 			waiter_limit(w);
 			hup_pending = false;
+		}
+		if (w->trim_at >= 0 && now_ms() >= w->trim_at) {
+			(void)drop_setup_pages(w->smaps_fd);
+			w->trim_at = -1;
+			w->smaps_fd = -1;
 		}
 		if (n > 0)
 			waiter_events(w, p);
@@ -767,13 +795,18 @@ static _Noreturn void ns_parent(const struct sandbox_spec *s, int sock, int sfd,
 		error_set_errno(&err, negerrno(), "cannot prepare the user namespace");
 		fail(sock, &err, SANDBOX_EXIT_SETUP);
 	}
+	/* For drop_setup_pages once PID 1 runs: its /proc, mounted over ours, has no us. */
+	int smaps_fd = open("/proc/self/smaps", O_RDONLY | O_CLOEXEC);
 	child = fork();
 	if (child < 0) {
 		error_set_errno(&err, negerrno(), "cannot fork PID 1");
 		fail(sock, &err, SANDBOX_EXIT_SETUP);
 	}
-	if (child == 0)
+	if (child == 0) {
+		if (smaps_fd >= 0)
+			close(smaps_fd);
 		ns_fork_child(s, home_fd, pidfd, sock, sfd, userns_sp);
+	}
 	if (s->user_ns) {
 		close(userns_sp[1]);
 		if (userns_map(s, child, proc_fd, userns_sp[0], &err) < 0)
@@ -784,13 +817,16 @@ static _Noreturn void ns_parent(const struct sandbox_spec *s, int sock, int sfd,
 	close(sock); /* from now on only PID 1 reports */
 	if (home_fd >= 0)
 		close(home_fd); /* PID 1 holds the home now; the lock stays with us */
+	/* Setup is done: what only it used goes if the session lasts (waiter.trim_at). */
 	struct waiter w = {.pid = child,
 			   .sfd = sfd,
 			   .msg_sock = -1,
 			   .msg = &unused,
 			   .grace_ms = s->grace_ms,
 			   .limit = s,
-			   .kill_at = -1};
+			   .kill_at = -1,
+			   .trim_at = smaps_fd >= 0 ? now_ms() + TRIM_DELAY_MS : -1,
+			   .smaps_fd = smaps_fd};
 	st = wait_relaying(&w);
 	_exit(st < 0 ? SANDBOX_EXIT_SETUP : status_code(st));
 }
@@ -834,7 +870,9 @@ static int outer_wait(const struct sandbox_spec *s, pid_t pid, int sfd, int sock
 			   .msg = &msg,
 			   .grace_ms = outer_grace > UINT_MAX ? UINT_MAX : (unsigned)outer_grace,
 			   .tty = &tty,
-			   .kill_at = -1};
+			   .kill_at = -1,
+			   .trim_at = -1, /* set when PID 1's exec closes the sync socket */
+			   .smaps_fd = -1};
 	(void)sandbox_tty_wanted(w.is_tty);
 	st = wait_relaying(&w);
 	/* The sandbox's last output, and the login's terminal as it was, on every path. */
