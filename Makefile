@@ -10,7 +10,7 @@ DESTDIR     ?=
 # let dpkg-deb/rpm record root as the owner.
 INSTALL_OWNER ?= -o root -g root
 
-PKGS        := libcap libconfig pam libseccomp libmnl libnftables
+PKGS        := libconfig pam libseccomp libmnl libnftables
 PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # libnftables (net = "allow") is dlopen()ed when a session needs it (helper/netns.c): its
 # headers only, never linked.
@@ -37,7 +37,7 @@ LDHARDEN    := -pie -Wl,-z,relro,-z,now -Wl,--as-needed $(LDFLAGS)
 
 B           := build
 # The setuid core: confine-shell links exactly these objects (shell/README.md), and only
-# libc and libcap; tests/shell/test_setuid_core.sh holds it to an allow-list. Its seccomp
+# libc (raw capget/capset, no libcap); tests/shell/test_setuid_core.sh holds it to an allow-list. Its seccomp
 # filter is BPF made at build time (SECCOMP_GEN: shell/seccomp.c's rules through libseccomp,
 # run on the build machine, which must be of the target architecture).
 CORE_SRCS   := shell/log.c shell/error.c shell/fs.c shell/duration.c shell/session-read.c \
@@ -45,7 +45,7 @@ CORE_SRCS   := shell/log.c shell/error.c shell/fs.c shell/duration.c shell/sessi
                shell/pty-relay.c shell/sandbox-tty.c shell/sandbox.c shell/kiosk.c
 SECCOMP_GEN := $(B)/gen/seccomp-filter.o
 CORE_OBJS   := $(CORE_SRCS:%.c=$(B)/%.o) $(SECCOMP_GEN)
-CORE_LIBS   := $(shell pkg-config --libs libcap 2>/dev/null)
+CORE_LIBS   :=
 # Engine library of the root-side programs (confinectl, confine-helper) and the unit tests:
 # the core plus the root-side work (config, cgroups, homes, writing session state).
 # The config loader, one concern per file (config.c says which).
@@ -249,7 +249,7 @@ install-only:
 
 # Build, test, packaging and lint dependencies (Debian/Ubuntu), the missing ones only. Never
 # changes the init system or starts a service, not even at the next boot (tools/deps.sh says
-# how). Fedora: dnf install gcc make pkgconf-pkg-config pam-devel libcap-devel libconfig-devel
+# how). Fedora: dnf install gcc make pkgconf-pkg-config pam-devel libconfig-devel
 # libseccomp-devel systemd-devel pamtester qemu-system-x86 busybox cpio kmod openssh-server
 # openssh-clients strace rpm-build (the VM tests expect Debian's kernel package).
 deps:

@@ -275,7 +275,8 @@ static int run_confined(const struct run_target *t, char **argv)
 	char name[64];
 	uint32_t rnd;
 
-	struct home_owner ho = {pw->pw_name, pw->pw_uid, pw->pw_gid, pw->pw_dir, -1};
+	/* The stage (old kernels) stays below the sandbox's /tmp: no umount (home.h). */
+	struct home_owner ho = {pw->pw_name, pw->pw_uid, pw->pw_gid, pw->pw_dir, -1, true};
 	if (run_home_state(t, &ho, &state_fd) < 0)
 		return SANDBOX_EXIT_SETUP;
 	if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))

@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <sys/file.h>
+#include <sys/utsname.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -129,18 +130,33 @@ static int open_real_home(const struct home_owner *o, mode_t *ret_mode)
 
 /*
  * The overlay over lower with upper and work on the file system mnt. overlayfs clones its
- * upper mount, which must be attached in our mount namespace (kernels before 6.x refuse a
- * detached one): mnt is attached at staging while the overlay is created, then detached
- * again; the overlay keeps its own private clone.
+ * upper mount: kernels from 6.15 accept a detached one; older ones want it attached in our
+ * mount namespace (EINVAL otherwise), so there mnt is attached at staging while the overlay
+ * is created, then detached again unless stays (see home_owner.stage_stays); the overlay
+ * keeps its own private clone either way.
  */
-static int overlay_staged(int mnt, const char *staging, int lower, int upper, int work)
+/* Linux 6.15 or later: an overlay takes an upper on a detached mount (6.18 does, 6.1 fails
+ * with EINVAL and a kernel log line, so older ones are not asked). */
+static bool detached_upper_ok(void)
+{
+	struct utsname u;
+	unsigned major = 0, minor = 0;
+
+	return uname(&u) == 0 && sscanf(u.release, "%u.%u", &major, &minor) == 2 &&
+	       (major > 6 || (major == 6 && minor >= 15));
+}
+
+static int overlay_staged(int mnt, const char *staging, bool stays, int lower, int upper, int work)
 {
 	int r;
 
+	/* EINVAL: this kernel wants the upper attached after all (a backport's refusal). */
+	if (detached_upper_ok() && (r = overlay_new(lower, upper, work)) != -EINVAL)
+		return r;
 	if (sys_move_mount(mnt, "", AT_FDCWD, staging, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		return negerrno();
 	r = overlay_new(lower, upper, work);
-	if (umount2(staging, MNT_DETACH) < 0 && r >= 0) {
+	if (!stays && umount2(staging, MNT_DETACH) < 0 && r >= 0) {
 		close(r);
 		return negerrno();
 	}
@@ -206,7 +222,7 @@ static int home_ephemeral(const struct confine_profile *p, const struct home_own
 	work = mkdir_owned(tmp, "work", 0700, 0, 0);
 	if (work < 0)
 		return error_set_errno(err, work, "cannot create the overlay's work directory");
-	if ((r = overlay_staged(tmp, staging, lower, upper, work)) < 0)
+	if ((r = overlay_staged(tmp, staging, o->stage_stays, lower, upper, work)) < 0)
 		return error_set_errno(err, r, "cannot mount the overlay over %s", o->path);
 	return r;
 }
@@ -357,7 +373,7 @@ static int home_persistent(const struct confine_config *c, const struct confine_
 	if (work < 0)
 		return error_set_errno(err, work,
 				       "cannot create the work directory in %s/" HOME_IMAGE, where);
-	r = overlay_staged(fs, staging, lower, upper, work);
+	r = overlay_staged(fs, staging, false, lower, upper, work);
 	if (r < 0)
 		return error_set_errno(err, r, "cannot mount the overlay over %s", o->path);
 	*ret_lock = TAKE_FD(udir);

@@ -19,6 +19,11 @@ struct home_owner {
 	 * or -1 (opened by path): the loop device keeps the image open for writing, which
 	 * must pin no mount of a sandbox's tree (it is made read-only). */
 	int state_fd;
+	/* An ephemeral home's stage (home_prepare) may stay attached: it is in the sandbox's
+	 * own mount namespace, covered by the sandbox's /tmp before any user code runs, and
+	 * goes with the namespace (confinectl run). Its detach would wait for an RCU grace
+	 * period (umount). */
+	bool stage_stays;
 };
 
 /*
@@ -35,8 +40,9 @@ struct home_owner {
  * *ret_lock_fd receives an fd holding the persistent home's lock (or -1).
  *
  * staging: a root-owned directory where the upper's file system is attached while the
- * overlay is created (kernels before 6.x refuse an upper on a detached mount); it is
- * detached again right after, the overlay keeps its own private clone. Call this in the
+ * overlay is created, on kernels that refuse an upper on a detached mount (before 6.15;
+ * newer ones take the detached mount and the stage is not used); it is detached again
+ * right after (unless o->stage_stays), the overlay keeps its own private clone. Call this in the
  * sandbox's private mount namespace, or pass a path below /run/confine on the host.
  * Returns the mount's fd, or a negative errno with err filled (for the admin and the user).
  */

@@ -100,7 +100,7 @@ static _Noreturn void lookup_child(const char *name, int fd)
 		snprintf(m.dir, sizeof(m.dir), "%s", pw->pw_dir);
 	}
 	bool ok = loop_write(fd, &m, sizeof(m)) == 0 &&
-		  loop_write(fd, g, (size_t)m.ngroups * sizeof(gid_t));
+		  loop_write(fd, g, (size_t)m.ngroups * sizeof(gid_t)) == 0;
 	_exit(ok ? 0 : 1);
 }
 

@@ -1,53 +1,112 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Raw capget/capset and prctl: no libcap (one library fewer for every exec of the setuid
+ * shell, and the checks read the kernel's own summary of the process in one go).
+ */
 #include <grp.h>
+#include <linux/capability.h>
 #include <linux/securebits.h>
-#include <sys/capability.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "privs.h"
 #include "util.h"
 
-/* Every capability set of this process is empty, bounding set included. */
-static int caps_all_empty(void)
-{
-	cap_t now = cap_get_proc(), none = cap_init();
-	int r = 0;
+/* The three capability sets, 64 bits each (_LINUX_CAPABILITY_VERSION_3). */
+struct capsets {
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+};
 
-	if (!now || !none)
-		r = -ENOMEM;
-	else if (cap_compare(now, none) != 0)
-		r = -EPERM;
-	cap_free(now);
-	cap_free(none);
-	if (r < 0)
-		return r;
-	for (cap_value_t c = 0; c < (cap_value_t)cap_max_bits(); c++) {
-		if (cap_get_bound(c) > 0)
-			return -EPERM;
-		if (cap_get_ambient(c) > 0)
-			return -EPERM;
-	}
-	return 0;
+static int caps_get(struct capsets *c)
+{
+	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3};
+
+	return syscall(SYS_capget, &h, c->d) < 0 ? negerrno() : 0;
+}
+
+static int caps_set(const struct capsets *c)
+{
+	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3};
+
+	return syscall(SYS_capset, &h, c->d) < 0 ? negerrno() : 0;
 }
 
 int privs_raise_effective(void)
 {
-	cap_t c = cap_get_proc();
-	cap_value_t all[CAP_LAST_CAP + 1];
-	int n = 0, r = 0;
+	struct capsets c;
+	int r;
 
-	if (!c)
-		return negerrno();
-	for (cap_value_t v = 0; v <= CAP_LAST_CAP; v++) {
-		cap_flag_value_t on = CAP_CLEAR;
-		if (cap_get_flag(c, v, CAP_PERMITTED, &on) == 0 && on == CAP_SET)
-			all[n++] = v;
+	if ((r = caps_get(&c)) < 0)
+		return r;
+	for (size_t i = 0; i < ELEMENTSOF(c.d); i++)
+		c.d[i].effective = c.d[i].permitted;
+	return caps_set(&c);
+}
+
+/* What /proc/self/status says of this process, the fields the drop's proof reads. */
+struct status {
+	unsigned long long cap_inh, cap_prm, cap_eff, cap_bnd, cap_amb;
+	unsigned ids[2][4]; /* Uid:, Gid: real, effective, saved, file system */
+	int no_new_privs, seen;
+};
+
+static void status_line(struct status *s, const char *l)
+{
+	static const char *status_cap_fields[] = {
+	    "CapInh:", "CapPrm:", "CapEff:", "CapBnd:", "CapAmb:"};
+	unsigned long long *cv[] = {&s->cap_inh, &s->cap_prm, &s->cap_eff, &s->cap_bnd,
+				    &s->cap_amb};
+	for (size_t i = 0; i < ELEMENTSOF(status_cap_fields); i++)
+		if (strncmp(l, status_cap_fields[i], strlen(status_cap_fields[i])) == 0 &&
+		    sscanf(l + strlen(status_cap_fields[i]), "%llx", cv[i]) == 1)
+			s->seen |= 1 << i;
+	for (int k = 0; k < 2; k++) {
+		unsigned *id = s->ids[k];
+		if (strncmp(l, k ? "Gid:" : "Uid:", 4) == 0 &&
+		    sscanf(l + 4, "%u %u %u %u", &id[0], &id[1], &id[2], &id[3]) == 4)
+			s->seen |= 1 << (5 + k);
 	}
-	if (cap_set_flag(c, CAP_EFFECTIVE, n, all, CAP_SET) < 0 || cap_set_proc(c) < 0)
-		r = negerrno();
-	cap_free(c);
-	return r;
+	if (sscanf(l, "NoNewPrivs: %d", &s->no_new_privs) == 1)
+		s->seen |= 1 << 7;
+}
+
+/* Reads /proc/self/status (the kernel's own account, one read instead of a prctl per
+ * capability). 0 with every field found, else -errno: the proof then fails closed. */
+static int status_read(struct status *s)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/status", "re");
+	char line[256];
+
+	*s = (struct status){.no_new_privs = -1};
+	if (!f)
+		return negerrno();
+	while (fgets(line, sizeof(line), f))
+		status_line(s, line);
+	return s->seen == 0xff ? 0 : -EPROTO;
+}
+
+/* Every capability set empty (bounding and ambient included), every id the user's, file
+ * system ids too, and no_new_privs set: the kernel's view, after the changes. */
+static int verify(const struct user_creds *u)
+{
+	struct capsets c;
+	struct status s;
+	int r;
+
+	if ((r = caps_get(&c)) < 0 || (r = status_read(&s)) < 0)
+		return r;
+	for (size_t i = 0; i < ELEMENTSOF(c.d); i++)
+		if (c.d[i].effective || c.d[i].permitted || c.d[i].inheritable)
+			return -EPERM;
+	if (s.cap_inh || s.cap_prm || s.cap_eff || s.cap_bnd || s.cap_amb || s.no_new_privs != 1)
+		return -EPERM;
+	for (int i = 0; i < 4; i++)
+		if (s.ids[0][i] != u->uid || s.ids[1][i] != u->gid)
+			return -EPERM;
+	return 0;
 }
 
 /*
@@ -64,11 +123,22 @@ static int set_groups(const struct user_creds *u)
 	return getgroups(0, NULL) == u->ngroups ? 0 : -EPERM;
 }
 
+/* Empties the bounding set (while we still hold CAP_SETPCAP: exec can never regain a cap),
+ * up to the running kernel's last capability (EINVAL past it), and the ambient set. */
+static int drop_bounding_ambient(void)
+{
+	for (unsigned long c = 0; c < 64; c++)
+		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0) {
+			if (errno == EINVAL && c > CAP_SETPCAP)
+				break;
+			return negerrno();
+		}
+	return prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 ? negerrno() : 0;
+}
+
 static int drop(const struct user_creds *u, const char **step)
 {
-	uid_t ru, eu, su;
-	gid_t rg, eg, sg;
-	cap_t empty;
+	static const struct capsets no_caps;
 	int r;
 
 	*step = "refusing uid or gid 0";
@@ -80,13 +150,8 @@ static int drop(const struct user_creds *u, const char **step)
 	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
 		return negerrno();
 	*step = "empty the bounding and ambient sets";
-	/* Empty the bounding set while we still hold CAP_SETPCAP: exec can never regain a cap. */
-	/* The running kernel's count, which may exceed the one we were compiled against. */
-	for (cap_value_t c = 0; c < (cap_value_t)cap_max_bits(); c++)
-		if (cap_drop_bound(c) < 0 && errno != EINVAL)
-			return negerrno();
-	if (cap_reset_ambient() < 0)
-		return negerrno();
+	if ((r = drop_bounding_ambient()) < 0)
+		return r;
 	*step = "lock the securebits";
 	/* Lock root's special treatment off, so a uid-0 exec or setuid fixup grants nothing. */
 	if (prctl(PR_SET_SECUREBITS,
@@ -106,32 +171,19 @@ static int drop(const struct user_creds *u, const char **step)
 
 	/* The uid change cleared the permitted/effective sets; clear inheritable too. */
 	*step = "clear the capability sets";
-	empty = cap_init();
-	if (!empty)
-		return -ENOMEM;
-	if (cap_set_proc(empty) < 0) {
-		cap_free(empty);
-		return negerrno();
-	}
-	cap_free(empty);
+	if ((r = caps_set(&no_caps)) < 0)
+		return r;
 
 	/* Setuid/setgid bits and file caps are ignored on every later exec. */
 	*step = "set no_new_privs";
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return negerrno();
 
-	/* Prove it: root cannot come back and every id is the user's. */
+	/* Prove it: root cannot come back, and the kernel's account of us is the user's. */
 	*step = "verify the drop";
 	if (setuid(0) == 0 || seteuid(0) == 0 || setgid(0) == 0 || setegid(0) == 0)
 		return -EPERM;
-	if (getresuid(&ru, &eu, &su) < 0 || getresgid(&rg, &eg, &sg) < 0)
-		return negerrno();
-	if (ru != u->uid || eu != u->uid || su != u->uid || rg != u->gid || eg != u->gid ||
-	    sg != u->gid)
-		return -EPERM;
-	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
-		return -EPERM;
-	return caps_all_empty();
+	return verify(u);
 }
 
 int privs_drop(const struct user_creds *u, struct error *err)

@@ -24,7 +24,7 @@
 set -euo pipefail
 
 declare -A GROUPS_=(
-	[build]="gcc make pkg-config libc6-dev libpam0g-dev libcap-dev libconfig-dev libsystemd-dev libseccomp-dev libmnl-dev libnftables-dev python3"
+	[build]="gcc make pkg-config libc6-dev libpam0g-dev libconfig-dev libsystemd-dev libseccomp-dev libmnl-dev libnftables-dev python3"
 	[vm]="qemu-system-x86 busybox-static cpio kmod xz-utils openssh-server openssh-client iproute2 procps psmisc strace perl login passwd util-linux bc e2fsprogs pamtester python3 sudo bubblewrap nftables"
 	[systemd-vm]="systemd systemd-sysv dbus libpam-systemd cage xwayland foot grim wayland-utils"
 	[package]="debhelper dpkg-dev fakeroot lintian rpm bash-completion ansible-core"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # test_setuid_core.sh BINARY [ALLOW]: the setuid confine-shell holds the setuid core and
-# nothing else. Its NEEDED entries are libc and libcap only (the seccomp filter is BPF made at build time); every symbol it
+# nothing else. Its NEEDED entries are libc only (the seccomp filter is BPF made at build time); every symbol it
 # defines is in the allow-list (tests/shell/setuid-core.allow); none of the root-side work
 # (config, cgroups, homes, writing session state) is in it. TAP output; no root needed.
 set -u
@@ -13,11 +13,11 @@ not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
 
 # Libraries. A sanitizer build (make san, never installed) adds its runtime.
 needed=$(readelf -dW "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p' | sort)
-extra=$(printf '%s\n' "$needed" | grep -Ev '^(libc\.so\.6|libcap\.so\.2|lib(a|ub)san\.so\.[0-9]+)$')
+extra=$(printf '%s\n' "$needed" | grep -Ev '^(libc\.so\.6|lib(a|ub)san\.so\.[0-9]+)$')
 if [ -z "$extra" ] && printf '%s\n' "$needed" | grep -qx 'libc\.so\.6'; then
-  ok "$bin needs only libc and libcap (a sanitizer build: its runtime): $(echo $needed)"
+  ok "$bin needs only libc (a sanitizer build: its runtime): $(echo $needed)"
 else
-  not_ok "$bin needs only libc and libcap"
+  not_ok "$bin needs only libc"
   printf '%s\n' "$needed" | sed 's/^/#   NEEDED: /'
 fi
 
