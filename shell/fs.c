@@ -84,8 +84,8 @@ static __attribute__((noinline)) void stack_range(const char *line, unsigned lon
 static int clean_file_maps(int smaps_fd, unsigned long (*range)[2], int max)
 {
 	_cleanup_fclose_ FILE *f = fdopen(smaps_fd, "re");
-	unsigned long start = 0, end = 0, anon;
-	bool candidate = false;
+	unsigned long start = 0, end = 0, kb;
+	bool candidate = false, anon_none = false, line_start = true, head;
 	char line[512];
 	int n = 0;
 
@@ -95,16 +95,25 @@ static int clean_file_maps(int smaps_fd, unsigned long (*range)[2], int max)
 		return r;
 	}
 	while (n < max && fgets(line, sizeof(line), f)) {
+		/* A chunk that does not start a line (a long path split by fgets) is no field. */
+		head = line_start;
+		line_start = strchr(line, '\n') != NULL;
+		if (!head)
+			continue;
 		if (isxdigit((unsigned char)line[0]) && strchr(line, '-') &&
 		    strchr(line, '-') < strchr(line, ' ')) {
 			candidate = map_private_ro_file(line, &start, &end);
+			anon_none = false;
 			if (strstr(line, " [stack]\n"))
 				stack_range(line, &range[n++]);
 			continue;
 		}
-		/* Anonymous: COWed pages (relocations, RELRO) exist only here: never dropped. */
-		if (candidate && sscanf(line, "Anonymous: %lu kB", &anon) == 1) {
-			if (anon == 0) {
+		/* COWed pages (relocations, RELRO) exist only here: never dropped. Resident ones
+		 * count under Anonymous:, swapped-out ones only under Swap: (after it). */
+		if (candidate && sscanf(line, "Anonymous: %lu kB", &kb) == 1)
+			anon_none = kb == 0;
+		else if (candidate && sscanf(line, "Swap: %lu kB", &kb) == 1) {
+			if (anon_none && kb == 0) {
 				range[n][0] = start;
 				range[n++][1] = end;
 			}

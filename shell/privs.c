@@ -8,7 +8,9 @@
 #include <linux/securebits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <linux/magic.h>
 #include <sys/prctl.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -77,12 +79,18 @@ static void status_line(struct status *s, const char *l)
  * capability). 0 with every field found, else -errno: the proof then fails closed. */
 static int status_read(struct status *s)
 {
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/status", "re");
+	/* This thread's own account (capabilities are per thread), and only from a procfs. */
+	_cleanup_fclose_ FILE *f = fopen("/proc/thread-self/status", "re");
+	struct statfs sfs;
 	char line[256];
 
 	*s = (struct status){.no_new_privs = -1};
 	if (!f)
 		return negerrno();
+	if (fstatfs(fileno(f), &sfs) < 0)
+		return negerrno();
+	if (sfs.f_type != PROC_SUPER_MAGIC)
+		return -EPROTO;
 	while (fgets(line, sizeof(line), f))
 		status_line(s, line);
 	return s->seen == 0xff ? 0 : -EPROTO;
@@ -169,7 +177,8 @@ static int drop(const struct user_creds *u, const char **step)
 	if (setresuid(u->uid, u->uid, u->uid) < 0)
 		return negerrno();
 
-	/* The uid change cleared the permitted/effective sets; clear inheritable too. */
+	/* Clear every set: the uid change cleared permitted and effective only where uid 0 is
+	 * mapped (not in a user_ns session's namespace), and never inheritable. */
 	*step = "clear the capability sets";
 	if ((r = caps_set(&no_caps)) < 0)
 		return r;

@@ -51,6 +51,75 @@ static int make_file(long page)
 	return fd;
 }
 
+/* An fd reading TEXT from its start: a made-up smaps for drop_setup_pages. */
+static int text_fd(const char *text)
+{
+	FILE *f = tmpfile();
+	int fd;
+
+	if (!f)
+		return -1;
+	fputs(text, f);
+	fflush(f);
+	fd = dup(fileno(f));
+	fclose(f);
+	if (fd >= 0)
+		lseek(fd, 0, SEEK_SET);
+	return fd;
+}
+
+/* What the kernel shows of a mapping whose copy-on-write page is out on swap: Anonymous 0,
+ * the page under Swap. Dropping it would bring the file's unrelocated page back (found by
+ * the review: a supervisor whose RELRO the session's memory pressure swapped out crashed). */
+static void swapped_cow_kept(int fd, long page)
+{
+	char buf[1024];
+	char *m = mmap(NULL, (size_t)(2 * page), PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+
+	if (m == MAP_FAILED) {
+		ok(0, "mmap for the swapped copy-on-write case");
+		return;
+	}
+	m[0] = 'Z';
+	mprotect(m, (size_t)(2 * page), PROT_READ);
+	snprintf(buf, sizeof(buf),
+		 "%lx-%lx r--p 00000000 08:01 4242 /usr/lib/x86_64-linux-gnu/libc.so.6\n"
+		 "Size:                  8 kB\nRss:                   4 kB\n"
+		 "Anonymous:             0 kB\nSwap:                  4 kB\n",
+		 (unsigned long)m, (unsigned long)m + 2 * page);
+	drop_setup_pages(text_fd(buf));
+	ok(m[0] == 'Z', "a copy-on-write page out on swap (Anonymous 0, Swap 4 kB) is kept");
+}
+
+/* A header line longer than the parser's buffer: its second chunk, though it looks like a
+ * mapping's header, is not taken for one (else live anonymous memory would be dropped). */
+static void long_line_not_header(int fd, long page)
+{
+	char buf[2048], path[600];
+	char *anon =
+	    mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *ro = mmap(NULL, (size_t)page, PROT_READ, MAP_PRIVATE, fd, 0);
+
+	if (anon == MAP_FAILED || ro == MAP_FAILED) {
+		ok(0, "mmap for the long-line case");
+		return;
+	}
+	strcpy(anon, "live data");
+	int pre = 511 - snprintf(NULL, 0, "%lx-%lx r--p 00000000 08:01 4243 ", (unsigned long)ro,
+				 (unsigned long)ro + page);
+	memset(path, 'x', (size_t)pre);
+	path[0] = '/';
+	path[pre] = 0;
+	snprintf(buf, sizeof(buf),
+		 "%lx-%lx r--p 00000000 08:01 4243 %s%lx-%lx r--p 0 0 1 y\n"
+		 "Size:                  4 kB\nAnonymous:             0 kB\nSwap:                  "
+		 "0 kB\n",
+		 (unsigned long)ro, (unsigned long)ro + page, path, (unsigned long)anon,
+		 (unsigned long)anon + page);
+	drop_setup_pages(text_fd(buf));
+	is_str(anon, "live data", "the rest of a long smaps line is not parsed as a mapping");
+}
+
 static unsigned sum(const unsigned char *p, size_t n)
 {
 	unsigned s = 0;
@@ -96,5 +165,7 @@ int main(void)
 	ok(local[0] == 'x' && local[sizeof(local) - 1] == 'x',
 	   "the live stack (a caller's frame) is kept");
 	free(heap);
+	swapped_cow_kept(fd, page);
+	long_line_not_header(fd, page);
 	return tap_done();
 }
