@@ -128,13 +128,6 @@ static int open_real_home(const struct home_owner *o, mode_t *ret_mode)
 	return TAKE_FD(fd);
 }
 
-/*
- * The overlay over lower with upper and work on the file system mnt. overlayfs clones its
- * upper mount: kernels from 6.15 accept a detached one; older ones want it attached in our
- * mount namespace (EINVAL otherwise), so there mnt is attached at staging while the overlay
- * is created, then detached again unless stays (see home_owner.stage_stays); the overlay
- * keeps its own private clone either way.
- */
 /* Linux 6.15 or later: an overlay takes an upper on a detached mount (6.18 does, 6.1 fails
  * with EINVAL and a kernel log line, so older ones are not asked). */
 static bool detached_upper_ok(void)
@@ -146,6 +139,13 @@ static bool detached_upper_ok(void)
 	       (major > 6 || (major == 6 && minor >= 15));
 }
 
+/*
+ * The overlay over lower with upper and work on the file system mnt. overlayfs clones its
+ * upper mount: kernels from 6.15 accept a detached one; older ones want it attached in our
+ * mount namespace (EINVAL otherwise), so there mnt is attached at staging while the overlay
+ * is created, then detached again unless stays (see home_owner.stage_stays); the overlay
+ * keeps its own private clone either way.
+ */
 static int overlay_staged(int mnt, const char *staging, bool stays, int lower, int upper, int work)
 {
 	int r;
