@@ -199,9 +199,10 @@ try:
 # suites, VM_JOBS (2) at a time, each suite's output in one piece when it ends (-O).
 # CHECK_VM_SAN=yes (CI) adds the functional suites with the sanitized build to the pool.
 # The packages are built before the pool. make starts its goals in this order as a slot
-# frees; the order packs the two slots evenly by the last preview's times under TCG
-# (seconds: b 1891, a 1880, package-systemd ~1540, systemd ~910, package-plain ~800, fleet
-# ~550, san ~250, host ~90), package-systemd first as the one that varies most with load.
+# frees; the order packs the two slots evenly by the last preview's times under TCG, one
+# vCPU and 9p cache=loose (seconds: b 705, a 682, package-systemd 676, systemd 602, fleet
+# with t50 474, package-plain 186, san 112, host ~90), package-systemd first as the one that
+# varies most with load.
 VM_SUITES   := check-vm-package-systemd check-vm-b check-vm-a check-vm-systemd \
                check-vm-fleet check-vm-package-plain \
                $(if $(filter yes,$(CHECK_VM_SAN)),check-vm-san) check-package-host
