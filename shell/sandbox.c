@@ -192,13 +192,6 @@ SUPERVISOR_LOOP static void waiter_events(struct waiter *w, const struct pollfd 
 		waiter_signal(w, SIGHUP); /* as the kernel's SIGHUP to the login's session */
 }
 
-/*
- * Waits for child w->pid while relaying signals from w->sfd to it (and, with w->tty, the
- * login's terminal to the sandbox's pty); SIGKILLs it grace_ms after the first hangup or
- * SIGTERM (PID 1 ignores signals it has no handler for). With limit set (the namespaced
- * parent), the session's max_duration is enforced too: SIGHUP at the limit, SIGKILL
- * max_duration_grace later.
- */
 /* poll's timeout: until the next of the SIGKILL due, the time limit's hangup (hup_pending)
  * and the drop of setup's pages; at most a minute, -1: none. */
 SUPERVISOR_LOOP static int waiter_timeout(const struct waiter *w, bool hup_pending)
@@ -215,6 +208,13 @@ SUPERVISOR_LOOP static int waiter_timeout(const struct waiter *w, bool hup_pendi
 	return left < 0 ? -1 : left > 60000 ? 60000 : (int)left;
 }
 
+/*
+ * Waits for child w->pid while relaying signals from w->sfd to it (and, with w->tty, the
+ * login's terminal to the sandbox's pty); SIGKILLs it grace_ms after the first hangup or
+ * SIGTERM (PID 1 ignores signals it has no handler for). With limit set (the namespaced
+ * parent), the session's max_duration is enforced too: SIGHUP at the limit, SIGKILL
+ * max_duration_grace later.
+ */
 SUPERVISOR_LOOP static int wait_relaying(struct waiter *w)
 {
 	bool hup_pending = w->limit && w->limit->max_duration;
