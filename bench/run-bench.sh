@@ -40,8 +40,8 @@ expected() {
 	local g
 	for g in $1; do
 		case "$g" in
-		login) if [ -n "$2" ]; then echo "login$2"; else printf '%s\n' login login-module-cost; fi ;;
-		setup) printf '%s\n' "setup$2" "setup-vs-bare-exec$2" ;;
+		login) printf '%s\n' "login$2" "login-quota-50$2"; [ -n "$2" ] || echo login-module-cost ;;
+		setup) printf '%s\n' "setup$2" "setup-quota-50$2" "setup-vs-bare-exec$2" ;;
 		mem) printf '%s\n' "mem-confinectl$2" "mem-login$2" ;;
 		teardown) [ -n "$2" ] || printf '%s\n' teardown teardown-vs-kernel ;;
 		flat) [ -n "$2" ] || printf '%s\n' flat-run flat-login ;;
