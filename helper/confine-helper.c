@@ -240,8 +240,12 @@ static int session_close(const char *sid, const char *why)
 	time_up = r.max_duration && r.started + r.max_duration <= boottime_now();
 	if (time_up && streq(why, "logout"))
 		why = "max_duration reached";
-	if (name_ok(r.user) && (udir = user_dir(r.user)) >= 0)
+	if (name_ok(r.user) && (udir = user_dir(r.user)) >= 0) {
 		(void)flock(udir, LOCK_EX); /* serialises with the user's opens */
+		/* Two closers (a logout and gc, or kill) each read the record: one tears down. */
+		if (session_read(sid, &r) == -ENOENT)
+			return 0;
+	}
 	/* Without a cgroup, nothing else ends the session's sandboxes: kill them one by one. */
 	if (!r.cg.cgroup[0] && (q = procs_close(sid)) < 0)
 		ret = log_errno(q, "session %s: cannot end its sandboxes", sid);
@@ -1178,6 +1182,26 @@ static int do_close(const char *user)
 	return session_close(sid, "logout") < 0 ? CONFINE_HELPER_ERROR : CONFINE_HELPER_OK;
 }
 
+/* The module's close: the session it opened on this PAM handle (sid), if it is user's. */
+static int do_logout(const char *user, const char *sid)
+{
+	struct session_record r;
+	int q;
+
+	if (!session_sid_valid(sid))
+		return CONFINE_HELPER_ERROR;
+	if ((q = session_read(sid, &r)) == -ENOENT)
+		return CONFINE_HELPER_OK; /* collected, killed or closed meanwhile */
+	if (q < 0)
+		return CONFINE_HELPER_ERROR;
+	if (!streq(r.user, user)) {
+		log_msg(LOG_ERR, "logout for '%s' names session %s of '%s'; refusing", user, sid,
+			r.user);
+		return CONFINE_HELPER_ERROR;
+	}
+	return session_close(sid, "logout") < 0 ? CONFINE_HELPER_ERROR : CONFINE_HELPER_OK;
+}
+
 /* confinectl kill: the administrator ends a session, by its id, as close would. */
 static int do_kill(const char *sid)
 {
@@ -1269,10 +1293,15 @@ int main(int argc, char **argv)
 		return r1 < 0 || r2 < 0 || r3 < 0 || r4 < 0 ? CONFINE_HELPER_ERROR
 							    : CONFINE_HELPER_OK;
 	}
+	if (argc == 4 && streq(argv[1], CONFINE_VERB_LOGOUT)) {
+		/* Nobody waits for it: a stop of the login's unit must not cut a teardown short. */
+		block_stop_signals();
+		return do_logout(argv[2], argv[3]);
+	}
 	if (argc == 3 && streq(argv[1], CONFINE_VERB_KILL))
 		return do_kill(argv[2]);
 	fprintf(stderr,
 		"usage: confine-helper open USER SERVICE TTY RHOST [CONF [LOGIND]] | account USER "
-		"SERVICE TTY RHOST [CONF] | close USER | gc [CONF] | kill SID\n");
+		"SERVICE TTY RHOST [CONF] | close USER | logout USER SID | gc [CONF] | kill SID\n");
 	return CONFINE_HELPER_ERROR;
 }

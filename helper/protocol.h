@@ -4,6 +4,7 @@
  *
  *   confine-helper open    USER SERVICE TTY RHOST [CONF [LOGIND]]
  *   confine-helper close   USER
+ *   confine-helper logout  USER SID
  *   confine-helper account USER SERVICE TTY RHOST [CONF]
  *   confine-helper gc      [CONF]
  *   confine-helper kill    SID
@@ -21,6 +22,13 @@
  * id on stdout. Its exit status is one of the codes below; anything else (a crash, a
  * signal) is an error too, so the module fails closed.
  *
+ * "logout" is the module's close (pam_sm_close_session): it closes the session SID, which
+ * the module got from "open" on the same PAM handle, if its record names USER. The module
+ * does not wait for it (confine_spawn_detached): the session's processes died with its
+ * PID 1 before the login program closes it, and what is left (the cgroup, the home, the
+ * record) is torn down while the login program exits; gc would collect it the same way.
+ * "close" (the caller found by getppid()) stays for rollbacks and older modules.
+ *
  * "account" (pam_sm_acct_mgmt) matches the user as "open" would (same items) and checks
  * only that SERVICE is one of the profile's services, those known to run the login shell:
  * OK = matched and allowed, IGNORE = not matched, DENIED = matched and SERVICE is not in the
@@ -34,6 +42,7 @@
 
 #define CONFINE_VERB_OPEN    "open"
 #define CONFINE_VERB_CLOSE   "close"
+#define CONFINE_VERB_LOGOUT  "logout"
 #define CONFINE_VERB_ACCOUNT "account"
 #define CONFINE_VERB_GC	     "gc"
 #define CONFINE_VERB_KILL    "kill"

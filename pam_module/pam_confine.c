@@ -219,17 +219,18 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 }
 
 /*
- * Failures here return PAM_SESSION_ERR, the code pam_close_session(3) documents: the session is
- * over and nothing is granted by closing it, so there is nothing left to fail closed on.
+ * Hands the session to the helper ("logout") without waiting for its teardown: by now the
+ * session's PID 1 has exited and its PID namespace with it, so no process of the user is
+ * left; the cgroup, the home and the record go while the login program exits (as
+ * pam_systemd leaves its scope to logind). Failures here return PAM_SESSION_ERR, the code
+ * pam_close_session(3) documents: the session is over and nothing is granted by closing
+ * it, so there is nothing left to fail closed on.
  */
 PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct confine_args args;
 	const void *data = NULL;
 	const char *user;
-	char out[1];
-	size_t len;
-	int r;
 
 	(void)flags;
 	/* Nothing opened by us on this handle (not confined, root, open failed, already closed). */
@@ -241,23 +242,15 @@ PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, con
 	if (!user)
 		return PAM_SESSION_ERR;
 
-	const char *const hargv[] = {args.helper, CONFINE_VERB_CLOSE, user, NULL};
+	const char *const hargv[] = {args.helper, CONFINE_VERB_LOGOUT, user, data, NULL};
 
-	r = confine_spawn(pamh, args.helper, hargv, out, sizeof(out), &len);
-	if (args.debug && r >= 0)
-		pam_syslog(pamh, LOG_DEBUG, "%s close %s: exit status %d", args.helper, user, r);
-	if (r == CONFINE_HELPER_OK) {
-		pam_syslog(pamh, LOG_INFO, "confined session %s closed for %s", (const char *)data,
-			   user);
-		/* Forget it, so a second close is a no-op; frees the id through the cleanup. */
-		(void)pam_set_data(pamh, SESSION_DATA, NULL, NULL);
-		return PAM_SUCCESS;
-	}
-	if (r > 0)
-		pam_syslog(pamh, LOG_ERR,
-			   "cannot close confined session %s for %s: helper exit status %d",
-			   (const char *)data, user, r);
-	return PAM_SESSION_ERR;
+	if (confine_spawn_detached(pamh, args.helper, hargv) < 0)
+		return PAM_SESSION_ERR; /* logged */
+	/* The helper logs the teardown (or what failed in it) under its own name. */
+	pam_syslog(pamh, LOG_INFO, "confined session %s closed for %s", (const char *)data, user);
+	/* Forget it, so a second close is a no-op; frees the id through the cleanup. */
+	(void)pam_set_data(pamh, SESSION_DATA, NULL, NULL);
+	return PAM_SUCCESS;
 }
 
 /*

@@ -188,8 +188,66 @@ static int run(pam_handle_t *pamh, const char *path, const char *const argv[], c
 	return WEXITSTATUS(status);
 }
 
-int confine_spawn(pam_handle_t *pamh, const char *path, const char *const argv[], char *out,
-		  size_t outsz, size_t *ret_outlen)
+/*
+ * Fork a child that forks the helper and exits at once, so the helper is nobody's child of
+ * ours and outlives the caller; wait for the child and for the helper's execve. Returns 0
+ * once the helper runs, -1 after logging.
+ */
+static int run_detached(pam_handle_t *pamh, const char *path, const char *const argv[])
+{
+	_cleanup_close_ int devnull = -1, err_r = -1, err_w = -1;
+	int pipe_err[2], child_errno = 0, status;
+	pid_t pid;
+
+	devnull = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOCTTY);
+	if (devnull < 0) {
+		pam_syslog(pamh, LOG_ERR, "cannot open /dev/null: %m");
+		return -1;
+	}
+	if (pipe2(pipe_err, O_CLOEXEC) < 0) {
+		pam_syslog(pamh, LOG_ERR, "cannot create pipe: %m");
+		return -1;
+	}
+	err_r = pipe_err[0];
+	err_w = pipe_err[1];
+
+	pid = fork();
+	if (pid < 0) {
+		pam_syslog(pamh, LOG_ERR, "cannot fork: %m");
+		return -1;
+	}
+	if (pid == 0) {
+		/* The middle process: only async-signal-safe calls, as in child_exec. */
+		pid_t helper = fork();
+		int e = errno;
+
+		if (helper == 0)
+			child_exec(devnull, devnull, err_w, path, argv);
+		if (helper < 0)
+			(void)!write(err_w, &e, sizeof(e));
+		_exit(0);
+	}
+	close(TAKE_FD(err_w));
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			pam_syslog(pamh, LOG_ERR, "cannot wait for %s: %m", path);
+			return -1;
+		}
+	}
+	/* EOF once the helper's execve succeeded (close-on-exec), else its errno. */
+	while (read(err_r, &child_errno, sizeof(child_errno)) < 0 && errno == EINTR)
+		;
+	if (child_errno != 0) {
+		errno = child_errno;
+		pam_syslog(pamh, LOG_ERR, "cannot run %s: %m", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Runs fn with SIGCHLD at SIG_DFL and puts the caller's exact disposition back. */
+static int with_default_sigchld(pam_handle_t *pamh, const char *path, int (*fn)(void *),
+				void *arg)
 {
 	struct sigaction dfl = {.sa_handler = SIG_DFL}, saved;
 	int r;
@@ -200,7 +258,6 @@ int confine_spawn(pam_handle_t *pamh, const char *path, const char *const argv[]
 			   (unsigned)geteuid());
 		return -1;
 	}
-
 	/*
 	 * The application may ignore SIGCHLD (the kernel would reap our child and waitpid fail
 	 * with ECHILD) or have a handler that reaps it first. Default it while the helper runs and
@@ -211,10 +268,48 @@ int confine_spawn(pam_handle_t *pamh, const char *path, const char *const argv[]
 		pam_syslog(pamh, LOG_ERR, "cannot reset SIGCHLD: %m");
 		return -1;
 	}
-	r = run(pamh, path, argv, out, outsz, ret_outlen);
+	r = fn(arg);
 	if (sigaction(SIGCHLD, &saved, NULL) < 0) {
 		pam_syslog(pamh, LOG_ERR, "cannot restore SIGCHLD: %m");
 		r = -1;
 	}
 	return r;
+}
+
+struct spawn_call {
+	pam_handle_t *pamh;
+	const char *path;
+	const char *const *argv;
+	char *out;
+	size_t outsz;
+	size_t *ret_outlen;
+};
+
+static int spawn_wait(void *arg)
+{
+	struct spawn_call *c = arg;
+
+	return run(c->pamh, c->path, c->argv, c->out, c->outsz, c->ret_outlen);
+}
+
+static int spawn_detach(void *arg)
+{
+	struct spawn_call *c = arg;
+
+	return run_detached(c->pamh, c->path, c->argv);
+}
+
+int confine_spawn(pam_handle_t *pamh, const char *path, const char *const argv[], char *out,
+		  size_t outsz, size_t *ret_outlen)
+{
+	struct spawn_call c = {pamh, path, argv, out, outsz, ret_outlen};
+
+	return with_default_sigchld(pamh, path, spawn_wait, &c);
+}
+
+int confine_spawn_detached(pam_handle_t *pamh, const char *path, const char *const argv[])
+{
+	struct spawn_call c = {.pamh = pamh, .path = path, .argv = argv};
+
+	return with_default_sigchld(pamh, path, spawn_detach, &c);
 }

@@ -21,3 +21,12 @@
  */
 int confine_spawn(pam_handle_t *pamh, const char *path, const char *const argv[], char *out,
 		  size_t outsz, size_t *ret_outlen);
+
+/*
+ * Start the helper as confine_spawn() does (root, empty environment, no descriptors but
+ * 0-2, all on /dev/null) and do not wait for it: it runs as the child of a process that
+ * exits at once, so it outlives the caller and is reaped by init. Returns 0 once its
+ * execve succeeded, or -1 after logging (as confine_spawn). What it does after that is
+ * its own to log.
+ */
+int confine_spawn_detached(pam_handle_t *pamh, const char *path, const char *const argv[]);

@@ -2,8 +2,8 @@
 /*
  * Stand-in for confine-helper in the PAM tests. test_pam makes a directory per case holding
  * a symlink "confine-helper" to this program, so dirname(argv[0]) is that case's directory.
- * It appends what it was started with to DIR/record.VERB (VERB: argv[1], "open", "close" or
- * "account"), then copies DIR/stdout[.VERB] to stdout and exits with the number in
+ * It appends what it was started with to DIR/record.VERB (VERB: argv[1], "open", "close",
+ * "logout" or "account"), then copies DIR/stdout[.VERB] to stdout and exits with the number in
  * DIR/exit[.VERB], or kills itself with SIGKILL if that file says "kill". Missing exit file:
  * exit 0.
  *
@@ -104,7 +104,7 @@ int main(int argc, char **argv)
 		return 98;
 	snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(argv[0], '/') - argv[0]), argv[0]);
 	verb = argc > 1 && (strcmp(argv[1], "open") == 0 || strcmp(argv[1], "close") == 0 ||
-			    strcmp(argv[1], "account") == 0)
+			    strcmp(argv[1], "logout") == 0 || strcmp(argv[1], "account") == 0)
 		   ? argv[1]
 		   : "other";
 
@@ -141,6 +141,24 @@ int main(int argc, char **argv)
 	copy_status_line(rec, "SigBlk:", "sigblk");
 	copy_status_line(rec, "SigIgn:", "sigign");
 	fclose(rec);
+
+	/* DIR/hold.VERB (a FIFO): stay until the test writes to it (20 s at most), then
+	 * leave DIR/done.VERB, so the test can tell whether its caller waited for us. */
+	{
+		char path[PATH_MAX * 2];
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/hold.%s", dir, verb);
+		alarm(20);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			(void)!read(fd, what, 1);
+			close(fd);
+			snprintf(path, sizeof(path), "%s/done.%s", dir, verb);
+			close(open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+		}
+		alarm(0);
+	}
 
 	f = open_case_file("stdout", verb, "re");
 	if (f) {

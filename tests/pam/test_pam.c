@@ -258,18 +258,22 @@ static pam_handle_t *start(const struct kase *k, const char *user, bool items)
 	return pamh;
 }
 
-/* The record of one helper run with the module's contract fulfilled. args: "\n"-ended lines. */
-static char *expected_record(const struct kase *k, const char *arglines, pid_t caller)
+/*
+ * The record of one helper run with the module's contract fulfilled. args: "\n"-ended lines;
+ * stdout: "pipe" (the module reads it) or "devnull" (logout, which nobody waits for).
+ */
+static char *expected_record(const struct kase *k, const char *arglines, pid_t caller,
+			     const char *stdout_kind)
 {
 	char *s;
 
 	if (asprintf(&s,
 		     "run\nargv0=%s\n%s"
 		     "fd=0\nfd=1\nfd=2\n"
-		     "stdin=devnull\nstdout=pipe\nstderr=devnull\n"
+		     "stdin=devnull\nstdout=%s\nstderr=devnull\n"
 		     "uid=0 0 0\ngid=0 0 0\nppid=%d\ncwd=/\numask=0022\nsession_leader=yes\n"
 		     "sigblk=\nsigign=\n",
-		     k->helper, arglines, (int)caller) < 0)
+		     k->helper, arglines, stdout_kind, (int)caller) < 0)
 		die("asprintf");
 	return s;
 }
@@ -277,11 +281,47 @@ static char *expected_record(const struct kase *k, const char *arglines, pid_t c
 static void check_record(const struct kase *k, const char *verb, const char *arglines, pid_t caller,
 			 const char *what)
 {
-	char name[32], *got, *want = expected_record(k, arglines, caller);
+	char name[32], *got, *want = expected_record(k, arglines, caller, "pipe");
 
 	xsnprintf(name, sizeof(name), "record.%s", verb);
 	got = read_file(k, name);
 	is_str(got, want, "%s: helper started as specified (argv, empty env, fds, uids)", what);
+	free(got);
+	free(want);
+}
+
+/* Waits (10 s at most) until the helper has recorded n runs of verb; their number. */
+static int wait_runs(const struct kase *k, const char *verb, int n)
+{
+	int got = runs(k, verb);
+
+	for (int i = 0; i < 1000 && got < n; i++) {
+		usleep(10000);
+		got = runs(k, verb);
+	}
+	return got;
+}
+
+/*
+ * The detached logout of the session sid: once it has run, its record is the contract's
+ * (stdout on /dev/null too) and its parent is not caller: it was not the caller's child.
+ */
+static void check_logout(const struct kase *k, const char *sid, pid_t caller, const char *what)
+{
+	char *got, *want, *args, *pp;
+	pid_t parent = 0;
+
+	is_int(wait_runs(k, "logout", 1), 1, "%s: the helper's logout ran once", what);
+	got = read_file(k, "record.logout");
+	if (got && (pp = strstr(got, "\nppid=")))
+		parent = (pid_t)atoi(pp + 6);
+	ok(parent > 0 && parent != caller, "%s: the helper is not the caller's child (ppid %d)",
+	   what, (int)parent);
+	if (asprintf(&args, "arg=logout\narg=%s\narg=%s\n", USER, sid) < 0)
+		die("asprintf");
+	want = expected_record(k, args, parent, "devnull");
+	is_str(got, want, "%s: helper started as specified (argv, empty env, fds, uids)", what);
+	free(args);
 	free(got);
 	free(want);
 }
@@ -356,7 +396,7 @@ static void t_open_close(void)
 {
 	struct kase k;
 	pam_handle_t *pamh;
-	char *oa, *ca, *fds_before, *fds_after;
+	char *oa, *fds_before, *fds_after;
 	sigset_t mask_before, mask_after;
 
 	if (!need_root("open/close with helper exit 0"))
@@ -381,13 +421,14 @@ static void t_open_close(void)
 
 	log_reset();
 	is_int(CLOSE(pamh), PAM_SUCCESS, "close_session returns PAM_SUCCESS");
-	ca = close_args(&k);
-	check_record(&k, "close", ca, getpid(), "close");
+	check_logout(&k, "4242-123456", getpid(), "close");
 	ok(log_count(-1) == 1 && log_has(LOG_INFO, "confined session 4242-123456 closed for " USER),
 	   "close: exactly one log line, LOG_INFO") ||
 	    (log_dump(), 0);
 	is_int(CLOSE(pamh), PAM_IGNORE, "second close_session: PAM_IGNORE");
-	is_int(runs(&k, "close"), 1, "second close did not run the helper again");
+	usleep(100000);
+	is_int(runs(&k, "logout") + runs(&k, "close"), 1,
+	       "second close did not run the helper again");
 	is_int(runs(&k, "open"), 1, "helper ran exactly once for open");
 	pam_end(pamh, PAM_SUCCESS);
 
@@ -396,7 +437,6 @@ static void t_open_close(void)
 	sigprocmask(SIG_SETMASK, NULL, &mask_after);
 	ok(same_sigset(&mask_before, &mask_after), "caller's signal mask unchanged");
 	free(oa);
-	free(ca);
 	free(fds_before);
 	free(fds_after);
 }
@@ -509,6 +549,68 @@ static void t_missing_helper(const char *name, bool exists)
 	ok(log_count(LOG_ERR) == 1 && log_count(-1) == 1 &&
 	       log_has(LOG_ERR, exists ? "Permission denied" : "No such file or directory"),
 	   "%s: one LOG_ERR line with the reason", name) ||
+	    (log_dump(), 0);
+	pam_end(pamh, PAM_SUCCESS);
+}
+
+/*
+ * close_session hands the session to the helper and returns while it still runs (it holds
+ * on a FIFO until we write to it): the login program does not wait for the teardown.
+ */
+static void t_close_detached(void)
+{
+	struct kase k;
+	pam_handle_t *pamh;
+	char hold[PATH_MAX * 2], done[PATH_MAX * 2];
+	int fd, i;
+
+	if (!need_root("close does not wait for the helper"))
+		return;
+	mkcase(&k, "detached", PROBED, so_test, NULL, NULL);
+	write_file(&k, "stdout", "8-8\n");
+	xsnprintf(hold, sizeof(hold), "%s/hold.logout", k.dir);
+	xsnprintf(done, sizeof(done), "%s/done.logout", k.dir);
+	if (mkfifo(hold, 0600) < 0)
+		die("mkfifo");
+	pamh = start(&k, USER, true);
+	is_int(OPEN(pamh), PAM_SUCCESS, "detached: open PAM_SUCCESS");
+	is_int(CLOSE(pamh), PAM_SUCCESS, "detached: close PAM_SUCCESS while the helper still runs");
+	ok(access(done, F_OK) < 0, "detached: close returned before the helper finished");
+	/* The FIFO opens for writing only while the helper has it open to read (10 s at most:
+	 * it may not have got there yet); a helper that is gone fails the case, never hangs it. */
+	for (i = 0, fd = -1; i < 1000 && fd < 0; i++)
+		if ((fd = open(hold, O_WRONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
+			usleep(10000);
+	ok(fd >= 0 && write(fd, "x", 1) == 1, "detached: the helper runs on after close returned");
+	if (fd >= 0)
+		close(fd);
+	for (i = 0; i < 1000 && access(done, F_OK) < 0; i++)
+		usleep(10000);
+	ok(access(done, F_OK) == 0, "detached: the helper then finished on its own");
+	check_logout(&k, "8-8", getpid(), "detached");
+	pam_end(pamh, PAM_SUCCESS);
+}
+
+/* A helper that cannot be started at close: PAM_SESSION_ERR, and the reason logged. */
+static void t_close_missing_helper(void)
+{
+	struct kase k;
+	pam_handle_t *pamh;
+	char link[PATH_MAX * 2];
+
+	if (!need_root("close with the helper gone"))
+		return;
+	mkcase(&k, "close-gone", PROBED, so_test, NULL, NULL);
+	write_file(&k, "stdout", "9-9\n");
+	pamh = start(&k, USER, true);
+	is_int(OPEN(pamh), PAM_SUCCESS, "helper gone at close: open PAM_SUCCESS");
+	xsnprintf(link, sizeof(link), "%s", k.helper);
+	if (unlink(link) < 0)
+		die("unlink");
+	log_reset();
+	is_int(CLOSE(pamh), PAM_SESSION_ERR, "helper gone at close: PAM_SESSION_ERR");
+	ok(log_count(LOG_ERR) == 1 && log_has(LOG_ERR, "No such file or directory"),
+	   "helper gone at close: one LOG_ERR line with the reason") ||
 	    (log_dump(), 0);
 	pam_end(pamh, PAM_SUCCESS);
 }
@@ -712,7 +814,7 @@ static void t_no_items_no_conf(void)
 	check_record(&k, "open", "arg=open\narg=" USER "\narg=" SERVICE "\narg=\narg=\n", getpid(),
 		     "unset TTY/RHOST are \"\", no conf= means no CONF argument");
 	is_int(CLOSE(pamh), PAM_SUCCESS, "no conf=: close PAM_SUCCESS");
-	check_record(&k, "close", "arg=close\narg=" USER "\n", getpid(), "close without conf=");
+	check_logout(&k, "1-1", getpid(), "close without conf=");
 	pam_end(pamh, PAM_SUCCESS);
 }
 
@@ -733,7 +835,9 @@ static void t_pam_end_silent(void)
 	pamh = start(&k, USER, true);
 	is_int(OPEN(pamh), PAM_SUCCESS, "open before plain pam_end");
 	is_int(pam_end(pamh, PAM_SUCCESS), PAM_SUCCESS, "plain pam_end after open");
-	is_int(runs(&k, "close"), 0, "the data cleanup never runs the helper (either flag)");
+	usleep(100000);
+	is_int(runs(&k, "close") + runs(&k, "logout"), 0,
+	       "the data cleanup never runs the helper (either flag)");
 }
 
 static void t_debug(void)
@@ -840,7 +944,7 @@ static void t_su_ids(void)
 {
 	struct kase k;
 	pid_t pid;
-	char *oa, *ca;
+	char *oa;
 	char *rec;
 	int r;
 
@@ -858,11 +962,9 @@ static void t_su_ids(void)
 	free(rec);
 	ok(pid > 0 && pid != getpid(), "ruid=nobody euid=0: helper's parent is the PAM caller");
 	oa = open_args(&k);
-	ca = close_args(&k);
 	check_record(&k, "open", oa, pid, "su open (setresuid 0,0,0 and setresgid 0,0,0)");
-	check_record(&k, "close", ca, pid, "su close");
+	check_logout(&k, "7-7", pid, "su close");
 	free(oa);
-	free(ca);
 }
 
 /* Not root at all: fail closed without running anything. */
@@ -1165,6 +1267,8 @@ int main(int argc, char **argv)
 	t_outcome("exit-12", "12\n", NULL, PAM_SYSTEM_ERR, 1, "helper exit status 12");
 	t_outcome("exit-3", "3\n", "3-3\n", PAM_SYSTEM_ERR, 1, "helper exit status 3");
 	t_outcome("signal", "kill\n", "1-1\n", PAM_SYSTEM_ERR, 1, "killed by signal 9");
+	t_close_detached();
+	t_close_missing_helper();
 	t_missing_helper("missing-helper", false);
 	t_missing_helper("helper-not-executable", true);
 	t_bad_sid("empty-sid", "");
