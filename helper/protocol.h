@@ -24,9 +24,10 @@
  *
  * "logout" is the module's close (pam_sm_close_session): it closes the session SID, which
  * the module got from "open" on the same PAM handle, if its record names USER. The module
- * does not wait for it (confine_spawn_detached): the session's processes died with its
- * PID 1 before the login program closes it, and what is left (the cgroup, the home, the
- * record) is torn down while the login program exits; gc would collect it the same way.
+ * does not wait for it (confine_spawn_detached): a login program closes once the shell
+ * exited, and the sandbox died with its PID 1; what is left (the cgroup, the home, the
+ * record, or a sandbox still running under an sshd whose client vanished) is torn down
+ * while the login program exits, as gc would.
  * "close" (the caller found by getppid()) stays for rollbacks and older modules.
  *
  * "account" (pam_sm_acct_mgmt) matches the user as "open" would (same items) and checks

@@ -219,10 +219,11 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 }
 
 /*
- * Hands the session to the helper ("logout") without waiting for its teardown: by now the
- * session's PID 1 has exited and its PID namespace with it, so no process of the user is
- * left; the cgroup, the home and the record go while the login program exits (as
- * pam_systemd leaves its scope to logind). Failures here return PAM_SESSION_ERR, the code
+ * Hands the session to the helper ("logout") without waiting for its teardown: a login
+ * program closes after the shell exited, and the sandbox died with its PID 1; the cgroup,
+ * the home and the record go while the login program exits (as pam_systemd leaves its
+ * scope to logind). What still runs (sshd whose client vanished) the helper kills as
+ * before, a moment later. Failures here return PAM_SESSION_ERR, the code
  * pam_close_session(3) documents: the session is over and nothing is granted by closing
  * it, so there is nothing left to fail closed on.
  */

@@ -178,3 +178,31 @@ else
 	expect_syslog 1 "syslog: refu's refusal with its reason" "refusing the session of 'refu' (rule at" "$REASON"
 	expect_syslog 1 "syslog: on authpriv" "authpriv.err" "refusing the session of 'refu'"
 fi
+
+# --- two closers at once (the module's logout, which nobody waits for, and gc or kill) -------
+# Both read the record, then queue on the user's lock (held here until both wait on it):
+# one tears the session down and logs its close once, the other finds the record gone.
+if [ $JOURNAL = no ]; then
+	setsid su -l guest -c 'exec sleep 600' </dev/null >/dev/null 2>&1 & heldsu=$!
+	held() { [ -n "$(sid_of_service su-l)" ]; }
+	wait_for held || not_ok "the held session has no record"
+	SID=$(sid_of_service su-l)
+	H=/usr/local/libexec/confine/confine-helper
+	blocked() { [ "$(grep -c -- '->' /proc/locks)" -ge 2 ]; }
+	exec 9</run/confine/users/guest
+	flock 9
+	$H logout guest "$SID" & c1=$!
+	$H logout guest "$SID" & c2=$!
+	wait_for blocked || not_ok "the two closers never queued on the user's lock"
+	flock -u 9
+	exec 9<&-
+	wait $c1; r1=$?
+	wait $c2; r2=$?
+	assert_eq "$r1 $r2" "0 0" "two closers at once: both exit 0"
+	expect_syslog 1 "two closers at once: the close is logged once" "session $SID of guest closed"
+	expect_syslog 0 "two closers at once: no error about it" "session $SID:"
+	check "two closers at once: no record left" test ! -e "/run/confine/sessions/$SID"
+	# (if they failed, the session must not outlive this script: later ones share the VM)
+	kill -TERM $heldsu 2>/dev/null; wait $heldsu 2>/dev/null
+	wait_for no_sessions || diag "sessions left: $(ls /run/confine/sessions)"
+fi
