@@ -217,15 +217,20 @@ static int run_detached(pam_handle_t *pamh, const char *path, const char *const 
 		return -1;
 	}
 	if (pid == 0) {
-		/* The middle process: only async-signal-safe calls, as in child_exec. */
-		pid_t helper = fork();
-		int e = errno;
+		/* The middle process: only async-signal-safe calls, as in child_exec. Real root
+		 * first: a setuid caller's user (su) may signal what keeps her real uid, and a
+		 * helper killed before its execve would read as started (EOF on err_w). */
+		pid_t helper = -1;
+		int e;
 
+		if (setresgid(0, 0, 0) == 0 && setresuid(0, 0, 0) == 0)
+			helper = fork();
+		e = errno;
 		if (helper == 0)
 			child_exec(devnull, devnull, err_w, path, argv);
 		if (helper < 0)
 			(void)!write(err_w, &e, sizeof(e));
-		_exit(0);
+		_exit(helper < 0);
 	}
 	close(TAKE_FD(err_w));
 	while (waitpid(pid, &status, 0) < 0) {
@@ -233,6 +238,11 @@ static int run_detached(pam_handle_t *pamh, const char *path, const char *const 
 			pam_syslog(pamh, LOG_ERR, "cannot wait for %s: %m", path);
 			return -1;
 		}
+	}
+	/* Killed before it forked the helper (by the user of su, before its setresuid). */
+	if (!WIFEXITED(status)) {
+		pam_syslog(pamh, LOG_ERR, "cannot run %s: its starter was killed", path);
+		return -1;
 	}
 	/* EOF once the helper's execve succeeded (close-on-exec), else its errno. */
 	while (read(err_r, &child_errno, sizeof(child_errno)) < 0 && errno == EINTR)
