@@ -243,8 +243,10 @@ static int session_close(const char *sid, const char *why)
 	if (name_ok(r.user) && (udir = user_dir(r.user)) >= 0) {
 		(void)flock(udir, LOCK_EX); /* serialises with the user's opens */
 		/* Two closers (a logout and gc, or kill) each read the record: one tears down. */
-		if (session_read(sid, &r) == -ENOENT)
+		if ((q = session_read(sid, &r)) == -ENOENT)
 			return 0;
+		if (q < 0)
+			return log_errno(q, "session %s: unreadable record", sid);
 	}
 	/* Without a cgroup, nothing else ends the session's sandboxes: kill them one by one. */
 	if (!r.cg.cgroup[0] && (q = procs_close(sid)) < 0)

@@ -189,9 +189,9 @@ static int run(pam_handle_t *pamh, const char *path, const char *const argv[], c
 }
 
 /*
- * Fork a child that forks the helper and exits at once, so the helper is nobody's child of
- * ours and outlives the caller; wait for the child and for the helper's execve. Returns 0
- * once the helper runs, -1 after logging.
+ * Fork a child that forks the helper and exits at once, so the helper is not ours (init, or
+ * the nearest subreaper, reaps it) and outlives the caller; wait for the child and for the
+ * helper's execve. Returns 0 once the helper runs, -1 after logging.
  */
 static int run_detached(pam_handle_t *pamh, const char *path, const char *const argv[])
 {
@@ -223,8 +223,9 @@ static int run_detached(pam_handle_t *pamh, const char *path, const char *const 
 		pid_t helper = -1;
 		int e;
 
+		/* _Fork: no atfork handlers in this copy of a caller that may have threads. */
 		if (setresgid(0, 0, 0) == 0 && setresuid(0, 0, 0) == 0)
-			helper = fork();
+			helper = _Fork();
 		e = errno;
 		if (helper == 0)
 			child_exec(devnull, devnull, err_w, path, argv);

@@ -206,3 +206,58 @@ if [ $JOURNAL = no ]; then
 	kill -TERM $heldsu 2>/dev/null; wait $heldsu 2>/dev/null
 	wait_for no_sessions || diag "sessions left: $(ls /run/confine/sessions)"
 fi
+
+# --- su's caller cannot make the close look done (from the independent review) ----------------
+# su keeps its caller's real uid through pam_close_session, so she may signal what it forks
+# until that became root. Root holds that process at one syscall (strace's delay injection),
+# alice (who knows guest's password) kills it: before the middle process's setresuid the
+# close must say it could not run the helper (the record stays for gc), never "closed"; at
+# its fork, after setresuid, her kill must fail and the session close.
+if [ $JOURNAL = no ]; then
+	make_user alice
+	cat >/tmp/t72-su.py <<'P'
+import os, pty
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv("/bin/su", ["su", "-l", "guest", "-c", "sleep 4"])
+buf = b""
+while b"assword" not in buf:
+    buf += os.read(fd, 100)
+os.write(fd, b"guest\n")
+try:
+    while os.read(fd, 100):
+        pass
+except OSError:
+    pass
+os.waitpid(pid, 0)
+P
+	su_open() { [ -n "$(sid_of_service su-l)" ]; }
+	# attack SYSCALL: sets KILLED (yes/no) and SID; returns once alice's su has ended
+	attack() {
+		local py st v p
+		setpriv --reuid alice --regid alice --init-groups env -i PATH=/usr/bin:/bin \
+			python3 /tmp/t72-su.py >/dev/null 2>&1 & py=$!
+		wait_for su_open || { not_ok "$1: alice's su opened no session"; return 1; }
+		SID=$(sid_of_service su-l)
+		strace -f -qq -o /dev/null -p "${SID%%-*}" -e trace="$1" -e inject="$1":delay_enter=5000000 & st=$!
+		for _ in $(seq 300); do
+			v=; for p in $(pgrep -x su); do [ "$p" != "${SID%%-*}" ] && v=$p; done
+			[ -n "$v" ] && break; sleep 0.1
+		done
+		KILLED=no
+		[ -n "$v" ] && setpriv --reuid alice --regid alice --clear-groups kill -KILL "$v" 2>/dev/null && KILLED=yes
+		wait $py; kill $st 2>/dev/null; wait $st 2>/dev/null
+	}
+	attack setresgid
+	if [ "$KILLED" = yes ]; then
+		expect_syslog 1 "su's caller kills the close's starter: the module says so" "cannot run" "its starter was killed"
+		expect_syslog 0 "su's caller kills the close's starter: it is not logged as closed" "confined session $SID closed"
+	else
+		ok "su's caller cannot kill the close's starter"
+	fi
+	as_guest true >/dev/null # the next open collects what is left
+	wait_for no_sessions || not_ok "what the killed close left was not collected"
+	attack clone
+	assert_eq "$KILLED" no "su's caller cannot kill the starter once it forks the helper"
+	wait_for no_sessions && ok "and the session closed" || not_ok "the session was left: $(ls /run/confine/sessions)"
+fi
