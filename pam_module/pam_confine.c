@@ -248,7 +248,8 @@ PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, con
 	if (confine_spawn_detached(pamh, args.helper, hargv) < 0)
 		return PAM_SESSION_ERR; /* logged */
 	/* The helper logs the teardown (or what failed in it) under its own name. */
-	pam_syslog(pamh, LOG_INFO, "confined session %s closed for %s; confine-helper tears it down",
+	pam_syslog(pamh, LOG_INFO,
+		   "confined session %s closed for %s; confine-helper tears it down",
 		   (const char *)data, user);
 	/* Forget it, so a second close is a no-op; frees the id through the cleanup. */
 	(void)pam_set_data(pamh, SESSION_DATA, NULL, NULL);

@@ -257,8 +257,7 @@ static int run_detached(pam_handle_t *pamh, const char *path, const char *const 
 }
 
 /* Runs fn with SIGCHLD at SIG_DFL and puts the caller's exact disposition back. */
-static int with_default_sigchld(pam_handle_t *pamh, const char *path, int (*fn)(void *),
-				void *arg)
+static int with_default_sigchld(pam_handle_t *pamh, const char *path, int (*fn)(void *), void *arg)
 {
 	struct sigaction dfl = {.sa_handler = SIG_DFL}, saved;
 	int r;
