@@ -115,38 +115,86 @@ static ssize_t read_to_eof(int fd, char *out, size_t outsz)
 	}
 }
 
+/* A close-on-exec pipe into p (read end, write end); 0, or -1 after logging. */
+static int make_pipe(pam_handle_t *pamh, int p[2])
+{
+	if (pipe2(p, O_CLOEXEC) == 0)
+		return 0;
+	pam_syslog(pamh, LOG_ERR, "cannot create pipe: %m");
+	return -1;
+}
+
+/*
+ * What every start needs: /dev/null for the child's stdio and the pipe it reports a failed
+ * start on (err[1], close-on-exec); then the fork. Returns the pid (0 in the child), or -1
+ * after logging.
+ */
+static pid_t fork_child(pam_handle_t *pamh, int *devnull, int err[2])
+{
+	pid_t pid;
+
+	*devnull = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOCTTY);
+	if (*devnull < 0) {
+		pam_syslog(pamh, LOG_ERR, "cannot open /dev/null: %m");
+		return -1;
+	}
+	if (make_pipe(pamh, err) < 0)
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		pam_syslog(pamh, LOG_ERR, "cannot fork: %m");
+	return pid;
+}
+
+/* waitpid through EINTR; the status, or -1 after logging. */
+static int wait_child(pam_handle_t *pamh, pid_t pid, const char *path)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			pam_syslog(pamh, LOG_ERR, "cannot wait for %s: %m", path);
+			return -1;
+		}
+	}
+	return status;
+}
+
+/*
+ * Reads err_r to EOF, which comes once the helper's execve worked (the write end is
+ * close-on-exec), or with the errno of a failed start. 0, or -1 after logging it.
+ */
+static int start_result(pam_handle_t *pamh, int err_r, const char *path)
+{
+	int child_errno = 0;
+
+	while (read(err_r, &child_errno, sizeof(child_errno)) < 0 && errno == EINTR)
+		;
+	if (child_errno == 0)
+		return 0;
+	errno = child_errno;
+	pam_syslog(pamh, LOG_ERR, "cannot run %s: %m", path);
+	return -1;
+}
+
 /* Fork, exec and wait, with SIGCHLD already at SIG_DFL. */
 static int run(pam_handle_t *pamh, const char *path, const char *const argv[], char *out,
 	       size_t outsz, size_t *ret_outlen)
 {
 	_cleanup_close_ int devnull = -1, out_r = -1, out_w = -1, err_r = -1, err_w = -1;
-	int pipe_out[2], pipe_err[2], child_errno = 0, status;
+	int pipe_out[2], pipe_err[2] = {-1, -1}, started, status;
 	ssize_t n;
 	pid_t pid;
 
-	devnull = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOCTTY);
-	if (devnull < 0) {
-		pam_syslog(pamh, LOG_ERR, "cannot open /dev/null: %m");
+	if (make_pipe(pamh, pipe_out) < 0)
 		return -1;
-	}
-	if (pipe2(pipe_out, O_CLOEXEC) < 0) {
-		pam_syslog(pamh, LOG_ERR, "cannot create pipe: %m");
-		return -1;
-	}
 	out_r = pipe_out[0];
 	out_w = pipe_out[1];
-	if (pipe2(pipe_err, O_CLOEXEC) < 0) {
-		pam_syslog(pamh, LOG_ERR, "cannot create pipe: %m");
-		return -1;
-	}
+	pid = fork_child(pamh, &devnull, pipe_err);
 	err_r = pipe_err[0];
 	err_w = pipe_err[1];
-
-	pid = fork();
-	if (pid < 0) {
-		pam_syslog(pamh, LOG_ERR, "cannot fork: %m");
+	if (pid < 0)
 		return -1;
-	}
 	if (pid == 0)
 		child_exec(devnull, out_w, err_w, path, argv);
 
@@ -157,23 +205,9 @@ static int run(pam_handle_t *pamh, const char *path, const char *const argv[], c
 	n = read_to_eof(out_r, out, outsz);
 	if (n < 0)
 		pam_syslog(pamh, LOG_ERR, "cannot read from %s: %m", path);
-	/* Empty if execve worked (the write end is close-on-exec), else the child's errno. */
-	while (read(err_r, &child_errno, sizeof(child_errno)) < 0 && errno == EINTR)
-		;
-
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			pam_syslog(pamh, LOG_ERR, "cannot wait for %s: %m", path);
-			return -1;
-		}
-	}
-	if (n < 0)
+	started = start_result(pamh, err_r, path);
+	if ((status = wait_child(pamh, pid, path)) < 0 || n < 0 || started < 0)
 		return -1;
-	if (child_errno != 0) {
-		errno = child_errno;
-		pam_syslog(pamh, LOG_ERR, "cannot run %s: %m", path);
-		return -1;
-	}
 	if (WIFSIGNALED(status)) {
 		pam_syslog(pamh, LOG_ERR, "%s %s killed by signal %d", path, argv[1],
 			   WTERMSIG(status));
@@ -196,26 +230,14 @@ static int run(pam_handle_t *pamh, const char *path, const char *const argv[], c
 static int run_detached(pam_handle_t *pamh, const char *path, const char *const argv[])
 {
 	_cleanup_close_ int devnull = -1, err_r = -1, err_w = -1;
-	int pipe_err[2], child_errno = 0, status;
+	int pipe_err[2] = {-1, -1}, status;
 	pid_t pid;
 
-	devnull = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOCTTY);
-	if (devnull < 0) {
-		pam_syslog(pamh, LOG_ERR, "cannot open /dev/null: %m");
-		return -1;
-	}
-	if (pipe2(pipe_err, O_CLOEXEC) < 0) {
-		pam_syslog(pamh, LOG_ERR, "cannot create pipe: %m");
-		return -1;
-	}
+	pid = fork_child(pamh, &devnull, pipe_err);
 	err_r = pipe_err[0];
 	err_w = pipe_err[1];
-
-	pid = fork();
-	if (pid < 0) {
-		pam_syslog(pamh, LOG_ERR, "cannot fork: %m");
+	if (pid < 0)
 		return -1;
-	}
 	if (pid == 0) {
 		/* The middle process: only async-signal-safe calls, as in child_exec. Real root
 		 * first: a setuid caller's user (su) may signal what keeps her real uid, and a
@@ -234,26 +256,14 @@ static int run_detached(pam_handle_t *pamh, const char *path, const char *const 
 		_exit(helper < 0);
 	}
 	close(TAKE_FD(err_w));
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			pam_syslog(pamh, LOG_ERR, "cannot wait for %s: %m", path);
-			return -1;
-		}
-	}
+	if ((status = wait_child(pamh, pid, path)) < 0)
+		return -1;
 	/* Killed before it forked the helper (by the user of su, before its setresuid). */
 	if (!WIFEXITED(status)) {
 		pam_syslog(pamh, LOG_ERR, "cannot run %s: its starter was killed", path);
 		return -1;
 	}
-	/* EOF once the helper's execve succeeded (close-on-exec), else its errno. */
-	while (read(err_r, &child_errno, sizeof(child_errno)) < 0 && errno == EINTR)
-		;
-	if (child_errno != 0) {
-		errno = child_errno;
-		pam_syslog(pamh, LOG_ERR, "cannot run %s: %m", path);
-		return -1;
-	}
-	return 0;
+	return start_result(pamh, err_r, path);
 }
 
 /* Runs fn with SIGCHLD at SIG_DFL and puts the caller's exact disposition back. */
