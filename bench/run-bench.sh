@@ -10,7 +10,7 @@
 #   --full          print the whole benchmark logs (samples, pids, Pss per process)
 # Environment: BENCH_VMS (default "plain systemd"), BENCH_ONLY (the plain VM's goals,
 # default all), BENCH_SYSTEMD_ONLY (the systemd VM's, default: login and ssh, those of them
-# in BENCH_ONLY when it is set), passed on into the VM: BENCH_N BENCH_PROCS BENCH_SESSIONS
+# in BENCH_ONLY when it is set), passed on into the VM: BENCH_N BENCH_PROCS BENCH_SESSIONS BENCH_WARMUP
 # BENCH_FLAT_LEVELS BENCH_FLAT_MINMEM BENCH_REPS (see bench/vm-bench.sh).
 # CONFINE_VM_TIMEOUT defaults to 3000 s here (TCG is slow).
 set -euo pipefail
@@ -67,7 +67,7 @@ for vm in $VMS; do
 	{
 		echo '#!/bin/bash'
 		printf 'export BENCH_ONLY=%q\n' "$only"
-		for v in BENCH_N BENCH_PROCS BENCH_SESSIONS BENCH_FLAT_LEVELS BENCH_FLAT_MINMEM BENCH_REPS; do
+		for v in BENCH_N BENCH_PROCS BENCH_SESSIONS BENCH_FLAT_LEVELS BENCH_FLAT_MINMEM BENCH_REPS BENCH_WARMUP; do
 			[ -n "${!v:-}" ] && printf 'export %s=%q\n' "$v" "${!v}"
 		done
 		printf 'exec bash %q\n' "$HERE/vm-bench.sh"
