@@ -46,18 +46,36 @@ for line in sys.stdin:
     o = json.loads(line)
     print("|".join(str(o.get(k, "")) for k in keys))'
 }
-# syslog_count TEXT...: lines of the test's syslog holding every TEXT
-syslog_count() {
+# log_lines: the log of the run so far, one message a line: the test's syslog, or under
+# journald the messages of this boot (confine's records and what the PAM module and the
+# helper log through syslog(3) alike), after --sync (journald reads its sockets late: sync
+# waits for what was logged before it)
+log_lines() {
+	if [ $JOURNAL = yes ]; then
+		journalctl --sync 2>/dev/null
+		journalctl -b -q --no-pager -o cat 2>/dev/null
+	else
+		cat "$LOG" 2>/dev/null
+	fi
+}
+# log_count TEXT...: lines of the log holding every TEXT
+log_count() {
 	local t lines
-	lines=$(cat "$LOG" 2>/dev/null)
+	lines=$(log_lines)
 	for t in "$@"; do lines=$(printf '%s\n' "$lines" | grep -F -- "$t"); done
 	printf '%s' "$lines" | grep -c .
 }
-# expect_syslog N MSG TEXT...: waits up to 10 s for N such lines, then asserts exactly N
-expect_syslog() {
-	local n=$1 msg=$2; shift 2
-	for _ in $(seq 50); do [ "$(syslog_count "$@")" -ge "$n" ] && break; sleep 0.2; done
-	assert_eq "$(syslog_count "$@")" "$n" "$msg"
+# expect_log N MSG TEXT...: waits for N such lines (10 s; under journald 30 s of wall time,
+# a journalctl being slow under TCG), then asserts exactly N
+expect_log() {
+	local n=$1 msg=$2 end; shift 2
+	if [ $JOURNAL = yes ]; then
+		end=$((SECONDS + 30))
+		until [ "$(log_count "$@")" -ge "$n" ]; do [ $SECONDS -lt $end ] || break; sleep 1; done
+	else
+		for _ in $(seq 50); do [ "$(log_count "$@")" -ge "$n" ] && break; sleep 0.2; done
+	fi
+	assert_eq "$(log_count "$@")" "$n" "$msg"
 }
 # wait_long CMD...: wait_for with 3 minutes (a first login with pam_systemd starts the
 # user's manager, slow under TCG)
@@ -169,53 +187,55 @@ if [ $JOURNAL = yes ]; then
 	assert_eq "$(grep -c "^|.*|session $SU_SID opened for guest" <<<"$all")" 0 \
 		"journal: su's open is logged once (no syslog copy)"
 else
-	expect_syslog 1 "syslog: su's open, once" "session $SU_SID opened for guest (profile lim, service su, tty /dev/pts/"
-	expect_syslog 1 "syslog: ssh's open, once, with the remote host" \
+	expect_log 1 "syslog: su's open, once" "session $SU_SID opened for guest (profile lim, service su, tty /dev/pts/"
+	expect_log 1 "syslog: ssh's open, once, with the remote host" \
 		"session $SSH_SID opened for guest (profile lim, service sshd, tty ssh, from 127.0.0.1)"
-	expect_syslog 1 "syslog: su's close" "session $SU_SID of guest closed; the kernel OOM-killed " "(logout)"
-	expect_syslog 1 "syslog: ssh's close" "session $SSH_SID of guest closed (logout)"
-	expect_syslog 1 "syslog: su's OOM kill" "session $SU_SID of guest: the kernel OOM-killed "
-	expect_syslog 1 "syslog: refu's refusal with its reason" "refusing the session of 'refu' (rule at" "$REASON"
-	expect_syslog 1 "syslog: on authpriv" "authpriv.err" "refusing the session of 'refu'"
+	expect_log 1 "syslog: su's close" "session $SU_SID of guest closed; the kernel OOM-killed " "(logout)"
+	expect_log 1 "syslog: ssh's close" "session $SSH_SID of guest closed (logout)"
+	expect_log 1 "syslog: su's OOM kill" "session $SU_SID of guest: the kernel OOM-killed "
+	expect_log 1 "syslog: refu's refusal with its reason" "refusing the session of 'refu' (rule at" "$REASON"
+	expect_log 1 "syslog: on authpriv" "authpriv.err" "refusing the session of 'refu'"
 fi
 
 # --- two closers at once (the module's logout, which nobody waits for, and gc or kill) -------
 # Both read the record, then queue on the user's lock (held here until both wait on it):
 # one tears the session down and logs its close once, the other finds the record gone.
-if [ $JOURNAL = no ]; then
-	setsid su -l guest -c 'exec sleep 600' </dev/null >/dev/null 2>&1 & heldsu=$!
-	held() { [ -n "$(sid_of_service su-l)" ]; }
-	wait_for held || not_ok "the held session has no record"
-	SID=$(sid_of_service su-l)
-	H=/usr/local/libexec/confine/confine-helper
-	blocked() { [ "$(grep -c -- '->' /proc/locks)" -ge 2 ]; }
-	exec 9</run/confine/users/guest
-	flock 9
-	$H logout guest "$SID" & c1=$!
-	$H logout guest "$SID" & c2=$!
-	wait_for blocked || not_ok "the two closers never queued on the user's lock"
-	flock -u 9
-	exec 9<&-
-	wait $c1; r1=$?
-	wait $c2; r2=$?
-	assert_eq "$r1 $r2" "0 0" "two closers at once: both exit 0"
-	expect_syslog 1 "two closers at once: the close is logged once" "session $SID of guest closed"
-	expect_syslog 0 "two closers at once: no error about it" "session $SID:"
-	check "two closers at once: no record left" test ! -e "/run/confine/sessions/$SID"
-	# (if they failed, the session must not outlive this script: later ones share the VM)
-	kill -TERM $heldsu 2>/dev/null; wait $heldsu 2>/dev/null
-	wait_for no_sessions || diag "sessions left: $(ls /run/confine/sessions)"
-fi
+# (Both VMs: in the systemd one the close is a journal record, an error a syslog(3) line.)
+setsid su -l guest -c 'exec sleep 600' </dev/null >/dev/null 2>&1 & heldsu=$!
+held() { [ -n "$(sid_of_service su-l)" ]; }
+wait_long held || not_ok "the held session has no record"
+SID=$(sid_of_service su-l)
+H=/usr/local/libexec/confine/confine-helper
+blocked() { [ "$(grep -c -- '->' /proc/locks)" -ge 2 ]; }
+exec 9</run/confine/users/guest
+flock 9
+$H logout guest "$SID" & c1=$!
+$H logout guest "$SID" & c2=$!
+wait_for blocked || not_ok "the two closers never queued on the user's lock"
+flock -u 9
+exec 9<&-
+wait $c1; r1=$?
+wait $c2; r2=$?
+assert_eq "$r1 $r2" "0 0" "two closers at once: both exit 0"
+expect_log 1 "two closers at once: the close is logged once" "session $SID of guest closed"
+expect_log 0 "two closers at once: no error about it" "session $SID:"
+check "two closers at once: no record left" test ! -e "/run/confine/sessions/$SID"
+# (if they failed, the session must not outlive this script: later ones share the VM)
+kill -TERM $heldsu 2>/dev/null; wait $heldsu 2>/dev/null
+wait_for no_sessions || diag "sessions left: $(ls /run/confine/sessions)"
 
 # --- su's caller cannot make the close look done (from the independent review) ----------------
 # su keeps its caller's real uid through pam_close_session, so she may signal what it forks
 # until that became root. Root holds that process at one syscall (strace's delay injection),
 # alice (who knows guest's password) kills it: before the middle process's setresuid the
 # close must say it could not run the helper (the record stays for gc), never "closed"; at
-# its fork, after setresuid, her kill must fail and the session close.
-if [ $JOURNAL = no ]; then
-	make_user alice
-	cat >/tmp/t72-su.py <<'P'
+# its fork, after setresuid, her kill must fail and the session close. Under systemd su's
+# login is a logind session too (pam_systemd, before pam_confine in common-session): its
+# close only releases it (KillUserProcesses=no, Debian's default), so nothing but alice's kill
+# ends the starter, her kill is allowed by the same uids, and the module's lines reach the
+# journal through syslog(3).
+make_user alice
+cat >/tmp/t72-su.py <<'P'
 import os, pty
 pid, fd = pty.fork()
 if pid == 0:
@@ -231,33 +251,33 @@ except OSError:
     pass
 os.waitpid(pid, 0)
 P
-	su_open() { [ -n "$(sid_of_service su-l)" ]; }
-	# attack SYSCALL: sets KILLED (yes/no) and SID; returns once alice's su has ended
-	attack() {
-		local py st v p
-		setpriv --reuid alice --regid alice --init-groups env -i PATH=/usr/bin:/bin \
-			python3 /tmp/t72-su.py >/dev/null 2>&1 & py=$!
-		wait_for su_open || { not_ok "$1: alice's su opened no session"; return 1; }
-		SID=$(sid_of_service su-l)
-		strace -f -qq -o /dev/null -p "${SID%%-*}" -e trace="$1" -e inject="$1":delay_enter=5000000 & st=$!
-		for _ in $(seq 300); do
-			v=; for p in $(pgrep -x su); do [ "$p" != "${SID%%-*}" ] && v=$p; done
-			[ -n "$v" ] && break; sleep 0.1
-		done
-		KILLED=no
-		[ -n "$v" ] && setpriv --reuid alice --regid alice --clear-groups kill -KILL "$v" 2>/dev/null && KILLED=yes
-		wait $py; kill $st 2>/dev/null; wait $st 2>/dev/null
-	}
-	attack setresgid
-	if [ "$KILLED" = yes ]; then
-		expect_syslog 1 "su's caller kills the close's starter: the module says so" "cannot run" "its starter was killed"
-		expect_syslog 0 "su's caller kills the close's starter: it is not logged as closed" "confined session $SID closed"
-	else
-		ok "su's caller cannot kill the close's starter"
-	fi
-	as_guest true >/dev/null # the next open collects what is left
-	wait_for no_sessions || not_ok "what the killed close left was not collected"
-	attack clone
-	assert_eq "$KILLED" no "su's caller cannot kill the starter once it forks the helper"
-	wait_for no_sessions && ok "and the session closed" || not_ok "the session was left: $(ls /run/confine/sessions)"
+su_open() { [ -n "$(sid_of_service su-l)" ]; }
+# attack SYSCALL: sets KILLED (yes/no) and SID; returns once alice's su has ended
+attack() {
+	local py st v p
+	setpriv --reuid alice --regid alice --init-groups env -i PATH=/usr/bin:/bin \
+		python3 /tmp/t72-su.py >/dev/null 2>&1 & py=$!
+	wait_long su_open || { not_ok "$1: alice's su opened no session"; return 1; }
+	SID=$(sid_of_service su-l)
+	strace -f -qq -o /dev/null -p "${SID%%-*}" -e trace="$1" -e inject="$1":delay_enter=5000000 & st=$!
+	for _ in $(seq 300); do
+		v=; for p in $(pgrep -x su); do [ "$p" != "${SID%%-*}" ] && v=$p; done
+		[ -n "$v" ] && break; sleep 0.1
+	done
+	KILLED=no
+	[ -n "$v" ] && setpriv --reuid alice --regid alice --clear-groups kill -KILL "$v" 2>/dev/null && KILLED=yes
+	wait $py; kill $st 2>/dev/null; wait $st 2>/dev/null
+}
+attack setresgid
+diag "setresgid: alice's kill of the starter $([ "$KILLED" = yes ] && echo worked || echo failed)"
+if [ "$KILLED" = yes ]; then
+	expect_log 1 "su's caller kills the close's starter: the module says so" "cannot run" "its starter was killed"
+	expect_log 0 "su's caller kills the close's starter: it is not logged as closed" "confined session $SID closed"
+else
+	ok "su's caller cannot kill the close's starter"
 fi
+as_guest true >/dev/null # the next open collects what is left
+wait_for no_sessions || not_ok "what the killed close left was not collected"
+attack clone
+assert_eq "$KILLED" no "su's caller cannot kill the starter once it forks the helper"
+wait_for no_sessions && ok "and the session closed" || not_ok "the session was left: $(ls /run/confine/sessions)"
