@@ -46,7 +46,6 @@ CORE_SRCS   := shell/log.c shell/error.c shell/fs.c shell/duration.c shell/sessi
 SECCOMP_GEN := $(B)/gen/seccomp-filter.o
 CORE_OBJS   := $(CORE_SRCS:%.c=$(B)/%.o) $(SECCOMP_GEN)
 CORE_LIBS   :=
-SHELL_LINK  ?= -static-pie
 # Engine library of the root-side programs (confinectl, confine-helper) and the unit tests:
 # the core plus the root-side work (config, cgroups, homes, writing session state).
 # The config loader, one concern per file (config.c says which).
@@ -378,12 +377,8 @@ $(B)/pty-rtt: $(B)/bench/pty-rtt.o $(B)/libconfine.a
 	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $^ $(PKG_LIBS)
 
 # Not libconfine.a: an explicit list, so no root-side object can be pulled in by one symbol.
-# Linked -static-pie (SHELL_LINK): no dynamic loader runs on the setuid path, and each login
-# skips loading libc (natively 219k -> 70k instructions to its first refusal; bench/README.md).
-# A glibc security update therefore needs a rebuild: the .deb records glibc in Built-Using.
-# Sanitizer builds link it -pie (their runtimes are shared libraries).
 $(B)/confine-shell: $(B)/shell/confine-shell.o $(CORE_OBJS)
-	$(CC) $(ALL_CFLAGS) $(filter-out -pie,$(LDHARDEN)) $(SHELL_LINK) -o $@ $^ $(CORE_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $^ $(CORE_LIBS)
 
 # --- tooling: sanitizers, fuzzing, lint ---
 # Sanitizer builds: the whole tree (programs, PAM module, unit and PAM tests) rebuilt into
@@ -409,9 +404,9 @@ SAN_ENV       := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_chec
 unit-bins: all $(UNIT_TESTS) $(B)/pam_confine_test.so $(PAM_TEST_BINS)
 
 san:
-	$(MAKE) B=$(SAN_B) CFLAGS="$(SAN_CFLAGS)" SHELL_LINK=-pie unit-bins
+	$(MAKE) B=$(SAN_B) CFLAGS="$(SAN_CFLAGS)" unit-bins
 check-san: san
-	$(SAN_ENV) $(MAKE) B=$(SAN_B) CFLAGS="$(SAN_CFLAGS)" SHELL_LINK=-pie check-unit
+	$(SAN_ENV) $(MAKE) B=$(SAN_B) CFLAGS="$(SAN_CFLAGS)" check-unit
 
 # The VM suite with the sanitized programs installed (helper, setuid shell, keeper; the
 # PAM module is the plain build, see install-in-vm.sh): any sanitizer report aborts the

@@ -1,11 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # test_setuid_core.sh BINARY [ALLOW]: the setuid confine-shell holds the setuid core and
-# nothing else. It is static-pie (no NEEDED entry, no program interpreter), or, in a
-# sanitizer build, needs libc and the sanitizers' runtimes only (the seccomp filter is BPF
-# made at build time); every symbol it defines, libc's and libgcc's left out, is in the
-# allow-list (tests/shell/setuid-core.allow); none of the root-side work (config, cgroups,
-# homes, writing session state) is in it. TAP output; no root needed.
+# nothing else. Its NEEDED entries are libc only (the seccomp filter is BPF made at build time); every symbol it
+# defines is in the allow-list (tests/shell/setuid-core.allow); none of the root-side work
+# (config, cgroups, homes, writing session state) is in it. TAP output; no root needed.
 set -u
 bin=${1:?usage: test_setuid_core.sh BINARY [ALLOW]}
 allow=${2:-$(dirname "$0")/setuid-core.allow}
@@ -13,51 +11,21 @@ n=0 failed=0
 ok()     { n=$((n + 1)); echo "ok $n - $*"; }
 not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
 
-# Linking. Static-pie: no dynamic loader runs on the setuid path. A sanitizer build (make
-# san, never installed) is dynamic: libc and its runtimes.
+# Libraries. A sanitizer build (make san, never installed) adds its runtime.
 needed=$(readelf -dW "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p' | sort)
-interp=$(readelf -lW "$bin" | grep -c 'Requesting program interpreter')
-static=
-if [ -z "$needed" ] && [ "$interp" = 0 ] && readelf -hW "$bin" | grep -q 'Type:.*DYN'; then
-  static=1
-  ok "$bin is static-pie: no NEEDED entry, no program interpreter"
-elif printf '%s\n' "$needed" | grep -Eq '^lib(a|ub)san\.so\.[0-9]+$'; then
-  extra=$(printf '%s\n' "$needed" | grep -Ev '^(libc\.so\.6|lib(a|ub)san\.so\.[0-9]+)$')
-  if [ -z "$extra" ]; then
-    ok "$bin (a sanitizer build) needs only libc and its runtime: $(echo $needed)"
-  else
-    not_ok "$bin (a sanitizer build) needs only libc and its runtime"
-    printf '%s\n' "$extra" | sed 's/^/#   NEEDED: /'
-  fi
+extra=$(printf '%s\n' "$needed" | grep -Ev '^(libc\.so\.6|lib(a|ub)san\.so\.[0-9]+)$')
+if [ -z "$extra" ] && printf '%s\n' "$needed" | grep -qx 'libc\.so\.6'; then
+  ok "$bin needs only libc (a sanitizer build: its runtime): $(echo $needed)"
 else
-  not_ok "$bin is static-pie (make: SHELL_LINK=-static-pie)"
+  not_ok "$bin needs only libc"
   printf '%s\n' "$needed" | sed 's/^/#   NEEDED: /'
-  echo "#   program interpreter: $interp"
 fi
 
 # Symbols: defined text and data, toolchain-made names (leading _ or ., @VERSION copy
 # relocations, gcc's CSWTCH tables) left out, compiler suffixes stripped.
-# A static binary also defines every libc and libgcc function it uses: the names the
-# toolchain's static libraries define are left out (so a name of the core's own that libc
-# also defines is not checked; none of the allow-list's is one but `units`).
-names() {
-  awk 'NF >= 3 && $(NF - 1) ~ /^[TtDdBbRrVvWw]$/ { print $NF }' |
-    grep -v '@' | grep -v '^[_.]' | grep -v '^CSWTCH' |
-    sed -E 's/\.(isra|constprop|part|cold|lto_priv)(\.[0-9]+)*//g; s/\.[0-9]+$//' | sort -u
-}
-syms=$(nm --defined-only "$bin" | names)
-if [ -n "$static" ]; then
-  libs=$(mktemp) || exit 1
-  for a in libc.a libgcc.a libgcc_eh.a; do
-    nm --defined-only "$(${CC:-cc} -print-file-name=$a)" 2>/dev/null
-  done | names >"$libs"
-  if [ -s "$libs" ]; then
-    syms=$(printf '%s\n' "$syms" | comm -23 - "$libs")
-  else
-    not_ok "the toolchain's libc.a is readable (${CC:-cc} -print-file-name=libc.a)"
-  fi
-  rm -f "$libs"
-fi
+syms=$(nm --defined-only "$bin" | awk '$2 ~ /^[TtDdBbRrVvWw]$/ { print $3 }' |
+  grep -v '@' | grep -v '^[_.]' | grep -v '^CSWTCH' |
+  sed -E 's/\.(isra|constprop|part|cold|lto_priv)(\.[0-9]+)*//g; s/\.[0-9]+$//' | sort -u)
 if [ -z "$syms" ]; then
   not_ok "$bin has a symbol table (built with symbols, not stripped)"
 else
