@@ -121,10 +121,9 @@ struct run_target {
 	const struct confine_profile *p;
 	struct passwd *pw;     /* &user.pw */
 	struct user_info user; /* from a child (users.h): no NSS module maps into this process */
-	int lookup_err;	       /* user_lookup_finish's result */
+	int lookup_err;	       /* user_lookup_passwd's result */
+	struct user_lookup lookup; /* its groups: read by the sandbox's PID 1 (groups_wait) */
 	char *prog;
-	gid_t *groups; /* user.groups */
-	int ngroups;
 	bool no_limits; /* limits = "optional" on a host without them */
 };
 
@@ -154,13 +153,11 @@ static int run_resolve(struct run_target *t, const char *cmd)
 		return EXIT_USAGE;
 	}
 	if (r < 0) {
-		fprintf(stderr, "confinectl: cannot read the user '%s' or its groups: %s\n",
-			t->uname, strerror(-r));
+		fprintf(stderr, "confinectl: cannot read the user '%s': %s\n", t->uname,
+			strerror(-r));
 		return SANDBOX_EXIT_SETUP;
 	}
 	t->pw = &t->user.pw;
-	t->groups = t->user.groups;
-	t->ngroups = t->user.ngroups;
 	if (t->pw->pw_uid == 0 || t->pw->pw_gid == 0) {
 		fprintf(stderr, "confinectl: refusing to confine '%s': uid or gid is 0\n",
 			t->uname);
@@ -260,8 +257,14 @@ static int run_teardown(struct session_cgroups *cg, int status)
 	return status;
 }
 
+/* The sandbox's groups_wait: the lookup child's second answer, read in PID 1. */
+static int run_groups_wait(void *data, gid_t **ret_groups, int *ret_n)
+{
+	return user_lookup_groups(data, ret_groups, ret_n);
+}
+
 /* Runs argv in a sandbox of the resolved target, in a cgroup of its own; the exit status. */
-static int run_confined(const struct run_target *t, char **argv)
+static int run_confined(struct run_target *t, char **argv)
 {
 	const struct confine_profile *p = t->p;
 	const struct passwd *pw = t->pw;
@@ -294,7 +297,9 @@ static int run_confined(const struct run_target *t, char **argv)
 	    .hostname = p->hostname,
 	    .net = p->net == NET_HOST ? SANDBOX_NET_HOST : SANDBOX_NET_NONE,
 	    .tmp_size = p->tmp_size,
-	    .creds = {pw->pw_uid, pw->pw_gid, t->groups, t->ngroups},
+	    .creds = {pw->pw_uid, pw->pw_gid, NULL, 0},
+	    .groups_wait = run_groups_wait,
+	    .groups_wait_data = &t->lookup,
 	    .home = pw->pw_dir,
 	    .home_fd = -1,
 	    .home_build = run_home_build,
@@ -351,17 +356,17 @@ static int cmd_run(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	/* The user is looked up in a child (users.h) while the config is parsed here. */
-	struct user_lookup lookup;
-	if ((t.lookup_err = user_lookup_start(t.uname, &lookup)) < 0) {
+	/* The user is looked up in a child (users.h) while the config is parsed here; its
+	 * groups come last, read by the sandbox's PID 1 before its privilege drop. */
+	if ((t.lookup_err = user_lookup_start(t.uname, &t.lookup)) < 0) {
 		fprintf(stderr, "confinectl: cannot look up the user '%s': %s\n", t.uname,
 			strerror(-t.lookup_err));
 		return SANDBOX_EXIT_SETUP;
 	}
 	t.c = load_config(t.conf);
-	t.lookup_err = user_lookup_finish(&lookup, &t.user);
+	t.lookup_err = user_lookup_passwd(&t.lookup, &t.user);
 	if (!t.c) {
-		user_info_free(&t.user);
+		user_lookup_end(&t.lookup);
 		return EXIT_USAGE;
 	}
 	/* Without CMD: the profile's command (root's own CMD, when given, runs instead). */
@@ -369,15 +374,15 @@ static int cmd_run(int argc, char **argv)
 	char **cmd = optind < argc ? argv + optind : p ? p->command : NULL;
 	if (!cmd) {
 		usage(stderr);
-		user_info_free(&t.user);
+		user_lookup_end(&t.lookup);
 		config_free(t.c);
 		return EXIT_USAGE;
 	}
 	status = run_resolve(&t, cmd[0]);
 	if (status == 0)
 		status = run_confined(&t, cmd);
+	user_lookup_end(&t.lookup);
 	free(t.prog);
-	user_info_free(&t.user);
 	config_free(t.c);
 	return status;
 }

@@ -72,26 +72,30 @@ int user_in_group(const char *name, void *data)
 	return 0;
 }
 
-/* What the lookup child writes: this header, then ngroups gids. */
+/* What the lookup child writes first, as soon as getpwnam answered. */
 struct lookup_msg {
-	int status; /* 0 or a negative errno */
+	int status; /* 0 or a negative errno; on 0, a lookup_groups_msg follows */
 	uid_t uid;
 	gid_t gid;
-	int ngroups;
 	char name[256], dir[4096];
+};
+
+/* Then, once getgrouplist answered: this, then ngroups gids. */
+struct lookup_groups_msg {
+	int status; /* 0 or a negative errno */
+	int ngroups;
 };
 
 /* The child: looks the user up and writes the answer to fd. Never returns. */
 static _Noreturn void lookup_child(const char *name, int fd)
 {
 	struct lookup_msg m = {.status = -ENOENT};
+	struct lookup_groups_msg gm = {0};
 	_cleanup_free_ gid_t *g = NULL;
 	const struct passwd *pw = getpwnam(name);
 
 	if (pw && (strlen(pw->pw_name) >= sizeof(m.name) || strlen(pw->pw_dir) >= sizeof(m.dir)))
 		m.status = -ENAMETOOLONG;
-	else if (pw && (m.ngroups = user_groups(pw, &g)) < 0)
-		m.status = -EIO, m.ngroups = 0;
 	else if (pw) {
 		m.status = 0;
 		m.uid = pw->pw_uid;
@@ -99,38 +103,17 @@ static _Noreturn void lookup_child(const char *name, int fd)
 		snprintf(m.name, sizeof(m.name), "%s", pw->pw_name);
 		snprintf(m.dir, sizeof(m.dir), "%s", pw->pw_dir);
 	}
-	bool ok = loop_write(fd, &m, sizeof(m)) == 0 &&
-		  loop_write(fd, g, (size_t)m.ngroups * sizeof(gid_t)) == 0;
-	_exit(ok ? 0 : 1);
-}
-
-/* The parent's half: the answer from fd into u. 0 or a negative errno. */
-static int lookup_read(int fd, struct user_info *u)
-{
-	struct lookup_msg m;
-
-	if (loop_read(fd, &m, sizeof(m)) < 0)
-		return -EIO;
+	/* The caller goes on with what needs only these; the groups, the slower half (they
+	 * load the other NSS modules), follow. */
+	if (loop_write(fd, &m, sizeof(m)) < 0)
+		_exit(1);
 	if (m.status < 0)
-		return m.status;
-	if (m.ngroups < 0 || m.ngroups > NGROUPS_MAX || !memchr(m.name, 0, sizeof(m.name)) ||
-	    !memchr(m.dir, 0, sizeof(m.dir)))
-		return -EPROTO;
-	if (!(u->groups = calloc((size_t)m.ngroups + 1, sizeof(gid_t))))
-		return -ENOMEM;
-	if (loop_read(fd, u->groups, (size_t)m.ngroups * sizeof(gid_t)) < 0)
-		return -EIO;
-	u->ngroups = m.ngroups;
-	memcpy(u->name, m.name, sizeof(u->name));
-	memcpy(u->dir, m.dir, sizeof(u->dir));
-	u->pw = (struct passwd){.pw_name = u->name,
-				.pw_passwd = (char *)"",
-				.pw_uid = m.uid,
-				.pw_gid = m.gid,
-				.pw_gecos = (char *)"",
-				.pw_dir = u->dir,
-				.pw_shell = (char *)""};
-	return 0;
+		_exit(0);
+	if ((gm.ngroups = user_groups(pw, &g)) < 0)
+		gm.status = -EIO, gm.ngroups = 0;
+	bool ok = loop_write(fd, &gm, sizeof(gm)) == 0 &&
+		  loop_write(fd, g, (size_t)gm.ngroups * sizeof(gid_t)) == 0;
+	_exit(ok ? 0 : 1);
 }
 
 int user_lookup_start(const char *name, struct user_lookup *l)
@@ -155,19 +138,68 @@ int user_lookup_start(const char *name, struct user_lookup *l)
 	return 0;
 }
 
-int user_lookup_finish(struct user_lookup *l, struct user_info *u)
+int user_lookup_passwd(struct user_lookup *l, struct user_info *u)
 {
-	int st, r = -ECHILD;
+	struct lookup_msg m;
 
 	*u = (struct user_info){0};
-	if (l->fd >= 0) {
-		r = lookup_read(l->fd, u);
+	if (l->fd < 0 || loop_read(l->fd, &m, sizeof(m)) < 0)
+		return -EIO;
+	if (m.status < 0)
+		return m.status;
+	if (!memchr(m.name, 0, sizeof(m.name)) || !memchr(m.dir, 0, sizeof(m.dir)))
+		return -EPROTO;
+	memcpy(u->name, m.name, sizeof(u->name));
+	memcpy(u->dir, m.dir, sizeof(u->dir));
+	u->pw = (struct passwd){.pw_name = u->name,
+				.pw_passwd = (char *)"",
+				.pw_uid = m.uid,
+				.pw_gid = m.gid,
+				.pw_gecos = (char *)"",
+				.pw_dir = u->dir,
+				.pw_shell = (char *)""};
+	return 0;
+}
+
+int user_lookup_groups(struct user_lookup *l, gid_t **ret, int *ret_n)
+{
+	struct lookup_groups_msg m;
+	_cleanup_free_ gid_t *g = NULL;
+
+	if (l->fd < 0 || loop_read(l->fd, &m, sizeof(m)) < 0)
+		return -EIO;
+	if (m.status < 0)
+		return m.status;
+	if (m.ngroups < 0 || m.ngroups > NGROUPS_MAX)
+		return -EPROTO;
+	if (!(g = calloc((size_t)m.ngroups + 1, sizeof(gid_t))))
+		return -ENOMEM;
+	if (loop_read(l->fd, g, (size_t)m.ngroups * sizeof(gid_t)) < 0)
+		return -EIO;
+	*ret = TAKE_PTR(g);
+	*ret_n = m.ngroups;
+	return 0;
+}
+
+void user_lookup_end(struct user_lookup *l)
+{
+	int st;
+
+	if (l->fd >= 0)
 		close(l->fd);
-		l->fd = -1;
-	}
+	l->fd = -1;
 	while (l->pid > 0 && waitpid(l->pid, &st, 0) < 0 && errno == EINTR)
 		;
 	l->pid = -1;
+}
+
+int user_lookup_finish(struct user_lookup *l, struct user_info *u)
+{
+	int r = user_lookup_passwd(l, u);
+
+	if (r == 0)
+		r = user_lookup_groups(l, &u->groups, &u->ngroups);
+	user_lookup_end(l);
 	if (r < 0)
 		user_info_free(u);
 	return r;

@@ -34,19 +34,26 @@ struct user_info {
 };
 
 /*
- * getpwnam(name) and user_groups() in a forked child that hands the answer back over a pipe
+ * getpwnam(name) and user_groups() in a forked child that hands the answers back over a pipe
  * and exits: the NSS modules (libnss_systemd and the libm it pulls in, ~400 kB) are loaded
  * there and never mapped into the caller, a supervisor that stays for the whole session.
  * The lookup itself is the same, done now: nothing is cached. user_lookup_start() forks
  * (the caller may work meanwhile: the config parse overlaps the lookup); 0 or -errno.
- * user_lookup_finish() takes the answer and reaps the child (call it after every
- * successful start): 0, -ENOENT for no such user, -EIO when its groups cannot be read, or
- * another negative errno.
+ * The child answers in two parts, the passwd entry as soon as it has it, then the groups:
+ * user_lookup_passwd() takes the first (0, -ENOENT for no such user, or another negative
+ * errno; u->groups stays NULL), user_lookup_groups() the second (0 with *groups malloc'd,
+ * or -EIO when they cannot be read, or another negative errno), from any process that
+ * holds l (confinectl run: the sandbox's PID 1, just before it needs them), and
+ * user_lookup_end() closes the pipe and reaps the child (call it after every successful
+ * start, once no process reads any more). user_lookup_finish() does all three into u.
  */
 struct user_lookup {
 	int fd;
 	pid_t pid;
 };
 int user_lookup_start(const char *name, struct user_lookup *l);
+int user_lookup_passwd(struct user_lookup *l, struct user_info *u);
+int user_lookup_groups(struct user_lookup *l, gid_t **groups, int *ngroups);
+void user_lookup_end(struct user_lookup *l);
 int user_lookup_finish(struct user_lookup *l, struct user_info *u);
 void user_info_free(struct user_info *u);

@@ -468,19 +468,20 @@ static bool userns_map_is(const char *path, unsigned id)
 }
 
 /* PID 1: the user namespace made and mapped (by the namespaced parent, over fd). */
-static int userns_enter(const struct sandbox_spec *s, int fd, struct error *err)
+static int userns_enter(const struct sandbox_spec *s, const struct user_creds *u, int fd,
+			struct error *err)
 {
 	char c = 0;
 
 	if (!s->user_ns)
 		return 0;
 	/* The user's groups, while we may: the namespace will deny setgroups. */
-	if (setgroups(s->creds.ngroups, s->creds.groups) < 0)
+	if (setgroups(u->ngroups, u->groups) < 0)
 		return error_set_errno(err, negerrno(), "cannot set the user's groups");
 	/* The user's effective ids make the user the owner (the real and saved ids stay 0, so
 	 * the capabilities the uid change cleared from the effective set are raised again: the
 	 * kernel's checks of the creator, e.g. Debian's unprivileged_userns_clone, see root's). */
-	if (setresgid(-1, s->creds.gid, -1) < 0 || setresuid(-1, s->creds.uid, -1) < 0 ||
+	if (setresgid(-1, u->gid, -1) < 0 || setresuid(-1, u->uid, -1) < 0 ||
 	    privs_raise_effective() < 0)
 		return error_set_errno(err, negerrno(),
 				       "cannot take the user's ids for its namespace");
@@ -489,8 +490,8 @@ static int userns_enter(const struct sandbox_spec *s, int fd, struct error *err)
 	if (write(fd, "u", 1) != 1 || read(fd, &c, 1) != 1 || c != 'm')
 		return error_set(err, -EIO, "the user namespace was not mapped");
 	/* Trust, but verify: the kernel's view of what the parent wrote. */
-	if (!userns_map_is("/proc/self/uid_map", s->creds.uid) ||
-	    !userns_map_is("/proc/self/gid_map", s->creds.gid))
+	if (!userns_map_is("/proc/self/uid_map", u->uid) ||
+	    !userns_map_is("/proc/self/gid_map", u->gid))
 		return error_set(err, -EIO, "the user namespace's map is not the user's alone");
 	return 0;
 }
@@ -537,13 +538,12 @@ static int userns_map(const struct sandbox_spec *s, pid_t pid, int proc_fd, int 
 }
 
 /* The way out of root, for good; after it nothing here is privileged. */
-static int inner_drop(const struct sandbox_spec *s, int parent_pidfd, bool with_home,
-		      struct error *err)
+static int inner_drop(const struct sandbox_spec *s, const struct user_creds *u, int parent_pidfd,
+		      bool with_home, struct error *err)
 {
 	struct pollfd pp = {.fd = parent_pidfd, .events = POLLIN};
+	struct user_creds creds = *u;
 	int r;
-
-	struct user_creds creds = s->creds;
 
 	umask(022);
 	creds.groups_fixed = s->user_ns; /* set before the user namespace was made */
@@ -570,16 +570,27 @@ static int inner_drop(const struct sandbox_spec *s, int parent_pidfd, bool with_
 static int inner_setup(const struct sandbox_spec *s, int home_fd, int parent_pidfd, int userns_fd,
 		       int sock, struct error *err)
 {
+	struct user_creds creds = s->creds;
+	_cleanup_free_ gid_t *groups = NULL;
 	int r;
 
 	/* The pty after /dev (it is of the sandbox's devpts), before the user namespace (root
 	 * gives its slave to the user: CAP_CHOWN over the devpts root mounted). */
 	if ((r = inner_system_mounts(s, err)) < 0 || (r = setup_dev(s, err)) < 0 ||
 	    (r = sandbox_tty_setup(s, sock, err)) < 0 || (r = inner_tmp_mounts(s, err)) < 0 ||
-	    (r = inner_home(s, home_fd, err)) < 0 || (r = userns_enter(s, userns_fd, err)) < 0)
+	    (r = inner_home(s, home_fd, err)) < 0)
+		return r;
+	/* The groups as late as they can be: their lookup (NSS modules) ran while we built. */
+	if (s->groups_wait) {
+		if ((r = s->groups_wait(s->groups_wait_data, &groups, &creds.ngroups)) < 0)
+			return error_set_errno(err, r, "cannot read the groups of %s",
+					       s->user ? s->user : "the user");
+		creds.groups = groups;
+	}
+	if ((r = userns_enter(s, &creds, userns_fd, err)) < 0)
 		return r;
 	/* home_fd >= 0: the session's home mount is in place (and is the cwd) */
-	return inner_drop(s, parent_pidfd, home_fd >= 0, err);
+	return inner_drop(s, &creds, parent_pidfd, home_fd >= 0, err);
 }
 
 /*

@@ -29,12 +29,22 @@ enum sandbox_net {
  */
 typedef int (*sandbox_home_fn)(void *data, int *ret_lock_fd, struct error *err);
 
+/*
+ * Waits for the user's supplementary groups, called in PID 1 (root, in the sandbox) just
+ * before it needs them: *ret_groups malloc'd, *ret_n of them; 0 or a negative errno, and
+ * PID 1 then runs nothing. confinectl run passes one (its user lookup answers them while the
+ * sandbox is built); confine-shell never does (its record holds them).
+ */
+typedef int (*sandbox_groups_fn)(void *data, gid_t **ret_groups, int *ret_n);
+
 /* What the sandbox is: everything the double fork needs, nothing of the config. */
 struct sandbox_spec {
 	const char *hostname;
 	enum sandbox_net net;
 	uint64_t tmp_size; /* bytes, each of /tmp, /var/tmp and /dev/shm */
-	struct user_creds creds;
+	struct user_creds creds; /* with groups_wait, creds.groups and ngroups are ignored */
+	sandbox_groups_fn groups_wait; /* NULL: creds.groups are final */
+	void *groups_wait_data;
 	const char *home; /* where the home goes inside (pw_dir); also the working directory */
 	int home_fd;	  /* detached mount to place at home, or -1: see home_build */
 	sandbox_home_fn home_build; /* with home_fd -1: builds it; NULL: the real home as is */

@@ -1236,6 +1236,37 @@ static void test_user_lookup(void)
 	ok(user_lookup_start("confine-no-such-user-x9", &l) == 0 &&
 	       user_lookup_finish(&l, &u) == -ENOENT && !u.groups,
 	   "lookup: an unknown user is -ENOENT");
+	/* In two parts, the groups read by another process (as the sandbox's PID 1 does). */
+	if (!ok(user_lookup_start("root", &l) == 0, "lookup: started again"))
+		return;
+	r = user_lookup_passwd(&l, &u);
+	ok(r == 0 && u.pw.pw_uid == 0 && !u.groups, "lookup: the passwd part first, no groups (%d)",
+	   r);
+	pid_t child = fork();
+	if (child == 0) {
+		gid_t *g = NULL;
+		int k = 0;
+		_exit(user_lookup_groups(&l, &g, &k) == 0 && k == n &&
+			      memcmp(g, gids, n * sizeof(gid_t)) == 0
+			  ? 0
+			  : 1);
+	}
+	int st = -1;
+	waitpid(child, &st, 0);
+	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "lookup: another process reads the groups");
+	user_lookup_end(&l);
+	/* A child that died before its groups (EOF) is an error, never an empty list. */
+	int p[2];
+	if (ok(pipe(p) == 0, "lookup: a pipe")) {
+		close(p[1]);
+		struct user_lookup dead = {.fd = p[0], .pid = -1};
+		gid_t *g = NULL;
+		int k = 7;
+		is_int(user_lookup_groups(&dead, &g, &k), -EIO,
+		       "lookup: no groups answer (the child died) is -EIO");
+		ok(!g && k == 7, "lookup: and hands back nothing");
+		user_lookup_end(&dead);
+	}
 	ok(waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD, "lookup: the children are reaped");
 }
 

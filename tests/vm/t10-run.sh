@@ -10,6 +10,9 @@ B=${CONFINE_VM_BUILD:-build}
 CTL=/usr/local/sbin/confinectl-t10
 install -m 0755 "$CONFINE_REPO/$B/confinectl" "$CTL"
 make_user ctest
+# Supplementary groups: the sandbox's PID 1 takes them from the lookup child's second answer.
+for g in t10-sup1 t10-sup2; do getent group $g >/dev/null || groupadd $g; done
+usermod -a -G t10-sup1,t10-sup2 ctest
 echo "from the real home" >/home/ctest/existing
 chown ctest: /home/ctest/existing
 sha_before=$(home_sum ctest)
@@ -64,6 +67,8 @@ assert_eq "$(hostname)" confine-vm "host hostname unchanged"
 assert_eq "$(run ls /sys/class/net | tr '\n' ' ')" "lo " "only lo exists"
 assert_eq "$(run cat /sys/class/net/lo/operstate)" unknown "lo is up (operstate unknown means up for lo)"
 assert_eq "$(run id -un)" ctest "runs as the user"
+assert_eq "$(run id -G | tr ' ' '\n' | sort -n | xargs)" "$(id -G ctest | tr ' ' '\n' | sort -n | xargs)" \
+	"the user's groups, supplementary ones too ($(id -Gn ctest))"
 st=$(run cat /proc/self/status)
 assert_contains "$st" "NoNewPrivs:	1" "no_new_privs is set"
 assert_contains "$st" "CapEff:	0000000000000000" "no effective capabilities"
@@ -154,6 +159,8 @@ assert_contains "$out" "ctest" "tmpfs home: skel files belong to the user"
 # user_ns = true: a user namespace mapping only the user's ids (t75-procmodel.sh in depth).
 out=$(runp u sh -c 'xargs </proc/self/uid_map' 2>&1)
 assert_eq "$out" "$(id -u ctest) $(id -u ctest) 1" "user_ns = true: the one-uid map of the user"
+# Set before the namespace was made (unmapped ones read as the overflow gid): their count.
+assert_eq "$(runp u id -G | wc -w)" "$(id -G ctest | wc -w)" "user_ns = true: the user's groups, all of them"
 
 # An idle session's supervisors (the outer confinectl, confine:[ns]) keep mapped only the code
 # their wait loop runs: what setup used (libconfig, the config parser, the mounts) is given
