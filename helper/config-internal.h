@@ -39,8 +39,14 @@ int read_config_file(struct loader *ld, const char *path, char **ret);
 
 /* ---- config-scan.c ---- */
 
-/* Checks @include lines (and the included files) and integers libconfig would truncate. */
-int scan_text(struct loader *ld, const char *text, const char *path, unsigned depth);
+/*
+ * Checks @include lines (and the included files) and integers libconfig would truncate.
+ * out: NULL, or strlen(text) + 1 bytes that receive text without its line comments (# and
+ * //, as libconfig's scanner sees them: never inside a string or a block comment), newlines
+ * kept, for libconfig to parse: the comments are most of the shipped file and most of
+ * libconfig's work (bench/README.md), and its line numbers stay those of the file.
+ */
+int scan_text(struct loader *ld, const char *text, const char *path, unsigned depth, char *out);
 
 /* ---- config-values.c ---- */
 

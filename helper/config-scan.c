@@ -68,7 +68,7 @@ static int scan_include(struct loader *ld, const char *p, const char *path, unsi
 	r = read_config_file(ld, ipath, &text);
 	if (r < 0)
 		return r;
-	return scan_text(ld, text, ipath, depth + 1);
+	return scan_text(ld, text, ipath, depth + 1, NULL); /* libconfig reads it itself */
 }
 
 /* Integers libconfig 1.5 would silently truncate: unsuffixed beyond 32 bits, or beyond 64. */
@@ -141,9 +141,9 @@ static bool name_char(char c)
  * A small lexer following libconfig 1.5's scanner states (comments, strings, names,
  * numbers), so that @include lines are seen exactly where libconfig would act on them.
  */
-int scan_text(struct loader *ld, const char *text, const char *path, unsigned depth)
+int scan_text(struct loader *ld, const char *text, const char *path, unsigned depth, char *out)
 {
-	const char *p = text;
+	const char *p = text, *kept = text; /* out has text up to kept */
 	unsigned line = 1;
 	bool bol = true;
 	int r;
@@ -182,7 +182,12 @@ int scan_text(struct loader *ld, const char *text, const char *path, unsigned de
 			if (*p)
 				p += 2;
 		} else if (*p == '#' || (p[0] == '/' && p[1] == '/')) {
+			if (out) {
+				memcpy(out, kept, (size_t)(p - text) - (size_t)(kept - text));
+				out += p - kept;
+			}
 			p += strcspn(p, "\n");
+			kept = p;
 		} else if (name_start(*p)) {
 			while (name_char(*p))
 				p++;
@@ -200,5 +205,7 @@ int scan_text(struct loader *ld, const char *text, const char *path, unsigned de
 			p++;
 		}
 	}
+	if (out)
+		memcpy(out, kept, strlen(kept) + 1);
 	return 0;
 }

@@ -222,7 +222,7 @@ int config_load(const char *path, unsigned flags, struct confine_config **ret, s
 {
 	struct loader ld = {.path = path, .flags = flags, .err = err};
 	struct confine_config *c = NULL;
-	_cleanup_free_ char *text = NULL;
+	_cleanup_free_ char *text = NULL, *bare = NULL;
 	int r;
 
 	ld.dir = dir_of(path);
@@ -242,14 +242,18 @@ int config_load(const char *path, unsigned flags, struct confine_config **ret, s
 	r = read_config_file(&ld, path, &text);
 	if (r < 0)
 		goto out;
-	r = scan_text(&ld, text, path, 0);
+	if (!(bare = malloc(strlen(text) + 1))) {
+		r = set_err(&ld, -ENOMEM, "%s: out of memory", path);
+		goto out;
+	}
+	r = scan_text(&ld, text, path, 0, bare);
 	if (r < 0)
 		goto out;
 
 	config_init(&ld.cfg);
 	ld.cfg_init = true;
 	config_set_include_dir(&ld.cfg, ld.dir);
-	if (config_read_string(&ld.cfg, text) != CONFIG_TRUE) {
+	if (config_read_string(&ld.cfg, bare) != CONFIG_TRUE) {
 		r = parse_error(&ld);
 		goto out;
 	}

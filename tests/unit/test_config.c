@@ -334,6 +334,18 @@ static const struct bad {
      .msg = "%F:1: key 'profiles.g.hostname': invalid hostname "
 	    "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\": use 1..64 "
 	    "letters, digits, '-' and '.', not starting with '-'"},
+    {.what = "an error after line comments keeps its line",
+     .content = "# one\n// two\n  # three\nprofiles = { g = { # four\n"
+		"tmp_size = \"1Q\"; // five\n }; };\n",
+     .r = -EINVAL,
+     .msg = "%F:5: key 'profiles.g.tmp_size': invalid size \"1Q\": expected digits with an "
+	    "optional K, M, G or T suffix"},
+    {.what = "an error after a block comment keeps its line",
+     .content = "/* one # not a line comment\n two */ profiles = { g = {\n"
+		"tmp_size = \"1Q\"; }; };\n",
+     .r = -EINVAL,
+     .msg = "%F:3: key 'profiles.g.tmp_size': invalid size \"1Q\": expected digits with an "
+	    "optional K, M, G or T suffix"},
     {.what = "relative shell",
      .content = P("shell = \"bin/bash\";"),
      .r = -EINVAL,
@@ -1114,6 +1126,32 @@ static void test_include(void)
 	unlink(inc);
 }
 
+/* libconfig parses the text without its line comments (config-scan.c): never a string's. */
+static void test_comments(void)
+{
+	struct confine_config *c = load_ok(
+	    "comments around values, # and // in strings",
+	    "# a comment\n"
+	    "profiles = { # a comment after a token\n"
+	    "  k = { // a comment\n"
+	    "    command = [ \"/usr/bin/kiosk\", \"a#b\", \"c//d\", \"/* e */\", \"f\\\"#g\" ]; # x\n"
+	    "    /* a block comment # with a hash\n"
+	    "       on two lines */ hostname = \"h-1\";\n"
+	    "  };\n"
+	    "};\n"
+	    "rules = ( { user = \"u#1\"; profile = \"k\"; } ); // the end\n",
+	    0);
+	const struct confine_profile *p = c ? config_find_profile(c, "k") : NULL;
+
+	ok(p && p->command && streq(p->command[1], "a#b") && streq(p->command[2], "c//d") &&
+	       streq(p->command[3], "/* e */") && streq(p->command[4], "f\"#g") && !p->command[5],
+	   "comments: the command's arguments keep their # and //");
+	ok(p && streq(p->hostname, "h-1"), "comments: a value after a block comment is read");
+	ok(c && c->n_rules == 1 && streq(c->rules[0].user, "u#1") && c->rules[0].line == 9,
+	   "comments: the rule, its user with a '#', on its line");
+	config_free(c);
+}
+
 static void test_err_null(void)
 {
 	_cleanup_free_ char *file = write_temp("bad-", "foo = 1;\n", 0644);
@@ -1539,6 +1577,7 @@ int main(void)
 	test_defaults_and_values();
 	test_more_values();
 	test_include();
+	test_comments();
 	test_err_null();
 	test_match();
 	test_user_in_group();
