@@ -263,6 +263,12 @@ static int run_groups_wait(void *data, gid_t **ret_groups, int *ret_n)
 	return user_lookup_groups(data, ret_groups, ret_n);
 }
 
+/* The sandbox's setup_over: PID 1 read the groups (or died), the lookup child is done. */
+static void run_setup_over(void *data)
+{
+	user_lookup_end(data);
+}
+
 /* Runs argv in a sandbox of the resolved target, in a cgroup of its own; the exit status. */
 static int run_confined(struct run_target *t, char **argv)
 {
@@ -300,6 +306,8 @@ static int run_confined(struct run_target *t, char **argv)
 	    .creds = {pw->pw_uid, pw->pw_gid, NULL, 0},
 	    .groups_wait = run_groups_wait,
 	    .groups_wait_data = &t->lookup,
+	    .setup_over = run_setup_over,
+	    .setup_over_data = &t->lookup,
 	    .home = pw->pw_dir,
 	    .home_fd = -1,
 	    .home_build = run_home_build,

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -188,6 +189,11 @@ void user_lookup_end(struct user_lookup *l)
 	if (l->fd >= 0)
 		close(l->fd);
 	l->fd = -1;
+	/* Its answers are read or no longer wanted: a child still blocked writing them (its
+	 * reader died, another copy of the read end open) must not hold us. Ours, not reaped
+	 * yet: the pid cannot be another process's. */
+	if (l->pid > 0)
+		(void)kill(l->pid, SIGKILL);
 	while (l->pid > 0 && waitpid(l->pid, &st, 0) < 0 && errno == EINTR)
 		;
 	l->pid = -1;

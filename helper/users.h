@@ -44,8 +44,9 @@ struct user_info {
  * errno; u->groups stays NULL), user_lookup_groups() the second (0 with *groups malloc'd,
  * or -EIO when they cannot be read, or another negative errno), from any process that
  * holds l (confinectl run: the sandbox's PID 1, just before it needs them), and
- * user_lookup_end() closes the pipe and reaps the child (call it after every successful
- * start, once no process reads any more). user_lookup_finish() does all three into u.
+ * user_lookup_end() closes the pipe and reaps the child, SIGKILLed first in case it still
+ * blocks writing (call it after every successful start, once its answers are read or no
+ * longer wanted; again is a no-op). user_lookup_finish() does all three into u.
  */
 struct user_lookup {
 	int fd;

@@ -120,6 +120,7 @@ struct waiter {
 	 * smaps_fd: the namespaced parent's smaps, opened before PID 1 mounted its /proc. */
 	int64_t trim_at;
 	int smaps_fd;
+	const struct sandbox_spec *outer; /* the outer parent's: its setup_over */
 };
 
 /* A session that lives this long after its setup gives back the pages only setup used: a
@@ -169,6 +170,8 @@ SUPERVISOR_LOOP static int waiter_read_msg(struct waiter *w)
 		w->msg_sock = -1; /* EOF: the program was exec'd (or setup died) */
 		if (!w->got_msg)
 			w->trim_at = now_ms() + TRIM_DELAY_MS;
+		if (w->outer && w->outer->setup_over)
+			w->outer->setup_over(w->outer->setup_over_data);
 	}
 	return r;
 }
@@ -883,7 +886,8 @@ static int outer_wait(const struct sandbox_spec *s, pid_t pid, int sfd, int sock
 			   .tty = &tty,
 			   .kill_at = -1,
 			   .trim_at = -1, /* set when PID 1's exec closes the sync socket */
-			   .smaps_fd = -1};
+			   .smaps_fd = -1,
+			   .outer = s};
 	(void)sandbox_tty_wanted(w.is_tty);
 	st = wait_relaying(&w);
 	/* The sandbox's last output, and the login's terminal as it was, on every path. */

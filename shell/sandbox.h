@@ -45,6 +45,11 @@ struct sandbox_spec {
 	struct user_creds creds; /* with groups_wait, creds.groups and ngroups are ignored */
 	sandbox_groups_fn groups_wait; /* NULL: creds.groups are final */
 	void *groups_wait_data;
+	/* Called once in the outer parent when PID 1's exec (or its death) closed the sync
+	 * socket; NULL: nothing to do. confinectl run reaps its user lookup child there, so no
+	 * zombie of it stays for the session. */
+	void (*setup_over)(void *data);
+	void *setup_over_data;
 	const char *home; /* where the home goes inside (pw_dir); also the working directory */
 	int home_fd;	  /* detached mount to place at home, or -1: see home_build */
 	sandbox_home_fn home_build; /* with home_fd -1: builds it; NULL: the real home as is */
