@@ -41,12 +41,12 @@ struct user_info {
  * (the caller may work meanwhile: the config parse overlaps the lookup); 0 or -errno.
  * The child answers in two parts, the passwd entry as soon as it has it, then the groups:
  * user_lookup_passwd() takes the first (0, -ENOENT for no such user, or another negative
- * errno; u->groups stays NULL), user_lookup_groups() the second (0 with *groups malloc'd,
- * or -EIO when they cannot be read, or another negative errno), from any process that
- * holds l (confinectl run: the sandbox's PID 1, just before it needs them), and
- * user_lookup_end() closes the pipe and reaps the child, SIGKILLed first in case it still
- * blocks writing (call it after every successful start, once its answers are read or no
- * longer wanted; again is a no-op). user_lookup_finish() does all three into u.
+ * errno; u->groups stays NULL), user_lookup_groups() the second (0 with *ret malloc'd,
+ * *ret_n of them, or -EIO when they cannot be read, or another negative errno), from any
+ * process that holds l (confinectl run: the sandbox's PID 1, just before it needs them),
+ * and user_lookup_end() closes the pipe and reaps the child, SIGKILLed first in case it
+ * still blocks writing (call it after every successful start, once its answers are read or
+ * no longer wanted; again is a no-op). user_lookup_finish() does all three into u.
  */
 struct user_lookup {
 	int fd;
@@ -54,7 +54,7 @@ struct user_lookup {
 };
 int user_lookup_start(const char *name, struct user_lookup *l);
 int user_lookup_passwd(struct user_lookup *l, struct user_info *u);
-int user_lookup_groups(struct user_lookup *l, gid_t **groups, int *ngroups);
+int user_lookup_groups(struct user_lookup *l, gid_t **ret, int *ret_n);
 void user_lookup_end(struct user_lookup *l);
 int user_lookup_finish(struct user_lookup *l, struct user_info *u);
 void user_info_free(struct user_info *u);

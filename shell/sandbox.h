@@ -41,8 +41,8 @@ typedef int (*sandbox_groups_fn)(void *data, gid_t **ret_groups, int *ret_n);
 struct sandbox_spec {
 	const char *hostname;
 	enum sandbox_net net;
-	uint64_t tmp_size; /* bytes, each of /tmp, /var/tmp and /dev/shm */
-	struct user_creds creds; /* with groups_wait, creds.groups and ngroups are ignored */
+	uint64_t tmp_size;	       /* bytes, each of /tmp, /var/tmp and /dev/shm */
+	struct user_creds creds;       /* with groups_wait, creds.groups and ngroups are ignored */
 	sandbox_groups_fn groups_wait; /* NULL: creds.groups are final */
 	void *groups_wait_data;
 	/* Called once in the outer parent when PID 1's exec (or its death) closed the sync

@@ -1129,18 +1129,19 @@ static void test_include(void)
 /* libconfig parses the text without its line comments (config-scan.c): never a string's. */
 static void test_comments(void)
 {
-	struct confine_config *c = load_ok(
-	    "comments around values, # and // in strings",
-	    "# a comment\n"
-	    "profiles = { # a comment after a token\n"
-	    "  k = { // a comment\n"
-	    "    command = [ \"/usr/bin/kiosk\", \"a#b\", \"c//d\", \"/* e */\", \"f\\\"#g\" ]; # x\n"
-	    "    /* a block comment # with a hash\n"
-	    "       on two lines */ hostname = \"h-1\";\n"
-	    "  };\n"
-	    "};\n"
-	    "rules = ( { user = \"u#1\"; profile = \"k\"; } ); // the end\n",
-	    0);
+	struct confine_config *c =
+	    load_ok("comments around values, # and // in strings",
+		    "# a comment\n"
+		    "profiles = { # a comment after a token\n"
+		    "  k = { // a comment\n"
+		    "    command = [ \"/usr/bin/kiosk\", \"a#b\", \"c//d\", \"/* e */\", "
+		    "\"f\\\"#g\" ]; # x\n"
+		    "    /* a block comment # with a hash\n"
+		    "       on two lines */ hostname = \"h-1\";\n"
+		    "  };\n"
+		    "};\n"
+		    "rules = ( { user = \"u#1\"; profile = \"k\"; } ); // the end\n",
+		    0);
 	const struct confine_profile *p = c ? config_find_profile(c, "k") : NULL;
 
 	ok(p && p->command && streq(p->command[1], "a#b") && streq(p->command[2], "c//d") &&
