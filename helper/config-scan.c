@@ -182,12 +182,16 @@ int scan_text(struct loader *ld, const char *text, const char *path, unsigned de
 			if (*p)
 				p += 2;
 		} else if (*p == '#' || (p[0] == '/' && p[1] == '/')) {
-			if (out) {
-				memcpy(out, kept, (size_t)(p - text) - (size_t)(kept - text));
+			size_t n = strcspn(p, "\n");
+
+			/* libconfig's comment is (#|//).*$: without a newline after it (the
+			 * last line) it is garbage to libconfig, and stays for it to say so. */
+			if (out && p[n] == '\n') {
+				memcpy(out, kept, (size_t)(p - kept));
 				out += p - kept;
+				kept = p + n;
 			}
-			p += strcspn(p, "\n");
-			kept = p;
+			p += n;
 		} else if (name_start(*p)) {
 			while (name_char(*p))
 				p++;

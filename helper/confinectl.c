@@ -6,6 +6,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <stdbool.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -64,6 +65,9 @@ static void sanitize_process(void)
 			_exit(EXIT_USAGE);
 	(void)syscall(SYS_close_range, 3, ~0U, 0);
 	umask(022);
+	/* A caller's ignored SIGCHLD would have the kernel reap our children unseen: the run's
+	 * user lookup child's pid could then be another process's when we end it. */
+	(void)signal(SIGCHLD, SIG_DFL);
 }
 
 static struct confine_config *load_config(const char *path)

@@ -910,7 +910,7 @@ static int outer_wait(const struct sandbox_spec *s, pid_t pid, int sfd, int sock
 
 int sandbox_run(const struct sandbox_spec *s, int *ret_status, struct error *err)
 {
-	struct sigaction old_act[ELEMENTSOF(relayed)], old_ign[ELEMENTSOF(ignored)],
+	struct sigaction old_act[ELEMENTSOF(relayed)], old_ign[ELEMENTSOF(ignored)], old_chld,
 	    dfl = {.sa_handler = SIG_DFL}, ign = {.sa_handler = SIG_IGN};
 	sigset_t mask, old_mask;
 	int sp[2] = {-1, -1}, sfd, r;
@@ -929,6 +929,9 @@ int sandbox_run(const struct sandbox_spec *s, int *ret_status, struct error *err
 		sigaction(relayed[i], &dfl, &old_act[i]);
 	for (size_t i = 0; i < ELEMENTSOF(ignored); i++)
 		sigaction(ignored[i], &ign, &old_ign[i]);
+	/* An ignored SIGCHLD (the caller's, kept across exec) would have the kernel reap the
+	 * namespaced parent unseen, and the wait for it would never end. */
+	sigaction(SIGCHLD, &dfl, &old_chld);
 	sigprocmask(SIG_BLOCK, &mask, &old_mask);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 	if (sfd < 0) {
@@ -952,6 +955,7 @@ int sandbox_run(const struct sandbox_spec *s, int *ret_status, struct error *err
 		sigaction(relayed[i], &old_act[i], NULL);
 	for (size_t i = 0; i < ELEMENTSOF(ignored); i++)
 		sigaction(ignored[i], &old_ign[i], NULL);
+	sigaction(SIGCHLD, &old_chld, NULL);
 	/* By construction: a failure always comes with its message. */
 	if (r < 0 && !err->code)
 		r = error_set_errno(err, r, "sandbox setup failed");

@@ -447,6 +447,14 @@ static const struct bad {
      .msg = "%F:3: key 'rules.[0]': missing 'profile'"},
 
     /* syntax */
+    {.what = "a comment on the last line without its newline (libconfig: garbage)",
+     .content = "profiles = { g = { }; };\n# no newline after me",
+     .r = -EINVAL,
+     .msg = "%F:2: syntax error: syntax error"},
+    {.what = "a // comment on the only line without its newline",
+     .content = "profiles = { g = { }; }; // no newline",
+     .r = -EINVAL,
+     .msg = "%F:1: syntax error: syntax error"},
     {.what = "syntax error",
      .content = "profiles = {\n  g = { home = };\n};\n",
      .r = -EINVAL,

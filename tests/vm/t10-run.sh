@@ -86,6 +86,11 @@ check_fails "the user cannot raise memory.max" run sh -c 'echo max > /sys/fs/cgr
 # Exit status is the program's.
 run sh -c 'exit 7'; assert_eq $? 7 "exit status is the program's"
 run /nonexistent 2>/dev/null; assert_eq $? 127 "a missing program gives 127"
+# A caller that ignores SIGCHLD (kept across exec): the kernel would reap the supervisors'
+# children unseen; the run must still end, with the program's status.
+timeout 120 perl -e '$SIG{CHLD} = "IGNORE"; exec @ARGV' "$CTL" run --config /etc/confine/t10.conf \
+	--profile t --user ctest -- sh -c 'exit 3' </dev/null
+assert_eq $? 3 "with SIGCHLD ignored by its caller, the run ends with the program's status"
 
 # Memory: twice memory.max gets the program OOM-killed by the session's cgroup, the host
 # lives on.
