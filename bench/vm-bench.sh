@@ -74,15 +74,16 @@ info() { echo "verdict $1$SFX: INFO"; }
 # one untimed warm-up of each), sets MED_A / MED_B (median microseconds) and PAIRS (the
 # median and quartiles of the N ratios A_i/B_i of neighbouring samples: their spread says
 # how stable the ratio of the medians is) and prints the samples. $SETTLE, if set, is run
-# untimed before every run (e.g. waiting until the previous one's teardown is over).
+# untimed before every run (e.g. waiting until the previous one's teardown is over); $PRE_A
+# and $PRE_B, if set, untimed before every run of A and of B alone (e.g. switching a file).
 alternate() {
 	local n=$1 ca=$3 cb=$5 i
 	local -a sa=() sb=()
-	${SETTLE:-:}; bash -c "$ca" >/dev/null 2>&1 </dev/null
-	${SETTLE:-:}; bash -c "$cb" >/dev/null 2>&1 </dev/null
+	${SETTLE:-:}; ${PRE_A:-:}; bash -c "$ca" >/dev/null 2>&1 </dev/null
+	${SETTLE:-:}; ${PRE_B:-:}; bash -c "$cb" >/dev/null 2>&1 </dev/null
 	for ((i = 0; i < n; i++)); do
-		${SETTLE:-:}; sa+=("$(time_us bash -c "$ca")")
-		${SETTLE:-:}; sb+=("$(time_us bash -c "$cb")")
+		${SETTLE:-:}; ${PRE_A:-:}; sa+=("$(time_us bash -c "$ca")")
+		${SETTLE:-:}; ${PRE_B:-:}; sb+=("$(time_us bash -c "$cb")")
 	done
 	MED_A=$(printf '%s\n' "${sa[@]}" | median)
 	MED_B=$(printf '%s\n' "${sb[@]}" | median)
@@ -172,7 +173,6 @@ if want login; then
 	r=$(ratio "$MED_A" "$MED_B")
 	bench "login" "confined $(ms "$MED_A") vs baseline $(ms "$MED_B") → ratio $r (goal ≤ 1.15; $PAIRS)"
 	verdict login "$r" le 1.15
-	PLAIN_WITH_MODULE=$MED_B
 	conf_use "$SHIPPED"
 	alternate "$N" confined-quota50 "su -l guest -c true" plain "su -l plain -c true"
 	conf_use "$QUOTA100"
@@ -182,13 +182,16 @@ fi
 # For information: what pam_confine costs an unconfined user (module out of the stack).
 # Not in the systemd VM (the same module, 2N more logins).
 if want login && [ -z "$SFX" ]; then
-	cp /etc/pam.d/common-session /tmp/common-session.bench
-	grep -v pam_confine /tmp/common-session.bench >/etc/pam.d/common-session
-	alternate "$N" plain-nomodule "su -l plain -c true" plain-nomodule2 "su -l plain -c true"
-	nomod=$(printf '%s\n%s\n' "$MED_A" "$MED_B" | median)
-	cp /tmp/common-session.bench /etc/pam.d/common-session
-	# (with: the plain baseline of the login goal above, the N runs just before these)
-	bench "login-module-cost" "unconfined with pam_confine $(ms "$PLAIN_WITH_MODULE") vs without $(ms "$nomod") → ratio $(ratio "$PLAIN_WITH_MODULE" "$nomod") (info)"
+	# The two stacks alternate in one block (copied into place untimed before each run): a
+	# comparison across blocks measured the host's drift between them (0.99 one run, 1.28
+	# the next).
+	cp /etc/pam.d/common-session /tmp/common-session.with
+	grep -v pam_confine /tmp/common-session.with >/tmp/common-session.without
+	PRE_A="cp /tmp/common-session.with /etc/pam.d/common-session" \
+		PRE_B="cp /tmp/common-session.without /etc/pam.d/common-session" \
+		alternate "$N" plain-module "su -l plain -c true" plain-nomodule "su -l plain -c true"
+	cp /tmp/common-session.with /etc/pam.d/common-session
+	bench "login-module-cost" "unconfined with pam_confine $(ms "$MED_A") vs without $(ms "$MED_B") → ratio $(ratio "$MED_A" "$MED_B") (info; $PAIRS)"
 	info login-module-cost
 fi
 
