@@ -191,7 +191,8 @@ void user_lookup_end(struct user_lookup *l)
 	l->fd = -1;
 	/* Its answers are read or no longer wanted: a child still blocked writing them (its
 	 * reader died, another copy of the read end open) must not hold us. Ours, not reaped
-	 * yet: the pid cannot be another process's. */
+	 * yet (the caller does not ignore SIGCHLD: confinectl's sanitize_process), so the pid
+	 * cannot be another process's. */
 	if (l->pid > 0)
 		(void)kill(l->pid, SIGKILL);
 	while (l->pid > 0 && waitpid(l->pid, &st, 0) < 0 && errno == EINTR)

@@ -930,7 +930,7 @@ int sandbox_run(const struct sandbox_spec *s, int *ret_status, struct error *err
 	for (size_t i = 0; i < ELEMENTSOF(ignored); i++)
 		sigaction(ignored[i], &ign, &old_ign[i]);
 	/* An ignored SIGCHLD (the caller's, kept across exec) would have the kernel reap the
-	 * namespaced parent unseen, and the wait for it would never end. */
+	 * namespaced parent unseen, and the wait for it fail (ECHILD) or never end. */
 	sigaction(SIGCHLD, &dfl, &old_chld);
 	sigprocmask(SIG_BLOCK, &mask, &old_mask);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
