@@ -199,22 +199,3 @@ void user_lookup_end(struct user_lookup *l)
 		;
 	l->pid = -1;
 }
-
-int user_lookup_finish(struct user_lookup *l, struct user_info *u)
-{
-	int r = user_lookup_passwd(l, u);
-
-	if (r == 0)
-		r = user_lookup_groups(l, &u->groups, &u->ngroups);
-	user_lookup_end(l);
-	if (r < 0)
-		user_info_free(u);
-	return r;
-}
-
-void user_info_free(struct user_info *u)
-{
-	free(u->groups);
-	u->groups = NULL;
-	u->ngroups = 0;
-}

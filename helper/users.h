@@ -24,13 +24,11 @@ struct user_membership {
  */
 int user_in_group(const char *name, void *data);
 
-/* A user's passwd entry (name, ids, home; the other strings "") and groups, looked up in a
- * child process by user_lookup_start() and user_lookup_finish(). */
+/* A user's passwd entry (name, ids, home; the other strings ""), looked up in a child
+ * process by user_lookup_start() and user_lookup_passwd(). */
 struct user_info {
 	struct passwd pw;
 	char name[256], dir[4096];
-	gid_t *groups; /* malloc'd, ngroups of them; free with user_info_free */
-	int ngroups;
 };
 
 /*
@@ -41,12 +39,12 @@ struct user_info {
  * (the caller may work meanwhile: the config parse overlaps the lookup); 0 or -errno.
  * The child answers in two parts, the passwd entry as soon as it has it, then the groups:
  * user_lookup_passwd() takes the first (0, -ENOENT for no such user, or another negative
- * errno; u->groups stays NULL), user_lookup_groups() the second (0 with *ret malloc'd,
+ * errno), user_lookup_groups() the second (0 with *ret malloc'd,
  * *ret_n of them, or -EIO when they cannot be read, or another negative errno), from any
  * process that holds l (confinectl run: the sandbox's PID 1, just before it needs them),
  * and user_lookup_end() closes the pipe and reaps the child, SIGKILLed first in case it
  * still blocks writing (call it after every successful start, once its answers are read or
- * no longer wanted; again is a no-op). user_lookup_finish() does all three into u.
+ * no longer wanted; again is a no-op).
  */
 struct user_lookup {
 	int fd;
@@ -56,5 +54,3 @@ int user_lookup_start(const char *name, struct user_lookup *l);
 int user_lookup_passwd(struct user_lookup *l, struct user_info *u);
 int user_lookup_groups(struct user_lookup *l, gid_t **ret, int *ret_n);
 void user_lookup_end(struct user_lookup *l);
-int user_lookup_finish(struct user_lookup *l, struct user_info *u);
-void user_info_free(struct user_info *u);
