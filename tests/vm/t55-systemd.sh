@@ -129,4 +129,15 @@ for _ in $(seq 50); do scopes | grep -q "confine-4000000-1.scope" || break; slee
 assert_not_contains "$(scopes)" "confine-4000000-1.scope" "gc: an orphan scope whose login process is gone is stopped"
 assert_contains "$(scopes)" "confine-$$-$start.scope" "gc: a scope whose login process lives (an open in progress) is left alone"
 systemctl stop "confine-$$-$start.scope"
+
+# --- confinectl run on this backend (a scope of its own) -----------------------------------
+# The user's groups come from the lookup child's second answer, read by PID 1 before its
+# drop; a caller that ignores SIGCHLD still gets the program's status (t10 does the same on
+# the cgroupfs backend).
+conf 'memory_max = "64M"; pids_max = 40;'
+assert_eq "$(confinectl run --profile lim --user guest -- id -G | tr ' ' '\n' | sort -n | xargs)" \
+	"$(id -G guest | tr ' ' '\n' | sort -n | xargs)" "run: the user's groups, supplementary ones too ($(id -Gn guest))"
+timeout 120 perl -e '$SIG{CHLD} = "IGNORE"; exec @ARGV' confinectl run --profile lim --user guest \
+	-- sh -c 'exit 3' </dev/null
+assert_eq $? 3 "run: with SIGCHLD ignored by its caller, the run ends with the program's status"
 finish
