@@ -484,6 +484,12 @@ int cgroup_destroy(const char *path, unsigned long long *oom_kills)
 		return errno == ENOENT ? 0 : negerrno();
 	if (oom_kills)
 		*oom_kills = oom_kills_of(leaf);
+	/* Usually empty already (the sandbox's PID 1 took every process with it): then rmdir
+	 * is all there is to do. EBUSY: processes (or child cgroups) are left, kill them. */
+	if (unlinkat(pfd, name, AT_REMOVEDIR) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != EBUSY)
+		return negerrno();
 	/* One write kills every process of the session, including ones forked meanwhile. */
 	r = cgroup_write(leaf, "cgroup.kill", "1");
 	if (r < 0 && r != -ENOENT)

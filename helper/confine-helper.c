@@ -22,6 +22,7 @@
 #include <stdarg.h>
 #include <sys/file.h>
 #include <sys/mount.h>
+#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -290,35 +291,72 @@ static int session_close(const char *sid, const char *why)
 }
 
 /* Closes the session sid if its login process died. */
-static int collect(const char *sid)
+static int collect(const char *sid, void *unused)
 {
 	struct session_record r;
 
+	(void)unused;
 	if (session_read(sid, &r) < 0 || session_caller_alive(&r))
 		return 0;
 	return session_close(r.sid, "login process gone, collected") < 0 ? -EIO : 0;
 }
 
+/* How many of a user's session references an open looks at when it need not see all. */
+#define GC_WINDOW 32
+
 /*
- * Closes every session whose login process died: of one user (walking only that user's
- * references, so a login costs the same however many other sessions are open), or of
- * everybody when user is NULL (confinectl gc).
+ * Calls fn on the entries of d ("." ones skipped): all of them, or, unless all, at most
+ * GC_WINDOW consecutive ones from a random start (wrapping). Each look costs a record's and
+ * a process's read: an open that looked at every session of a user with 1000 open read
+ * ~2000 files (bench flat-login). What a window leaves is looked at by later opens and by
+ * `confinectl gc` (cron job, timer). -EIO if fn failed for any.
  */
-static int gc(const char *user)
+static int refs_walk(DIR *d, bool all, int (*fn)(const char *name, void *arg), void *arg)
+{
+	struct dirent *de;
+	long n = 0, i = 0, start = 0;
+	int ret = 0;
+
+	if (!all) {
+		while ((de = readdir(d)))
+			n += de->d_name[0] != '.';
+		all = n <= GC_WINDOW;
+		if (!all) {
+			uint32_t x = 0;
+			(void)!getrandom(&x, sizeof(x), 0);
+			start = (long)(x % (uint32_t)n);
+		}
+		rewinddir(d);
+	}
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		/* Entries made since the count are past n: looked at only if all. */
+		if ((all || (i >= start ? i - start : i + n - start) < GC_WINDOW) &&
+		    fn(de->d_name, arg) < 0)
+			ret = -EIO;
+		i++;
+	}
+	return ret;
+}
+
+/*
+ * Closes the sessions whose login process died: of one user (walking only that user's
+ * references, so a login costs the same however many sessions others have open; all of
+ * them, or a window: refs_walk), or of everybody when user is NULL (confinectl gc).
+ */
+static int gc(const char *user, bool all)
 {
 	char dir[160];
 	DIR *d;
-	struct dirent *de;
-	int ret = 0;
+	int ret;
 
 	if (user)
 		snprintf(dir, sizeof(dir), CONFINE_USERS_DIR "/%s/sessions", user);
 	d = opendir(user ? dir : CONFINE_SESSIONS_DIR);
 	if (!d)
 		return errno == ENOENT ? 0 : negerrno();
-	while ((de = readdir(d)))
-		if (de->d_name[0] != '.' && collect(de->d_name) < 0)
-			ret = -EIO;
+	ret = refs_walk(d, all || !user, collect, NULL);
 	closedir(d);
 	return ret;
 }
@@ -465,50 +503,59 @@ static int gc_scopes(void)
 	return ret;
 }
 
+struct orphan_walk {
+	const struct confine_config *c;
+	const struct passwd *pw;
+	int udir;
+};
+
+/* The reference name of a session without a record whose login process is gone: its
+ * scope or cgroup and its home reference go. */
+static int reap_orphan(const char *name, void *arg)
+{
+	const struct orphan_walk *o = arg;
+	struct session_record r = {0};
+	struct error err = ERROR_INIT;
+	int n = 0;
+
+	if (sscanf(name, "%d-%llu%n", &r.caller_pid, &r.caller_start, &n) != 2 ||
+	    (size_t)n != strlen(name) || r.caller_pid <= 0 ||
+	    session_read(name, &(struct session_record){0}) != -ENOENT || session_caller_alive(&r))
+		return 0;
+	snprintf(r.sid, sizeof(r.sid), "%d-%llu", (int)r.caller_pid, r.caller_start);
+	log_msg(LOG_NOTICE,
+		"session %s of %s: no record and its login process is gone, collecting what it "
+		"left",
+		r.sid, o->pw->pw_name);
+	snprintf(r.cg.cgroup, sizeof(r.cg.cgroup), "%s/user-%u/%s", o->c->cgroup_root,
+		 (unsigned)o->pw->pw_uid, r.sid);
+	if (backend_resolve(o->c).backend == CGROUP_BACKEND_SYSTEMD) {
+		snprintf(r.cg.unit, sizeof(r.cg.unit), "confine-%s.scope", r.sid);
+		r.cg.cgroup[0] = '\0'; /* the scope's payload goes with the scope */
+	}
+	if (backend_close(&r.cg, true, NULL, &err) < 0) {
+		log_msg(LOG_ERR, "session %s: %s", r.sid, error_msg(&err));
+		return -EIO;
+	}
+	return home_release(o->pw->pw_name, o->udir, r.sid) < 0 ? -EIO : 0;
+}
+
 /*
  * Drops the references of sessions that never got a record (their helper died after taking
  * the reference, e.g. killed), once their login process is gone: they would otherwise
- * count against max_sessions and hold the home forever. Their cgroups go too. Lock held.
+ * count against max_sessions and hold the home forever. Their cgroups go too. All of them,
+ * or a window (refs_walk). Lock held.
  */
-static int reap_orphans(const struct confine_config *c, const struct passwd *pw, int udir)
+static int reap_orphans(const struct confine_config *c, const struct passwd *pw, int udir, bool all)
 {
 	_cleanup_close_ int fd = openat(udir, "sessions", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	struct error err = ERROR_INIT;
-	bool systemd = backend_resolve(c).backend == CGROUP_BACKEND_SYSTEMD;
-	struct dirent *de;
+	struct orphan_walk o = {c, pw, udir};
 	DIR *d;
-	int ret = 0;
+	int ret;
 
 	if (fd < 0 || !(d = fdopendir(TAKE_FD(fd))))
 		return negerrno();
-	while ((de = readdir(d))) {
-		struct session_record r = {0};
-		int n = 0;
-
-		if (sscanf(de->d_name, "%d-%llu%n", &r.caller_pid, &r.caller_start, &n) != 2 ||
-		    (size_t)n != strlen(de->d_name) || r.caller_pid <= 0 ||
-		    session_read(de->d_name, &(struct session_record){0}) != -ENOENT ||
-		    session_caller_alive(&r))
-			continue;
-		snprintf(r.sid, sizeof(r.sid), "%d-%llu", (int)r.caller_pid, r.caller_start);
-		log_msg(LOG_NOTICE,
-			"session %s of %s: no record and its login process is gone, "
-			"collecting what it left",
-			r.sid, pw->pw_name);
-		snprintf(r.cg.cgroup, sizeof(r.cg.cgroup), "%s/user-%u/%s", c->cgroup_root,
-			 (unsigned)pw->pw_uid, r.sid);
-		if (systemd) {
-			snprintf(r.cg.unit, sizeof(r.cg.unit), "confine-%s.scope", r.sid);
-			r.cg.cgroup[0] = '\0'; /* the scope's payload goes with the scope */
-		}
-		if (backend_close(&r.cg, true, NULL, &err) < 0) {
-			log_msg(LOG_ERR, "session %s: %s", r.sid, error_msg(&err));
-			ret = -EIO;
-			continue;
-		}
-		if (home_release(pw->pw_name, udir, r.sid) < 0)
-			ret = -EIO;
-	}
+	ret = refs_walk(d, all, reap_orphan, &o);
 	closedir(d);
 	return ret;
 }
@@ -960,7 +1007,8 @@ static int open_record(struct open_state *s)
 		refuse(s, CTX_USER, r, "cannot identify the login process");
 		return -1;
 	}
-	(void)gc(s->pw->pw_name);
+	/* With max_sessions the count below must be exact: every stale session goes first. */
+	(void)gc(s->pw->pw_name, s->p->max_sessions != 0);
 	if (session_read(rec->sid, &(struct session_record){0}) == 0) {
 		refuse(s, CTX_USER, 0, "process %d already has session %s", (int)rec->caller_pid,
 		       rec->sid);
@@ -994,7 +1042,7 @@ static int open_user_lock(struct open_state *s)
 	}
 	/* Serialises this user's opens and closes: session count, cgroups, home. */
 	(void)flock(s->udir, LOCK_EX);
-	(void)reap_orphans(s->c, s->pw, s->udir);
+	(void)reap_orphans(s->c, s->pw, s->udir, p->max_sessions != 0);
 	if ((r = refs_left(s->udir)) < 0) {
 		refuse(s, CTX_USER, r, "cannot count its sessions");
 		return CONFINE_HELPER_ERROR;
@@ -1022,7 +1070,7 @@ static void collect_same_pid(const char *sid)
 
 	while (d && (de = readdir(d)))
 		if (strncmp(de->d_name, sid, n) == 0 && !streq(de->d_name, sid))
-			(void)collect(de->d_name);
+			(void)collect(de->d_name, NULL);
 	if (d)
 		closedir(d);
 }
@@ -1288,7 +1336,7 @@ int main(int argc, char **argv)
 	if (argc >= 3 && argc <= 4 && streq(argv[1], CONFINE_VERB_CLOSE))
 		return do_close(argv[2]);
 	if (argc >= 2 && argc <= 3 && streq(argv[1], CONFINE_VERB_GC)) {
-		int r1 = gc(NULL), r2 = gc_runs(argc == 3 ? argv[2] : CONFINE_CONF_DEFAULT);
+		int r1 = gc(NULL, true), r2 = gc_runs(argc == 3 ? argv[2] : CONFINE_CONF_DEFAULT);
 		int r3 = systemd_booted() ? gc_scopes() : 0,
 		    r4 = gc_orphans(CONFINE_PROCS_DIR, procs_close) |
 			 gc_orphans(NETNS_DIR, netns_close_quiet);

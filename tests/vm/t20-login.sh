@@ -153,4 +153,45 @@ assert_eq "$(pgrep -u guest -c sleep)" 0 "a SIGKILLed confinectl takes its sandb
 assert_eq "$(ls /sys/fs/cgroup/confine | grep -c "^run-$ctl-")" 1 "its cgroup leaf is left behind"
 check "confinectl gc" /usr/local/sbin/confinectl gc
 assert_eq "$(ls /sys/fs/cgroup/confine | grep -c "^run-")" 0 "gc removed the dead run's leaf"
+
+# Many sessions of one user: an open looks at a window of its user's stale sessions (32 by
+# gc, 32 by the orphan check), not at all of them, unless max_sessions needs an exact count.
+HELPER=/usr/local/libexec/confine/confine-helper
+cp /etc/confine/confine.conf /tmp/t20.conf
+# stale N: N sessions of guest opened the way pam_confine does, then their login processes
+# SIGKILLed (no close): N records whose callers are gone
+stale() {
+	local i p=()
+	for ((i = 0; i < $1; i++)); do
+		bash -c "$HELPER open guest su '' '' >/dev/null 2>&1; exec sleep 600" </dev/null >/dev/null 2>&1 &
+		p+=($!)
+		((i % 20 == 19)) && sleep 1
+	done
+	for _ in $(seq 300); do [ "$(ls /run/confine/sessions | wc -l)" -ge "$1" ] && break; sleep 0.2; done
+	kill -9 "${p[@]}"; wait "${p[@]}" 2>/dev/null
+}
+# looked_at: how many of the stale sessions one more open reads (its openat calls naming them)
+looked_at() {
+	ls /run/confine/sessions >/tmp/t20.sids
+	strace -f -qq -e trace=openat,openat2 -o /tmp/t20.st \
+		bash -c "$HELPER open guest su '' '' >/dev/null 2>&1; exec true" </dev/null
+	grep -oFf /tmp/t20.sids /tmp/t20.st | sort -u | wc -l
+}
+sed -i -E 's/^([[:space:]]*)(max_sessions|user_pids_max|user_memory_max)[[:space:]]*=.*;/\1\2 = "max";/' /etc/confine/confine.conf
+stale 100
+assert_eq "$(ls /run/confine/sessions | wc -l)" 100 "100 stale sessions of guest"
+n=$(looked_at)
+if [ "$n" -ge 1 ] && [ "$n" -le 64 ]; then ok "no max_sessions: an open reads $n of 100 stale sessions (at most 64)"
+else not_ok "no max_sessions: an open reads $n of 100 stale sessions (at most 64)"; fi
+assert_ne "$(ls /run/confine/sessions | wc -l)" 1 "and leaves the rest for later"
+check "confinectl gc" /usr/local/sbin/confinectl gc
+assert_eq "$(ls /run/confine/sessions | wc -l)" 0 "confinectl gc collects all of them"
+sed -i -E 's/^([[:space:]]*)max_sessions[[:space:]]*=.*;/\1max_sessions = 1000;/' /etc/confine/confine.conf
+stale 40
+n=$(looked_at)
+assert_eq "$n" 40 "max_sessions = 1000: an open reads every stale session of its user"
+assert_eq "$(ls /run/confine/sessions | wc -l)" 1 "and collects them all before counting (its own is left)"
+cp /tmp/t20.conf /etc/confine/confine.conf
+check "confinectl gc" /usr/local/sbin/confinectl gc
+expect_clean "nothing left of the many sessions"
 pkill -f "sshd -f /tmp/sshd_config"
