@@ -5,7 +5,7 @@
 #
 # Knobs (environment): BENCH_N       iterations per timed command (default 10)
 #                      BENCH_PROCS   processes in the teardown benchmark (default 1000)
-#                      BENCH_SESSIONS the most idle sessions (of each kind) benchmark 5 opens (400)
+#                      BENCH_SESSIONS the most idle sessions (of each kind) benchmark 5 opens (1000)
 #                      BENCH_FLAT_LEVELS the open-session counts benchmark 5 measures at
 #                                    (default "0 S/4 S/2 S", S = BENCH_SESSIONS)
 #                      BENCH_REPS    repetitions of each teardown measurement (default 2)
@@ -21,7 +21,7 @@ export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 N=${BENCH_N:-10}
 NPROCS=${BENCH_PROCS:-1000}
-NSESS=${BENCH_SESSIONS:-400}
+NSESS=${BENCH_SESSIONS:-1000}
 ONLY=${BENCH_ONLY:-login ssh net setup mem teardown flat}
 SFX=
 if [ "${CONFINE_VM_INIT:-busybox}" = systemd ]; then
