@@ -214,17 +214,26 @@ int cgroup_io_devnode(const char *dev, char *buf, size_t len)
 	return 0;
 }
 
+/*
+ * Enables the controllers of need for the children of dirfd, writing only those not on
+ * yet. Every write of cgroup.subtree_control, even one that changes nothing, walks all the
+ * descendants of the cgroup in the kernel (cgroup_lock_and_drain_offline): at the root,
+ * every cgroup of the host, at confine's, every session. A read does not.
+ */
 int cgroup_enable(int dirfd, const char *need)
 {
-	char buf[128] = "", *w, *save = NULL, copy[64];
+	char buf[128] = "", *w, *save = NULL, copy[64], have[256] = "";
 
+	(void)cgroup_read(dirfd, "cgroup.subtree_control", have, sizeof(have));
 	snprintf(copy, sizeof(copy), "%s", need);
 	for (w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		if (has_word(have, w))
+			continue;
 		strncat(buf, "+", sizeof(buf) - strlen(buf) - 1);
 		strncat(buf, w, sizeof(buf) - strlen(buf) - 1);
 		strncat(buf, " ", sizeof(buf) - strlen(buf) - 1);
 	}
-	return cgroup_write(dirfd, "cgroup.subtree_control", buf);
+	return buf[0] ? cgroup_write(dirfd, "cgroup.subtree_control", buf) : 0;
 }
 
 int cgroup_mkdir(int dirfd, const char *name)
