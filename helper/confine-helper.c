@@ -332,7 +332,7 @@ static int refs_walk(DIR *d, bool all, int (*fn)(const char *name, void *arg), v
 		if (de->d_name[0] == '.')
 			continue;
 		/* Entries made since the count are past n: looked at only if all. */
-		if ((all || (i >= start ? i - start : i + n - start) < GC_WINDOW) &&
+		if ((all || (i < n && (i >= start ? i - start : i + n - start) < GC_WINDOW)) &&
 		    fn(de->d_name, arg) < 0)
 			ret = -EIO;
 		i++;
@@ -524,8 +524,8 @@ static int reap_orphan(const char *name, void *arg)
 		return 0;
 	snprintf(r.sid, sizeof(r.sid), "%d-%llu", (int)r.caller_pid, r.caller_start);
 	log_msg(LOG_NOTICE,
-		"session %s of %s: no record and its login process is gone, collecting what it "
-		"left",
+		"session %s of %s: no record and its login process is gone, "
+		"collecting what it left",
 		r.sid, o->pw->pw_name);
 	snprintf(r.cg.cgroup, sizeof(r.cg.cgroup), "%s/user-%u/%s", o->c->cgroup_root,
 		 (unsigned)o->pw->pw_uid, r.sid);
