@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -144,12 +146,57 @@ static const struct {
      .written = "cpu.weight=10000;"},
 };
 
+/* cgroup_enable writes only the controllers subtree_control lacks (every write makes the
+ * kernel walk the cgroup's descendants), and nothing when all are on. */
+static void test_enable(void)
+{
+	static const struct {
+		const char *have, *after;
+	} enable_cases[] = {
+	    {"cpu memory pids\n", "cpu memory pids"},
+	    {"memory cpu\n", "+pids "},
+	    {"", "+memory +cpu +pids "},
+	};
+	char path[256], got[64];
+
+	snprintf(path, sizeof(path), "%s/cgroup.subtree_control", tmpdir);
+	for (size_t i = 0; i < ELEMENTSOF(enable_cases); i++) {
+		int fd = open(tmpdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r;
+		FILE *f = fopen(path, "we");
+
+		if (fd < 0 || !f)
+			abort();
+		fputs(enable_cases[i].have, f);
+		fclose(f);
+		r = cgroup_enable(fd, "memory cpu pids");
+		/* A regular file is not truncated by the write: compare what was written. */
+		got[0] = '\0';
+		f = fopen(path, "re");
+		if (f && !fgets(got, sizeof(got), f))
+			got[0] = '\0';
+		if (f)
+			fclose(f);
+		got[strcspn(got, "\n")] = '\0';
+		if (!strchr(enable_cases[i].after, '+'))
+			is_str(got, enable_cases[i].after, "enable with '%.*s' on: nothing written",
+			       15, enable_cases[i].have);
+		else
+			ok(r == 0 && strncmp(got, enable_cases[i].after,
+					     strlen(enable_cases[i].after)) == 0,
+			   "enable with '%.10s' on: writes '%s' (file now '%s')",
+			   enable_cases[i].have, enable_cases[i].after, got);
+		unlink(path);
+		close(fd);
+	}
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpdir)) {
 		perror("mkdtemp");
 		return 2;
 	}
+	test_enable();
 	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
 		struct confine_config *c = load(cases[i].body);
 		const struct confine_profile *p = config_find_profile(c, "g");
