@@ -11,7 +11,10 @@
 # Environment: BENCH_VMS (default "plain systemd"), BENCH_ONLY (the plain VM's goals,
 # default all), BENCH_SYSTEMD_ONLY (the systemd VM's, default: login and ssh, those of them
 # in BENCH_ONLY when it is set), passed on into the VM: BENCH_N BENCH_PROCS BENCH_SESSIONS BENCH_WARMUP
-# BENCH_FLAT_LEVELS BENCH_FLAT_MINMEM BENCH_REPS (see bench/vm-bench.sh).
+# BENCH_FLAT_LEVELS BENCH_FLAT_MINMEM BENCH_REPS (see bench/vm-bench.sh). With login among
+# the goals, the same login is then measured natively (bench/native-login.sh, host untouched:
+# a private mount namespace) beside the VM's figures, for information: BENCH_NATIVE_N pairs
+# (default 200), or none with BENCH_NATIVE_N=0.
 # CONFINE_VM_TIMEOUT defaults to 3000 s here (TCG is slow).
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -100,5 +103,22 @@ for vm in $VMS; do
 	miss=$((miss + $(grep -c '^verdict .*: MISS' "$LOG/1.log" || true)))
 	[ $vrc = 0 ] || { rc=$vrc; echo "run-bench: the $vm VM run failed (exit $vrc):" >&2; grep -v '^ok' "$WORK/run-vm-$vm.out" | tail -n 30 >&2; }
 done
+# The login natively, beside the VM's (INFO: the goals are the VM's ratios).
+case " $PLAIN_ONLY " in *" login "*)
+	if [ "${BENCH_NATIVE_N:-200}" != 0 ]; then
+		bash "$HERE/native-login.sh" "${BENCH_NATIVE_N:-200}" >"$WORK/native-login.out" 2>&1 || true
+		grep -E '^# 20' "$WORK/native-login.out" || true
+		if grep -q '^native login' "$WORK/native-login.out"; then
+			sed -n -e 's/^native login/bench login-native: native login/p' \
+				-e 's/^reference: /bench login-native-bwrap: /p' \
+				-e 's/^confined vs the bwrap reference/bench login-native-vs-bwrap: confined vs the bwrap reference/p' \
+				"$WORK/native-login.out"
+			echo "verdict login-native: INFO"
+		else
+			tail -n 5 "$WORK/native-login.out"
+			echo "verdict login-native: INFO (no result: bench/native-login.sh failed)"
+		fi
+	fi ;;
+esac
 echo "# pass/miss: $pass PASS, $miss MISS; VM time $vmsecs s"
 exit $rc
