@@ -32,7 +32,15 @@ if [ "${CONFINE_NATIVE_NS:-}" != 1 ]; then
 fi
 
 W=$(mktemp -d /tmp/confine-native-login.XXXXXX)
-trap 'cd /; umount -R "$W/t" 2>/dev/null; rm -rf "$W"' EXIT
+# At the end: the last logout helper finishes its teardown (it runs detached), then the
+# mounts go; the namespace and everything in it goes with this process anyway.
+cleanup() {
+	cd /
+	for ((i = 0; i < 40; i++)); do pgrep -x confine-helper >/dev/null || break; sleep 0.05; done
+	umount -R "$W/t" 2>/dev/null
+	rm -rf --one-file-system "$W"
+}
+trap cleanup EXIT
 mkdir -p "$W/t"
 mount -t tmpfs -o mode=0755 confine-bench "$W/t" # no nosuid: confine-shell is setuid here
 overlay() {

@@ -194,6 +194,28 @@ if want login && [ -z "$SFX" ]; then
 	bench "login-module-cost" "unconfined with pam_confine $(ms "$MED_A") vs without $(ms "$MED_B") → ratio $(ratio "$MED_A" "$MED_B") (info; $PAIRS)"
 	info login-module-cost
 fi
+# For information: the reference sandbox around the same login. bw's login shell is
+# bench/bwrap-shell.c, bash -l under bwrap --unshare-all (what bubblewrap gives a login with
+# no session machinery): how much of the login goal a sandbox of that kind takes by itself.
+# Not in the systemd VM (pam_systemd adds the same to both).
+if want login && [ -z "$SFX" ] && command -v bwrap >/dev/null; then
+	if ! id bw >/dev/null 2>&1; then
+		cc -O2 -o /usr/local/bin/bwrap-shell "$CONFINE_REPO/bench/bwrap-shell.c"
+		echo /usr/local/bin/bwrap-shell >>/etc/shells
+		useradd --create-home --shell /usr/local/bin/bwrap-shell --user-group bw
+	fi
+	if [ "$(su -l bw -c 'echo $$' </dev/null 2>/dev/null)" = 2 ]; then
+		alternate "$N" bwrap-wrapped "su -l bw -c true" plain "su -l plain -c true"
+		bench "login-bwrap" "the same login with bash under bwrap --unshare-all $(ms "$MED_A") vs baseline $(ms "$MED_B") → ratio $(ratio "$MED_A" "$MED_B") (info; $PAIRS)"
+		info login-bwrap
+		alternate "$N" confined "su -l guest -c true" bwrap-wrapped "su -l bw -c true"
+		bench "login-vs-bwrap" "confined $(ms "$MED_A") vs the bwrap-wrapped login $(ms "$MED_B") → ratio $(ratio "$MED_A" "$MED_B") (info; $PAIRS)"
+		info login-vs-bwrap
+	else
+		bench "login-bwrap" "no bwrap-wrapped login here (bwrap needs unprivileged user namespaces)"
+		info login-bwrap
+	fi
+fi
 
 took login
 
