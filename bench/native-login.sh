@@ -5,7 +5,7 @@
 #
 # Everything happens in a private mount namespace that this script makes and leaves:
 # overlays with throwaway upper layers over /etc (accounts, PAM, /etc/confine), /usr/local
-# (the programs at their compiled-in paths), /run and /home; the PAM module is named by
+# (the programs at their compiled-in paths), /run and /var, a tmpfs over /home; the PAM module is named by
 # its path in the build. Nothing propagates out: the host's files, accounts and PAM stay
 # as they were. The profile runs with limits = "optional" and a private state_dir, so no
 # cgroup is made (on a hybrid host none could be): what is measured is pam_confine, the
@@ -51,9 +51,10 @@ overlay() {
 overlay /etc etc
 overlay /usr/local usrlocal
 overlay /run run
+overlay /var var # useradd's lastlog and faillog records, a mail spool where configured
 mount -t tmpfs -o mode=0755 confine-home /home
 # Refuse to go on unless the writes below land in the overlays.
-for d in /etc /usr/local /run; do
+for d in /etc /usr/local /run /var; do
 	[ "$(findmnt -no FSTYPE "$d")" = overlay ] || { echo "native-login: $d is not overlaid" >&2; exit 1; }
 done
 
