@@ -507,6 +507,7 @@ struct orphan_walk {
 	const struct confine_config *c;
 	const struct passwd *pw;
 	int udir;
+	bool systemd; /* the backend, resolved once per walk */
 };
 
 /* The reference name of a session without a record whose login process is gone: its
@@ -529,7 +530,7 @@ static int reap_orphan(const char *name, void *arg)
 		r.sid, o->pw->pw_name);
 	snprintf(r.cg.cgroup, sizeof(r.cg.cgroup), "%s/user-%u/%s", o->c->cgroup_root,
 		 (unsigned)o->pw->pw_uid, r.sid);
-	if (backend_resolve(o->c).backend == CGROUP_BACKEND_SYSTEMD) {
+	if (o->systemd) {
 		snprintf(r.cg.unit, sizeof(r.cg.unit), "confine-%s.scope", r.sid);
 		r.cg.cgroup[0] = '\0'; /* the scope's payload goes with the scope */
 	}
@@ -549,7 +550,7 @@ static int reap_orphan(const char *name, void *arg)
 static int reap_orphans(const struct confine_config *c, const struct passwd *pw, int udir, bool all)
 {
 	_cleanup_close_ int fd = openat(udir, "sessions", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	struct orphan_walk o = {c, pw, udir};
+	struct orphan_walk o = {c, pw, udir, backend_resolve(c).backend == CGROUP_BACKEND_SYSTEMD};
 	DIR *d;
 	int ret;
 
