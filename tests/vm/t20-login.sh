@@ -154,6 +154,16 @@ assert_eq "$(ls /sys/fs/cgroup/confine | grep -c "^run-$ctl-")" 1 "its cgroup le
 check "confinectl gc" /usr/local/sbin/confinectl gc
 assert_eq "$(ls /sys/fs/cgroup/confine | grep -c "^run-")" 0 "gc removed the dead run's leaf"
 
+# A reference without a record (its helper killed between taking it and writing the record)
+# whose login process is gone: the user's next open drops it and its cgroup leaf.
+G_UID=$(id -u guest) ORPH=999999-1
+mkdir -p /run/confine/users/guest/sessions "/sys/fs/cgroup/confine/user-$G_UID/$ORPH"
+: >"/run/confine/users/guest/sessions/$ORPH"
+check "a login of guest beside an orphaned reference" su -l guest -c true
+check "the open dropped the orphaned reference" test ! -e "/run/confine/users/guest/sessions/$ORPH"
+check "and its cgroup leaf" test ! -d "/sys/fs/cgroup/confine/user-$G_UID/$ORPH"
+expect_clean "nothing of the orphan is left"
+
 # Many sessions of one user: an open looks at a window of its user's stale sessions (32 by
 # gc, 32 by the orphan check), not at all of them, unless max_sessions needs an exact count.
 HELPER=/usr/local/libexec/confine/confine-helper
