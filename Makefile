@@ -273,6 +273,9 @@ CRONDIR      ?= $(SYSCONFDIR)/cron.d
 # build refuses a value that disagrees with what the module exports.
 PAM_ACCOUNT  := yes
 
+# The units and the cron job name confinectl where this install puts it (packages: /usr/sbin).
+SBIN_SED     = sed 's|/usr/sbin/confinectl|$(SBINDIR)/confinectl|g'
+
 install-dist: $(B)/pam_confine.so
 	@has=no; nm -D --defined-only $(B)/pam_confine.so | grep -qw pam_sm_acct_mgmt && has=yes; \
 	if [ "$$has" != "$(PAM_ACCOUNT)" ]; then \
@@ -280,9 +283,11 @@ install-dist: $(B)/pam_confine.so
 		exit 1; fi
 	install -d -m 0755 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR) \
 		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(SSHDCONFDIR)
-	install -m 0644 packaging/systemd/confine-gc.service packaging/systemd/confine-gc.timer \
-		packaging/systemd/confine-metrics.service packaging/systemd/confine-metrics.timer \
+	install -m 0644 packaging/systemd/confine-gc.timer packaging/systemd/confine-metrics.timer \
 		$(DESTDIR)$(UNITDIR)/
+	for u in confine-gc.service confine-metrics.service; do \
+		$(SBIN_SED) packaging/systemd/$$u >$(DESTDIR)$(UNITDIR)/$$u && \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; done
 	install -m 0644 packaging/systemd/sysusers.conf $(DESTDIR)$(SYSUSERSDIR)/confine.conf
 	install -m 0644 packaging/systemd/tmpfiles.conf $(DESTDIR)$(TMPFILESDIR)/confine.conf
 	install -m 0644 packaging/sshd/confine.conf $(DESTDIR)$(SSHDCONFDIR)/confine.conf
@@ -295,7 +300,8 @@ ifneq ($(PAMCONFIGDIR),)
 endif
 ifneq ($(CRONDIR),)
 	install -d -m 0755 $(DESTDIR)$(CRONDIR)
-	install -m 0644 packaging/cron/confine $(DESTDIR)$(CRONDIR)/confine
+	$(SBIN_SED) packaging/cron/confine >$(DESTDIR)$(CRONDIR)/confine
+	chmod 0644 $(DESTDIR)$(CRONDIR)/confine
 endif
 
 # `make deb`: libpam-confine_*.deb built by dpkg-buildpackage -us -uc -b from a copy of the

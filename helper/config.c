@@ -319,6 +319,23 @@ static bool glob_ok(const char *pattern, const char *value)
 	return value && fnmatch(pattern, value, 0) == 0;
 }
 
+static const char *tty_name(const char *tty)
+{
+	return strncmp(tty, "/dev/", 5) == 0 ? tty + 5 : tty;
+}
+
+/*
+ * A tty rule against PAM_TTY, both without a leading "/dev/": login programs disagree
+ * (login sets "tty1", su and sshd "/dev/pts/3"; pam_access, pam_time and pam_securetty
+ * strip it too), so a pts glob matches su's and sshd's terminals with or without it.
+ */
+static bool tty_ok(const char *pattern, const char *tty)
+{
+	if (!pattern)
+		return true;
+	return tty && fnmatch(tty_name(pattern), tty_name(tty), 0) == 0;
+}
+
 /* 1 if the user is in group (or no group is asked for), 0 if not, negative if unknown. */
 static int group_ok(const char *group, const struct match_input *in)
 {
@@ -345,7 +362,7 @@ int config_match(const struct confine_config *c, const struct match_input *in,
 		if (!glob_ok(r->user, in->user) ||
 		    (r->has_uid && (in->uid < r->uid_min || in->uid > r->uid_max)) ||
 		    !glob_ok(r->service, in->service) || !glob_ok(r->rhost, in->rhost) ||
-		    !glob_ok(r->tty, in->tty))
+		    !tty_ok(r->tty, in->tty))
 			continue;
 		int m = group_ok(r->group, in);
 		if (m == 0)

@@ -448,12 +448,11 @@ static void some_child_cgroup(const struct confine_config *c, char *buf, size_t 
 }
 
 /*
- * Limits of p this host cannot apply although the backend has the controllers: a login of
- * the profile would be refused. Prints one line each; returns how many.
+ * What this host lacks for p's sandbox, with or without limits (Landlock, the user
+ * namespace): a login of the profile would be refused. Prints one line each; how many.
  */
-static int profile_host_problems(const struct confine_config *c, const struct confine_profile *p)
+static int profile_sandbox_problems(const struct confine_profile *p)
 {
-	char dev[32], cg[700], path[800];
 	int n = 0, r;
 
 	if ((r = landlock_abi()) < 0) {
@@ -471,13 +470,22 @@ static int profile_host_problems(const struct confine_config *c, const struct co
 			n++;
 		} else {
 			printf(
-			    "# profile %s: user_ns: a user namespace owned by root, mapping only "
+			    "# profile %s: user_ns: a user namespace of the user's, mapping only "
 			    "the user's uid and gid (setgroups denied): other ids, root's "
 			    "included, show as nobody and no id inside maps to root; nested "
 			    "user namespaces stay refused\n",
 			    p->name);
 		}
 	}
+	return n;
+}
+
+/* What the host lacks for the profile's limits: io_path's device, swap accounting. */
+static int profile_limit_problems(const struct confine_config *c, const struct confine_profile *p)
+{
+	char dev[32], cg[700], path[800];
+	int n = 0, r;
+
 	if (profile_has_io(p) && (r = cgroup_io_device(p->io_path, dev, sizeof(dev))) < 0) {
 		printf("# profile %s: NOT usable: io_path %s: %s (its logins are refused)\n",
 		       p->name, p->io_path, r == -ENOTBLK ? "not on a block device" : strerror(-r));
@@ -626,7 +634,12 @@ static int check_profiles(const struct confine_config *c)
 			continue;
 		}
 		if (r < 0) {
+			/* Without limits, the sandbox itself is still needed: Landlock, user_ns. */
 			if (p->limits_optional && r == -ENOTSUP) {
+				if (profile_sandbox_problems(p) > 0) {
+					bad = 1;
+					continue;
+				}
 				printf("# profile %s: usable WITHOUT resource limits (limits = "
 				       "\"optional\"): %s\n",
 				       p->name, msg);
@@ -634,7 +647,7 @@ static int check_profiles(const struct confine_config *c)
 			}
 			printf("# profile %s: NOT usable on this host: %s\n", p->name, msg);
 			bad = 1;
-		} else if (profile_host_problems(c, p) > 0) {
+		} else if (profile_sandbox_problems(p) + profile_limit_problems(c, p) > 0) {
 			bad = 1;
 		} else {
 			printf("# profile %s: usable\n", p->name);

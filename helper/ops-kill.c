@@ -97,8 +97,9 @@ static int kill_args(int argc, char **argv, const char **sid, const char **user,
 	    {"user", required_argument, NULL, 'u'}, {"signal", required_argument, NULL, 's'}, {}};
 	int c;
 
+	/* No command follows: options may come after the session, as the synopsis writes. */
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+u:s:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "u:s:", opts, NULL)) != -1) {
 		if (c == 'u') {
 			*user = optarg;
 		} else if (c == 's' && (*sig = ops_parse_signal(optarg)) < 0) {

@@ -1182,7 +1182,9 @@ static const char match_conf[] = "profiles = { a = {}; b = {}; c = {}; d = {}; e
 				 "  { tty = \"tty[1-6]\"; profile = \"d\"; },\n"
 				 "  { rhost = \"*.lab.example.org\"; profile = \"e\"; },\n"
 				 "  { service = \"gdm-*\"; user = \"guest*\"; profile = \"b\"; },\n"
-				 "  { group = \"confine\"; profile = \"a\"; }\n"
+				 "  { group = \"confine\"; profile = \"a\"; },\n"
+				 "  { tty = \"pts/*\"; profile = \"c\"; },\n"
+				 "  { tty = \"/dev/tty1?\"; profile = \"e\"; }\n"
 				 ");\n";
 
 static const char *const g_staff[] = {"users", "staff", NULL};
@@ -1211,6 +1213,11 @@ static const struct {
     {"single uid", {.user = "u", .uid = 5000}, 3},
     {"tty glob", {.user = "u", .uid = 1, .tty = "tty3"}, 4},
     {"tty glob miss", {.user = "u", .uid = 1, .tty = "tty7"}, -1},
+    {"tty with /dev/ (a kiosk unit's TTYPath)", {.user = "u", .uid = 1, .tty = "/dev/tty2"}, 4},
+    {"pts glob, su's /dev/pts/N", {.user = "u", .uid = 1, .tty = "/dev/pts/3"}, 8},
+    {"pts glob, a bare pts/N", {.user = "u", .uid = 1, .tty = "pts/4"}, 8},
+    {"/dev/ in the glob, a bare value", {.user = "u", .uid = 1, .tty = "tty10"}, 9},
+    {"not a prefix but /dev/", {.user = "u", .uid = 1, .tty = "/devpts/3"}, -1},
     {"rhost glob", {.user = "u", .uid = 1, .rhost = "pc1.lab.example.org"}, 5},
     {"rhost glob miss", {.user = "u", .uid = 1, .rhost = "lab.example.org"}, -1},
     {"service and user globs", {.user = "guest7", .uid = 1, .service = "gdm-password"}, 6},
@@ -1316,7 +1323,7 @@ static void test_match(void)
 
 	if (!c)
 		return;
-	is_int(c->n_rules, 8, "eight rules");
+	is_int(c->n_rules, 10, "ten rules");
 	is_int(c->rules[2].line, 5, "rule line numbers");
 	ok(c->rules[2].has_uid && c->rules[2].uid_min == 2000 && c->rules[2].uid_max == 2999,
 	   "uid range parsed");

@@ -182,6 +182,10 @@ static void test_args(void)
 	is_int(RUN(cmd_kill, "kill", "../1-2"), OPS_EXIT_USAGE, "kill a path");
 	opterr = 1;
 	/* No session of that name here (read-only: /run/confine/sessions, if any). */
+	is_int(RUN(cmd_kill, "kill", "999999-9", "--signal", "TERM"), OPS_EXIT_NOSESSION,
+	       "kill SESSION --signal SIG: the option after the session, as the synopsis has it");
+	is_int(RUN(cmd_kill, "kill", "--signal", "TERM", "--user", "no-such-user-xyz"),
+	       OPS_EXIT_NOSESSION, "kill --signal SIG --user USER");
 	is_int(RUN(cmd_status, "status", "no-such-user-xyz"), OPS_EXIT_NOSESSION,
 	       "status of a user without a session");
 }

@@ -227,7 +227,7 @@ assert_eq "$rc" 3 "check reports the profile unusable (exit 3)"
 assert_contains "$out" "NOT usable" "check says why"
 umount /mnt/fakecg
 out=$("$CTL" check --config /etc/confine/t10.conf 2>&1)
-assert_contains "$out" "profile u: user_ns: a user namespace owned by root" "check says what user_ns adds"
+assert_contains "$out" "profile u: user_ns: a user namespace of the user's" "check says what user_ns adds"
 grep -v 'user_ns = true' /etc/confine/t10.conf >/etc/confine/t10ok.conf
 # A rule naming a group no source resolves refuses the logins it is asked about (fail
 # closed): check says so before users meet it; with the group created the file is usable.

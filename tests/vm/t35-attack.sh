@@ -164,7 +164,17 @@ rm -f $SOCK $E
 cc -O2 -Wall -o /tmp/nolandlock "$PR/nolandlock.c" || die "cannot compile nolandlock.c"
 assert_eq "$(su -l guest -c 'echo ran-$(hostname)' </dev/null 2>&1)" ran-confine "control: the login works on this kernel"
 assert_not_contains "$(confinectl check 2>&1)" "Landlock" "control: confinectl check has nothing to say about Landlock"
+# A profile without limits (limits = "optional", a cgroup_root that is no cgroup2 mount) needs
+# Landlock all the same: check must not call it usable.
+OPTCONF=/tmp/t35-optional.conf
+printf '%s\n' 'cgroup_root = "/tmp/t35-nocg";' 'profiles = { opt = { limits = "optional"; }; };' \
+	'rules = ( { user = "nobody-t35"; profile = "opt"; } );' >$OPTCONF
+chmod 0600 $OPTCONF
+assert_contains "$(confinectl check --config $OPTCONF 2>&1)" "profile opt: usable WITHOUT resource limits" "control: a limits = optional profile on no cgroup2 is usable without limits"
 for e in 38 95; do
+	out=$(/tmp/nolandlock $e confinectl check --config $OPTCONF 2>&1); rc=$?
+	assert_eq "$rc" 3 "no Landlock (errno $e), limits = optional: confinectl check fails (exit 3)"
+	assert_contains "$out" "profile opt: NOT usable: this kernel has no Landlock" "no Landlock (errno $e), limits = optional: check says why, not usable WITHOUT limits"
 	out=$(/tmp/nolandlock $e su -l guest -c 'echo ran-$(hostname)' </dev/null 2>&1); rc=$?
 	assert_ne "$rc" 0 "no Landlock (errno $e): the login is refused"
 	assert_not_contains "$out" "ran-" "no Landlock (errno $e): nothing ran"

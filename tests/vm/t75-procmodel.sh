@@ -154,7 +154,7 @@ expect_clean "init: nothing left after the sessions"
 # --- user_ns = true -----------------------------------------------------------------------
 uid=$(id -u guest) gid=$(id -g guest)
 out=$("$CTL" check 2>&1)
-assert_contains "$out" "profile uns: user_ns: a user namespace owned by root, mapping only the user's uid and gid" "check says what user_ns adds"
+assert_contains "$out" "profile uns: user_ns: a user namespace of the user's, mapping only the user's uid and gid" "check says what user_ns adds"
 INSIDE_NS='echo uidmap=$(xargs </proc/self/uid_map); echo gidmap=$(xargs </proc/self/gid_map); echo setgroups=$(cat /proc/self/setgroups); echo id=$(id -u):$(id -g); echo shadow=$(stat -c %u:%g /etc/shadow); echo setuid0=$(python3 -c "import os
 try:
     os.setuid(0)
