@@ -42,6 +42,9 @@ _confinectl()
 	--order)
 		mapfile -t COMPREPLY < <(compgen -W 'cpu mem io procs' -- "$cur")
 		return ;;
+	--service)
+		mapfile -t COMPREPLY < <(compgen -W "$(ls /etc/pam.d 2>/dev/null)" -- "$cur")
+		return ;;
 	-n | -d) return ;;
 	--signal)
 		mapfile -t COMPREPLY < <(compgen -W "$(kill -l | tr -s '[:space:]' '\n' |
@@ -52,7 +55,7 @@ _confinectl()
 	for ((i = 2; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
 		--) dashdash=1; ((args++)) ;;
-		--config | --profile | --user | --signal | --order | --output | -n | -d) ((i++)) ;;
+		--config | --profile | --user | --service | --signal | --order | --output | -n | -d) ((i++)) ;;
 		-*) ;;
 		*) ((args++)) ;;
 		esac
@@ -67,7 +70,7 @@ _confinectl()
 			mapfile -t COMPREPLY < <(compgen -c -- "$cur")
 		fi
 		return ;;
-	check) ((args == 0)) && words=(--config) ;;
+	check) ((args == 0)) && words=(--config --user --service) ;;
 	gc) ;;
 	list) words=(--user --profile --no-legend --json) ;;
 	status)

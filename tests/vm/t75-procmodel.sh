@@ -1,7 +1,7 @@
 #!/bin/bash
 # The process model of a session (issue 12): command = [...] (a kiosk program instead of the
 # shell), init = true (a reaping init as PID 1, the program PID 2), user_ns = true (a user
-# namespace made by root with a one-uid map). Through confinectl run and through logins.
+# namespace the user owns, with a one-uid map). Through confinectl run and through logins.
 . "$(dirname "$0")/lib.sh"
 require_vm
 . "$CONFINE_REPO/tests/vm/install-in-vm.sh"
