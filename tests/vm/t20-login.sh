@@ -52,6 +52,15 @@ mv /usr/local/libexec/confine/confine-helper /tmp/helper.bak
 check_fails "pamtester: missing helper refuses" pamtester login guest open_session
 mv /tmp/helper.bak /usr/local/libexec/confine/confine-helper
 assert_eq "$(snapshot)" "$before" "pamtester: failed opens left nothing"
+# A tty rule as the man page writes it ("pts/*") against su's and sshd's PAM_TTY, /dev/pts/N:
+# it matches plain, whose shell is not confine-shell, so the open is refused; the control, a
+# tty no rule names, opens unconfined. Failed before the leading /dev/ was ignored.
+sed -i 's|^rules = (|rules = (\n\t{ user = "plain"; tty = "pts/*"; profile = "guest"; },|' /etc/confine/confine.conf
+check "tty rule: control: plain on /dev/tty9 matches no rule (unconfined)" \
+	pamtester -I tty=/dev/tty9 login plain open_session close_session
+check_fails "tty rule \"pts/*\" matches PAM_TTY /dev/pts/7 (plain refused: its shell is not confine-shell)" \
+	pamtester -I tty=/dev/pts/7 login plain open_session
+cp /tmp/good.conf /etc/confine/confine.conf
 
 # --- confine-shell without a session ----------------------------------------------------
 out=$(setpriv --reuid=guest --regid=guest --init-groups /usr/local/libexec/confine/confine-shell -c id 2>&1); rc=$?
