@@ -138,7 +138,8 @@ VM_TESTS    := tests/vm/t00-smoke.sh tests/vm/t10-run.sh tests/vm/t20-login.sh \
                tests/vm/t32-seccomp.sh tests/vm/t33-services.sh tests/vm/t34-persistent.sh tests/vm/t36-homes.sh \
                tests/vm/t35-attack.sh tests/vm/t73-attack-join.sh tests/vm/t70-ops.sh \
                tests/vm/t71-join.sh tests/vm/t72-events.sh tests/vm/t74-pty.sh tests/vm/t75-procmodel.sh \
-               tests/vm/t76-attack-procmodel.sh tests/vm/t78-net.sh tests/vm/t79-attack-net.sh
+               tests/vm/t76-attack-procmodel.sh tests/vm/t78-net.sh tests/vm/t79-attack-net.sh \
+               tests/vm/t80-attack-review.sh
 # t50 (limits) runs last in the fleet VM, the one VM with two CPUs (below): its end binds
 # controllers to cgroup v1, and logins after it fail.
 # The functional suites, run again with sanitized builds (t30 alone takes ~16 min under TCG).

@@ -1003,6 +1003,13 @@ static int open_record(struct open_state *s)
 		refuse(s, CTX_USER, 0, "its login process ended while it opened");
 		return -1;
 	}
+	/* Nor a subreaper of the user's: every login program opens sessions as root, and
+	 * su's invoking user, who may kill su, could otherwise have her own process named as
+	 * the login, never to be collected. Still our parent after the read: it was alive. */
+	if (ops_proc_uid(rec->caller_pid, 1) != 0 || getppid() != rec->caller_pid) {
+		refuse(s, CTX_USER, 0, "its login process is gone or not root");
+		return -1;
+	}
 	if ((r = proc_start_time(rec->caller_pid, &rec->caller_start)) < 0 ||
 	    (r = session_id(rec->caller_pid, rec->sid, sizeof(rec->sid))) < 0) {
 		refuse(s, CTX_USER, r, "cannot identify the login process");

@@ -46,7 +46,8 @@ static void log_filter(FILE *f, const char *sid, struct ops_log *log)
 			ops_log_add(log, line);
 }
 
-/* journalctl's output of this boot's lines of confine's programs; the journal runs. */
+/* journalctl's output of this boot's lines of confine's programs, sent by root; the journal
+ * runs. */
 static bool from_journal(const char *sid, struct ops_log *log)
 {
 	static const char *const paths[] = {"/usr/bin/journalctl", "/bin/journalctl"};
@@ -60,16 +61,13 @@ static bool from_journal(const char *sid, struct ops_log *log)
 	if (!path || access("/run/systemd/journal/socket", F_OK) < 0 || pipe2(p, O_CLOEXEC) < 0)
 		return false;
 	if ((pid = fork()) == 0) {
-		char *const argv[] = {"journalctl",
-				      "-q",
-				      "--no-pager",
-				      "-b",
-				      "-o",
-				      "short-iso",
+		char *const argv[] = {"journalctl", "-q", "--no-pager", "-b", "-o", "short-iso",
 				      "SYSLOG_IDENTIFIER=confine-helper",
 				      "SYSLOG_IDENTIFIER=confine-shell",
 				      "SYSLOG_IDENTIFIER=confinectl",
-				      NULL};
+				      /* The identifier is the sender's word (logger -t); the uid
+				       * is the kernel's: only root's lines are confine's. */
+				      "_UID=0", NULL};
 		char *const envp[] = {NULL};
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 		/* A plain child: its stdout the pipe, nothing of ours on stdin and stderr. */

@@ -122,8 +122,12 @@ static void status_log(const struct ops_log *log)
 		puts("log:           - (no journal, no /var/log/auth.log)");
 		return;
 	}
-	printf("log:           %s%s\n", log->source,
-	       log->n ? "" : " (no lines about this session)");
+	printf("log:           %s%s%s\n", log->source,
+	       log->n ? "" : " (no lines about this session)",
+	       /* syslog does not record who sent a line: any local user may write these */
+	       log->n && strcmp(log->source, "journal") != 0 ? " (unauthenticated: any local "
+							       "user can log such lines)"
+							     : "");
 	for (size_t i = 0; i < log->n; i++)
 		printf("  %s\n", ops_cell(ops_log_get(log, i), cell, sizeof(cell)));
 }

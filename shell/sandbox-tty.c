@@ -63,8 +63,16 @@ int sandbox_tty_setup(const struct sandbox_spec *s, int sock, struct error *err)
 	bool is_tty[3];
 	int outer = -1, unlock = 0, r;
 
-	if (!sandbox_tty_wanted(is_tty))
+	if (!sandbox_tty_wanted(is_tty)) {
+		/* No terminal on 0-2, but maybe still the login's controlling terminal (su
+		 * --session-command, su <FILE, confinectl run with its stdio redirected): leave
+		 * it, or /dev/tty inside is the caller's terminal, whose foreground the session
+		 * could take to read what the caller types next. */
+		if (setsid() < 0)
+			return error_set_errno(err, negerrno(),
+					       "cannot leave the login's terminal");
 		return 0;
+	}
 	for (int fd = 2; fd >= 0; fd--)
 		if (is_tty[fd])
 			outer = fd;

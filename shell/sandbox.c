@@ -679,13 +679,19 @@ static pid_t fork_into_cgroup(int leaf_fd, bool *joined)
 }
 
 /* Joins the leaf cgroup (writes "0", this process, to its cgroup.procs). */
-static int cgroup_join(int leaf_fd)
+/* Writes "0" (us) to cgroup.procs or "1" to cgroup.kill of the session's cgroup. */
+static int cgroup_file_write(int leaf_fd, const char *file, const char *value)
 {
-	_cleanup_close_ int fd = openat(leaf_fd, "cgroup.procs", O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	_cleanup_close_ int fd = openat(leaf_fd, file, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
 
-	if (fd < 0 || write(fd, "0", 1) != 1)
+	if (fd < 0 || write(fd, value, 1) != 1)
 		return negerrno();
 	return 0;
+}
+
+static int cgroup_join(int leaf_fd)
+{
+	return cgroup_file_write(leaf_fd, "cgroup.procs", "0");
 }
 
 /*
@@ -774,6 +780,16 @@ static _Noreturn void ns_fork_child(const struct sandbox_spec *s, int home_fd, i
 	inner_child(s, home_fd, pidfd, sock, userns_sp[1]);
 }
 
+/* Our oom_score_adj (fd, closed) to -1000. Needs CAP_SYS_RESOURCE; where root lacks it,
+ * outer_wait ends a session whose namespaced parent was killed. */
+static void oom_exempt(int fd)
+{
+	if (fd >= 0) {
+		(void)!write(fd, "-1000", 5);
+		close(fd);
+	}
+}
+
 static _Noreturn void ns_parent(const struct sandbox_spec *s, int sock, int sfd, pid_t outer,
 				bool joined)
 {
@@ -784,6 +800,12 @@ static _Noreturn void ns_parent(const struct sandbox_spec *s, int sock, int sfd,
 	pid_t child;
 
 	(void)prctl(PR_SET_NAME, "confine:[ns]");
+	/* We enforce max_duration from inside the session's cgroup: never its OOM victim (with
+	 * memory_oom_group = false the kernel picks the largest process, and a session of tiny
+	 * processes whose memory is tmpfs pages made that us). Opened before our mount
+	 * namespace exists (a file open for writing on one of its mounts makes PID 1's
+	 * read-only remount fail with EBUSY), written after PID 1's fork, which keeps 0. */
+	int oom_fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
 	/* Dies with the outer parent, so a killed supervisor never leaves a live sandbox. */
 	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != outer) /* it died before the prctl took effect */
@@ -819,8 +841,11 @@ static _Noreturn void ns_parent(const struct sandbox_spec *s, int sock, int sfd,
 	if (child == 0) {
 		if (smaps_fd >= 0)
 			close(smaps_fd);
+		if (oom_fd >= 0)
+			close(oom_fd);
 		ns_fork_child(s, home_fd, pidfd, sock, sfd, userns_sp);
 	}
+	oom_exempt(oom_fd);
 	if (s->user_ns) {
 		close(userns_sp[1]);
 		if (userns_map(s, child, proc_fd, userns_sp[0], &err) < 0)
@@ -890,6 +915,11 @@ static int outer_wait(const struct sandbox_spec *s, pid_t pid, int sfd, int sock
 			   .outer = s};
 	(void)sandbox_tty_wanted(w.is_tty);
 	st = wait_relaying(&w);
+	/* The namespaced parent killed (only root or the OOM killer can): PID 1 may have
+	 * cleared its parent-death signal and would run on with nobody enforcing max_duration.
+	 * End every process of the session's cgroup. */
+	if (st >= 0 && WIFSIGNALED(st) && s->cgroup_fd >= 0)
+		(void)cgroup_file_write(s->cgroup_fd, "cgroup.kill", "1");
 	/* The sandbox's last output, and the login's terminal as it was, on every path. */
 	pty_relay_finish(&tty);
 	/* The sandbox may have exited before its message was read. */

@@ -138,8 +138,19 @@ field "$out" io "(read [0-9.]+[BKMG], written [0-9.]+[BKMG]|- \\(no io controlle
 if [ -S /run/systemd/journal/socket ]; then
 	field "$out" log journal
 	assert_contains "$out" "session $KSID opened for kio" "status: the session's log lines (journal)"
+	# A local user logs a line under confine-helper's name about that session (the id is
+	# on /proc for anyone): the journal has it, status must not show it as confine's.
+	setpriv --reuid=nosess --regid=nosess --init-groups logger -t confine-helper \
+		"session $KSID of kio closed (forged by a local user)"
+	if wait_for sh -c "journalctl -b -q SYSLOG_IDENTIFIER=confine-helper | grep -q 'forged by a local user'"; then
+		ok "control: the forged line is in the journal under confine-helper's name"
+	else
+		not_ok "control: the forged line is in the journal under confine-helper's name"
+	fi
+	assert_not_contains "$($CTL status "$KSID" 2>&1)" "forged by a local user" \
+		"status: a line a local user logged under confine-helper's name is not shown"
 elif [ -f /var/log/auth.log ]; then
-	field "$out" log /var/log/auth.log
+	field "$out" log "/var/log/auth.log( \\(unauthenticated: any local user can log such lines\\))?"
 else
 	field "$out" log "- \\(no journal, no /var/log/auth.log\\)"
 fi
