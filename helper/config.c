@@ -319,21 +319,47 @@ static bool glob_ok(const char *pattern, const char *value)
 	return value && fnmatch(pattern, value, 0) == 0;
 }
 
-static const char *tty_name(const char *tty)
+/*
+ * The line a /dev/ path names: "pts/N", "ttyN", "ttySN"; NULL for any other value. Never an
+ * alias such as /dev/tty or /dev/ptmx, which anyone can open and give su as its input.
+ */
+static const char *tty_line(const char *tty)
 {
-	return strncmp(tty, "/dev/", 5) == 0 ? tty + 5 : tty;
+	static const char *const kinds[] = {"pts/", "ttyS", "tty"};
+
+	if (strncmp(tty, "/dev/", 5) != 0)
+		return NULL;
+	for (size_t i = 0; i < ELEMENTSOF(kinds); i++) {
+		size_t k = strlen(kinds[i]);
+		const char *n = tty + 5 + k;
+		if (strncmp(tty + 5, kinds[i], k) == 0 && *n && !n[strspn(n, "0123456789")])
+			return tty + 5;
+	}
+	return NULL;
 }
 
 /*
- * A tty rule against PAM_TTY, both without a leading "/dev/": login programs disagree
- * (login sets "tty1", su and sshd "/dev/pts/3"; pam_access, pam_time and pam_securetty
- * strip it too), so a pts glob matches su's and sshd's terminals with or without it.
+ * A tty rule against PAM_TTY. Login programs disagree (login sets "tty1", su and sshd
+ * "/dev/pts/3"): a glob without a leading '/' also matches the line of such a path, as
+ * pam_access and pam_securetty strip "/dev/". su names the tty after its input, so the
+ * aliases any user can open (/dev/tty: the caller's terminal, whatever it is; /dev/ptmx,
+ * /dev/pts/ptmx) match no rule: they say nothing about where the login comes from.
  */
 static bool tty_ok(const char *pattern, const char *tty)
 {
+	static const char *const alias[] = {"/dev/tty", "/dev/ptmx", "/dev/pts/ptmx"};
+	const char *line;
+
 	if (!pattern)
 		return true;
-	return tty && fnmatch(tty_name(pattern), tty_name(tty), 0) == 0;
+	if (!tty)
+		return false;
+	for (size_t i = 0; i < ELEMENTSOF(alias); i++)
+		if (streq(tty, alias[i]))
+			return false;
+	if (fnmatch(pattern, tty, 0) == 0)
+		return true;
+	return pattern[0] != '/' && (line = tty_line(tty)) && fnmatch(pattern, line, 0) == 0;
 }
 
 /* 1 if the user is in group (or no group is asked for), 0 if not, negative if unknown. */

@@ -685,6 +685,7 @@ static int record_user_profile(struct session_record *rec, const struct passwd *
  * built, the session's cgroup. */
 struct open_state {
 	const char *user, *service, *tty, *rhost, *logind;
+	const char *caller; /* the module's pid (its CALLER argument), or NULL (older module) */
 	struct confine_config *c;
 	const struct confine_rule *rule;
 	const struct confine_profile *p;
@@ -769,6 +770,17 @@ static int unmatched(const struct open_state *s, const struct passwd *pw)
 	       s->c->path, s->service);
 	printf(CONFINE_NOTICE_PREFIX "login refused: no confinement rule matches %s\n", s->user);
 	return CONFINE_HELPER_DENIED;
+}
+
+/* Whether the CALLER argument (decimal, the module's getpid()) is pid. */
+static bool caller_is(const char *caller, pid_t pid)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(caller, &end, 10);
+	return !errno && end != caller && !*end && v > 0 && v == (long)pid;
 }
 
 /*
@@ -1003,11 +1015,14 @@ static int open_record(struct open_state *s)
 		refuse(s, CTX_USER, 0, "its login process ended while it opened");
 		return -1;
 	}
-	/* Nor a subreaper of the user's: every login program opens sessions as root, and
-	 * su's invoking user, who may kill su, could otherwise have her own process named as
-	 * the login, never to be collected. Still our parent after the read: it was alive. */
-	if (ops_proc_uid(rec->caller_pid, 1) != 0 || getppid() != rec->caller_pid) {
-		refuse(s, CTX_USER, 0, "its login process is gone or not root");
+	/* Nor a subreaper that adopted us: su's invoking user may kill su, and her process (or
+	 * a root su of hers) would be named as the login, never to be collected. The module
+	 * says who it is; an older one does not, and then the parent must at least be root,
+	 * as every login program is. Still our parent after the read: it was alive. */
+	if ((s->caller ? !caller_is(s->caller, rec->caller_pid)
+		       : ops_proc_uid(rec->caller_pid, 1) != 0) ||
+	    getppid() != rec->caller_pid) {
+		refuse(s, CTX_USER, 0, "its login process is gone or is not the one that opened");
 		return -1;
 	}
 	if ((r = proc_start_time(rec->caller_pid, &rec->caller_start)) < 0 ||
@@ -1327,13 +1342,14 @@ int main(int argc, char **argv)
 			(void)signal(sig, SIG_DFL);
 	log_open("confine-helper", 0);
 
-	if (argc >= 6 && argc <= 8 && streq(argv[1], CONFINE_VERB_OPEN)) {
+	if (argc >= 6 && argc <= 9 && streq(argv[1], CONFINE_VERB_OPEN)) {
 		block_stop_signals();
 		return do_open(&(struct open_state){.user = argv[2],
 						    .service = argv[3],
 						    .tty = argv[4],
 						    .rhost = argv[5],
-						    .logind = argc == 8 ? argv[7] : ""},
+						    .logind = argc >= 8 ? argv[7] : "",
+						    .caller = argc == 9 ? argv[8] : NULL},
 			       argc >= 7 && argv[6][0] ? argv[6] : CONFINE_CONF_DEFAULT);
 	}
 	if (argc >= 6 && argc <= 7 && streq(argv[1], CONFINE_VERB_ACCOUNT))

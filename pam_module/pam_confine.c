@@ -164,8 +164,10 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	/* logind's session (pam_systemd, earlier in the stack, puts it into the PAM env). */
 	logind = pam_getenv(pamh, "XDG_SESSION_ID");
 
-	/* args.conf == NULL ends argv early (the helper then uses its default configuration),
-	 * unless LOGIND follows, for which CONF is "" when not set (protocol.h). */
+	/* CONF and LOGIND "" when not set (protocol.h); CALLER: we are the login process, and
+	 * the helper must still be our child when it names the session after its parent. */
+	char caller[24];
+	snprintf(caller, sizeof(caller), "%d", (int)getpid());
 	const char *const hargv[] = {
 	    args.helper,
 	    CONFINE_VERB_OPEN,
@@ -173,8 +175,9 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	    service,
 	    tty,
 	    rhost,
-	    logind && logind[0] && !args.conf ? "" : args.conf,
-	    logind && logind[0] ? logind : NULL,
+	    args.conf ? args.conf : "",
+	    logind ? logind : "",
+	    caller,
 	    NULL,
 	};
 

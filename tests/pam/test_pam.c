@@ -326,12 +326,13 @@ static void check_logout(const struct kase *k, const char *sid, pid_t caller, co
 	free(want);
 }
 
-static char *open_args(const struct kase *k)
+/* LOGIND "" (no XDG_SESSION_ID), then CALLER: the pid of the process that opened. */
+static char *open_args(const struct kase *k, pid_t caller)
 {
 	char *s;
 
-	if (asprintf(&s, "arg=open\narg=%s\narg=%s\narg=%s\narg=%s\narg=%s\n", USER, SERVICE, TTY,
-		     RHOST, k->conf) < 0)
+	if (asprintf(&s, "arg=open\narg=%s\narg=%s\narg=%s\narg=%s\narg=%s\narg=\narg=%d\n", USER,
+		     SERVICE, TTY, RHOST, k->conf, (int)caller) < 0)
 		die("asprintf");
 	return s;
 }
@@ -412,7 +413,7 @@ static void t_open_close(void)
 	umask(077); /* the caller's umask (and cwd) must not reach the helper */
 	is_int(OPEN(pamh), PAM_SUCCESS, "exit 0: open_session returns PAM_SUCCESS");
 	umask(022);
-	oa = open_args(&k);
+	oa = open_args(&k, getpid());
 	check_record(&k, "open", oa, getpid(), "open");
 	ok(log_count(-1) == 1 && log_has(LOG_INFO, "confined session 4242-123456 opened for " USER),
 	   "exit 0: exactly one log line, LOG_INFO \"confined session ID opened for USER\"") ||
@@ -765,8 +766,8 @@ static void t_logind_session(void)
 	pamh = start(&k, USER, true);
 	is_int(pam_putenv(pamh, "XDG_SESSION_ID=c7"), PAM_SUCCESS, "XDG_SESSION_ID set");
 	is_int(OPEN(pamh), PAM_SUCCESS, "XDG_SESSION_ID: PAM_SUCCESS");
-	if (asprintf(&want, "arg=open\narg=%s\narg=%s\narg=%s\narg=%s\narg=%s\narg=c7\n", USER,
-		     SERVICE, TTY, RHOST, k.conf) < 0)
+	if (asprintf(&want, "arg=open\narg=%s\narg=%s\narg=%s\narg=%s\narg=%s\narg=c7\narg=%d\n",
+		     USER, SERVICE, TTY, RHOST, k.conf, (int)getpid()) < 0)
 		die("asprintf");
 	check_record(&k, "open", want, getpid(), "LOGIND follows CONF");
 	free(want);
@@ -783,9 +784,12 @@ static void t_logind_session(void)
 	pamh = start(&k, USER, false);
 	is_int(pam_putenv(pamh, "XDG_SESSION_ID=3"), PAM_SUCCESS, "XDG_SESSION_ID set");
 	is_int(OPEN(pamh), PAM_SUCCESS, "XDG_SESSION_ID without conf=: PAM_SUCCESS");
-	check_record(&k, "open",
-		     "arg=open\narg=" USER "\narg=" SERVICE "\narg=\narg=\narg=\narg=3\n", getpid(),
-		     "without conf=, CONF is \"\" before LOGIND");
+	char *w3;
+	if (asprintf(&w3, "arg=open\narg=%s\narg=%s\narg=\narg=\narg=\narg=3\narg=%d\n", USER,
+		     SERVICE, (int)getpid()) < 0)
+		die("asprintf");
+	check_record(&k, "open", w3, getpid(), "without conf=, CONF is \"\" before LOGIND");
+	free(w3);
 	pam_end(pamh, PAM_SUCCESS);
 }
 
@@ -809,8 +813,13 @@ static void t_no_items_no_conf(void)
 	write_file(&k, "stdout", "1-1\n");
 	pamh = start(&k, USER, false);
 	is_int(OPEN(pamh), PAM_SUCCESS, "no items, no conf=: PAM_SUCCESS");
-	check_record(&k, "open", "arg=open\narg=" USER "\narg=" SERVICE "\narg=\narg=\n", getpid(),
-		     "unset TTY/RHOST are \"\", no conf= means no CONF argument");
+	char *w;
+	if (asprintf(&w, "arg=open\narg=%s\narg=%s\narg=\narg=\narg=\narg=\narg=%d\n", USER,
+		     SERVICE, (int)getpid()) < 0)
+		die("asprintf");
+	check_record(&k, "open", w, getpid(),
+		     "unset TTY/RHOST are \"\", no conf= and no LOGIND are \"\" before CALLER");
+	free(w);
 	is_int(CLOSE(pamh), PAM_SUCCESS, "no conf=: close PAM_SUCCESS");
 	check_logout(&k, "1-1", getpid(), "close without conf=");
 	pam_end(pamh, PAM_SUCCESS);
@@ -959,7 +968,7 @@ static void t_su_ids(void)
 		pid = (pid_t)atoi(strstr(rec, "ppid=") + 5);
 	free(rec);
 	ok(pid > 0 && pid != getpid(), "ruid=nobody euid=0: helper's parent is the PAM caller");
-	oa = open_args(&k);
+	oa = open_args(&k, pid);
 	check_record(&k, "open", oa, pid, "su open (setresuid 0,0,0 and setresgid 0,0,0)");
 	check_logout(&k, "7-7", pid, "su close");
 	free(oa);

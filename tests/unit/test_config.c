@@ -1184,7 +1184,9 @@ static const char match_conf[] = "profiles = { a = {}; b = {}; c = {}; d = {}; e
 				 "  { service = \"gdm-*\"; user = \"guest*\"; profile = \"b\"; },\n"
 				 "  { group = \"confine\"; profile = \"a\"; },\n"
 				 "  { tty = \"pts/*\"; profile = \"c\"; },\n"
-				 "  { tty = \"/dev/tty1?\"; profile = \"e\"; }\n"
+				 "  { tty = \"/dev/tty1?\"; profile = \"e\"; },\n"
+				 "  { tty = \"tty*\"; user = \"v\"; profile = \"b\"; },\n"
+				 "  { tty = \"/dev/tty*\"; user = \"w\"; profile = \"b\"; }\n"
 				 ");\n";
 
 static const char *const g_staff[] = {"users", "staff", NULL};
@@ -1216,8 +1218,26 @@ static const struct {
     {"tty with /dev/ (a kiosk unit's TTYPath)", {.user = "u", .uid = 1, .tty = "/dev/tty2"}, 4},
     {"pts glob, su's /dev/pts/N", {.user = "u", .uid = 1, .tty = "/dev/pts/3"}, 8},
     {"pts glob, a bare pts/N", {.user = "u", .uid = 1, .tty = "pts/4"}, 8},
-    {"/dev/ in the glob, a bare value", {.user = "u", .uid = 1, .tty = "tty10"}, 9},
+    {"/dev/ in the glob: login's bare name is not matched",
+     {.user = "u", .uid = 1, .tty = "tty10"},
+     -1},
+    {"/dev/ in the glob: the path is", {.user = "u", .uid = 1, .tty = "/dev/tty12"}, 9},
     {"not a prefix but /dev/", {.user = "u", .uid = 1, .tty = "/devpts/3"}, -1},
+    {"control: a console line reaches tty*", {.user = "v", .uid = 1, .tty = "/dev/tty3"}, 4},
+    {"control: a bare name reaches tty*", {.user = "v", .uid = 1, .tty = "ttyX"}, 10},
+    {"/dev/tty (anyone's alias of a terminal) matches no rule",
+     {.user = "v", .uid = 1, .tty = "/dev/tty"},
+     -1},
+    {"/dev/ptmx matches no rule", {.user = "v", .uid = 1, .tty = "/dev/ptmx"}, -1},
+    {"/dev/pts/ptmx matches no rule", {.user = "v", .uid = 1, .tty = "/dev/pts/ptmx"}, -1},
+    {"a device that is no line keeps its /dev/",
+     {.user = "v", .uid = 1, .tty = "/dev/ttynull"},
+     -1},
+    {"control: /dev/tty* reaches a console's path",
+     {.user = "w", .uid = 1, .tty = "/dev/tty9"},
+     11},
+    {"/dev/tty* does not reach the alias /dev/tty", {.user = "w", .uid = 1, .tty = "/dev/tty"}, -1},
+    {"ssh (sshd without a pty) is a value of its own", {.user = "u", .uid = 1, .tty = "ssh"}, -1},
     {"rhost glob", {.user = "u", .uid = 1, .rhost = "pc1.lab.example.org"}, 5},
     {"rhost glob miss", {.user = "u", .uid = 1, .rhost = "lab.example.org"}, -1},
     {"service and user globs", {.user = "guest7", .uid = 1, .service = "gdm-password"}, 6},
@@ -1323,7 +1343,7 @@ static void test_match(void)
 
 	if (!c)
 		return;
-	is_int(c->n_rules, 10, "ten rules");
+	is_int(c->n_rules, 12, "twelve rules");
 	is_int(c->rules[2].line, 5, "rule line numbers");
 	ok(c->rules[2].has_uid && c->rules[2].uid_min == 2000 && c->rules[2].uid_max == 2999,
 	   "uid range parsed");

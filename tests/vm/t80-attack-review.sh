@@ -8,9 +8,9 @@
 #      session's time limit while an ssh master connection kept the login open
 #   3. any local user logs lines under confine-helper's name; confinectl status showed them
 #      as confine's (auth.log here; the journal's _UID=0 filter: t70 in the systemd VM)
-#   4. a session named after a process that is not root: su's invoking user, made a child
-#      subreaper, SIGKILLs su while its helper opens and becomes its "login process", never
-#      collected. Here made deterministic: the helper's parent drops to plain's uid.
+#   4. a session named after a process that did not open it: su's invoking user, made a child
+#      subreaper (or running a root su of hers as one), SIGKILLs su while its helper opens
+#      and becomes its "login process", never collected. Made deterministic here.
 . "$(dirname "$0")/lib.sh"
 require_vm
 . "$CONFINE_REPO/tests/vm/install-in-vm.sh"
@@ -84,10 +84,52 @@ pkill -KILL -u guest -x sleep # (PID 1 of its namespace: SIGTERM from outside is
 kill "$SYSLOGD" 2>/dev/null
 wait_for no_sessions || not_ok "log: sessions left: $(ls /run/confine/sessions)"
 
-# --- 4. a login process that is not root -----------------------------------------------------
-# open4 DROP: a root process forks the helper's open for guest; with DROP=1 it takes plain's
-# uid before the helper names the session after it (what su's invoking user's subreaper is
-# after su's SIGKILL). Prints the helper's output and its exit status.
+# --- 4. a login process that is not the one that opened ------------------------------------
+# adopt MODE: a root child subreaper S forks M, which forks the helper's open for guest with
+# CALLER = M's pid, as the module passes its own (protocol.h). "adopted": M exits first, so
+# the helper is S's when it names the session (what a subreaper of su's invoking user, or a
+# root su of hers, gets after SIGKILLing su; found by the review of the first fix).
+# "control": M waits. Prints the helper's output and its exit status.
+adopt() {
+	python3 - "$1" "$HELPER" <<'EOF'
+import ctypes, os, sys
+mode, helper = sys.argv[1], sys.argv[2]
+ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+r, w = os.pipe()
+m = os.fork()
+if m == 0:
+    me = os.getpid()
+    h = os.fork()
+    if h == 0:
+        os.close(w)
+        os.read(r, 1)
+        os.execv(helper, [helper, "open", "guest", "su-l", "/dev/pts/9", "", "", "", str(me)])
+    if mode == "adopted":
+        os._exit(0)
+    _, st = os.waitpid(h, 0)
+    os._exit(os.waitstatus_to_exitcode(st))
+os.close(r)
+if mode == "adopted":
+    os.waitpid(m, 0)
+    os.write(w, b"x")
+    _, st = os.wait()
+else:
+    os.write(w, b"x")
+    _, st = os.waitpid(m, 0)
+print("status=%d" % os.waitstatus_to_exitcode(st))
+EOF
+}
+out=$(adopt control 2>&1)
+assert_line "$out" "status=0" "control: the helper, child of its CALLER, opens a session"
+csid=$(printf '%s\n' "$out" | head -n1)
+[ -e "/run/confine/sessions/$csid" ] && ok "control: its record exists" || not_ok "control: its record exists ($out)"
+$HELPER logout guest "$csid" >/dev/null 2>&1
+wait_for no_sessions || not_ok "control: its session closed"
+out=$(adopt adopted 2>&1)
+assert_not_contains "$out" "status=0" "a helper adopted by a root subreaper (its CALLER gone) opens no session"
+assert_eq "$(ls /run/confine/sessions 2>/dev/null)" "" "and leaves no record"
+# open4 DROP: without CALLER (a module older than it), a root caller forks the helper; with
+# DROP=1 it takes plain's uid before the helper looks: the parent must at least be root.
 open4() {
 	python3 - "$1" "$(id -u plain)" "$HELPER" <<'EOF'
 import os, sys
@@ -108,13 +150,13 @@ print("status=%d" % os.waitstatus_to_exitcode(st))
 EOF
 }
 out=$(open4 0 2>&1)
-assert_line "$out" "status=0" "control: a root caller gets a session"
+assert_line "$out" "status=0" "control, no CALLER: a root caller gets a session"
 csid=$(printf '%s\n' "$out" | head -n1)
 [ -e "/run/confine/sessions/$csid" ] && ok "control: its record exists" || not_ok "control: its record exists ($out)"
 $HELPER logout guest "$csid" >/dev/null 2>&1
 wait_for no_sessions || not_ok "control: its session closed"
 out=$(open4 1 2>&1)
-assert_not_contains "$out" "status=0" "a caller that is not root (plain's uid) gets no session"
+assert_not_contains "$out" "status=0" "no CALLER: a caller that is not root (plain's uid) gets no session"
 assert_eq "$(ls /run/confine/sessions 2>/dev/null)" "" "and no record is left"
 expect_clean "nothing of any session is left"
 finish
