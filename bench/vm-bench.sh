@@ -458,7 +458,7 @@ flat_open_to() {
 		fi
 		"$CTL" run --profile guest --user guest -- sleep 86400 </dev/null >/dev/null 2>&1 &
 		RUNP+=($!)
-		bash -c "$HELPER open guest su '' '' >/dev/null 2>&1 || echo fail >>/tmp/bench-open.fail; exec sleep 86400" </dev/null >/dev/null 2>&1 &
+		bash -c "$HELPER open guest su '' '' '' '' \$\$ >/dev/null 2>&1 || echo fail >>/tmp/bench-open.fail; exec sleep 86400" </dev/null >/dev/null 2>&1 &
 		PAMP+=($!)
 		# every 20, let them settle: keeps the run queue short on 2 vCPUs
 		((i % 20 == 19)) && sleep 2

@@ -1008,26 +1008,28 @@ static int open_record(struct open_state *s)
 		printf(CONFINE_NOTICE_PREFIX "login refused: %s\n", error_msg(&err));
 		return -1;
 	}
-	/* The session is named after our parent, the process that called pam_open_session.
-	 * PID 1 never does: it is the reaper of one that died since it started us. */
+	/* The session is named after our parent, the process that called pam_open_session
+	 * and said so (CALLER), never one that adopted us: init, or a subreaper of su's
+	 * invoking user, who may kill su (a session never collected). A module older than
+	 * CALLER fails closed: only logins begun before an upgrade meet that. */
 	rec->caller_pid = getppid();
-	if (rec->caller_pid == 1) {
-		refuse(s, CTX_USER, 0, "its login process ended while it opened");
+	if (!s->caller) {
+		refuse(s, CTX_USER, 0, "the PAM module is older than the helper; log in again");
 		return -1;
 	}
-	/* Nor a subreaper that adopted us: su's invoking user may kill su, and her process (or
-	 * a root su of hers) would be named as the login, never to be collected. The module
-	 * says who it is; an older one does not, and then the parent must at least be root,
-	 * as every login program is. Still our parent after the read: it was alive. */
-	if ((s->caller ? !caller_is(s->caller, rec->caller_pid)
-		       : ops_proc_uid(rec->caller_pid, 1) != 0) ||
-	    getppid() != rec->caller_pid) {
-		refuse(s, CTX_USER, 0, "its login process is gone or is not the one that opened");
+	if (!caller_is(s->caller, rec->caller_pid)) {
+		refuse(s, CTX_USER, 0, "its login process ended while it opened");
 		return -1;
 	}
 	if ((r = proc_start_time(rec->caller_pid, &rec->caller_start)) < 0 ||
 	    (r = session_id(rec->caller_pid, rec->sid, sizeof(rec->sid))) < 0) {
 		refuse(s, CTX_USER, r, "cannot identify the login process");
+		return -1;
+	}
+	/* Still our parent once its start time is read: it had not exited (nor its pid been
+	 * reused) then. */
+	if (getppid() != rec->caller_pid) {
+		refuse(s, CTX_USER, 0, "its login process ended while it opened");
 		return -1;
 	}
 	/* With max_sessions the count below must be exact: every stale session goes first. */

@@ -12,8 +12,8 @@
  * Empty strings stand for unset PAM items; CONF defaults to /etc/confine/confine.conf (also
  * when ""). LOGIND: logind's session id (XDG_SESSION_ID in the PAM environment), "" when unset,
  * for the session record; CALLER: the pid of the process that called pam_open_session
- * (the module's getpid()), which the helper requires to be its parent (modules before it
- * passed neither CALLER nor, without XDG_SESSION_ID, LOGIND: then the parent must be root); the
+ * (the module's getpid()), which the helper requires to be its parent (an open without it,
+ * from a module older than the helper, is refused); the
  * helper refuses items that are overlong or not printable ASCII (helper/session-store.h). "gc"
  * (confinectl gc: confine-gc.service, cron) closes sessions whose login process is gone. "kill"
  * (confinectl kill) closes the session SID as "close" does, whoever opened it; its login program

@@ -182,7 +182,7 @@ cp /etc/confine/confine.conf /tmp/t20.conf
 stale() {
 	local i p=()
 	for ((i = 0; i < $1; i++)); do
-		bash -c "$HELPER open guest su '' '' >/dev/null 2>&1; exec sleep 600" </dev/null >/dev/null 2>&1 &
+		bash -c "$HELPER open guest su '' '' '' '' \$\$ >/dev/null 2>&1; exec sleep 600" </dev/null >/dev/null 2>&1 &
 		p+=($!)
 		((i % 20 == 19)) && sleep 1
 	done
@@ -193,7 +193,7 @@ stale() {
 looked_at() {
 	ls /run/confine/sessions >/tmp/t20.sids
 	strace -f -qq -e trace=openat,openat2 -o /tmp/t20.st \
-		bash -c "$HELPER open guest su '' '' >/dev/null 2>&1; exec true" </dev/null
+		bash -c "$HELPER open guest su '' '' '' '' \$\$ >/dev/null 2>&1; exec true" </dev/null
 	grep -oFf /tmp/t20.sids /tmp/t20.st | sort -u | wc -l
 }
 sed -i -E 's/^([[:space:]]*)(max_sessions|user_pids_max|user_memory_max)[[:space:]]*=.*;/\1\2 = "max";/' /etc/confine/confine.conf

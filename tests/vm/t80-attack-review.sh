@@ -128,35 +128,20 @@ wait_for no_sessions || not_ok "control: its session closed"
 out=$(adopt adopted 2>&1)
 assert_not_contains "$out" "status=0" "a helper adopted by a root subreaper (its CALLER gone) opens no session"
 assert_eq "$(ls /run/confine/sessions 2>/dev/null)" "" "and leaves no record"
-# open4 DROP: without CALLER (a module older than it), a root caller forks the helper; with
-# DROP=1 it takes plain's uid before the helper looks: the parent must at least be root.
-open4() {
-	python3 - "$1" "$(id -u plain)" "$HELPER" <<'EOF'
+# Without CALLER (a module older than the helper: a login begun before an upgrade), even a
+# root parent gets no session: the fallback could be forced by logins a user started before
+# the upgrade and left at su's password prompt (found by the last review).
+out=$(python3 - "$HELPER" <<'EOF' 2>&1
 import os, sys
-drop, uid, helper = sys.argv[1] == "1", int(sys.argv[2]), sys.argv[3]
-r, w = os.pipe()
+helper = sys.argv[1]
 pid = os.fork()
 if pid == 0:
-    os.close(w)
-    os.read(r, 1)
     os.execv(helper, [helper, "open", "guest", "su-l", "/dev/pts/9", ""])
-os.close(r)
-if drop:
-    os.setresgid(uid, uid, uid)
-    os.setresuid(uid, uid, uid)
-os.write(w, b"x")
 _, st = os.waitpid(pid, 0)
 print("status=%d" % os.waitstatus_to_exitcode(st))
 EOF
-}
-out=$(open4 0 2>&1)
-assert_line "$out" "status=0" "control, no CALLER: a root caller gets a session"
-csid=$(printf '%s\n' "$out" | head -n1)
-[ -e "/run/confine/sessions/$csid" ] && ok "control: its record exists" || not_ok "control: its record exists ($out)"
-$HELPER logout guest "$csid" >/dev/null 2>&1
-wait_for no_sessions || not_ok "control: its session closed"
-out=$(open4 1 2>&1)
-assert_not_contains "$out" "status=0" "no CALLER: a caller that is not root (plain's uid) gets no session"
+)
+assert_not_contains "$out" "status=0" "no CALLER (an older module's open): no session, even for a root parent"
 assert_eq "$(ls /run/confine/sessions 2>/dev/null)" "" "and no record is left"
 expect_clean "nothing of any session is left"
 finish
