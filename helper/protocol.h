@@ -2,7 +2,7 @@
 /*
  * The contract between pam_confine.so and confine-helper (both sides include this).
  *
- *   confine-helper open    USER SERVICE TTY RHOST [CONF [LOGIND [CALLER]]]
+ *   confine-helper open    USER SERVICE TTY RHOST CONF LOGIND CALLER
  *   confine-helper close   USER
  *   confine-helper logout  USER SID
  *   confine-helper account USER SERVICE TTY RHOST [CONF]
@@ -10,18 +10,19 @@
  *   confine-helper kill    SID
  *
  * Empty strings stand for unset PAM items; CONF defaults to /etc/confine/confine.conf (also
- * when ""). LOGIND: logind's session id (XDG_SESSION_ID in the PAM environment), "" when unset,
- * for the session record; CALLER: the pid of the process that called pam_open_session
- * (the module's getpid()), which the helper requires to be its parent (an open without it,
- * from a module older than the helper, is refused); the
- * helper refuses items that are overlong or not printable ASCII (helper/session-store.h). "gc"
- * (confinectl gc: confine-gc.service, cron) closes sessions whose login process is gone. "kill"
- * (confinectl kill) closes the session SID as "close" does, whoever opened it; its login program
- * then sees its shell end (and its own close finds nothing left to do). The helper identifies the
- * PAM session by its parent, the process that called pam_open_session (getppid(), plus that
- * process's start time): a kernel fact, so the caller cannot name somebody else's session. On
- * success of "open" it prints the session id on stdout. Its exit status is one of the codes below;
- * anything else (a crash, a signal) is an error too, so the module fails closed.
+ * when ""). LOGIND: logind's session id (XDG_SESSION_ID in the PAM environment), "" when
+ * unset, for the session record. CALLER: the pid of the process that called
+ * pam_open_session (the module's getpid()), which must be the helper's parent; an open
+ * without it (a module older than the helper: 6 to 8 arguments) is refused. The helper
+ * refuses items that are overlong or not printable ASCII (helper/session-store.h).
+ * "gc" (confinectl gc: confine-gc.service, cron) closes sessions whose login process is gone.
+ * "kill" (confinectl kill) closes the session SID as "close" does, whoever opened it; its
+ * login program then sees its shell end (and its own close finds nothing left to do).
+ * The helper identifies the PAM session by its parent, the process that called
+ * pam_open_session (getppid(), plus that process's start time): a kernel fact, so the
+ * caller cannot name somebody else's session. On success of "open" it prints the session
+ * id on stdout. Its exit status is one of the codes below; anything else (a crash, a
+ * signal) is an error too, so the module fails closed.
  *
  * "logout" is the module's close (pam_sm_close_session): it closes the session SID, which
  * the module got from "open" on the same PAM handle, if its record names USER. The module
