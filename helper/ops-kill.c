@@ -18,6 +18,22 @@
 
 #define KILL_USAGE "Usage: confinectl kill SESSION|--user USER [--signal SIG]\n"
 
+/* The real uid of pid from /proc/PID/status, or -1. */
+static long proc_ruid(pid_t pid)
+{
+	char path[64], line[256];
+	_cleanup_fclose_ FILE *f = NULL;
+	long uid = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (!(f = fopen(path, "re")))
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Uid: %ld", &uid) == 1)
+			break;
+	return uid;
+}
+
 /*
  * Sends sig to every process of r's cgroup that runs as the user: the session's own. The
  * root processes there are confine's supervisors (a confined user can never be root:
@@ -37,7 +53,7 @@ static int signal_session(const struct session_record *r, int sig)
 	for (int i = 0; i < n; i++) {
 		_cleanup_close_ int pfd = (int)syscall(SYS_pidfd_open, pids[i], 0);
 		if (pfd < 0 || !ops_pid_in_cgroup(pids[i], r->cg.cgroup) ||
-		    ops_proc_uid(pids[i], 0) != (long)r->uid)
+		    proc_ruid(pids[i]) != (long)r->uid)
 			continue;
 		if (syscall(SYS_pidfd_send_signal, pfd, sig, NULL, 0) == 0)
 			sent++;

@@ -175,21 +175,6 @@ int ops_cgroup_pids(const char *path, pid_t **ret)
 	return n;
 }
 
-long ops_proc_uid(pid_t pid, int which)
-{
-	char path[64], line[256];
-	_cleanup_fclose_ FILE *f = NULL;
-	long uid[2] = {-1, -1};
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	if (which < 0 || which > 1 || !(f = fopen(path, "re")))
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Uid: %ld %ld", &uid[0], &uid[1]) == 2)
-			return uid[which];
-	return -1;
-}
-
 bool ops_pid_in_cgroup(pid_t pid, const char *path)
 {
 	char file[64], line[700];

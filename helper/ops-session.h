@@ -42,8 +42,5 @@ const char *ops_home_kind(const struct session_record *r, char *buf, size_t len)
 /* The pids in the cgroup at path (cgroup.procs): *ret (free()), count; -errno. */
 int ops_cgroup_pids(const char *path, pid_t **ret);
 
-/* pid's real (which 0) or effective (1) uid from /proc/PID/status, or -1. */
-long ops_proc_uid(pid_t pid, int which);
-
 /* Whether pid is in the cgroup at path now (/proc/PID/cgroup). */
 bool ops_pid_in_cgroup(pid_t pid, const char *path);

@@ -684,7 +684,7 @@ static int cgroup_file_write(int leaf_fd, const char *file, const char *value)
 {
 	_cleanup_close_ int fd = openat(leaf_fd, file, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
 
-	if (fd < 0 || write(fd, value, 1) != 1)
+	if (fd < 0 || write(fd, value, strlen(value)) != (ssize_t)strlen(value))
 		return negerrno();
 	return 0;
 }
