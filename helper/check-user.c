@@ -162,3 +162,20 @@ int check_user(const struct confine_config *c, const char *user, const char *ser
 	ok &= print_home(pw, r, out);
 	return ok && !refused ? 0 : CHECK_USER_PROBLEM;
 }
+
+bool user_confined(const struct confine_config *c, const struct passwd *pw, const char *service)
+{
+	_cleanup_free_ gid_t *gids = NULL;
+	const struct confine_rule *r = NULL;
+	int n = user_groups(pw, &gids);
+
+	if (n < 0 || !streq(pw->pw_shell, CONFINE_SHELL_PATH))
+		return false;
+	struct user_membership um = {pw, gids, n};
+	struct match_input in = {.user = pw->pw_name,
+				 .uid = pw->pw_uid,
+				 .member = user_in_group,
+				 .member_data = &um,
+				 .service = service};
+	return config_match(c, &in, &r) == 0 && r && profile_allows_service(r->profile, service);
+}

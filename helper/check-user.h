@@ -2,6 +2,8 @@
 /* confinectl check --user: what a login of one user would get, without logging in. */
 #pragma once
 
+#include <pwd.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "config.h"
@@ -16,3 +18,7 @@
  * profile's home mode can serve it. Returns 0, CHECK_USER_PROBLEM or CHECK_USER_NO_USER.
  */
 int check_user(const struct confine_config *c, const char *user, const char *service, FILE *out);
+
+/* Whether a login of pw through service would be confined: its shell is confine-shell, a rule
+ * matches it (without rhost and tty) and the rule's profile allows the service. */
+bool user_confined(const struct confine_config *c, const struct passwd *pw, const char *service);

@@ -17,6 +17,7 @@
 
 #include "backend.h"
 #include "cgroup.h"
+#include "check-sshd.h"
 #include "check-user.h"
 #include "config.h"
 #include "netns.h"
@@ -714,6 +715,10 @@ static int cmd_check(int argc, char **argv)
 	if (user) {
 		/* A login's preview: the rules asked as confine-helper asks them. */
 		bad = check_user(c, user, service ? service : "login", stdout);
+		/* Forwarding and internal-sftp run in sshd, for the user, outside any sandbox. */
+		const struct passwd *pw = service && streq(service, "sshd") ? getpwnam(user) : NULL;
+		if (pw && user_confined(c, pw, "sshd") && sshd_audit(user, "sshd: ", stdout) > 0)
+			bad = CHECK_USER_PROBLEM;
 		config_free(c);
 		return bad;
 	}
@@ -723,6 +728,7 @@ static int cmd_check(int argc, char **argv)
 	printf("# cgroup backend: %s (%s)\n", config_backend_name(b.backend), b.why);
 	bad = check_profiles(c);
 	bad |= check_rule_groups(c);
+	bad |= sshd_audit_rules(c, stdout);
 	(void)home_check_state(c, stdout);
 	config_free(c);
 	return bad ? 3 : 0;
@@ -751,6 +757,20 @@ static bool rules_send_to(const struct confine_config *c, const struct passwd *p
 	for (int i = 0; i < k - 1 - (extra != NULL); i++)
 		free((char *)names[i]);
 	return ok;
+}
+
+/* Enrolled, but sshd still serves the account outside the sandbox: said on stderr. */
+static void enroll_sshd_warning(const char *user)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return;
+	int n = sshd_audit(user, "confinectl: warning: sshd: ", f);
+	if (fclose(f) == 0 && n > 0)
+		fputs(text, stderr);
 }
 
 /* enroll changes local accounts only: a directory user gets confine-shell another way. */
@@ -870,6 +890,8 @@ static int cmd_enroll(int argc, char **argv)
 	char *const mod[] = {"usermod",		 "-a",	      "-G", groups, "-s",
 			     CONFINE_SHELL_PATH, pw->pw_name, NULL};
 	r = run_fixed("/usr/sbin/usermod", mod) == 0 ? 0 : 1;
+	if (r == 0)
+		enroll_sshd_warning(pw->pw_name);
 out:
 	config_free(c);
 	return r;

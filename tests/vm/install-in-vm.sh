@@ -14,6 +14,9 @@ case "${CONFINE_VM_BUILD:-build}" in *san*)
 esac
 CONFINE_SHELL=/usr/local/libexec/confine/confine-shell
 install -m 0644 -o root -g root "$CONFINE_REPO/conf/confine.conf" /etc/confine/confine.conf
+# The sshd Match block, where the packages and `make install-dist` put it (confinectl check
+# audits what sshd would serve confined accounts).
+install -D -m 0644 "$CONFINE_REPO/packaging/sshd/confine.conf" /etc/ssh/sshd_config.d/confine.conf
 grep -q pam_confine /etc/pam.d/common-session ||
 	echo "session required pam_confine.so" >>/etc/pam.d/common-session
 id guest >/dev/null 2>&1 ||

@@ -162,3 +162,97 @@ assert_eq "$rc" 0 "check --user: an unconfined local user: exit 0"
 assert_line "$out" "result: not confined (no rule matches)" "check --user: not confined"
 out=$("$CTL" check --user nosuchuser 2>&1); rc=$?
 assert_eq "$rc" 2 "check --user: no such user: exit 2"
+
+# --- sshd: what sshd itself would serve a confined account ------------------------------
+# Forwarding and internal-sftp run inside sshd for the user, in the host's namespaces, and
+# never run the login shell: only sshd's configuration refuses them. `confinectl check`
+# audits it with sshd -T; each control below shows the finding is a real way around the
+# sandbox, through an sshd on the system's own configuration.
+mkdir -p /run/sshd # sshd -T needs its privilege separation directory, as a running sshd has
+start_test_sshd guest >/dev/null
+SYS_SSHD=(/usr/sbin/sshd -f /etc/ssh/sshd_config -o Port=2223 -o ListenAddress=127.0.0.1
+	-o HostKey=/tmp/hostkey -o PidFile=/run/sshd-t25.pid -E /tmp/sshd-t25.log)
+SSH3=${SSH/-p 2222/-p 2223}
+OVR=/etc/ssh/sshd_config.d/00-t25.conf # read before confine.conf: its values come first
+sys_sshd() { # (re)start the system-config sshd with what OVR says now
+	[ -e /run/sshd-t25.pid ] && kill "$(cat /run/sshd-t25.pid)" 2>/dev/null && sleep 0.5
+	"${SYS_SSHD[@]}" || die "sshd (system config) did not start"
+}
+
+out=$("$CTL" check --user guest --service sshd 2>&1); rc=$?
+assert_eq "$rc" 0 "sshd audit, the shipped Match block: check --user exit 0"
+assert_line "$out" "sshd: no forwarding, tunnel, chroot or internal-sftp (as from 127.0.0.1)" \
+	"sshd audit: nothing served outside the sandbox"
+out=$("$CTL" check 2>&1); rc=$?
+assert_eq "$rc" 0 "sshd audit, the shipped Match block: check exit 0"
+assert_line "$out" "# sshd: guest: no forwarding, tunnel, chroot or internal-sftp (as from 127.0.0.1)" \
+	"sshd audit: check audits guest (a member of the rule group confine)"
+
+# A Match block read before confine's gives guest TCP forwarding back.
+printf 'Match User guest\n\tDisableForwarding no\n\tAllowTcpForwarding yes\n' >"$OVR"
+sys_sshd
+python3 -c 'import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 2260)); s.listen(4)
+while True:
+    c, _ = s.accept(); c.sendall(b"host-only service\n"); c.close()' &
+LISTENER=$!
+timeout 30 $SSH3 -o ExitOnForwardFailure=yes -L 2261:127.0.0.1:2260 guest@127.0.0.1 sleep 8 </dev/null &
+FWD=$!
+got=""
+for _ in $(seq 40); do
+	got=$(timeout 5 bash -c 'exec 3<>/dev/tcp/127.0.0.1/2261 && head -1 <&3' 2>/dev/null) && [ -n "$got" ] && break
+	sleep 0.5
+done
+assert_eq "$got" "host-only service" \
+	"control: with AllowTcpForwarding for guest, ssh -L reaches a host-only listener (net = none notwithstanding)"
+kill "$FWD" "$LISTENER" 2>/dev/null; wait "$FWD" "$LISTENER" 2>/dev/null
+out=$("$CTL" check --user guest --service sshd 2>&1); rc=$?
+assert_eq "$rc" 3 "sshd audit, forwarding on: check --user exit 3"
+assert_line "$out" "sshd: AllowTcpForwarding yes: ssh -L, -R and -D connect and listen in the host's network namespace (the profile's net setting does not apply)" \
+	"sshd audit: names AllowTcpForwarding and why"
+assert_contains "$out" "sshd: NOT confined on ssh" "sshd audit: the verdict"
+assert_not_contains "$out" "X11Forwarding" "sshd audit: the snippet's other settings still hold"
+out=$("$CTL" check 2>&1); rc=$?
+assert_eq "$rc" 3 "sshd audit, forwarding on: check exit 3"
+assert_contains "$out" "# sshd: guest: AllowTcpForwarding yes" "sshd audit: check names the account"
+out=$("$CTL" check --user guest --service login 2>&1); rc=$?
+assert_eq "$rc" 0 "sshd audit: a login through another service is not audited"
+
+# enroll says so when sshd would serve the new account outside the sandbox.
+make_user e5
+make_user e6
+printf 'Match User e5\n\tDisableForwarding no\n\tAllowStreamLocalForwarding yes\n' >"$OVR"
+err=$("$CTL" enroll e5 2>&1 >/dev/null); rc=$?
+assert_eq "$rc" 0 "enroll e5: enrolled all the same"
+assert_line "$err" "confinectl: warning: sshd: AllowStreamLocalForwarding yes: ssh -L and -R with a socket path reach the host's Unix sockets" \
+	"enroll: warns that sshd serves e5's socket forwarding outside the sandbox"
+err=$("$CTL" enroll e6 2>&1 >/dev/null)
+assert_eq "$err" "" "enroll e6 (the Match block applies): no warning"
+
+# internal-sftp: sftp served by sshd itself, as guest, on the real home.
+printf 'Subsystem t25sftp internal-sftp\n' >"$OVR"
+sys_sshd
+rm -f /home/guest/t25-sftp.txt
+echo "written through internal-sftp" >/tmp/t25-sftp.txt; chmod 644 /tmp/t25-sftp.txt
+timeout 60 sftp -F /dev/null -i /tmp/clientkey -P 2223 -o StrictHostKeyChecking=no \
+	-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o BatchMode=yes -s t25sftp -b - \
+	guest@127.0.0.1 >/dev/null 2>&1 <<<"put /tmp/t25-sftp.txt /home/guest/t25-sftp.txt"
+assert_eq "$(cat /home/guest/t25-sftp.txt 2>&1)" "written through internal-sftp" \
+	"control: an internal-sftp subsystem writes guest's real home"
+rm -f /home/guest/t25-sftp.txt
+out=$("$CTL" check --user guest --service sshd 2>&1); rc=$?
+assert_eq "$rc" 3 "sshd audit, internal-sftp: exit 3"
+assert_line "$out" "sshd: Subsystem t25sftp internal-sftp: sshd serves it itself, on the real home" \
+	"sshd audit: names the internal-sftp subsystem"
+printf 'Match User guest\n\tForceCommand internal-sftp -u 077\n\tChrootDirectory /srv\n' >"$OVR"
+out=$("$CTL" check --user guest --service sshd 2>&1); rc=$?
+assert_eq "$rc" 3 "sshd audit, ForceCommand and ChrootDirectory: exit 3"
+assert_line "$out" "sshd: ForceCommand internal-sftp -u 077: sshd serves sftp itself, on the real home" \
+	"sshd audit: names ForceCommand internal-sftp"
+assert_line "$out" "sshd: ChrootDirectory /srv: sshd runs the login shell of the chroot, not confine-shell" \
+	"sshd audit: names ChrootDirectory"
+rm -f "$OVR"
+kill "$(cat /run/sshd-t25.pid)" 2>/dev/null
+out=$("$CTL" check --user guest --service sshd 2>&1); rc=$?
+assert_eq "$rc" 0 "sshd audit: the override gone, exit 0 again"

@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What sshd itself would serve a confined account (check-sshd.h). Forwarding, tunnels and
+ * internal-sftp run inside sshd's own process for the user, in the host's namespaces, and
+ * never run the login shell, so confine-shell cannot sandbox them: only sshd's
+ * configuration can refuse them (packaging/sshd/confine.conf). `sshd -T -C` prints the
+ * settings sshd would apply to one connection, after its Match blocks, as sshd reads them.
+ */
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "check-sshd.h"
+#include "check-user.h"
+#include "util.h"
+
+#define SSHD_OUT_MAX ((size_t)64 * 1024)
+
+/* A setting that must have the value safe; DisableForwarding yes stands for the first four. */
+static const struct sshd_key {
+	const char *key, *name, *safe, *why;
+	bool forwarding;
+} sshd_keys[] = {
+    {"allowtcpforwarding", "AllowTcpForwarding", "no",
+     "ssh -L, -R and -D connect and listen in the host's network namespace (the profile's "
+     "net setting does not apply)",
+     true},
+    {"allowstreamlocalforwarding", "AllowStreamLocalForwarding", "no",
+     "ssh -L and -R with a socket path reach the host's Unix sockets", true},
+    {"x11forwarding", "X11Forwarding", "no",
+     "sshd listens for X11 in the host's network namespace and runs xauth there", true},
+    {"allowagentforwarding", "AllowAgentForwarding", "no",
+     "sshd makes the agent's socket in the host's /tmp", true},
+    {"permittunnel", "PermitTunnel", "no", "tun/tap tunnels end in the host's network namespace",
+     false},
+    {"chrootdirectory", "ChrootDirectory", "none",
+     "sshd runs the login shell of the chroot, not confine-shell", false},
+};
+
+/* Runs sshd -T for user; its output (stdout and stderr) in buf. sshd's exit status, or
+ * -errno when it could not be run. */
+static int sshd_t(const char *user, char *buf, size_t len)
+{
+	char spec[320];
+	int p[2], st;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	snprintf(spec, sizeof(spec), "user=%s,host=localhost,addr=127.0.0.1", user);
+	char *const argv[] = {"sshd", "-T", "-C", spec, NULL}, *const envp[] = {NULL};
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return negerrno();
+	pid_t pid = fork();
+	if (pid < 0) {
+		int r = negerrno();
+		close(p[0]), close(p[1]);
+		return r;
+	}
+	if (pid == 0) {
+		int nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (nul < 0 || dup2(nul, 0) < 0 || dup2(p[1], 1) < 0 || dup2(p[1], 2) < 0)
+			_exit(127);
+		(void)syscall(SYS_close_range, 3, ~0U, 0);
+		execve(SSHD_PATH, argv, envp);
+		_exit(127);
+	}
+	close(p[1]);
+	for (ssize_t k; n < len - 1 && (k = read(p[0], buf + n, len - 1 - n)) != 0;)
+		if (k > 0)
+			n += (size_t)k;
+		else if (errno != EINTR)
+			break;
+	buf[n] = '\0';
+	close(p[0]); /* sshd gets SIGPIPE if it had more than we read */
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return negerrno();
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* The line after l, or NULL at the end. */
+static const char *next_line(const char *l)
+{
+	const char *nl = strchr(l, '\n');
+
+	return nl && nl[1] ? nl + 1 : NULL;
+}
+
+/* The value of key in sshd -T's output ("key value\n" lines), copied into val; or NULL. */
+static const char *value_of(const char *out, const char *key, char *val, size_t len)
+{
+	size_t k = strlen(key);
+
+	for (const char *l = out[0] ? out : NULL; l; l = next_line(l))
+		if (strncmp(l, key, k) == 0 && l[k] == ' ') {
+			snprintf(val, len, "%.*s", (int)strcspn(l + k + 1, "\n"), l + k + 1);
+			return val;
+		}
+	return NULL;
+}
+
+/* "internal-sftp" as the command of a ForceCommand or of a Subsystem line. */
+static bool is_internal_sftp(const char *cmd)
+{
+	return strncmp(cmd, "internal-sftp", 13) == 0 && (cmd[13] == '\0' || cmd[13] == ' ');
+}
+
+/* Subsystem lines ("subsystem NAME COMMAND") whose command is internal-sftp. */
+static int audit_subsystems(const char *out, const char *prefix, FILE *f)
+{
+	int n = 0;
+
+	for (const char *l = out[0] ? out : NULL; l; l = next_line(l)) {
+		if (strncmp(l, "subsystem ", 10) != 0)
+			continue;
+		const char *name = l + 10, *cmd = name + strcspn(name, " \n");
+		if (*cmd != ' ' || !is_internal_sftp(cmd + 1))
+			continue;
+		fprintf(f,
+			"%sSubsystem %.*s internal-sftp: sshd serves it itself, on the real home\n",
+			prefix, (int)(cmd - name), name);
+		n++;
+	}
+	return n;
+}
+
+static int audit_output(const char *out, const char *prefix, FILE *f)
+{
+	char val[256], dis[16];
+	bool disabled = value_of(out, "disableforwarding", dis, sizeof(dis)) && streq(dis, "yes");
+	int n = 0;
+
+	for (size_t i = 0; i < ELEMENTSOF(sshd_keys); i++) {
+		const struct sshd_key *k = &sshd_keys[i];
+		if ((k->forwarding && disabled) || !value_of(out, k->key, val, sizeof(val)) ||
+		    streq(val, k->safe))
+			continue;
+		fprintf(f, "%s%s %s: %s\n", prefix, k->name, val, k->why);
+		n++;
+	}
+	if (value_of(out, "forcecommand", val, sizeof(val)) && is_internal_sftp(val)) {
+		fprintf(f, "%sForceCommand %s: sshd serves sftp itself, on the real home\n", prefix,
+			val);
+		n++;
+	}
+	return n + audit_subsystems(out, prefix, f);
+}
+
+int sshd_audit(const char *user, const char *prefix, FILE *out)
+{
+	_cleanup_free_ char *buf = NULL;
+	int r, n;
+
+	if (access(SSHD_PATH, X_OK) < 0) {
+		fprintf(out, "%snot installed (%s): nothing to audit\n", prefix, SSHD_PATH);
+		return SSHD_AUDIT_FAILED;
+	}
+	/* sshd -T -C takes comma-separated key=value pairs: a name must not add one. */
+	if (strpbrk(user, ",= \n")) {
+		fprintf(out, "%s'%s' cannot be named to sshd -T: not audited\n", prefix, user);
+		return SSHD_AUDIT_SKIPPED;
+	}
+	if (!(buf = malloc(SSHD_OUT_MAX)))
+		return fprintf(out, "%sout of memory\n", prefix), SSHD_AUDIT_FAILED;
+	if ((r = sshd_t(user, buf, SSHD_OUT_MAX)) != 0) {
+		fprintf(out, "%s%s -T cannot say what it would serve %s: %s\n", prefix, SSHD_PATH,
+			user,
+			r < 0	 ? strerror(-r)
+			: buf[0] ? (buf[strcspn(buf, "\n")] = '\0', buf)
+				 : "no output");
+		return SSHD_AUDIT_FAILED;
+	}
+	n = audit_output(buf, prefix, out);
+	if (n > 0)
+		fprintf(
+		    out,
+		    "%sNOT confined on ssh: sshd's configuration serves the above outside the "
+		    "sandbox; include the Match block of confine's sshd snippet for this account "
+		    "and reload sshd\n",
+		    prefix);
+	else
+		fprintf(out,
+			"%sno forwarding, tunnel, chroot or internal-sftp (as from 127.0.0.1)\n",
+			prefix);
+	return n;
+}
+
+/* Adds a copy of name to names unless it is there; counts in *more what did not fit. */
+static void add_name(char **names, unsigned *n, unsigned *more, const char *name)
+{
+	for (unsigned i = 0; i < *n; i++)
+		if (streq(names[i], name))
+			return;
+	if (*n == SSHD_AUDIT_MAX || !(names[*n] = strdup(name)))
+		(*more)++;
+	else
+		(*n)++;
+}
+
+/* Exact user names of rules and the members of rule groups (a glob or a uid range names
+ * nobody in particular). Copied at once: getgrnam's entry is overwritten by the next. */
+static unsigned rule_accounts(const struct confine_config *c, char **names, unsigned *more)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < c->n_rules; i++) {
+		const struct confine_rule *r = &c->rules[i];
+		const struct group *gr;
+		if (r->user && !strpbrk(r->user, "*?["))
+			add_name(names, &n, more, r->user);
+		if (r->group && (gr = getgrnam(r->group)))
+			for (char **m = gr->gr_mem; *m; m++)
+				add_name(names, &n, more, *m);
+	}
+	return n;
+}
+
+int sshd_audit_rules(const struct confine_config *c, FILE *out)
+{
+	char *names[SSHD_AUDIT_MAX], prefix[300];
+	unsigned n, more = 0, audited = 0;
+	bool failed = false;
+	int bad = 0;
+
+	if (access(SSHD_PATH, X_OK) < 0) {
+		fprintf(out, "# sshd: not installed (%s): nothing to audit\n", SSHD_PATH);
+		return 0;
+	}
+	n = rule_accounts(c, names, &more);
+	for (unsigned i = 0; i < n; i++) {
+		const struct passwd *pw = getpwnam(names[i]);
+		if (!pw || !user_confined(c, pw, "sshd"))
+			continue;
+		snprintf(prefix, sizeof(prefix), "# sshd: %s: ", names[i]);
+		int k = sshd_audit(names[i], prefix, out);
+		if ((failed = k == SSHD_AUDIT_FAILED))
+			break; /* sshd itself cannot answer: the same for every account */
+		bad |= k > 0;
+		audited += k >= 0;
+	}
+	if (more)
+		fprintf(out,
+			"# sshd: %u more accounts the rules name not audited (at most %d): "
+			"confinectl check --user USER --service sshd audits one\n",
+			more, SSHD_AUDIT_MAX);
+	if (n > 0 && audited == 0 && !failed)
+		fprintf(out, "# sshd: no account the rules name is confined on ssh\n");
+	for (unsigned i = 0; i < n; i++)
+		free(names[i]);
+	return bad;
+}
