@@ -104,10 +104,10 @@ static const char *value_of(const char *out, const char *key, char *val, size_t 
 	return NULL;
 }
 
-/* "internal-sftp" as the command of a ForceCommand or of a Subsystem line. */
+/* "internal-sftp" as the command of a ForceCommand value or of a Subsystem line. */
 static bool is_internal_sftp(const char *cmd)
 {
-	return strncmp(cmd, "internal-sftp", 13) == 0 && (cmd[13] == '\0' || cmd[13] == ' ');
+	return strncmp(cmd, "internal-sftp", 13) == 0 && strchr(" \n", cmd[13]);
 }
 
 /* Subsystem lines ("subsystem NAME COMMAND") whose command is internal-sftp. */
