@@ -678,6 +678,7 @@ static int record_user_profile(struct session_record *rec, const struct passwd *
 	rec->graphical = p->graphical;
 	rec->gpu = p->gpu;
 	rec->audio = p->audio;
+	rec->ssh_readonly = p->home == HOME_BIND;
 	return record_command(rec, p);
 }
 

@@ -323,6 +323,7 @@ static int run_confined(struct run_target *t, char **argv)
 	    .envp = env.envp,
 	    .init = p->init ? CONFINE_INIT_PATH : NULL,
 	    .user_ns = p->user_ns,
+	    .ssh_readonly = p->home == HOME_BIND,
 	    .grace_ms = 2000,
 	    .started = (unsigned long long)boot.tv_sec,
 	    .max_duration = p->max_duration,

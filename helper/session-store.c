@@ -25,12 +25,12 @@ void session_format(FILE *f, const struct session_record *r)
 		"cgroup=%s\nunit=%s\nslice=%s\nhome=%s\nshell=%s\nhostname=%s\nnet=%s\n"
 		"tmp_size=%llu\nstarted=%llu\nmax_duration=%llu\ngrace=%llu\ncaller_pid=%d\n"
 		"caller_start=%llu\nservice=%s\ntty=%s\nrhost=%s\nlogind_session=%s\ncommand=%s\n"
-		"init=%u\nuser_ns=%u\ngraphical=%u\ngpu=%u\naudio=%u\n",
+		"init=%u\nuser_ns=%u\ngraphical=%u\ngpu=%u\naudio=%u\nssh_readonly=%u\n",
 		r->sid, r->user, (unsigned)r->uid, (unsigned)r->gid, r->groups, r->home_dir,
 		r->profile, r->cg.cgroup, r->cg.unit, r->cg.slice, r->home, r->shell, r->hostname,
 		r->net, r->tmp_size, r->started, r->max_duration, r->grace, (int)r->caller_pid,
 		r->caller_start, r->service, r->tty, r->rhost, r->logind, r->command, r->init,
-		r->user_ns, r->graphical, r->gpu, r->audio);
+		r->user_ns, r->graphical, r->gpu, r->audio, r->ssh_readonly);
 }
 
 /* One login item into dst: shorter than len, printable ASCII, no '=' (the record is

@@ -316,6 +316,7 @@ static void choose_program(const struct session_record *rec, int argc, char **ar
 	/* The init is no setuid program: it runs as the user after the drop (sandbox.c). */
 	spec->init = rec->init ? CONFINE_INIT_PATH : NULL;
 	spec->user_ns = rec->user_ns;
+	spec->ssh_readonly = rec->ssh_readonly;
 }
 
 /* The value of NAME in env (the caller's), or NULL. */

@@ -396,28 +396,73 @@ static int inner_tmp_mounts(const struct sandbox_spec *s, struct error *err)
 }
 
 /*
- * fchdir(fd) with the user's file system ids: the search permission is checked as the user
- * would be checked. On a network home it is the server that checks it (NFS sends the fs
- * ids), and one that squashes root (root_squash) refuses root a 0700 home it lets the user
- * enter. Back to fsuid/fsgid 0 at once (the fs capabilities come back with them): the mounts
- * after this are root's.
+ * Takes the user's file system ids (on), or root's back: what the home holds is then looked
+ * up and made as the user would be. On a network home it is the server that checks it (NFS
+ * sends the fs ids), and one that squashes root (root_squash) refuses root a 0700 home it
+ * lets the user enter. The fs capabilities go and come back with the ids.
  */
+static int user_fs_ids(const struct sandbox_spec *s, bool on, struct error *err)
+{
+	uid_t u = on ? s->creds.uid : 0;
+	gid_t g = on ? s->creds.gid : 0;
+
+	if (on) {
+		(void)setfsgid(g);
+		(void)setfsuid(u);
+	} else {
+		(void)setfsuid(u);
+		(void)setfsgid(g);
+	}
+	/* setfsuid/setfsgid report no error: read the ids back. */
+	if ((uid_t)setfsuid((uid_t)-1) != u || (gid_t)setfsgid((gid_t)-1) != g)
+		return error_set(err, -EPERM, "cannot take %s file system ids",
+				 on ? "the user's" : "root's");
+	return 0;
+}
+
+/*
+ * home = "bind": the session writes the real home, and sshd, outside every sandbox, reads
+ * ~/.ssh/authorized_keys from it: a key's command="internal-sftp" there would have sshd serve
+ * the user's next sftp in its own process, unconfined. So ~/.ssh is read-only in the sandbox:
+ * made (0700) as the user when missing, opened as the user beneath the home without links,
+ * and a read-only clone of it placed over it. The user cannot unmount it, and a mountpoint
+ * cannot be renamed or removed.
+ */
+static int protect_ssh_dir(const struct sandbox_spec *s, int home, struct error *err)
+{
+	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+			       .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+					  RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV};
+	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+					    MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC};
+	_cleanup_close_ int fd = -1, m = -1;
+	int r = user_fs_ids(s, true, err);
+
+	if (r == 0 && mkdirat(home, ".ssh", 0700) < 0 && errno != EEXIST)
+		r = error_set_errno(err, negerrno(), "cannot create ~/.ssh");
+	if (r == 0 && (fd = sys_openat2(home, ".ssh", &how)) < 0)
+		r = error_set_errno(err, negerrno(),
+				    "~/.ssh must be a directory of the home (a link or another "
+				    "mount is refused)");
+	if (user_fs_ids(s, false, r == 0 ? err : NULL) < 0 || r < 0)
+		return r < 0 ? r : -EPERM;
+	/* Root again for the mount: a clone of the directory itself, no lookup by name. */
+	if ((m = sys_open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH)) < 0 ||
+	    sys_mount_setattr(m, "", AT_EMPTY_PATH, &ro) < 0 ||
+	    sys_move_mount(m, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return error_set_errno(err, negerrno(), "cannot make ~/.ssh read-only");
+	return 0;
+}
+
+/* fchdir(fd) with the user's file system ids (user_fs_ids); root's again after it. */
 static int enter_home_as_user(const struct sandbox_spec *s, int fd, struct error *err)
 {
-	int r = 0;
+	int r = user_fs_ids(s, true, err);
 
-	(void)setfsgid(s->creds.gid);
-	(void)setfsuid(s->creds.uid);
-	/* setfsuid/setfsgid report no error: read the ids back. */
-	if ((uid_t)setfsuid((uid_t)-1) != s->creds.uid ||
-	    (gid_t)setfsgid((gid_t)-1) != s->creds.gid)
-		r = error_set(err, -EPERM, "cannot take the user's file system ids");
-	else if (fchdir(fd) < 0)
+	if (r == 0 && fchdir(fd) < 0)
 		r = error_set_errno(err, negerrno(), "cannot enter the home directory");
-	(void)setfsuid(0);
-	(void)setfsgid(0);
-	if (r == 0 && ((uid_t)setfsuid((uid_t)-1) != 0 || (gid_t)setfsgid((gid_t)-1) != 0))
-		r = error_set(err, -EPERM, "cannot take root's file system ids back");
+	if (user_fs_ids(s, false, r == 0 ? err : NULL) < 0 && r == 0)
+		r = -EPERM;
 	return r;
 }
 
@@ -427,6 +472,7 @@ static int inner_home(const struct sandbox_spec *s, int home_fd, struct error *e
 	/* The home directory, opened without following links (the user may be renaming
 	 * components of its path on the host right now). */
 	_cleanup_close_ int target = open_dir_nofollow(AT_FDCWD, s->home);
+	int r;
 
 	if (target < 0)
 		return error_set_errno(err, target, "cannot open the home directory");
@@ -434,6 +480,8 @@ static int inner_home(const struct sandbox_spec *s, int home_fd, struct error *e
 	if (home_fd >= 0 && sys_move_mount(home_fd, "", target, "",
 					   MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return error_set_errno(err, negerrno(), "cannot mount the home");
+	if (s->ssh_readonly && (r = protect_ssh_dir(s, home_fd >= 0 ? home_fd : target, err)) < 0)
+		return r;
 	/* Enter it by fd, never by name: a path walk here, as root, could follow a symlink
 	 * swapped in meanwhile and start the user in a directory they could not reach. */
 	return enter_home_as_user(s, home_fd >= 0 ? home_fd : target, err);

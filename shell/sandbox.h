@@ -62,6 +62,7 @@ struct sandbox_spec {
 	const char *init;  /* a reaping init run as PID 1 that runs path as PID 2 (absolute;
 			    * confine-init), or NULL: path is PID 1 */
 	bool user_ns;	   /* a user namespace mapping only creds.uid and creds.gid */
+	bool ssh_readonly; /* home = "bind": ~/.ssh read-only (made when missing) */
 	unsigned grace_ms; /* after relaying SIGHUP/SIGTERM/SIGINT, SIGKILL after this long */
 	/* Session time limit: at started + max_duration (CLOCK_BOOTTIME seconds; 0 = none)
 	 * the program gets SIGHUP, and SIGKILL max_duration_grace seconds later. */

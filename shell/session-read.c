@@ -131,6 +131,7 @@ static const struct field {
     {"graphical", NUM(graphical, 1), true},
     {"gpu", NUM(gpu, 1), true},
     {"audio", NUM(audio, 1), true},
+    {"ssh_readonly", NUM(ssh_readonly, 1), true},
 };
 
 /* The bits of the fields every record has. */

@@ -72,6 +72,8 @@ struct session_record {
 	/* A kiosk under Cage (optional keys, 0 when missing): the compositor's socket bound in,
 	 * the GPU's render nodes, the PipeWire socket. */
 	unsigned graphical, gpu, audio;
+	/* home = "bind" (optional key, 0 when missing): ~/.ssh read-only in the sandbox. */
+	unsigned ssh_readonly;
 };
 
 /* Start time (clock ticks since boot) of pid, from /proc/PID/stat field 22. */

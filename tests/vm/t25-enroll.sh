@@ -254,5 +254,6 @@ assert_line "$out" "sshd: ChrootDirectory /srv: sshd runs the login shell of the
 	"sshd audit: names ChrootDirectory"
 rm -f "$OVR"
 kill "$(cat /run/sshd-t25.pid)" 2>/dev/null
+pkill -f "sshd -f /tmp/sshd_config"
 out=$("$CTL" check --user guest --service sshd 2>&1); rc=$?
 assert_eq "$rc" 0 "sshd audit: the override gone, exit 0 again"

@@ -62,6 +62,53 @@ assert_contains "$out" "a symbolic link on the path is refused" "bind: the user 
 check_fails "bind: nothing was written through the link" test -e /srv/t36/s/via-link
 expect_clean "bind: nothing left after the refused login"
 
+# --- bind: ~/.ssh is read-only in the session ---------------------------------------------
+# sshd reads ~/.ssh/authorized_keys from the real home, outside every sandbox: a key's
+# command="internal-sftp" written there would have sshd serve the user's sftp in its own
+# process, unconfined (the control shows what that gives: a file in the host's /tmp).
+conf 'home = "bind";'
+start_test_sshd guest >/dev/null # guest's real ~/.ssh/authorized_keys: the client's key
+keys=$(cat /home/guest/.ssh/authorized_keys)
+before=$(snapshot)
+out=$(as_guest 'sed -i "s/^/command=\"internal-sftp\" /" ~/.ssh/authorized_keys
+echo "ssh-ed25519 AAAA t36" >>~/.ssh/authorized_keys; mkdir ~/.ssh/t36; mv ~/.ssh ~/t36-ssh
+echo open: $(findmnt -no OPTIONS ~/.ssh | cut -d, -f1); echo written >~/t36-bind2.txt && echo home ok')
+assert_eq "$(cat /home/guest/.ssh/authorized_keys)" "$keys" \
+	"bind: the session cannot change the real ~/.ssh/authorized_keys"
+check_fails "bind: nor make anything in ~/.ssh" test -e /home/guest/.ssh/t36
+check_fails "bind: nor move ~/.ssh aside" test -e /home/guest/t36-ssh
+assert_line "$out" "open: ro" "bind: ~/.ssh is a read-only mount in the session"
+assert_line "$out" "home ok" "bind: the rest of the home stays writable"
+assert_eq "$(cat /home/guest/t36-bind2.txt 2>&1)" written "bind: the home's file is there after logout"
+expect_clean "bind: nothing left after the ~/.ssh login"
+out=$(/usr/local/sbin/confinectl run --profile lim --user guest -- \
+	sh -c 'echo x >>~/.ssh/authorized_keys || echo refused' 2>&1)
+assert_contains "$out" "refused" "bind, confinectl run: ~/.ssh is read-only there too"
+assert_eq "$(cat /home/guest/.ssh/authorized_keys)" "$keys" "bind, confinectl run: the keys unchanged"
+# Control: what such a key line would give (root writes it, as the session could before).
+SFTP=(sftp -F /dev/null -i /tmp/clientkey -P 2222 -o StrictHostKeyChecking=no
+	-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o BatchMode=yes -b -)
+echo "command=\"internal-sftp\" $keys" >/home/guest/.ssh/authorized_keys
+echo escaped >/tmp/t36-escape.src; chmod 644 /tmp/t36-escape.src; rm -f /tmp/t36-escape
+timeout 60 "${SFTP[@]}" guest@127.0.0.1 >/dev/null 2>&1 <<<"put /tmp/t36-escape.src /tmp/t36-escape"
+assert_eq "$(stat -c %U /tmp/t36-escape 2>&1)" guest \
+	"control: with command=\"internal-sftp\" in the key, sftp writes the host's /tmp as guest"
+rm -f /tmp/t36-escape; echo "$keys" >/home/guest/.ssh/authorized_keys
+pkill -f "sshd -f /tmp/sshd_config"
+# No ~/.ssh yet: the login makes it (the user's, 0700), read-only; a link there is refused.
+useradd --create-home --shell "$CONFINE_SHELL" --groups confine --user-group t36k
+sed -i 's/user = "guest"/user = "t36*"/' /etc/confine/confine.conf
+out=$(as t36k 'touch ~/.ssh/authorized_keys || echo refused')
+assert_contains "$out" "refused" "bind, no ~/.ssh before: it is read-only in the session"
+assert_eq "$(stat -c '%U %a' /home/t36k/.ssh 2>&1)" "t36k 700" "bind: ~/.ssh made as the user, 0700"
+check_fails "bind: and nothing written into it" test -e /home/t36k/.ssh/authorized_keys
+rmdir /home/t36k/.ssh && mkdir /home/t36k/keys && chown t36k: /home/t36k/keys
+ln -s keys /home/t36k/.ssh && chown -h t36k: /home/t36k/.ssh
+out=$(as t36k 'echo ran; echo k >~/.ssh/authorized_keys'); rc=$?
+assert_ne "$rc" 0 "bind: ~/.ssh that is a symbolic link: the login is refused"
+assert_contains "$out" "~/.ssh must be a directory of the home" "bind: the user is told why"
+check_fails "bind: nothing written through the link" test -e /home/t36k/keys/authorized_keys
+
 # --- persistent overlays: xino=off ---------------------------------------------------------
 # Debian's kernel defaults to xino=off and mountinfo shows only options that differ from the
 # default: with overlay's xino_auto default switched on, a home on an ext4 of its own and the
