@@ -773,7 +773,7 @@ static int netns_join(const char *sid, struct error *err)
 /* The namespaced parent's privileged steps, before anything of the user exists. */
 static int ns_enter(const struct sandbox_spec *s, bool joined, struct error *err)
 {
-	int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP | CLONE_NEWPID;
+	int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP;
 	int r;
 
 	/* In the session cgroup first (born there when joined): the cgroup namespace is rooted
@@ -785,7 +785,7 @@ static int ns_enter(const struct sandbox_spec *s, bool joined, struct error *err
 	/* Before the other namespaces: the session's network, not one of its own. */
 	if (s->net == SANDBOX_NET_ALLOW && (r = netns_join(s->sid, err)) < 0)
 		return r;
-	/* New namespaces for everything but users (see config user_ns). */
+	/* New namespaces for everything but users (see config user_ns) and PIDs (below). */
 	if (unshare(flags) < 0)
 		return error_set_errno(err, negerrno(), "cannot unshare namespaces");
 	/*
@@ -865,6 +865,13 @@ static _Noreturn void ns_parent(const struct sandbox_spec *s, int sock, int sfd,
 		if ((r = s->home_build(s->home_build_data, &lock, &err)) < 0)
 			fail(sock, &err, SANDBOX_EXIT_SETUP);
 		home_fd = r;
+	}
+	/* The PID namespace last: its first child is PID 1, and building the home may fork
+	 * (a bind home is opened by a child with the user's fs ids; that child would have
+	 * been PID 1, and every fork after its exit ENOMEM). */
+	if (unshare(CLONE_NEWPID) < 0) {
+		error_set_errno(&err, negerrno(), "cannot unshare the PID namespace");
+		fail(sock, &err, SANDBOX_EXIT_SETUP);
 	}
 	/* PID 1 watches us through this after its uid change (see inner_drop). */
 	pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
