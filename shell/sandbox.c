@@ -838,12 +838,33 @@ static void oom_exempt(int fd)
 	}
 }
 
+/*
+ * The home built (when the spec says how), in the private mount namespace: it dies with the
+ * session. Then the PID namespace, last: its first child is PID 1, and building the home may
+ * fork (a bind home is opened by a child with the user's fs ids; as PID 1, its exit would
+ * have failed every later fork with ENOMEM).
+ */
+static int ns_home_then_pid(const struct sandbox_spec *s, int *home_fd, int *lock,
+			    struct error *err)
+{
+	int r;
+
+	if (*home_fd < 0 && s->home_build) {
+		if ((r = s->home_build(s->home_build_data, lock, err)) < 0)
+			return r;
+		*home_fd = r;
+	}
+	if (unshare(CLONE_NEWPID) < 0)
+		return error_set_errno(err, negerrno(), "cannot unshare the PID namespace");
+	return 0;
+}
+
 static _Noreturn void ns_parent(const struct sandbox_spec *s, int sock, int sfd, pid_t outer,
 				bool joined)
 {
 	struct error err = ERROR_INIT;
 	int lock = -1; /* a home_build lock (persistent upper), held until this process exits */
-	int home_fd = s->home_fd, pidfd, r, st, userns_sp[2] = {-1, -1}, proc_fd = -1;
+	int home_fd = s->home_fd, pidfd, st, userns_sp[2] = {-1, -1}, proc_fd = -1;
 	struct sync_msg unused;
 	pid_t child;
 
@@ -860,19 +881,8 @@ static _Noreturn void ns_parent(const struct sandbox_spec *s, int sock, int sfd,
 		_exit(SANDBOX_EXIT_SETUP);
 	if (ns_enter(s, joined, &err) < 0)
 		fail(sock, &err, SANDBOX_EXIT_SETUP);
-	if (home_fd < 0 && s->home_build) {
-		/* Built here, in the private mount namespace: it dies with the session. */
-		if ((r = s->home_build(s->home_build_data, &lock, &err)) < 0)
-			fail(sock, &err, SANDBOX_EXIT_SETUP);
-		home_fd = r;
-	}
-	/* The PID namespace last: its first child is PID 1, and building the home may fork
-	 * (a bind home is opened by a child with the user's fs ids; that child would have
-	 * been PID 1, and every fork after its exit ENOMEM). */
-	if (unshare(CLONE_NEWPID) < 0) {
-		error_set_errno(&err, negerrno(), "cannot unshare the PID namespace");
+	if (ns_home_then_pid(s, &home_fd, &lock, &err) < 0)
 		fail(sock, &err, SANDBOX_EXIT_SETUP);
-	}
 	/* PID 1 watches us through this after its uid change (see inner_drop). */
 	pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
 	if (pidfd < 0) {
