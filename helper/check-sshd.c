@@ -7,7 +7,6 @@
  * settings sshd would apply to one connection, after its Match blocks, as sshd reads them.
  */
 #include <fcntl.h>
-#include <grp.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,17 +41,16 @@ static const struct sshd_key {
      "sshd runs the login shell of the chroot, not confine-shell", false},
 };
 
-/* Runs sshd -T for user; its output (stdout and stderr) in buf. sshd's exit status, or
- * -errno when it could not be run. */
-static int sshd_t(const char *user, char *buf, size_t len)
+/* Runs sshd -T (for spec's connection; NULL: the global settings); its output (stdout and
+ * stderr) in buf. sshd's exit status, or -errno when it could not be run. */
+static int sshd_t(const char *spec, char *buf, size_t len)
 {
-	char spec[320];
 	int p[2], st;
 	size_t n = 0;
 
 	buf[0] = '\0';
-	snprintf(spec, sizeof(spec), "user=%s,host=localhost,addr=127.0.0.1", user);
-	char *const argv[] = {"sshd", "-T", "-C", spec, NULL}, *const envp[] = {NULL};
+	char *const argv[] = {"sshd", "-T", spec ? "-C" : NULL, (char *)spec, NULL}, *const envp[] =
+											 {NULL};
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return negerrno();
 	pid_t pid = fork();
@@ -104,10 +102,11 @@ static const char *value_of(const char *out, const char *key, char *val, size_t 
 	return NULL;
 }
 
-/* "internal-sftp" as the command of a ForceCommand value or of a Subsystem line. */
+/* "internal-sftp" as the command of a ForceCommand value or of a Subsystem line, as sshd
+ * tells it (a blank or the end after the name). */
 static bool is_internal_sftp(const char *cmd)
 {
-	return strncmp(cmd, "internal-sftp", 13) == 0 && strchr(" \n", cmd[13]);
+	return strncmp(cmd, "internal-sftp", 13) == 0 && strchr(" \t\n", cmd[13]);
 }
 
 /* Subsystem lines ("subsystem NAME COMMAND") whose command is internal-sftp. */
@@ -151,25 +150,46 @@ static int audit_output(const char *out, const char *prefix, FILE *f)
 	return n + audit_subsystems(out, prefix, f);
 }
 
+/* The first Port of sshd's global settings, for the connection's lport (a Match LocalPort
+ * block needs one to be evaluated); "22" when it cannot say (the audit's run then fails). */
+static const char *sshd_port(char *buf, size_t len)
+{
+	static char port[8];
+	char val[sizeof(port)];
+
+	if (!port[0])
+		snprintf(port, sizeof(port), "%s",
+			 sshd_t(NULL, buf, len) == 0 && value_of(buf, "port", val, sizeof(val))
+			     ? val
+			     : "22");
+	return port;
+}
+
 int sshd_audit(const char *user, const char *prefix, FILE *out)
 {
 	_cleanup_free_ char *buf = NULL;
+	char spec[320];
 	int r, n;
 
 	if (access(SSHD_PATH, X_OK) < 0) {
 		fprintf(out, "%snot installed (%s): nothing to audit\n", prefix, SSHD_PATH);
-		return SSHD_AUDIT_FAILED;
-	}
-	/* sshd -T -C takes comma-separated key=value pairs: a name must not add one. */
-	if (strpbrk(user, ",= \n")) {
-		fprintf(out, "%s'%s' cannot be named to sshd -T: not audited\n", prefix, user);
-		return SSHD_AUDIT_SKIPPED;
+		return SSHD_AUDIT_ABSENT;
 	}
 	if (!(buf = malloc(SSHD_OUT_MAX)))
 		return fprintf(out, "%sout of memory\n", prefix), SSHD_AUDIT_FAILED;
-	if ((r = sshd_t(user, buf, SSHD_OUT_MAX)) != 0) {
-		fprintf(out, "%s%s -T cannot say what it would serve %s: %s\n", prefix, SSHD_PATH,
-			user,
+	/* sshd -T -C takes comma-separated key=value pairs: a name must not add one. */
+	if (strpbrk(user, ",= \t\n") ||
+	    (size_t)snprintf(spec, sizeof(spec),
+			     "user=%s,host=localhost,addr=127.0.0.1,laddr=127.0.0.1,lport=%s", user,
+			     sshd_port(buf, SSHD_OUT_MAX)) >= sizeof(spec)) {
+		fprintf(out, "%s'%s' cannot be named to sshd -T: NOT audited\n", prefix, user);
+		/* cppcheck does not know __attribute__((cleanup)): buf is freed by it. */
+		return SSHD_AUDIT_SKIPPED; // cppcheck-suppress memleak
+	}
+	if ((r = sshd_t(spec, buf, SSHD_OUT_MAX)) != 0) {
+		fprintf(out,
+			"%s%s -T cannot say what it would serve %s, so it is NOT audited: %s\n",
+			prefix, SSHD_PATH, user,
 			r < 0	 ? strerror(-r)
 			: buf[0] ? (buf[strcspn(buf, "\n")] = '\0', buf)
 				 : "no output");
@@ -202,20 +222,23 @@ static void add_name(char **names, unsigned *n, unsigned *more, const char *name
 		(*n)++;
 }
 
-/* Exact user names of rules and the members of rule groups (a glob or a uid range names
- * nobody in particular). Copied at once: getgrnam's entry is overwritten by the next. */
-static unsigned rule_accounts(const struct confine_config *c, char **names, unsigned *more)
+/* The accounts that may be confined: every one the passwd database lists with confine-shell as
+ * its shell (a confined login needs it), and the exact user names of rules (for a directory
+ * that does not list its users). Copied at once: the next lookup overwrites an entry. */
+static unsigned shell_accounts(const struct confine_config *c, char **names, unsigned *more)
 {
+	const struct passwd *pw;
 	unsigned n = 0;
 
+	setpwent();
+	while ((pw = getpwent()))
+		if (streq(pw->pw_shell, CONFINE_SHELL_PATH))
+			add_name(names, &n, more, pw->pw_name);
+	endpwent();
 	for (unsigned i = 0; i < c->n_rules; i++) {
 		const struct confine_rule *r = &c->rules[i];
-		const struct group *gr;
 		if (r->user && !strpbrk(r->user, "*?["))
 			add_name(names, &n, more, r->user);
-		if (r->group && (gr = getgrnam(r->group)))
-			for (char **m = gr->gr_mem; *m; m++)
-				add_name(names, &n, more, *m);
 	}
 	return n;
 }
@@ -224,32 +247,31 @@ int sshd_audit_rules(const struct confine_config *c, FILE *out)
 {
 	char *names[SSHD_AUDIT_MAX], prefix[300];
 	unsigned n, more = 0, audited = 0;
-	bool failed = false;
 	int bad = 0;
 
 	if (access(SSHD_PATH, X_OK) < 0) {
 		fprintf(out, "# sshd: not installed (%s): nothing to audit\n", SSHD_PATH);
 		return 0;
 	}
-	n = rule_accounts(c, names, &more);
+	n = shell_accounts(c, names, &more);
 	for (unsigned i = 0; i < n; i++) {
 		const struct passwd *pw = getpwnam(names[i]);
 		if (!pw || !user_confined(c, pw, "sshd"))
 			continue;
 		snprintf(prefix, sizeof(prefix), "# sshd: %s: ", names[i]);
 		int k = sshd_audit(names[i], prefix, out);
-		if ((failed = k == SSHD_AUDIT_FAILED))
+		bad |= k != 0; /* served outside the sandbox, or not audited */
+		if (k == SSHD_AUDIT_FAILED)
 			break; /* sshd itself cannot answer: the same for every account */
-		bad |= k > 0;
 		audited += k >= 0;
 	}
 	if (more)
 		fprintf(out,
-			"# sshd: %u more accounts the rules name not audited (at most %d): "
+			"# sshd: %u more accounts with confine-shell not audited (at most %d): "
 			"confinectl check --user USER --service sshd audits one\n",
 			more, SSHD_AUDIT_MAX);
-	if (n > 0 && audited == 0 && !failed)
-		fprintf(out, "# sshd: no account the rules name is confined on ssh\n");
+	if (audited == 0 && !bad)
+		fprintf(out, "# sshd: no account is confined on ssh\n");
 	for (unsigned i = 0; i < n; i++)
 		free(names[i]);
 	return bad;

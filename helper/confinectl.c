@@ -686,7 +686,7 @@ static int cmd_check(int argc, char **argv)
 					     {}};
 	const char *conf = CONFINE_CONF_DEFAULT, *user = NULL, *service = NULL;
 	struct confine_config *c;
-	int o, bad;
+	int o, bad, r;
 
 	while ((o = getopt_long(argc, argv, "c:u:s:h", opts, NULL)) != -1) {
 		switch (o) {
@@ -718,7 +718,8 @@ static int cmd_check(int argc, char **argv)
 		bad = check_user(c, user, service ? service : "login", stdout);
 		/* Forwarding and internal-sftp run in sshd, for the user, outside any sandbox. */
 		const struct passwd *pw = service && streq(service, "sshd") ? getpwnam(user) : NULL;
-		if (pw && user_confined(c, pw, "sshd") && sshd_audit(user, "sshd: ", stdout) > 0)
+		if (pw && user_confined(c, pw, "sshd") &&
+		    (r = sshd_audit(user, "sshd: ", stdout)) != 0 && r != SSHD_AUDIT_ABSENT)
 			bad = CHECK_USER_PROBLEM;
 		config_free(c);
 		return bad;
@@ -770,7 +771,7 @@ static void enroll_sshd_warning(const char *user)
 	if (!f)
 		return;
 	int n = sshd_audit(user, "confinectl: warning: sshd: ", f);
-	if (fclose(f) == 0 && n > 0)
+	if (fclose(f) == 0 && n != 0 && n != SSHD_AUDIT_ABSENT)
 		fputs(text, stderr);
 }
 

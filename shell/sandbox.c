@@ -421,6 +421,35 @@ static int user_fs_ids(const struct sandbox_spec *s, bool on, struct error *err)
 }
 
 /*
+ * The key files sshd reads in ~/.ssh (dirfd), looked at once the directory is read-only (the
+ * session can no longer change them): a symbolic link, or a hard link with another name,
+ * would let the session write the keys through the other name, outside ~/.ssh. With the
+ * user's fs ids, as the directory was opened. 0, or -EPERM after saying which.
+ */
+static const char *const ssh_key_files[] = {"authorized_keys", "authorized_keys2"};
+
+static int ssh_keys_unlinked(const struct sandbox_spec *s, int dirfd, struct error *err)
+{
+	int r = user_fs_ids(s, true, err);
+
+	for (size_t i = 0; r == 0 && i < ELEMENTSOF(ssh_key_files); i++) {
+		const char *name = ssh_key_files[i];
+		struct stat st;
+		if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			r = errno == ENOENT ? 0
+					    : error_set_errno(err, negerrno(), "~/.ssh/%s", name);
+		else if (S_ISLNK(st.st_mode) || st.st_nlink > 1)
+			r = error_set(err, -EPERM,
+				      "~/.ssh/%s is a %s: its keys could be changed through "
+				      "the other name (replace it with a plain file)",
+				      name, S_ISLNK(st.st_mode) ? "symbolic link" : "hard link");
+	}
+	if (user_fs_ids(s, false, r == 0 ? err : NULL) < 0 && r == 0)
+		r = -EPERM;
+	return r;
+}
+
+/*
  * home = "bind": the session writes the real home, and sshd, outside every sandbox, reads
  * ~/.ssh/authorized_keys from it: a key's command="internal-sftp" there would have sshd serve
  * the user's next sftp in its own process, unconfined. So ~/.ssh is read-only in the sandbox:
@@ -451,7 +480,7 @@ static int protect_ssh_dir(const struct sandbox_spec *s, int home, struct error 
 	    sys_mount_setattr(m, "", AT_EMPTY_PATH, &ro) < 0 ||
 	    sys_move_mount(m, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return error_set_errno(err, negerrno(), "cannot make ~/.ssh read-only");
-	return 0;
+	return ssh_keys_unlinked(s, fd, err);
 }
 
 /* fchdir(fd) with the user's file system ids (user_fs_ids); root's again after it. */

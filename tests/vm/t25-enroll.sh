@@ -252,6 +252,36 @@ assert_line "$out" "sshd: ForceCommand internal-sftp -u 077: sshd serves sftp it
 	"sshd audit: names ForceCommand internal-sftp"
 assert_line "$out" "sshd: ChrootDirectory /srv: sshd runs the login shell of the chroot, not confine-shell" \
 	"sshd audit: names ChrootDirectory"
+# (The review's F1) a tab after internal-sftp: sshd takes it as internal-sftp too.
+printf 'Match User guest\n\tForceCommand internal-sftp\t-u 077\n' >"$OVR"
+out=$("$CTL" check --user guest --service sshd 2>&1); rc=$?
+assert_eq "$rc" 3 "sshd audit, ForceCommand internal-sftp<TAB>...: exit 3"
+assert_contains "$out" "sshd: ForceCommand internal-sftp" "sshd audit: internal-sftp followed by a tab is named"
+# (F3, F4) accounts no rule names by user or supplementary group are audited too: a uid
+# range, and a group that is guest's primary group only.
+printf 'Match User guest\n\tDisableForwarding no\n\tAllowTcpForwarding yes\n' >"$OVR"
+GUID=$(id -u guest)
+for rule in "uid = \"$GUID-$GUID\";" 'group = "guest";'; do
+	sed "/^rules = (/,\$d" /etc/confine/confine.conf >/etc/confine/t25r.conf
+	echo "rules = ( { $rule profile = \"guest\"; } );" >>/etc/confine/t25r.conf
+	out=$("$CTL" check --config /etc/confine/t25r.conf 2>&1); rc=$?
+	assert_eq "$rc" 3 "sshd audit, a rule with $rule: check exit 3"
+	assert_contains "$out" "# sshd: guest: AllowTcpForwarding yes" "sshd audit, a rule with $rule: guest is audited"
+done
+# (F2) the port's Match blocks are evaluated (lport), and an audit sshd cannot answer is a problem.
+printf 'Match LocalPort 22\n\tDisableForwarding no\n\tAllowTcpForwarding yes\n' >"$OVR"
+out=$("$CTL" check --user guest --service sshd 2>&1); rc=$?
+assert_eq "$rc" 3 "sshd audit, forwarding in a Match LocalPort block: exit 3"
+assert_contains "$out" "sshd: AllowTcpForwarding yes" "sshd audit: the LocalPort block is evaluated"
+printf 'Match RDomain t25\n\tAllowTcpForwarding yes\n' >"$OVR"
+out=$("$CTL" check --user guest --service sshd 2>&1); rc=$?
+assert_eq "$rc" 3 "sshd audit, sshd -T cannot answer (Match RDomain): exit 3"
+assert_contains "$out" "NOT audited" "sshd audit: says the account is not audited"
+out=$("$CTL" check 2>&1); rc=$?
+assert_eq "$rc" 3 "sshd audit, sshd -T cannot answer: check exit 3"
+make_user e7
+err=$("$CTL" enroll e7 2>&1 >/dev/null)
+assert_contains "$err" "confinectl: warning: sshd: " "enroll: warns when sshd cannot say"
 rm -f "$OVR"
 kill "$(cat /run/sshd-t25.pid)" 2>/dev/null
 pkill -f "sshd -f /tmp/sshd_config"

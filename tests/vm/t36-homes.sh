@@ -108,6 +108,21 @@ out=$(as t36k 'echo ran; echo k >~/.ssh/authorized_keys'); rc=$?
 assert_ne "$rc" 0 "bind: ~/.ssh that is a symbolic link: the login is refused"
 assert_contains "$out" "~/.ssh must be a directory of the home" "bind: the user is told why"
 check_fails "bind: nothing written through the link" test -e /home/t36k/keys/authorized_keys
+# (The review's F5) a key file in ~/.ssh linked to a name outside it: the session would write
+# the keys through that name. Refused, for a symbolic and for a hard link.
+rm /home/t36k/.ssh && install -d -m 700 -o t36k -g t36k /home/t36k/.ssh
+for kind in symbolic hard; do
+	rm -f /home/t36k/.ssh/authorized_keys /home/t36k/ak
+	install -m 600 -o t36k -g t36k /dev/null /home/t36k/ak
+	if [ $kind = symbolic ]; then ln -s ../ak /home/t36k/.ssh/authorized_keys
+	else ln /home/t36k/ak /home/t36k/.ssh/authorized_keys; fi
+	out=$(as t36k 'echo "command=\"internal-sftp\" ssh-ed25519 AAAA t36" >~/ak; echo ran'); rc=$?
+	assert_ne "$rc" 0 "bind: ~/.ssh/authorized_keys a $kind link out of ~/.ssh: the login is refused"
+	assert_contains "$out" "~/.ssh/authorized_keys is a $kind link" "bind: $kind link: the user is told why"
+	assert_eq "$(cat /home/t36k/ak)" "" "bind: $kind link: no key line written through it"
+done
+rm -f /home/t36k/.ssh/authorized_keys
+assert_eq "$(as t36k 'echo ran')" ran "bind: a plain ~/.ssh again: the login works (control)"
 
 # --- persistent overlays: xino=off ---------------------------------------------------------
 # Debian's kernel defaults to xino=off and mountinfo shows only options that differ from the
