@@ -17,8 +17,8 @@
  * agent), tunnels, a chroot, internal-sftp, then a line with the verdict. Returns how many
  * settings it printed (0: none); SSHD_AUDIT_ABSENT when sshd is not installed; or, when the
  * user is NOT audited, SSHD_AUDIT_SKIPPED (a name sshd -T cannot be given) or
- * SSHD_AUDIT_FAILED (`sshd -T` failed: without its /run/sshd, a Match on what the audit's
- * connection lacks). Said on out.
+ * SSHD_AUDIT_FAILED (`sshd -T` failed: without its /run/sshd, or its host keys). Said on
+ * out.
  */
 #define SSHD_AUDIT_SKIPPED (-1)
 #define SSHD_AUDIT_FAILED  (-2)

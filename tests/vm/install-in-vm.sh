@@ -17,6 +17,7 @@ install -m 0644 -o root -g root "$CONFINE_REPO/conf/confine.conf" /etc/confine/c
 # The sshd Match block, where the packages and `make install-dist` put it (confinectl check
 # audits what sshd would serve confined accounts).
 install -D -m 0644 "$CONFINE_REPO/packaging/sshd/confine.conf" /etc/ssh/sshd_config.d/confine.conf
+mkdir -p /run/sshd # what a running sshd has: sshd -T (the audit) needs it
 grep -q pam_confine /etc/pam.d/common-session ||
 	echo "session required pam_confine.so" >>/etc/pam.d/common-session
 id guest >/dev/null 2>&1 ||

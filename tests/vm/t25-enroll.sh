@@ -273,17 +273,20 @@ printf 'Match LocalPort 22\n\tDisableForwarding no\n\tAllowTcpForwarding yes\n' 
 out=$("$CTL" check --user guest --service sshd 2>&1); rc=$?
 assert_eq "$rc" 3 "sshd audit, forwarding in a Match LocalPort block: exit 3"
 assert_contains "$out" "sshd: AllowTcpForwarding yes" "sshd audit: the LocalPort block is evaluated"
-printf 'Match RDomain t25\n\tAllowTcpForwarding yes\n' >"$OVR"
+rm -f "$OVR"
+kill "$(cat /run/sshd-t25.pid)" 2>/dev/null
+pkill -f "sshd -f /tmp/sshd_config"
+# sshd -T fails without its privilege separation directory (no sshd running).
+mv /run/sshd /run/sshd.t25
 out=$("$CTL" check --user guest --service sshd 2>&1); rc=$?
-assert_eq "$rc" 3 "sshd audit, sshd -T cannot answer (Match RDomain): exit 3"
-assert_contains "$out" "NOT audited" "sshd audit: says the account is not audited"
+assert_eq "$rc" 3 "sshd audit, sshd -T cannot answer (no /run/sshd): exit 3"
+assert_contains "$out" "so it is NOT audited: Missing privilege separation directory" \
+	"sshd audit: says the account is not audited, and why"
 out=$("$CTL" check 2>&1); rc=$?
 assert_eq "$rc" 3 "sshd audit, sshd -T cannot answer: check exit 3"
 make_user e7
 err=$("$CTL" enroll e7 2>&1 >/dev/null)
 assert_contains "$err" "confinectl: warning: sshd: " "enroll: warns when sshd cannot say"
-rm -f "$OVR"
-kill "$(cat /run/sshd-t25.pid)" 2>/dev/null
-pkill -f "sshd -f /tmp/sshd_config"
+mv /run/sshd.t25 /run/sshd
 out=$("$CTL" check --user guest --service sshd 2>&1); rc=$?
 assert_eq "$rc" 0 "sshd audit: the override gone, exit 0 again"
