@@ -7,6 +7,7 @@
  * settings sshd would apply to one connection, after its Match blocks, as sshd reads them.
  */
 #include <fcntl.h>
+#include <grp.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,52 +151,84 @@ static int audit_output(const char *out, const char *prefix, FILE *f)
 	return n + audit_subsystems(out, prefix, f);
 }
 
-/* The first Port of sshd's global settings, for the connection's lport (a Match LocalPort
- * block needs one to be evaluated); "22" when it cannot say (the audit's run then fails). */
-static const char *sshd_port(char *buf, size_t len)
-{
-	static char port[8];
-	char val[sizeof(port)];
+#define SSHD_PORTS_MAX 4
 
-	if (!port[0])
-		snprintf(port, sizeof(port), "%s",
-			 sshd_t(NULL, buf, len) == 0 && value_of(buf, "port", val, sizeof(val))
-			     ? val
-			     : "22");
-	return port;
+/* The Port lines of sshd -T's output (global settings: every -C run prints them). */
+static unsigned ports_of(const char *out, char ports[][8])
+{
+	unsigned n = 0;
+
+	for (const char *l = out[0] ? out : NULL; l && n < SSHD_PORTS_MAX; l = next_line(l))
+		if (strncmp(l, "port ", 5) == 0)
+			snprintf(ports[n++], 8, "%.*s", (int)strcspn(l + 5, "\n"), l + 5);
+	return n;
+}
+
+/* sshd -T for user's connection from 127.0.0.1 to port; output in buf. As sshd_t, and
+ * -ENAMETOOLONG for a name the spec cannot hold. */
+static int sshd_t_user(const char *user, const char *port, char *buf, size_t len)
+{
+	char spec[320];
+
+	if ((size_t)snprintf(spec, sizeof(spec),
+			     "user=%s,host=localhost,addr=127.0.0.1,laddr=127.0.0.1,lport=%s", user,
+			     port) >= sizeof(spec))
+		return -ENAMETOOLONG;
+	return sshd_t(spec, buf, len);
+}
+
+/* The run failed: the account is not audited, and why. */
+static int not_audited(const char *user, const char *prefix, int r, char *buf, FILE *out)
+{
+	fprintf(out, "%s%s -T cannot say what it would serve %s, so it is NOT audited: %s\n",
+		prefix, SSHD_PATH, user,
+		r < 0	 ? strerror(-r)
+		: buf[0] ? (buf[strcspn(buf, "\n")] = '\0', buf)
+			 : "no output");
+	return SSHD_AUDIT_FAILED;
+}
+
+/* Each of sshd's ports (a Match LocalPort block applies to one): one run per port, the first
+ * (lport=22) only to learn them. Findings per port, "port N: " in front when there are more. */
+static int audit_ports(const char *user, const char *prefix, char *buf, size_t len, FILE *out)
+{
+	char ports[SSHD_PORTS_MAX][8], pfx[400];
+	int r = sshd_t_user(user, "22", buf, len), n = 0;
+	unsigned np;
+
+	if (r != 0)
+		return not_audited(user, prefix, r, buf, out);
+	if ((np = ports_of(buf, ports)) == 0) /* none printed: the run for 22 is the audit */
+		np = (snprintf(ports[0], sizeof(ports[0]), "22"), 1);
+	for (unsigned i = 0; i < np; i++) {
+		if (!streq(ports[i], "22") || np > 1)
+			if ((r = sshd_t_user(user, ports[i], buf, len)) != 0)
+				return not_audited(user, prefix, r, buf, out);
+		snprintf(pfx, sizeof(pfx), "%s%s%s%s", prefix, np > 1 ? "port " : "",
+			 np > 1 ? ports[i] : "", np > 1 ? ": " : "");
+		n += audit_output(buf, pfx, out);
+	}
+	return n;
 }
 
 int sshd_audit(const char *user, const char *prefix, FILE *out)
 {
 	_cleanup_free_ char *buf = NULL;
-	char spec[320];
-	int r, n;
+	int n;
 
 	if (access(SSHD_PATH, X_OK) < 0) {
 		fprintf(out, "%snot installed (%s): nothing to audit\n", prefix, SSHD_PATH);
 		return SSHD_AUDIT_ABSENT;
 	}
+	/* sshd -T -C takes comma-separated key=value pairs: a name must not add one. */
+	if (strpbrk(user, ",= \t\n")) {
+		fprintf(out, "%s'%s' cannot be named to sshd -T: NOT audited\n", prefix, user);
+		return SSHD_AUDIT_SKIPPED;
+	}
 	if (!(buf = malloc(SSHD_OUT_MAX)))
 		return fprintf(out, "%sout of memory\n", prefix), SSHD_AUDIT_FAILED;
-	/* sshd -T -C takes comma-separated key=value pairs: a name must not add one. */
-	if (strpbrk(user, ",= \t\n") ||
-	    (size_t)snprintf(spec, sizeof(spec),
-			     "user=%s,host=localhost,addr=127.0.0.1,laddr=127.0.0.1,lport=%s", user,
-			     sshd_port(buf, SSHD_OUT_MAX)) >= sizeof(spec)) {
-		fprintf(out, "%s'%s' cannot be named to sshd -T: NOT audited\n", prefix, user);
-		/* cppcheck does not know __attribute__((cleanup)): buf is freed by it. */
-		return SSHD_AUDIT_SKIPPED; // cppcheck-suppress memleak
-	}
-	if ((r = sshd_t(spec, buf, SSHD_OUT_MAX)) != 0) {
-		fprintf(out,
-			"%s%s -T cannot say what it would serve %s, so it is NOT audited: %s\n",
-			prefix, SSHD_PATH, user,
-			r < 0	 ? strerror(-r)
-			: buf[0] ? (buf[strcspn(buf, "\n")] = '\0', buf)
-				 : "no output");
-		return SSHD_AUDIT_FAILED;
-	}
-	n = audit_output(buf, prefix, out);
+	if ((n = audit_ports(user, prefix, buf, SSHD_OUT_MAX, out)) < 0)
+		return n;
 	if (n > 0)
 		fprintf(
 		    out,
@@ -210,35 +243,70 @@ int sshd_audit(const char *user, const char *prefix, FILE *out)
 	return n;
 }
 
-/* Adds a copy of name to names unless it is there; counts in *more what did not fit. */
-static void add_name(char **names, unsigned *n, unsigned *more, const char *name)
+/* Appends a copy of s to *v (size *k, room *cap); false when out of memory. */
+static bool strv_push(char ***v, size_t *k, size_t *cap, const char *s)
+{
+	if (*k == *cap) {
+		size_t c = *cap ? *cap * 2 : 32;
+		char **nv = realloc(*v, c * sizeof(**v));
+		if (!nv)
+			return false;
+		*v = nv;
+		*cap = c;
+	}
+	return ((*v)[*k] = strdup(s)) ? (++*k, true) : false;
+}
+
+/* Adds a copy of name to names unless it is there; counts in *more what did not fit. Only
+ * accounts an sshd login would confine take a place. */
+static void add_name(const struct confine_config *c, char **names, unsigned *n, unsigned *more,
+		     const char *name)
 {
 	for (unsigned i = 0; i < *n; i++)
 		if (streq(names[i], name))
 			return;
+	const struct passwd *pw = getpwnam(name);
+	if (!pw || !user_confined(c, pw, "sshd"))
+		return;
 	if (*n == SSHD_AUDIT_MAX || !(names[*n] = strdup(name)))
 		(*more)++;
 	else
 		(*n)++;
 }
 
-/* The accounts that may be confined: every one the passwd database lists with confine-shell as
- * its shell (a confined login needs it), and the exact user names of rules (for a directory
- * that does not list its users). Copied at once: the next lookup overwrites an entry. */
-static unsigned shell_accounts(const struct confine_config *c, char **names, unsigned *more)
+/*
+ * The accounts an sshd login would confine: the exact user names of rules, the members of
+ * rules' groups (a directory lists those, though it may not enumerate its users), and every
+ * account the passwd database lists with confine-shell as its shell (a confined login needs
+ * it: uid ranges, globs, primary groups). Names copied at once (the next lookup overwrites).
+ */
+static unsigned confined_accounts(const struct confine_config *c, char **names, unsigned *more)
 {
-	const struct passwd *pw;
+	_cleanup_free_ char **list = NULL;
+	size_t k = 0, cap = 0;
 	unsigned n = 0;
 
-	setpwent();
-	while ((pw = getpwent()))
-		if (streq(pw->pw_shell, CONFINE_SHELL_PATH))
-			add_name(names, &n, more, pw->pw_name);
-	endpwent();
 	for (unsigned i = 0; i < c->n_rules; i++) {
 		const struct confine_rule *r = &c->rules[i];
-		if (r->user && !strpbrk(r->user, "*?["))
-			add_name(names, &n, more, r->user);
+		const struct group *gr;
+		if (r->user && !strpbrk(r->user, "*?[") && !strv_push(&list, &k, &cap, r->user))
+			goto out;
+		if (r->group && (gr = getgrnam(r->group)))
+			for (char **m = gr->gr_mem; *m; m++)
+				if (!strv_push(&list, &k, &cap, *m))
+					goto out;
+	}
+	const struct passwd *pw;
+	setpwent();
+	while ((pw = getpwent()))
+		if (streq(pw->pw_shell, CONFINE_SHELL_PATH) &&
+		    !strv_push(&list, &k, &cap, pw->pw_name))
+			break;
+	endpwent();
+out:
+	for (size_t i = 0; i < k; i++) {
+		add_name(c, names, &n, more, list[i]);
+		free(list[i]);
 	}
 	return n;
 }
@@ -253,11 +321,8 @@ int sshd_audit_rules(const struct confine_config *c, FILE *out)
 		fprintf(out, "# sshd: not installed (%s): nothing to audit\n", SSHD_PATH);
 		return 0;
 	}
-	n = shell_accounts(c, names, &more);
+	n = confined_accounts(c, names, &more);
 	for (unsigned i = 0; i < n; i++) {
-		const struct passwd *pw = getpwnam(names[i]);
-		if (!pw || !user_confined(c, pw, "sshd"))
-			continue;
 		snprintf(prefix, sizeof(prefix), "# sshd: %s: ", names[i]);
 		int k = sshd_audit(names[i], prefix, out);
 		bad |= k != 0; /* served outside the sandbox, or not audited */
@@ -267,7 +332,7 @@ int sshd_audit_rules(const struct confine_config *c, FILE *out)
 	}
 	if (more)
 		fprintf(out,
-			"# sshd: %u more accounts with confine-shell not audited (at most %d): "
+			"# sshd: %u more accounts confined on ssh not audited (at most %d): "
 			"confinectl check --user USER --service sshd audits one\n",
 			more, SSHD_AUDIT_MAX);
 	if (audited == 0 && !bad)

@@ -269,10 +269,18 @@ for rule in "uid = \"$GUID-$GUID\";" 'group = "guest";'; do
 	assert_contains "$out" "# sshd: guest: AllowTcpForwarding yes" "sshd audit, a rule with $rule: guest is audited"
 done
 # (F2) the port's Match blocks are evaluated (lport), and an audit sshd cannot answer is a problem.
-printf 'Match LocalPort 22\n\tDisableForwarding no\n\tAllowTcpForwarding yes\n' >"$OVR"
+# sshd's only port is 2224 here; a Match LocalPort 2224 block gives guest forwarding (the
+# review of the fixes: the first version took the port from a run that such a block fails).
+printf 'Port 2224\nMatch LocalPort 2224\n\tDisableForwarding no\n\tAllowTcpForwarding yes\n' >"$OVR"
 out=$("$CTL" check --user guest --service sshd 2>&1); rc=$?
-assert_eq "$rc" 3 "sshd audit, forwarding in a Match LocalPort block: exit 3"
+assert_eq "$rc" 3 "sshd audit, forwarding in a Match LocalPort block of sshd's port: exit 3"
 assert_contains "$out" "sshd: AllowTcpForwarding yes" "sshd audit: the LocalPort block is evaluated"
+printf 'Port 22\nPort 2224\nMatch LocalPort 2224\n\tDisableForwarding no\n\tAllowTcpForwarding yes\n' >"$OVR"
+out=$("$CTL" check --user guest --service sshd 2>&1); rc=$?
+assert_eq "$rc" 3 "sshd audit, two ports, forwarding on the second: exit 3"
+assert_line "$out" "sshd: port 2224: AllowTcpForwarding yes: ssh -L, -R and -D connect and listen in the host's network namespace (the profile's net setting does not apply)" \
+	"sshd audit: each port audited, the finding named with its port"
+assert_not_contains "$out" "port 22: " "sshd audit: nothing on port 22"
 rm -f "$OVR"
 kill "$(cat /run/sshd-t25.pid)" 2>/dev/null
 pkill -f "sshd -f /tmp/sshd_config"
