@@ -59,7 +59,7 @@ LIB_SRCS    := $(CORE_SRCS) shell/seccomp.c helper/units.c $(CONFIG_SRCS) helper
                helper/cgroup-systemd.c helper/backend.c \
                helper/home.c helper/home-bind.c helper/home-image.c helper/session-store.c \
                helper/users.c helper/localdb.c helper/homefs.c helper/check-user.c helper/run-fixed.c helper/event.c \
-               helper/check-sshd.c helper/userns-probe.c helper/netns.c $(OPS_SRCS)
+               helper/check-sshd.c helper/check-keys.c helper/userns-probe.c helper/netns.c $(OPS_SRCS)
 LIB_OBJS    := $(LIB_SRCS:%.c=$(B)/%.o) $(SECCOMP_GEN)
 
 PROGS       := $(B)/confinectl $(B)/confine-helper $(B)/confine-shell $(B)/confine-keeper \

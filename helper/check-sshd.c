@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "check-keys.h"
 #include "check-sshd.h"
 #include "check-user.h"
 #include "util.h"
@@ -208,6 +209,14 @@ static int audit_ports(const char *user, const char *prefix, char *buf, size_t l
 			 np > 1 ? ports[i] : "", np > 1 ? ": " : "");
 		n += audit_output(buf, pfx, out);
 	}
+	/* The key files sshd would read for the user (the last run's AuthorizedKeysFile). */
+	char akf[1024];
+	const struct passwd *pw = getpwnam(user);
+	if (pw && value_of(buf, "authorizedkeysfile", akf, sizeof(akf))) {
+		if ((r = keys_audit(pw, akf, prefix, out)) < 0)
+			return SSHD_AUDIT_FAILED;
+		n += r;
+	}
 	return n;
 }
 
@@ -232,9 +241,9 @@ int sshd_audit(const char *user, const char *prefix, FILE *out)
 	if (n > 0)
 		fprintf(
 		    out,
-		    "%sNOT confined on ssh: sshd's configuration serves the above outside the "
-		    "sandbox; include the Match block of confine's sshd snippet for this account "
-		    "and reload sshd\n",
+		    "%sNOT confined on ssh: sshd would serve the above outside the sandbox (a "
+		    "setting: include the Match block of confine's sshd snippet for this account "
+		    "and reload sshd; a key line: remove its command=\"internal-sftp\")\n",
 		    prefix);
 	else
 		fprintf(out,

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../../helper/check-keys.h"
 #include "../../helper/check-user.h"
 #include "../../helper/homefs.h"
 #include "tap.h"
@@ -120,6 +121,33 @@ static void test_homefs(void)
 	config_free(c);
 }
 
+/* The sshd audit's reading of authorized_keys lines (helper/check-keys.c). */
+static void test_key_lines(void)
+{
+	static const struct {
+		const char *line;
+		bool forced;
+	} cases[] = {
+	    {"command=\"internal-sftp\" ssh-ed25519 AAAA k", true},
+	    {"no-pty,command=\"internal-sftp -u 077\" ssh-ed25519 AAAA k", true},
+	    {"  COMMAND=\"internal-sftp\",no-pty ssh-ed25519 AAAA k", true},
+	    {"restrict,command=\"internal-sftp\"\tssh-ed25519 AAAA k", true},
+	    {"command=\"internal-sftp\tx\" ssh-ed25519 AAAA k", true},
+	    {"ssh-ed25519 AAAA command=\"internal-sftp\"", false},
+	    {"# command=\"internal-sftp\" ssh-ed25519 AAAA k", false},
+	    {"command=\"/usr/lib/openssh/internal-sftp\" ssh-ed25519 AAAA k", false},
+	    {"command=\"internal-sftpx\" ssh-ed25519 AAAA k", false},
+	    {"command=\" internal-sftp\" ssh-ed25519 AAAA k", false},
+	    {"environment=\"A=command=\\\"internal-sftp\\\"\" ssh-ed25519 AAAA k", false},
+	    {"from=\"a,b\",command=\"internal-sftp\" ssh-ed25519 AAAA k", true},
+	    {"", false},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		ok(key_line_internal_sftp(cases[i].line) == cases[i].forced, "key line %s: %s",
+		   cases[i].line, cases[i].forced ? "forces internal-sftp" : "does not");
+}
+
 int main(void)
 {
 	int fd = mkstemp(conf);
@@ -131,6 +159,7 @@ int main(void)
 	close(fd);
 	test_report();
 	test_homefs();
+	test_key_lines();
 	unlink(conf);
 	return tap_done();
 }

@@ -219,6 +219,21 @@ assert_contains "$out" "# sshd: guest: AllowTcpForwarding yes" "sshd audit: chec
 out=$("$CTL" check --user guest --service login 2>&1); rc=$?
 assert_eq "$rc" 0 "sshd audit: a login through another service is not audited"
 
+# A key line with command="internal-sftp" in guest's authorized_keys (the review's F7: one
+# that was there before the account was enrolled); t36 shows what it gives.
+cp -p /home/guest/.ssh/authorized_keys /tmp/t25-keys
+sed -i '1s/^/no-pty,command="internal-sftp -u 077" /' /home/guest/.ssh/authorized_keys
+rm -f "$OVR"
+out=$("$CTL" check --user guest --service sshd 2>&1); rc=$?
+assert_eq "$rc" 3 "sshd audit, a key line with command=internal-sftp: exit 3"
+assert_line "$out" "sshd: /home/guest/.ssh/authorized_keys:1: a key with command=\"internal-sftp\": sshd serves that key's sftp itself, outside the sandbox" \
+	"sshd audit: names the key file and line"
+assert_contains "$("$CTL" check 2>&1)" "# sshd: guest: /home/guest/.ssh/authorized_keys:1: a key" \
+	"sshd audit: check names it too"
+cp -p /tmp/t25-keys /home/guest/.ssh/authorized_keys
+out=$("$CTL" check --user guest --service sshd 2>&1); rc=$?
+assert_eq "$rc" 0 "sshd audit: the key line without the option: exit 0"
+
 # enroll says so when sshd would serve the new account outside the sandbox.
 make_user e5
 make_user e6
