@@ -89,14 +89,20 @@ static bool expand(const struct passwd *pw, const char *pat, char *path, size_t 
 static void scan_file(const char *path, int fd)
 {
 	_cleanup_free_ char *buf = malloc(KEYS_FILE_MAX + 1);
-	_cleanup_close_ int f = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	_cleanup_close_ int h = open(path, O_PATH | O_CLOEXEC), f = -1;
+	char self[64];
 	struct stat st;
 	size_t n = 0;
 	ssize_t k;
 
-	/* Only a regular file: sshd reads nothing else (a FIFO would block us). */
-	if (!buf || f < 0 || fstat(f, &st) < 0 || !S_ISREG(st.st_mode))
+	/* Only a regular file (sshd reads nothing else), looked at before it is opened for
+	 * reading: opening a device or a FIFO can have effects of its own. */
+	if (!buf || h < 0 || fstat(h, &st) < 0 || !S_ISREG(st.st_mode))
 		return;
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", h);
+	/* cppcheck does not know __attribute__((cleanup)): buf is freed by it. */
+	if ((f = open(self, O_RDONLY | O_NOCTTY | O_CLOEXEC)) < 0)
+		return; // cppcheck-suppress memleak
 	while (n < KEYS_FILE_MAX && (k = read(f, buf + n, KEYS_FILE_MAX - n)) > 0)
 		n += (size_t)k;
 	buf[n] = '\0';
@@ -145,10 +151,13 @@ int keys_audit(const struct passwd *pw, const char *files, const char *prefix, F
 		scan_as_user(pw, files, p[1]);
 	}
 	close(p[1]);
-	while (pid > 0 && n < sizeof(buf) - 1 && (k = read(p[0], buf + n, sizeof(buf) - 1 - n)))
-		if (k > 0)
+	/* To the end, keeping what fits: a child left blocked on a full pipe would never exit. */
+	char sink[512];
+	while (pid > 0 && (k = n < sizeof(buf) - 1 ? read(p[0], buf + n, sizeof(buf) - 1 - n)
+						   : read(p[0], sink, sizeof(sink))))
+		if (k > 0 && n < sizeof(buf) - 1)
 			n += (size_t)k;
-		else if (errno != EINTR)
+		else if (k < 0 && errno != EINTR)
 			break;
 	buf[n] = '\0';
 	close(p[0]);
