@@ -3,8 +3,8 @@
  * Key lines that have sshd serve a confined account's sftp itself (check-keys.h). sshd runs a
  * key's forced command "internal-sftp" in its own process, as the user, in the host's
  * namespaces: the login shell never runs, so the sandbox never exists. The files are the
- * user's: a child reads them with the user's file system ids (as sshd does, and as an NFS
- * server with root_squash lets it), staying root in its real and effective ids so that the
+ * user's: a child reads them with the user's file system ids and groups (as sshd does, and
+ * as an NFS server with root_squash lets it), staying root in its real and effective ids so that the
  * user can neither ptrace nor signal it, and reports what it found through a pipe.
  */
 #include <errno.h>
@@ -115,12 +115,13 @@ static void scan_file(const char *path, int fd)
 	}
 }
 
-/* The child: the user's fs ids, no groups of root's, then every file. Exits 0, or errno. */
+/* The child: the user's fs ids and groups (sshd reads the files with them), then every file.
+ * Exits 0, or an errno. */
 static _Noreturn void scan_as_user(const struct passwd *pw, const char *files, int fd)
 {
 	char pats[1024], path[4096];
 
-	if (setgroups(0, NULL) < 0)
+	if (initgroups(pw->pw_name, pw->pw_gid) < 0)
 		_exit(errno);
 	(void)setfsgid(pw->pw_gid);
 	(void)setfsuid(pw->pw_uid);
