@@ -4,8 +4,8 @@
  * key's forced command "internal-sftp" in its own process, as the user, in the host's
  * namespaces: the login shell never runs, so the sandbox never exists. The files are the
  * user's: a child reads them with the user's file system ids and groups (as sshd does, and
- * as an NFS server with root_squash lets it), staying root in its real and effective ids so that the
- * user can neither ptrace nor signal it, and reports what it found through a pipe.
+ * as an NFS server with root_squash lets it), staying root in its real and effective ids so that
+ * the user can neither ptrace nor signal it, and reports what it found through a pipe.
  */
 #include <errno.h>
 #include <fcntl.h>
