@@ -140,6 +140,9 @@ static void test_key_lines(void)
 	    {"command=\" internal-sftp\" ssh-ed25519 AAAA k", false},
 	    {"environment=\"A=command=\\\"internal-sftp\\\"\" ssh-ed25519 AAAA k", false},
 	    {"from=\"a,b\",command=\"internal-sftp\" ssh-ed25519 AAAA k", true},
+	    /* \" is sshd's only escape: \\" ends the quote for us only if \\ were one. */
+	    {"environment=\"A=\\\\\",x\",command=\"internal-sftp\" ssh-ed25519 AAAA k", true},
+	    {"command=\"internal-sftp\"\r", true},
 	    {"", false},
 	};
 
