@@ -6,18 +6,16 @@
  * configuration can refuse them (packaging/sshd/confine.conf). `sshd -T -C` prints the
  * settings sshd would apply to one connection, after its Match blocks, as sshd reads them.
  */
-#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "check-keys.h"
 #include "check-sshd.h"
 #include "check-user.h"
+#include "run-fixed.h"
 #include "util.h"
 
 #define SSHD_OUT_MAX ((size_t)64 * 1024)
@@ -47,40 +45,10 @@ static const struct sshd_key {
  * stderr) in buf. sshd's exit status, or -errno when it could not be run. */
 static int sshd_t(const char *spec, char *buf, size_t len)
 {
-	int p[2], st;
-	size_t n = 0;
+	char *const argv[] = {"sshd", "-T", spec ? "-C" : NULL, (char *)spec, NULL};
+	int r = run_fixed_capture(SSHD_PATH, argv, buf, len);
 
-	buf[0] = '\0';
-	char *const argv[] = {"sshd", "-T", spec ? "-C" : NULL, (char *)spec, NULL}, *const envp[] =
-											 {NULL};
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return negerrno();
-	pid_t pid = fork();
-	if (pid < 0) {
-		int r = negerrno();
-		close(p[0]), close(p[1]);
-		return r;
-	}
-	if (pid == 0) {
-		int nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		if (nul < 0 || dup2(nul, 0) < 0 || dup2(p[1], 1) < 0 || dup2(p[1], 2) < 0)
-			_exit(127);
-		(void)syscall(SYS_close_range, 3, ~0U, 0);
-		execve(SSHD_PATH, argv, envp);
-		_exit(127);
-	}
-	close(p[1]);
-	for (ssize_t k; n < len - 1 && (k = read(p[0], buf + n, len - 1 - n)) != 0;)
-		if (k > 0)
-			n += (size_t)k;
-		else if (errno != EINTR)
-			break;
-	buf[n] = '\0';
-	close(p[0]); /* sshd gets SIGPIPE if it had more than we read */
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return negerrno();
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	return r < 0 ? negerrno() : r;
 }
 
 /* The line after l, or NULL at the end. */

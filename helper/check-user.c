@@ -82,6 +82,18 @@ static bool print_verdict(const struct passwd *pw, const struct confine_rule *r,
 	return true;
 }
 
+/* config_match for a login of um's user through service (no rhost, no tty). */
+static int match_login(const struct confine_config *c, struct user_membership *um,
+		       const char *service, const struct confine_rule **r)
+{
+	struct match_input in = {.user = um->pw->pw_name,
+				 .uid = um->pw->pw_uid,
+				 .member = user_in_group,
+				 .member_data = um,
+				 .service = service};
+	return config_match(c, &in, r);
+}
+
 /* The rule a login would match, as confine-helper's match_user finds it; the matched rule
  * (NULL for none, or when refused) in *ret. True if the login is refused. */
 static bool print_match(const struct confine_config *c, const struct passwd *pw,
@@ -89,12 +101,7 @@ static bool print_match(const struct confine_config *c, const struct passwd *pw,
 			const struct confine_rule **ret, FILE *out)
 {
 	const struct confine_rule *r = NULL;
-	struct match_input in = {.user = pw->pw_name,
-				 .uid = pw->pw_uid,
-				 .member = user_in_group,
-				 .member_data = um,
-				 .service = service};
-	int m = config_match(c, &in, &r);
+	int m = match_login(c, um, service, &r);
 
 	if (r)
 		fprintf(out, "rule: %s:%d -> profile %s\n", c->path, r->line, r->profile->name);
@@ -172,10 +179,6 @@ bool user_confined(const struct confine_config *c, const struct passwd *pw, cons
 	if (n < 0 || !streq(pw->pw_shell, CONFINE_SHELL_PATH))
 		return false;
 	struct user_membership um = {pw, gids, n};
-	struct match_input in = {.user = pw->pw_name,
-				 .uid = pw->pw_uid,
-				 .member = user_in_group,
-				 .member_data = &um,
-				 .service = service};
-	return config_match(c, &in, &r) == 0 && r && profile_allows_service(r->profile, service);
+	return match_login(c, &um, service, &r) == 0 && r &&
+	       profile_allows_service(r->profile, service);
 }
